@@ -1,0 +1,14 @@
+"""Every periodic Celery job, declared in one place.
+
+django-celery-beat's DatabaseScheduler copies these into its tables when beat starts; from then
+on an administrator can change a schedule (or disable it) in the admin under 周期任务.
+"""
+
+from celery.schedules import crontab
+
+BEAT_SCHEDULE: dict[str, dict] = {
+    "grids.purge_finished_import_files": {
+        "task": "grids.tasks.purge_old_import_files",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}

@@ -1,0 +1,202 @@
+"""What a person may see and do: decided here and nowhere else.
+
+A person sees the subtrees under their active memberships (a superuser sees everything; the staff
+of a county department see their county, read-only). What they may *do* there depends on their
+role and on the tier of the unit they hold it in: ``PERMISSIONS`` below is the whole table.
+
+Every view, API endpoint, admin list, export and task asks a ``GridScope`` (``scope_for(user)``)
+or one of the access helpers built on it. Registers of other apps filter through
+``scope.filter(queryset, "unit")`` so that a new page that forgets scope shows nothing, not all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from grids.models import GridUnit, Membership, Role, User
+from grids.rules import TIER_OF_KIND
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    MANAGE_GRID = "grid.manage"  # edit units and memberships, import people and units
+
+
+ALL_ROLES = frozenset(Role)
+LEADERS_AND_DISPATCH = frozenset({Role.GRID_LEADER, Role.DEPUTY_LEADER, Role.DISPATCHER})
+
+# action -> {tier of the membership's unit: roles that may do it in that subtree}
+PERMISSIONS: dict[str, dict[int, frozenset[Role]]] = {
+    Action.VIEW: {1: ALL_ROLES, 2: ALL_ROLES, 3: ALL_ROLES},
+    Action.MANAGE_GRID: {1: LEADERS_AND_DISPATCH, 2: LEADERS_AND_DISPATCH},
+}
+
+
+def register_permission(action: str, table: dict[int, Iterable[Role]]) -> None:
+    """Let another app (hazards, dispatch …) add its actions to the one table."""
+    PERMISSIONS[action] = {tier: frozenset(roles) for tier, roles in table.items()}
+
+
+@dataclass(frozen=True)
+class _Node:
+    unit_id: int
+    tree_id: int
+    lft: int
+    rght: int
+    tier: int
+
+    def contains(self, unit: GridUnit) -> bool:
+        return unit.tree_id == self.tree_id and self.lft <= unit.lft and unit.rght <= self.rght
+
+    def covers(self, other: _Node) -> bool:
+        return other.tree_id == self.tree_id and self.lft <= other.lft and other.rght <= self.rght
+
+
+@dataclass
+class GridScope:
+    user: User
+    is_superuser: bool = False
+    grants: list[tuple[_Node, Role]] = field(default_factory=list)  # (membership unit, role)
+    read_only: list[_Node] = field(default_factory=list)  # department staff: their county
+
+    # --- what may be seen -------------------------------------------------------------------
+    @property
+    def nodes(self) -> list[_Node]:
+        return [node for node, _role in self.grants] + self.read_only
+
+    def unit_q(self, prefix: str = "") -> Q:
+        """A filter that keeps rows whose unit (reached through ``prefix``) is in scope."""
+        if self.is_superuser:
+            return Q()
+        nodes = _outermost(self.nodes)
+        if not nodes:
+            return Q(pk__in=[])
+        return reduce(
+            or_,
+            (
+                Q(**{f"{prefix}tree_id": n.tree_id, f"{prefix}lft__gte": n.lft, f"{prefix}rght__lte": n.rght})
+                for n in nodes
+            ),
+        )
+
+    def units(self) -> QuerySet[GridUnit]:
+        return GridUnit.objects.filter(self.unit_q())
+
+    def filter(self, queryset: QuerySet, unit_field: str = "unit") -> QuerySet:
+        """Keep the rows of any register whose ``unit_field`` points into this scope."""
+        if self.is_superuser:
+            return queryset
+        return queryset.filter(self.unit_q(f"{unit_field}__"))
+
+    def can_see(self, unit: GridUnit) -> bool:
+        return self.is_superuser or any(node.contains(unit) for node in self.nodes)
+
+    def top_units(self) -> QuerySet[GridUnit]:
+        """The highest units this person sees, each standing for its subtree."""
+        if self.is_superuser:
+            return GridUnit.objects.root_nodes()
+        return GridUnit.objects.filter(pk__in=[n.unit_id for n in _outermost(self.nodes)])
+
+    # --- what may be done -------------------------------------------------------------------
+    def can(self, action: str, unit: GridUnit) -> bool:
+        if self.is_superuser:
+            return True
+        if action == Action.VIEW:
+            return self.can_see(unit)
+        table = PERMISSIONS[action]
+        return any(node.contains(unit) and role in table.get(node.tier, ()) for node, role in self.grants)
+
+    def units_where(self, action: str) -> QuerySet[GridUnit]:
+        """Every unit in which this person may do ``action``."""
+        if self.is_superuser:
+            return GridUnit.objects.all()
+        table = PERMISSIONS[action]
+        nodes = _outermost([node for node, role in self.grants if role in table.get(node.tier, ())])
+        if not nodes:
+            return GridUnit.objects.none()
+        return GridUnit.objects.filter(
+            reduce(or_, (Q(tree_id=n.tree_id, lft__gte=n.lft, rght__lte=n.rght) for n in nodes))
+        )
+
+    def may_anywhere(self, action: str) -> bool:
+        if self.is_superuser:
+            return True
+        table = PERMISSIONS[action]
+        return any(role in table.get(node.tier, ()) for node, role in self.grants)
+
+    def roles_at(self, unit: GridUnit) -> set[Role]:
+        """Roles this person holds at ``unit`` or above it."""
+        return {role for node, role in self.grants if node.contains(unit)}
+
+
+def _outermost(nodes: Iterable[_Node]) -> list[_Node]:
+    """Drop nodes already covered by another node (a township inside a held county)."""
+    unique = list({n.unit_id: n for n in nodes}.values())
+    return [n for n in unique if not any(o.unit_id != n.unit_id and o.covers(n) for o in unique)]
+
+
+def scope_for(user) -> GridScope:
+    """The scope of ``user``, computed once per request (cached on the user object)."""
+    cached = getattr(user, "_grid_scope", None)
+    if cached is not None:
+        return cached
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        scope = GridScope(user=user)
+    elif user.is_superuser:
+        scope = GridScope(user=user, is_superuser=True)
+    else:
+        memberships = (
+            Membership.objects.active()
+            .filter(user=user)
+            .values_list("role", "unit_id", "unit__tree_id", "unit__lft", "unit__rght", "unit__kind")
+        )
+        grants = [
+            (_Node(unit_id, tree_id, lft, rght, TIER_OF_KIND[kind]), Role(role))
+            for role, unit_id, tree_id, lft, rght, kind in memberships
+        ]
+        read_only = []
+        if user.department_id:
+            county = (
+                GridUnit.objects.filter(departments__id=user.department_id, departments__is_active=True, is_active=True)
+                .values_list("id", "tree_id", "lft", "rght")
+                .first()
+            )
+            if county:
+                read_only.append(_Node(*county, tier=1))
+        scope = GridScope(user=user, grants=grants, read_only=read_only)
+    user._grid_scope = scope
+    return scope
+
+
+def get_unit_for_user(user, pk, *, action: str = Action.VIEW) -> GridUnit:
+    """The unit ``pk`` if the user may see it: 404 when unseen, 403 when seen but not allowed."""
+    try:
+        unit = GridUnit.objects.get(pk=pk)
+    except (GridUnit.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such grid unit.")) from None
+    scope = scope_for(user)
+    if not scope.can_see(unit):
+        raise Http404(_("No such grid unit."))
+    if action != Action.VIEW and not scope.can(action, unit):
+        raise PermissionDenied(_("You may view this unit but not change it."))
+    return unit
+
+
+def visible_people(user) -> QuerySet[User]:
+    """People who hold a role in a unit in scope, the staff of visible departments, and oneself."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return User.objects.all()
+    in_units = Membership.objects.filter(scope.unit_q("unit__")).values("user_id")
+    return User.objects.filter(
+        Q(pk__in=in_units) | Q(department__county__in=scope.units().filter(level=0)) | Q(pk=user.pk)
+    )

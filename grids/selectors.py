@@ -1,0 +1,83 @@
+"""Reads of the grid that respect scope. Each takes the user and filters through ``grids.scope``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import reduce
+from operator import or_
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from grids.models import GridUnit, Membership, Role, User
+from grids.rules import TIER_OF_KIND
+from grids.scope import scope_for
+
+
+def tree_for_user(user: User, *, max_tier: int = 3) -> list[GridUnit]:
+    """The visible part of the grid as nested nodes (``node.visible_children``), one query."""
+    scope = scope_for(user)
+    units = list(scope.units().filter(level__lt=max_tier).order_by("tree_id", "lft"))
+    by_id = {unit.pk: unit for unit in units}
+    roots = []
+    for unit in units:
+        unit.visible_children = []
+        parent = by_id.get(unit.parent_id)
+        if parent is None:
+            roots.append(unit)
+        else:
+            parent.visible_children.append(unit)
+    return roots
+
+
+def tier_counts(units: QuerySet[GridUnit] | list[GridUnit]) -> dict[int, int]:
+    """How many active units per tier."""
+    if isinstance(units, QuerySet):
+        rows = units.filter(is_active=True).values_list("kind", flat=True)
+    else:
+        rows = [u.kind for u in units if u.is_active]
+    counts = Counter(TIER_OF_KIND[kind] for kind in rows)
+    return {tier: counts.get(tier, 0) for tier in (1, 2, 3)}
+
+
+def unit_people(unit: GridUnit) -> list[Membership]:
+    return list(
+        Membership.objects.active()
+        .filter(unit=unit)
+        .select_related("user", "user__department")
+        .order_by("role", "user__real_name")
+    )
+
+
+def unit_children(unit: GridUnit) -> QuerySet[GridUnit]:
+    return unit.get_children()
+
+
+def contacts_above(user: User) -> list[Membership]:
+    """Leaders and dispatchers of the tiers above a person's units: whom to call to report up."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return []
+    if not scope.nodes:
+        return []
+    above = reduce(
+        or_,
+        (Q(unit__tree_id=n.tree_id, unit__lft__lt=n.lft, unit__rght__gt=n.rght) for n in scope.nodes),
+    )
+    return list(
+        Membership.objects.active()
+        .filter(above, role__in=[Role.DISPATCHER, Role.GRID_LEADER, Role.GRID_OFFICER])
+        .select_related("user", "unit")
+        .order_by("-unit__level", "role")
+    )
+
+
+def memberships_of(user: User) -> list[Membership]:
+    return list(Membership.objects.active().filter(user=user).select_related("unit").order_by("unit__level"))
+
+
+def people_for_user(user: User) -> QuerySet[User]:
+    from grids.scope import visible_people
+
+    return visible_people(user).select_related("department").prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.active().select_related("unit"))
+    )

@@ -1,0 +1,110 @@
+"""Test data for the grid: units, people and memberships, built without side doors."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from grids.models import Department, GridUnit, Membership, Role, Sector, User
+from grids.rules import Kind, credit_code_check_char
+
+_mobiles = itertools.count(13800000000)
+
+
+def credit_code(seed: int) -> str:
+    first17 = f"91451027MA{seed:07d}"
+    return first17 + credit_code_check_char(first17)
+
+
+def make_unit(parent: GridUnit | None, kind: str, code: str, name: str, **fields) -> GridUnit:
+    unit = GridUnit(parent=parent, kind=kind, code=code, name=name, **fields)
+    unit.full_clean()
+    unit.save()
+    return unit
+
+
+def make_person(username: str, *, real_name: str = "", department: Department | None = None, **fields) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password="pw-" + username,
+        real_name=real_name or username,
+        mobile=fields.pop("mobile", str(next(_mobiles))),
+        department=department,
+        **fields,
+    )
+    return user
+
+
+def grant(user: User, unit: GridUnit, role: str) -> Membership:
+    return Membership.objects.create(user=user, unit=unit, role=role)
+
+
+def square(lng: float, lat: float, size: float) -> dict:
+    return {
+        "type": "Polygon",
+        "coordinates": [[[lng, lat], [lng + size, lat], [lng + size, lat + size], [lng, lat + size], [lng, lat]]],
+    }
+
+
+@dataclass
+class World:
+    """A small county and the shared personas of STYLE.md §9."""
+
+    county: GridUnit
+    township: GridUnit  # 泗城镇, holds village A and village B
+    other_township: GridUnit  # 逻楼镇, holds village C
+    park: GridUnit
+    enterprise: GridUnit
+    village_a: GridUnit
+    village_b: GridUnit
+    village_c: GridUnit
+    department: Department
+    county_dispatcher: User
+    township_officer: User
+    township_leader: User
+    village_officer_a: User
+    village_officer_b: User
+    department_officer: User
+    outsider: User
+    admin: User
+
+    def password(self, user: User) -> str:
+        return "pw-" + user.username
+
+
+def build_world() -> World:
+    county = make_unit(None, Kind.COUNTY, "451027", "凌云县", boundary=square(106.4, 24.2, 0.4))
+    township = make_unit(county, Kind.TOWN, "451027100000", "泗城镇", boundary=square(106.4, 24.2, 0.2))
+    other = make_unit(county, Kind.TOWN, "451027101000", "逻楼镇", boundary=square(106.6, 24.2, 0.2))
+    park = make_unit(county, Kind.PARK, "451027-GY01", "凌云工业园区", boundary=square(106.4, 24.4, 0.1))
+    enterprise = make_unit(park, Kind.ENTERPRISE, "451027-GY01-001", "凌云茶业有限公司", credit_code=credit_code(1))
+    village_a = make_unit(
+        township, Kind.VILLAGE, "451027100201", "陇雅村",
+        boundary=square(106.4, 24.2, 0.1), location={"type": "Point", "coordinates": [106.45, 24.25]},
+    )
+    village_b = make_unit(township, Kind.VILLAGE, "451027100202", "平兰村", boundary=square(106.5, 24.2, 0.1))
+    village_c = make_unit(other, Kind.VILLAGE, "451027101201", "逻楼村", boundary=square(106.6, 24.2, 0.1))
+    department = Department.objects.create(county=county, name="凌云县水利局", short_name="水利局")
+    department.sectors.set(Sector.objects.filter(code="water"))
+
+    county_dispatcher = make_person("county_dispatcher", real_name="韦调度")
+    grant(county_dispatcher, county, Role.DISPATCHER)
+    township_officer = make_person("township_officer", real_name="黄网格")
+    grant(township_officer, township, Role.GRID_OFFICER)
+    township_leader = make_person("township_leader", real_name="罗镇长")
+    grant(township_leader, township, Role.GRID_LEADER)
+    village_officer_a = make_person("village_officer_a", real_name="陆信息")
+    grant(village_officer_a, village_a, Role.INFORMATION_OFFICER)
+    grant(village_officer_a, village_a, Role.GRID_MANAGER)
+    village_officer_b = make_person("village_officer_b", real_name="农信息")
+    grant(village_officer_b, village_b, Role.INFORMATION_OFFICER)
+    department_officer = make_person("department_officer", real_name="岑水利", department=department)
+    outsider = make_person("outsider", real_name="路人")
+    admin = User.objects.create_superuser("admin", password="pw-admin", real_name="管理员")
+    return World(
+        county=county, township=township, other_township=other, park=park, enterprise=enterprise,
+        village_a=village_a, village_b=village_b, village_c=village_c, department=department,
+        county_dispatcher=county_dispatcher, township_officer=township_officer, township_leader=township_leader,
+        village_officer_a=village_officer_a, village_officer_b=village_officer_b,
+        department_officer=department_officer, outsider=outsider, admin=admin,
+    )
