@@ -1,1 +1,18 @@
-urlpatterns = []
+"""URLs of the grid API, mounted at /api/v1/ by emergency/urls.py."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from grids import api
+
+router = DefaultRouter()
+router.register("units", api.GridUnitViewSet, basename="units")
+router.register("departments", api.DepartmentViewSet, basename="departments")
+router.register("people", api.PersonViewSet, basename="people")
+router.register("memberships", api.MembershipViewSet, basename="memberships")
+router.register("sectors", api.SectorViewSet, basename="sectors")
+
+urlpatterns = [
+    path("me/", api.MeView.as_view(), name="api-me"),
+    *router.urls,
+]

@@ -177,6 +177,13 @@ def scope_for(user) -> GridScope:
     return scope
 
 
+def forget_scope(*users) -> None:
+    """Drop cached scopes after the tree or someone's memberships changed (tree ranges move)."""
+    for user in users:
+        if user is not None:
+            user.__dict__.pop("_grid_scope", None)
+
+
 def get_unit_for_user(user, pk, *, action: str = Action.VIEW) -> GridUnit:
     """The unit ``pk`` if the user may see it: 404 when unseen, 403 when seen but not allowed."""
     try:

@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from grids.models import GridUnit, Membership, Role, User
-from grids.scope import Action, scope_for
+from django.utils import timezone
+
+from grids.models import GridUnit, ImportJob, Membership, Role, User
+from grids.scope import Action, forget_scope, scope_for
 
 UNIT_FIELDS = (
     "name",
@@ -44,6 +46,7 @@ def unit_create(*, by: User, parent: GridUnit | None, **fields) -> GridUnit:
     unit.full_clean()
     unit._change_reason = _("created")
     unit.save()
+    forget_scope(by)
     return unit
 
 
@@ -84,6 +87,7 @@ def unit_move(*, by: User, unit: GridUnit, new_parent: GridUnit | None, position
     unit.refresh_from_db()
     unit._change_reason = _("moved")
     unit.save()
+    forget_scope(by)
     return unit
 
 
@@ -104,6 +108,7 @@ def membership_grant(*, by: User, user: User, unit: GridUnit, role: str, note: s
     if not created and not membership.is_active:
         membership.is_active = True
         membership.save(update_fields=["is_active"])
+    forget_scope(user)
     return membership
 
 
@@ -115,3 +120,39 @@ def membership_revoke(*, by: User, membership: Membership) -> Membership:
         membership.is_active = False
         membership.save(update_fields=["is_active"])
     return membership
+
+
+def import_job_create(*, by: User, dataset: str, upload) -> ImportJob:
+    """Store an uploaded file and queue its import once the upload is committed."""
+    from grids.tasks import run_import_job
+
+    job = ImportJob.objects.create(dataset=dataset, file=upload, original_name=upload.name[:200], created_by=by)
+    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    return job
+
+
+def import_job_run(*, job_id: int) -> str:
+    """Run a queued import as the person who uploaded it. Claimed with a conditional update."""
+    from grids.importing import run_import
+
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.RUNNING
+    )
+    if not claimed:
+        return "already claimed"
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    try:
+        with job.file.open("rb") as handle:
+            data = handle.read()
+        result = run_import(by=job.created_by, dataset=job.dataset, data=data, filename=job.original_name)
+    except Exception as exc:
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportJob.Status.FAILED, finished_at=timezone.now(), errors=[{"row": 0, "message": str(exc)}]
+        )
+        raise
+    job.status = ImportJob.Status.DONE if result.ok else ImportJob.Status.REFUSED
+    job.errors = [error.as_dict() for error in result.errors]
+    job.summary = result.summary()
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "errors", "summary", "finished_at"])
+    return job.status

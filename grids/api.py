@@ -1,0 +1,290 @@
+"""The grid's REST API (/api/v1/): thin viewsets over ``grids.scope`` (reads) and ``grids.services`` (writes).
+
+Every queryset starts from the caller's scope, so a unit, person or membership outside it is a 404.
+Detail objects of units come through ``get_unit_for_user`` (404 when unseen, 403 when read-only).
+A Django ``ValidationError`` raised by a service becomes a 400 with its messages per field.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import SearchFilter
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import APIView
+
+from grids import selectors, services
+from grids.models import Department, GridUnit, Membership, Role, Sector, User
+from grids.rules import TIER_OF_KIND, Kind
+from grids.scope import PERMISSIONS, Action, get_unit_for_user, scope_for, visible_people
+from grids.serializers import (
+    DepartmentSerializer,
+    GridUnitSerializer,
+    MembershipSerializer,
+    MeSerializer,
+    PersonSerializer,
+    SectorSerializer,
+    UnitMoveSerializer,
+)
+
+
+class ServiceErrorsMixin:
+    """Turn the services' Django ``ValidationError`` into DRF's 400 (PermissionDenied/Http404 DRF knows)."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, DjangoValidationError):
+            exc = ValidationError(as_serializer_error(exc))
+        return super().handle_exception(exc)
+
+
+def _schema_only(view) -> bool:
+    """True while drf-spectacular builds the schema (no real request user)."""
+    return getattr(view, "swagger_fake_view", False)
+
+
+class ReadOnlyUnlessSuperuser(permissions.IsAuthenticated):
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        return request.method in permissions.SAFE_METHODS or request.user.is_superuser
+
+
+class IntegerFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+# --- units ------------------------------------------------------------------------------------
+
+
+class GridUnitFilter(filters.FilterSet):
+    kind = filters.MultipleChoiceFilter(choices=Kind.choices)
+    level = IntegerFilter(field_name="level", help_text="MPTT depth: 0 county, 1 township or park, 2 village.")
+    tier = IntegerFilter(method="filter_tier", help_text="1 county, 2 township or park, 3 village or enterprise.")
+    parent = IntegerFilter(field_name="parent_id")
+    is_active = filters.BooleanFilter()
+    code = filters.CharFilter()
+    under = IntegerFilter(method="filter_under", help_text="Only this unit and its subtree (404 if not visible).")
+
+    class Meta:
+        model = GridUnit
+        fields = ["kind", "level", "tier", "parent", "is_active", "code", "under"]
+
+    def filter_tier(self, queryset, name, value: int):
+        return queryset.filter(kind__in=[kind for kind, tier in TIER_OF_KIND.items() if tier == value])
+
+    def filter_under(self, queryset, name, value: int):
+        unit = get_unit_for_user(self.request.user, value)
+        return queryset.filter(tree_id=unit.tree_id, lft__gte=unit.lft, rght__lte=unit.rght)
+
+
+@extend_schema(tags=["units"])
+class GridUnitViewSet(
+    ServiceErrorsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Grid units in the caller's scope. No hard delete: deactivate a unit instead."""
+
+    serializer_class = GridUnitSerializer
+    filter_backends = [filters.DjangoFilterBackend, SearchFilter]
+    filterset_class = GridUnitFilter
+    search_fields = ["name", "code"]
+
+    def get_queryset(self):
+        if _schema_only(self):
+            return GridUnit.objects.none()
+        children = (
+            GridUnit.objects.filter(parent=OuterRef("pk"))
+            .order_by()
+            .values("parent")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            scope_for(self.request.user)
+            .units()
+            .select_related("parent")
+            .annotate(children_total=Coalesce(Subquery(children, output_field=IntegerField()), 0))
+            .order_by("tree_id", "lft")
+        )
+
+    def get_object(self) -> GridUnit:
+        needed = Action.VIEW if self.action == "retrieve" else Action.MANAGE_GRID
+        unit = get_unit_for_user(self.request.user, self.kwargs["pk"], action=needed)
+        self.check_object_permissions(self.request, unit)
+        return unit
+
+    def perform_create(self, serializer) -> None:
+        serializer.instance = services.unit_create(by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer) -> None:
+        fields = {k: v for k, v in serializer.validated_data.items() if k != "parent"}
+        serializer.instance = services.unit_update(by=self.request.user, unit=serializer.instance, **fields)
+
+    @extend_schema(request=None, responses=GridUnitSerializer)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        """Retire the unit: it keeps its code and records and leaves the active grid."""
+        unit = services.unit_deactivate(by=request.user, unit=self.get_object())
+        return Response(self.get_serializer(unit).data)
+
+    @extend_schema(request=UnitMoveSerializer, responses=GridUnitSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """Move the unit with its subtree under another parent (which the caller must manage)."""
+        unit = self.get_object()
+        body = UnitMoveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        unit = services.unit_move(by=request.user, unit=unit, new_parent=body.validated_data["parent"])
+        return Response(self.get_serializer(unit).data)
+
+
+# --- departments, sectors ---------------------------------------------------------------------
+
+
+@extend_schema(tags=["departments"])
+class DepartmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """County departments of the counties in scope. Only a superuser may add or change one."""
+
+    serializer_class = DepartmentSerializer
+    permission_classes = [ReadOnlyUnlessSuperuser]
+    filterset_fields = ["county", "is_active"]
+
+    def get_queryset(self):
+        if _schema_only(self):
+            return Department.objects.none()
+        departments = Department.objects.select_related("county").prefetch_related("sectors")
+        return scope_for(self.request.user).filter(departments, "county").order_by("county_id", "name")
+
+
+@extend_schema(tags=["sectors"])
+class SectorViewSet(viewsets.ReadOnlyModelViewSet):
+    """Supervision sectors (水利, 交通, 林草 …): a fixed list, read-only."""
+
+    queryset = Sector.objects.all()
+    serializer_class = SectorSerializer
+    pagination_class = None
+
+
+# --- people and memberships -------------------------------------------------------------------
+
+
+class PersonFilter(filters.FilterSet):
+    unit = IntegerFilter(method="filter_unit", help_text="People holding an active role in this unit.")
+
+    class Meta:
+        model = User
+        fields = ["department", "unit"]
+
+    def filter_unit(self, queryset, name, value: int):
+        return queryset.filter(pk__in=Membership.objects.active().filter(unit_id=value).values("user_id"))
+
+
+@extend_schema(tags=["people"])
+class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+    """People in scope with their roles in the units the caller sees. Managed by import and admin."""
+
+    serializer_class = PersonSerializer
+    filter_backends = [filters.DjangoFilterBackend, SearchFilter]
+    filterset_class = PersonFilter
+    search_fields = ["username", "real_name", "mobile"]
+
+    def get_queryset(self):
+        if _schema_only(self):
+            return User.objects.none()
+        user = self.request.user
+        roles = scope_for(user).filter(Membership.objects.active(), "unit").select_related("unit")
+        return (
+            visible_people(user)
+            .select_related("department")
+            .prefetch_related(Prefetch("memberships", queryset=roles))
+            .order_by("username")
+        )
+
+
+class MembershipFilter(filters.FilterSet):
+    role = filters.ChoiceFilter(choices=Role.choices)
+    unit = IntegerFilter(field_name="unit_id")
+    user = IntegerFilter(field_name="user_id")
+
+    class Meta:
+        model = Membership
+        fields = ["unit", "user", "role", "is_active"]
+
+
+@extend_schema(tags=["memberships"])
+class MembershipViewSet(
+    ServiceErrorsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Roles held in the units in scope. Granting needs MANAGE_GRID on the unit; revoke, never delete."""
+
+    serializer_class = MembershipSerializer
+    filterset_class = MembershipFilter
+
+    def get_queryset(self):
+        if _schema_only(self):
+            return Membership.objects.none()
+        memberships = Membership.objects.select_related("unit", "user")
+        return scope_for(self.request.user).filter(memberships, "unit")
+
+    def perform_create(self, serializer) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.membership_grant(
+            by=self.request.user, user=data["user"], unit=data["unit"], role=data["role"], note=data.get("note", "")
+        )
+
+    @extend_schema(request=None, responses=MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        """End the membership (its history stays)."""
+        membership = services.membership_revoke(by=request.user, membership=self.get_object())
+        return Response(self.get_serializer(membership).data)
+
+
+# --- the caller -------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["me"], responses=MeSerializer)
+class MeView(APIView):
+    """The caller: their roles, the top of their scope, and what they may do somewhere."""
+
+    def get(self, request):
+        user = request.user
+        scope = scope_for(user)
+        may = {str(name): scope.may_anywhere(name) for name in PERMISSIONS}
+        can_view = scope.is_superuser or bool(scope.nodes)
+        may[str(Action.VIEW)] = can_view
+        data = {
+            "id": user.pk,
+            "username": user.username,
+            "real_name": user.real_name,
+            "is_superuser": user.is_superuser,
+            "department_id": user.department_id,
+            "memberships": selectors.memberships_of(user),
+            "top_units": list(scope.top_units().values_list("pk", flat=True)),
+            "can_view": can_view,
+            "can_manage_grid": scope.may_anywhere(Action.MANAGE_GRID),
+            "may": may,
+        }
+        return Response(MeSerializer(data).data)

@@ -1,0 +1,34 @@
+"""Celery tasks of the grid. Each takes ids, claims its work, and calls a service."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from grids.models import ImportJob
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="grids.tasks.run_import_job", acks_late=True)
+def run_import_job(job_id: int) -> str:
+    """Check and import one uploaded file. A job is claimed once: a rerun does nothing."""
+    from grids.services import import_job_run
+
+    return import_job_run(job_id=job_id)
+
+
+@shared_task(name="grids.tasks.purge_old_import_files")
+def purge_old_import_files(days: int = 90) -> int:
+    """Delete uploaded files of finished imports older than ``days``; the job records stay."""
+    cutoff = timezone.now() - timedelta(days=days)
+    count = 0
+    for job in ImportJob.objects.filter(finished_at__lt=cutoff).exclude(file=""):
+        job.file.delete(save=False)
+        job.file = ""
+        job.save(update_fields=["file"])
+        count += 1
+    return count

@@ -1,0 +1,73 @@
+"""Form widgets of the grid: a Leaflet map that edits a GeoJSON geometry stored in a JSONField.
+
+django-leaflet's own widgets import GeoDjango (GDAL); this one only needs Leaflet and
+Leaflet.draw from django-leaflet's static files. The page carries no inline script: the map
+reads its settings from ``data-`` attributes and ``static/js/geojson-widget.js`` does the rest.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.conf import settings
+
+GEOMETRY_TYPES = ("Polygon", "Point")
+
+
+class GeoJSONMapWidget(forms.Textarea):
+    """A textarea holding one GeoJSON geometry, edited on a map (one polygon or one marker).
+
+    ``geom_type`` is "Polygon" (a boundary; MultiPolygon values are shown and kept) or "Point".
+    The textarea stays the single source of the value: the script draws what it holds and
+    writes the drawn geometry (not a Feature) back into it.
+    """
+
+    template_name = "grids/widgets/geojson_map.html"
+
+    class Media:
+        css = {
+            "all": (
+                "leaflet/leaflet.css",
+                "leaflet/draw/leaflet.draw.css",
+                "css/geojson-widget.css",
+            )
+        }
+        js = (
+            "leaflet/leaflet.js",
+            "leaflet/draw/leaflet.draw.js",
+            "js/geojson-widget.js",
+        )
+
+    def __init__(self, attrs: dict | None = None, *, geom_type: str = "Polygon") -> None:
+        if geom_type not in GEOMETRY_TYPES:
+            raise ValueError(f"geom_type must be one of {GEOMETRY_TYPES}, not {geom_type!r}")
+        self.geom_type = geom_type
+        super().__init__({"rows": 4, "class": "geojson-map__text", **(attrs or {})})
+
+    def format_value(self, value):
+        # forms.JSONField hands over json.dumps(None) == "null" for an empty field.
+        if value in (None, "", "null"):
+            return ""
+        if isinstance(value, (dict, list)):
+            return json.dumps(value, ensure_ascii=False)
+        return super().format_value(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        config = getattr(settings, "LEAFLET_CONFIG", {})
+        tiles = config.get("TILES") or []
+        tile_url, tile_options = "", {}
+        if tiles:
+            _label, tile_url, *rest = tiles[0]
+            tile_options = rest[0] if rest else {}
+        center = config.get("DEFAULT_CENTER") or (0, 0)
+        context["map"] = {
+            "geom_type": self.geom_type,
+            "tile_url": tile_url,
+            "tile_attribution": tile_options.get("attribution", ""),
+            "max_zoom": tile_options.get("maxZoom", 18),
+            "center": json.dumps(list(center)),
+            "zoom": config.get("DEFAULT_ZOOM", 9),
+        }
+        return context
