@@ -68,7 +68,7 @@ class GridUnitFilter(filters.FilterSet):
     kind = filters.MultipleChoiceFilter(choices=Kind.choices)
     level = IntegerFilter(field_name="level", help_text="MPTT depth: 0 county, 1 township or park, 2 village.")
     tier = IntegerFilter(method="filter_tier", help_text="1 county, 2 township or park, 3 village or enterprise.")
-    parent = IntegerFilter(field_name="parent_id")
+    parent = IntegerFilter(method="filter_parent", help_text="Only the direct children of this unit.")
     is_active = filters.BooleanFilter()
     code = filters.CharFilter()
     under = IntegerFilter(method="filter_under", help_text="Only this unit and its subtree (404 if not visible).")
@@ -76,6 +76,9 @@ class GridUnitFilter(filters.FilterSet):
     class Meta:
         model = GridUnit
         fields = ["kind", "level", "tier", "parent", "is_active", "code", "under"]
+
+    def filter_parent(self, queryset, name, value: int):
+        return queryset.filter(parent_id=value)
 
     def filter_tier(self, queryset, name, value: int):
         return queryset.filter(kind__in=[kind for kind, tier in TIER_OF_KIND.items() if tier == value])
@@ -221,12 +224,18 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
 class MembershipFilter(filters.FilterSet):
     role = filters.ChoiceFilter(choices=Role.choices)
-    unit = IntegerFilter(field_name="unit_id")
-    user = IntegerFilter(field_name="user_id")
+    unit = IntegerFilter(method="filter_unit", help_text="Roles held in this unit.")
+    user = IntegerFilter(method="filter_user", help_text="Roles held by this person.")
 
     class Meta:
         model = Membership
         fields = ["unit", "user", "role", "is_active"]
+
+    def filter_unit(self, queryset, name, value: int):
+        return queryset.filter(unit_id=value)
+
+    def filter_user(self, queryset, name, value: int):
+        return queryset.filter(user_id=value)
 
 
 @extend_schema(tags=["memberships"])

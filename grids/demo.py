@@ -30,9 +30,7 @@ class SeedError(Exception):
 
 # --- name lists --------------------------------------------------------------------------------
 
-SURNAMES = (
-    "韦黄罗陆农岑蓝班梁李杨王覃莫赵刘陈吴潘邓何周卢廖盘苏谢唐冯许马陶颜蒙龙甘邹"
-)
+SURNAMES = "韦黄罗陆农岑蓝班梁李杨王覃莫赵刘陈吴潘邓何周卢廖盘苏谢唐冯许马陶颜蒙龙甘邹"
 GIVEN_CHARS = (
     "建国明华志强秀丽海军桂芳春玉文德福兰英红平勇宁进成光金荣学美忠林凤世永立新杰波琳"
     "雪梅燕云霞涛斌辉俊敏慧静婷亮刚峰超鹏飞洪清贵朝信益振东"
@@ -193,7 +191,9 @@ DEMO_COUNTY_CODE = "451027"
 DEMO_COUNTY_NAME = "凌云县"
 DEMO_COUNTY_BOX: Box = (106.20, 24.05, 106.92, 24.65)  # centre 106.56, 24.35
 DEMO_TOWNSHIPS = (
-    DemoTownship("451027100000", "泗城镇", Kind.TOWN, 12, ("城东社区", "城西社区", "城南社区", "城北社区"), ("陇雅村", "平兰村")),
+    DemoTownship(
+        "451027100000", "泗城镇", Kind.TOWN, 12, ("城东社区", "城西社区", "城南社区", "城北社区"), ("陇雅村", "平兰村")
+    ),
     DemoTownship("451027101000", "逻楼镇", Kind.TOWN, 10, ("逻楼社区",)),
     DemoTownship("451027102000", "加尤镇", Kind.TOWN, 9, ("加尤社区",)),
     DemoTownship("451027103000", "下甲镇", Kind.TOWN, 10, ("下甲社区",)),
@@ -240,7 +240,9 @@ class DemoResult:
 
 
 def _make_unit(parent: GridUnit | None, *, kind: str, code: str, name: str, box: Box, **fields) -> GridUnit:
-    unit = GridUnit(parent=parent, kind=kind, code=code, name=name, boundary=rectangle(box), location=centre(box), **fields)
+    unit = GridUnit(
+        parent=parent, kind=kind, code=code, name=name, boundary=rectangle(box), location=centre(box), **fields
+    )
     unit.full_clean()
     unit._change_reason = DEMO_CREATED_REASON
     unit.save()
@@ -305,7 +307,9 @@ def build_demo(*, password: str) -> DemoResult | None:
     cast.grant(leader, county, Role.GRID_LEADER)
     for title in ("常务副县长", "副县长"):
         cast.grant(cast.person(gen, position=title), county, Role.DEPUTY_LEADER)
-    dispatcher = cast.person(gen, position="县应急管理局指挥中心调度员", username="county_dispatcher", password=password)
+    dispatcher = cast.person(
+        gen, position="县应急管理局指挥中心调度员", username="county_dispatcher", password=password
+    )
     cast.grant(dispatcher, county, Role.DISPATCHER, "24小时值班")
     personas.append((dispatcher.username, str(Role.DISPATCHER.label), county.name))
     departments = []
@@ -374,7 +378,9 @@ def build_demo(*, password: str) -> DemoResult | None:
     # The industrial park, in a cell of its own, and its enterprises along their red lines.
     park_box = split(DEMO_COUNTY_BOX, 3, 3)[DEMO_PARK_CELL[1] * 3 + DEMO_PARK_CELL[0]]
     park_code, park_name = DEMO_PARK
-    park = _make_unit(county, kind=Kind.PARK, code=park_code, name=park_name, box=park_box, address=f"{DEMO_COUNTY_NAME}{park_name}")
+    park = _make_unit(
+        county, kind=Kind.PARK, code=park_code, name=park_name, box=park_box, address=f"{DEMO_COUNTY_NAME}{park_name}"
+    )
     units += 1
     _staff_tier2(cast, gen, park, head_titles=("管委会主任",))
     cast.grant(cast.person(gen, position=f"{park_name}安全环保部工作人员"), park, Role.GRID_OFFICER)
@@ -483,8 +489,13 @@ def build_scale(
         box: Box = (100.0 + (index % 10), 22.0 + index // 10, 100.9 + (index % 10), 22.9 + index // 10)
         county_rows.append(
             GridUnit(
-                code=code, name=gen.place("县", unique=False), kind=Kind.COUNTY,
-                tree_id=tree_id, lft=1, rght=2 * (1 + townships * (1 + villages)), level=0,
+                code=code,
+                name=gen.place("县", unique=False),
+                kind=Kind.COUNTY,
+                tree_id=tree_id,
+                lft=1,
+                rght=2 * (1 + townships * (1 + villages)),
+                level=0,
                 **_geometry(box, boundaries),
             )
         )
@@ -498,10 +509,14 @@ def build_scale(
             lft = 2 + j * town_span
             township_rows.append(
                 GridUnit(
-                    parent_id=county.pk, code=f"{county.code}{100 + j:03d}000",
+                    parent_id=county.pk,
+                    code=f"{county.code}{100 + j:03d}000",
                     name=gen.place("镇" if j % 3 == 0 else "乡", unique=False),
                     kind=Kind.TOWN if j % 3 == 0 else Kind.TOWNSHIP,
-                    tree_id=county.tree_id, lft=lft, rght=lft + town_span - 1, level=1,
+                    tree_id=county.tree_id,
+                    lft=lft,
+                    rght=lft + town_span - 1,
+                    level=1,
                     **_geometry(cells[j] if boundaries else None, boundaries),
                 )
             )
@@ -515,10 +530,16 @@ def build_scale(
             population = gen.rng.randint(600, 4000)
             village_rows.append(
                 GridUnit(
-                    parent_id=township.pk, code=f"{township.code[:9]}{201 + k:03d}",
-                    name=gen.place("村", unique=False), kind=Kind.VILLAGE,
-                    tree_id=township.tree_id, lft=lft, rght=lft + 1, level=2,
-                    population=population, households=population // 4,
+                    parent_id=township.pk,
+                    code=f"{township.code[:9]}{201 + k:03d}",
+                    name=gen.place("村", unique=False),
+                    kind=Kind.VILLAGE,
+                    tree_id=township.tree_id,
+                    lft=lft,
+                    rght=lft + 1,
+                    level=2,
+                    population=population,
+                    households=population // 4,
                     **_geometry(cells[k] if boundaries else None, boundaries),
                 )
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
@@ -39,13 +40,27 @@ def tier_counts(units: QuerySet[GridUnit] | list[GridUnit]) -> dict[int, int]:
     return {tier: counts.get(tier, 0) for tier in (1, 2, 3)}
 
 
-def unit_people(unit: GridUnit) -> list[Membership]:
-    return list(
-        Membership.objects.active()
-        .filter(unit=unit)
-        .select_related("user", "user__department")
-        .order_by("role", "user__real_name")
+@dataclass
+class PersonRoles:
+    user: User
+    roles: list[str]
+
+    @property
+    def role_labels(self) -> str:
+        return "、".join(self.roles)
+
+
+def unit_people(unit: GridUnit) -> list[PersonRoles]:
+    """The people of a unit, one entry per person with all their roles there."""
+    order = {role: i for i, role in enumerate(Role)}
+    memberships = sorted(
+        Membership.objects.active().filter(unit=unit).select_related("user", "user__department"),
+        key=lambda m: (order[m.role], m.user.real_name),
     )
+    people: dict[int, PersonRoles] = {}
+    for m in memberships:
+        people.setdefault(m.user_id, PersonRoles(user=m.user, roles=[])).roles.append(m.get_role_display())
+    return list(people.values())
 
 
 def unit_children(unit: GridUnit) -> QuerySet[GridUnit]:

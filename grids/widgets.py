@@ -11,6 +11,8 @@ import json
 
 from django import forms
 from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 GEOMETRY_TYPES = ("Polygon", "Point")
 
@@ -52,6 +54,11 @@ class GeoJSONMapWidget(forms.Textarea):
         if isinstance(value, (dict, list)):
             return json.dumps(value, ensure_ascii=False)
         return super().format_value(value)
+
+    def _render(self, template_name, context, renderer=None):
+        # The template lives in the project's templates/ folder, which Django's default form
+        # renderer does not search: render it with the project's template engine.
+        return mark_safe(render_to_string(template_name, context))
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

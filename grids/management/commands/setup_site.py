@@ -1,0 +1,30 @@
+"""First-run set-up used by ``make run``: an administrator and the demo county, once.
+
+Creates the superuser ``admin`` when no superuser exists and prints its generated password once;
+loads the demo county when the database holds no grid unit. Running it again does nothing.
+"""
+
+import secrets
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from grids.models import GridUnit, User
+
+
+class Command(BaseCommand):
+    help = "Create the first administrator and load the demo county into an empty database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-demo", action="store_true", help="Do not load the demo county.")
+
+    def handle(self, *args, no_demo: bool = False, **options):
+        password = None
+        if not User.objects.filter(is_superuser=True).exists():
+            password = secrets.token_urlsafe(12)
+            User.objects.create_superuser("admin", password=password, real_name="系统管理员")
+            self.stdout.write(self.style.SUCCESS("Administrator created — user name: admin  password: " + password))
+            self.stdout.write("This password is shown only once. Change it under 管理 → 人员 after logging in.")
+        if not no_demo and not GridUnit.objects.exists():
+            options = {"password": password} if password else {}
+            call_command("seed_demo", stdout=self.stdout, **options)
