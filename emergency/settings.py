@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "leaflet",
     "django_celery_beat",
     "grids",
+    "hazards",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +71,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "emergency.urls"
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"  # widgets may use templates/ too
 WSGI_APPLICATION = "emergency.wsgi.application"
 
 TEMPLATES = [
@@ -123,9 +126,10 @@ FORMAT_MODULE_PATH = ["emergency.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-if (BASE_DIR / "node_modules").is_dir():
-    # Front-end packages installed from the npm registry by the set-up (package-lock.json).
-    STATICFILES_DIRS.append(("vendor", BASE_DIR / "node_modules"))
+# Third-party browser assets installed from PyPI (XStatic packages), served under static/vendor/.
+import xstatic.pkg.leaflet_markercluster  # noqa: E402
+
+STATICFILES_DIRS.append(("vendor/markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {

@@ -92,10 +92,19 @@ class GridUnitAdminForm(forms.ModelForm):
 
     class Meta:
         model = GridUnit
-        fields = [
-            "parent", "name", "kind", "code", "credit_code", "population", "households",
-            "address", "is_active", "boundary", "location",
-        ]
+        fields = (
+            "parent",
+            "name",
+            "kind",
+            "code",
+            "credit_code",
+            "population",
+            "households",
+            "address",
+            "is_active",
+            "boundary",
+            "location",
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -124,7 +133,7 @@ class GridUnitAdmin(ReadOnlyHistoryMixin, DraggableMPTTAdmin, SimpleHistoryAdmin
     list_display_links = ("indented_title",)
     list_filter = ("kind", TierListFilter, "is_active")
     search_fields = ("name", "code", "credit_code")
-    actions = ["deactivate_selected"]
+    actions = ("deactivate_selected",)
     expand_tree_by_default = True
     fieldsets = (
         (None, {"fields": ("parent", "name", "kind", "code", "credit_code", "is_active")}),
@@ -184,7 +193,8 @@ class GridUnitAdmin(ReadOnlyHistoryMixin, DraggableMPTTAdmin, SimpleHistoryAdmin
                 if obj.parent_id:  # keeping the current parent is always allowed
                     choices = choices | GridUnit.objects.filter(pk=obj.parent_id)
             parent.queryset = choices.order_by("tree_id", "lft")
-            parent.required = not scope.is_superuser  # only a superuser adds a county
+            # Only a superuser adds a county; a county stays at the top.
+            parent.required = not (scope.is_superuser or (obj is not None and obj.parent_id is None))
         return form
 
     def save_model(self, request, obj, form, change):
@@ -227,9 +237,7 @@ class GridUnitAdmin(ReadOnlyHistoryMixin, DraggableMPTTAdmin, SimpleHistoryAdmin
         old_parent_id = unit.parent_id
         try:
             with transaction.atomic():
-                unit = services.unit_move(
-                    by=request.user, unit=unit, new_parent=new_parent, position=service_position
-                )
+                unit = services.unit_move(by=request.user, unit=unit, new_parent=new_parent, position=service_position)
         except (ValidationError, PermissionDenied) as exc:
             return self._move_refused(request, _messages_of(exc))
 
@@ -337,7 +345,9 @@ def _membership_save(*, by: User, membership: Membership, form: forms.ModelForm,
         saved = membership
         if "is_active" in form.changed_data:
             if data["is_active"]:
-                saved = services.membership_grant(by=by, user=membership.user, unit=membership.unit, role=membership.role)
+                saved = services.membership_grant(
+                    by=by, user=membership.user, unit=membership.unit, role=membership.role
+                )
             else:
                 saved = services.membership_revoke(by=by, membership=Membership.objects.get(pk=membership.pk))
     # ``since`` and ``note`` carry no rule; the grant above has checked the scope.
@@ -383,7 +393,7 @@ class MembershipAdmin(ReadOnlyHistoryMixin, MembershipScopeMixin, SimpleHistoryA
     search_fields = ("user__real_name", "user__mobile", "unit__name")
     autocomplete_fields = ("user", "unit")
     fields = ("user", "unit", "role", "is_active", "since", "note")
-    actions = ["revoke_selected"]
+    actions = ("revoke_selected",)
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and scope_for(request.user).may_anywhere(Action.MANAGE_GRID)
@@ -457,13 +467,19 @@ class UserAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, BaseUserAdmin):
         *BaseUserAdmin.fieldsets[1:],
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "real_name", "mobile", "usable_password", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "real_name", "mobile", "usable_password", "password1", "password2"),
+            },
+        ),
     )
     list_display = ("username", "real_name", "mobile", "position", "department", "is_staff", "is_active")
     list_filter = ("is_active", "is_staff", "department")
     list_select_related = ("department",)
     search_fields = ("username", "real_name", "mobile", "email")
-    inlines = [MembershipInline]
+    inlines = (MembershipInline,)
     PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
     def get_queryset(self, request):
@@ -520,7 +536,17 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_filter = ("dataset", "status")
     list_select_related = ("created_by",)
     search_fields = ("original_name",)
-    fields = ("dataset", "original_name", "file", "status", "created_by", "created_at", "finished_at", "summary", "errors_list")
+    fields = (
+        "dataset",
+        "original_name",
+        "file",
+        "status",
+        "created_by",
+        "created_at",
+        "finished_at",
+        "summary",
+        "errors_list",
+    )
     readonly_fields = fields
 
     def get_queryset(self, request):

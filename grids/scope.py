@@ -73,11 +73,14 @@ class GridScope:
     def nodes(self) -> list[_Node]:
         return [node for node, _role in self.grants] + self.read_only
 
-    def unit_q(self, prefix: str = "") -> Q:
-        """A filter that keeps rows whose unit (reached through ``prefix``) is in scope."""
+    def unit_q(self, prefix: str = "", *, grants_only: bool = False) -> Q:
+        """A filter that keeps rows whose unit (reached through ``prefix``) is in scope.
+
+        ``grants_only`` leaves out the read-only county of department staff (registers such as
+        hazards show a department only what was copied to it)."""
         if self.is_superuser:
             return Q()
-        nodes = _outermost(self.nodes)
+        nodes = _outermost([node for node, _role in self.grants] if grants_only else self.nodes)
         if not nodes:
             return Q(pk__in=[])
         return reduce(
@@ -91,11 +94,14 @@ class GridScope:
     def units(self) -> QuerySet[GridUnit]:
         return GridUnit.objects.filter(self.unit_q())
 
-    def filter(self, queryset: QuerySet, unit_field: str = "unit") -> QuerySet:
+    def filter(self, queryset: QuerySet, unit_field: str = "unit", *, grants_only: bool = False) -> QuerySet:
         """Keep the rows of any register whose ``unit_field`` points into this scope."""
         if self.is_superuser:
             return queryset
-        return queryset.filter(self.unit_q(f"{unit_field}__"))
+        return queryset.filter(self.unit_q(f"{unit_field}__", grants_only=grants_only))
+
+    def can_see_by_grant(self, unit: GridUnit) -> bool:
+        return self.is_superuser or any(node.contains(unit) for node, _role in self.grants)
 
     def can_see(self, unit: GridUnit) -> bool:
         return self.is_superuser or any(node.contains(unit) for node in self.nodes)

@@ -8,11 +8,10 @@ reads its settings from ``data-`` attributes and ``static/js/geojson-widget.js``
 from __future__ import annotations
 
 import json
+from typing import ClassVar
 
 from django import forms
 from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 
 GEOMETRY_TYPES = ("Polygon", "Point")
 
@@ -28,7 +27,7 @@ class GeoJSONMapWidget(forms.Textarea):
     template_name = "grids/widgets/geojson_map.html"
 
     class Media:
-        css = {
+        css: ClassVar[dict[str, tuple[str, ...]]] = {
             "all": (
                 "leaflet/leaflet.css",
                 "leaflet/draw/leaflet.draw.css",
@@ -54,11 +53,6 @@ class GeoJSONMapWidget(forms.Textarea):
         if isinstance(value, (dict, list)):
             return json.dumps(value, ensure_ascii=False)
         return super().format_value(value)
-
-    def _render(self, template_name, context, renderer=None):
-        # The template lives in the project's templates/ folder, which Django's default form
-        # renderer does not search: render it with the project's template engine.
-        return mark_safe(render_to_string(template_name, context))
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

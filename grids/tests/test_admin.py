@@ -29,7 +29,12 @@ def staff(user: User, *codenames: str) -> User:
 def leader(world):
     return staff(
         world.township_leader,
-        "view_gridunit", "change_gridunit", "add_gridunit", "view_membership", "view_user", "change_user",
+        "view_gridunit",
+        "change_gridunit",
+        "add_gridunit",
+        "view_membership",
+        "view_user",
+        "change_user",
     )
 
 
@@ -66,8 +71,9 @@ def unit_form_data(unit: GridUnit, **changes) -> dict:
 # --- the tree: scope ------------------------------------------------------------------------
 
 
-def test_township_leader_changelist_shows_their_township_and_villages_only(world, leader, client_for,
-                                                                         django_assert_max_num_queries):
+def test_township_leader_changelist_shows_their_township_and_villages_only(
+    world, leader, client_for, django_assert_max_num_queries
+):
     client = client_for(leader)
     with django_assert_max_num_queries(15):
         response = client.get(reverse(CHANGELIST))
@@ -106,6 +112,13 @@ def test_superuser_sees_the_whole_grid(world, client_for):
     response = client_for(world.admin).get(reverse(CHANGELIST))
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == GridUnit.objects.count() == 8
+    villages = client_for(world.admin).get(reverse(CHANGELIST), {"level": "2"})
+    assert set(villages.context["cl"].result_list) == {
+        world.village_a,
+        world.village_b,
+        world.village_c,
+        world.enterprise,
+    }
 
 
 def test_grid_officer_without_manage_role_sees_but_cannot_change(world, client_for):
@@ -199,6 +212,25 @@ def test_history_cannot_revert(world, leader, client_for):
     assert GridUnit.objects.get(pk=world.village_a.pk).name == "陇雅村"
 
 
+def test_leader_saves_their_township_whose_parent_they_do_not_manage(world, leader, client_for):
+    township = world.township
+    response = client_for(leader).post(
+        reverse("admin:grids_gridunit_change", args=[township.pk]), unit_form_data(township, households="900")
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert GridUnit.objects.get(pk=township.pk).households == 900
+
+
+def test_county_dispatcher_saves_the_county_which_has_no_parent(world, client_for):
+    dispatcher = staff(world.county_dispatcher, "view_gridunit", "change_gridunit")
+    county = world.county
+    response = client_for(dispatcher).post(
+        reverse("admin:grids_gridunit_change", args=[county.pk]), unit_form_data(county, population="190000")
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert GridUnit.objects.get(pk=county.pk).population == 190000
+
+
 def test_form_refuses_a_village_under_the_county(world, client_for):
     village = world.village_b
     response = client_for(world.admin).post(
@@ -212,7 +244,9 @@ def test_form_refuses_a_village_under_the_county(world, client_for):
 def test_leader_adds_a_village_through_the_form(world, leader, client_for):
     data = unit_form_data(
         GridUnit(parent=world.township, name="新村", kind="village", code="451027100203"),
-        boundary=json.dumps({"type": "Polygon", "coordinates": [[[106.4, 24.3], [106.5, 24.3], [106.5, 24.4], [106.4, 24.3]]]}),
+        boundary=json.dumps(
+            {"type": "Polygon", "coordinates": [[[106.4, 24.3], [106.5, 24.3], [106.5, 24.4], [106.4, 24.3]]]}
+        ),
     )
     response = client_for(leader).post(reverse("admin:grids_gridunit_add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -297,6 +331,8 @@ def test_membership_changelist_is_scoped(world, leader, client_for):
     expected = set(Membership.objects.filter(unit__in=[world.township, world.village_a, world.village_b]))
     assert set(response.context["cl"].result_list) == expected
     assert not Membership.objects.filter(user=world.county_dispatcher).filter(pk__in=[m.pk for m in expected])
+    villages = client_for(leader).get(reverse("admin:grids_membership_changelist"), {"unit__level": "2"})
+    assert {m.unit for m in villages.context["cl"].result_list} == {world.village_a, world.village_b}
 
 
 def test_unit_autocomplete_offers_only_managed_units(world, client_for):
@@ -330,7 +366,10 @@ def test_user_changelist_is_scoped(world, leader, client_for):
     response = client_for(leader).get(reverse("admin:grids_user_changelist"))
     assert response.status_code == 200
     assert set(response.context["cl"].result_list) == {
-        world.township_leader, world.township_officer, world.village_officer_a, world.village_officer_b,
+        world.township_leader,
+        world.township_officer,
+        world.village_officer_a,
+        world.village_officer_b,
     }
     client = client_for(leader)
     assert client.get(reverse("admin:grids_user_change", args=[world.outsider.pk])).status_code != 200
@@ -344,3 +383,36 @@ def test_leader_cannot_grant_privileges_on_a_person(world, leader, client_for):
     assert 'name="is_superuser"' not in content
     assert 'name="user_permissions"' not in content
     assert "陇雅村" in content  # the memberships inline
+
+
+@pytest.mark.parametrize("model", ["gridunit", "department", "sector", "membership", "user", "importjob"])
+def test_superuser_opens_every_grid_admin_list_and_add_page(world, client_for, model):
+    client = client_for(world.admin)
+    assert client.get(reverse(f"admin:grids_{model}_changelist")).status_code == 200
+    expected_add = 403 if model == "importjob" else 200
+    assert client.get(reverse(f"admin:grids_{model}_add")).status_code == expected_add
+
+
+def test_import_jobs_list_shows_only_ones_own_uploads_with_errors(world, client_for, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from grids.models import ImportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    leader = staff(world.township_leader, "view_importjob")
+    mine = ImportJob.objects.create(
+        dataset="units",
+        original_name="mine.xlsx",
+        created_by=leader,
+        status="refused",
+        file=ContentFile(b"x", name="mine.xlsx"),
+        errors=[{"row": 3, "message": "坏代码"}],
+    )
+    ImportJob.objects.create(
+        dataset="people", original_name="theirs.xlsx", created_by=world.admin, file=ContentFile(b"x", name="t.xlsx")
+    )
+    client = client_for(leader)
+    response = client.get(reverse("admin:grids_importjob_changelist"))
+    assert list(response.context["cl"].result_list) == [mine]
+    detail = client.get(reverse("admin:grids_importjob_change", args=[mine.pk])).content.decode()
+    assert "坏代码" in detail

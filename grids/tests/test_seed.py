@@ -14,7 +14,7 @@ from grids.models import Department, GridUnit, Membership, Role, User
 from grids.rules import MOBILE_RE, TOWNSHIP_KINDS, VILLAGE_KINDS, Kind, check_credit_code
 from grids.scope import Action, scope_for
 
-PASSWORD = "demo-pass-1"  # noqa: S105
+PASSWORD = "demo-pass-1"
 
 
 @pytest.fixture(scope="class")

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HazardsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "hazards"
+    verbose_name = _("Hazards")
+
+    def ready(self) -> None:
+        from hazards import permissions  # noqa: F401  (adds the hazard actions to the scope table)

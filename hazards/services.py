@@ -1,0 +1,463 @@
+"""Every change to a hazard. Each runs in a transaction, locks the hazard row, checks the state and
+the person's right through the scope module, writes the new state and the timeline entry
+together, and refuses with a Chinese message (``TransitionRefused`` / ``PermissionDenied``)."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grids.models import Department, GridUnit, User
+from grids.scope import scope_for
+from hazards.models import (
+    OPEN_STATES,
+    Family,
+    Grade,
+    Hazard,
+    HazardCategory,
+    HazardCopy,
+    HazardEvent,
+    HazardPhoto,
+    HazardSequence,
+    Method,
+    RiskBand,
+    RiskFactorOption,
+    RiskLevel,
+    State,
+)
+from hazards.permissions import HazardAction
+from hazards.photos import process_photo
+
+Action = HazardEvent.Action
+
+
+class TransitionRefused(Exception):
+    """A step the hazard's state does not allow (or that someone else just took)."""
+
+
+# --- grading ------------------------------------------------------------------------------------
+
+FACTORS = {
+    Method.LEC: (RiskFactorOption.Factor.LEC_L, RiskFactorOption.Factor.LEC_E, RiskFactorOption.Factor.LEC_C),
+    Method.LS: (RiskFactorOption.Factor.LS_L, RiskFactorOption.Factor.LS_S),
+}
+
+
+def risk_grade(*, method: str, inputs: dict[str, Decimal | str | float]) -> tuple[int, Decimal]:
+    """(risk level, score) for LEC (D = L×E×C) or the matrix (R = L×S), from the rule tables."""
+    factors = FACTORS.get(method)
+    if factors is None:
+        raise ValidationError(_("Unknown grading method."))
+    allowed = {}
+    for factor, value in RiskFactorOption.objects.filter(factor__in=factors).values_list("factor", "value"):
+        allowed.setdefault(factor, set()).add(value)
+    score = Decimal(1)
+    for factor in factors:
+        try:
+            value = Decimal(str(inputs[factor]))
+        except (KeyError, ArithmeticError, ValueError):
+            raise ValidationError(_("Choose a value for %(factor)s.") % {"factor": RiskFactorOption.Factor(factor).label})
+        if value not in allowed.get(factor, set()):
+            raise ValidationError(_("%(value)s is not a listed value of %(factor)s.") % {
+                "value": value, "factor": RiskFactorOption.Factor(factor).label})
+        score *= value
+    band = RiskBand.objects.filter(method=method, min_score__lte=score).order_by("-min_score").first()
+    if band is None:
+        raise ValidationError(_("No risk band covers the score %(score)s; check the risk bands in the admin.") % {"score": score})
+    return band.level, score.quantize(Decimal("0.01"))
+
+
+def _apply_grading(hazard: Hazard, *, method: str, level: int | None, inputs: dict | None, reason: str) -> None:
+    if method in (Method.LEC, Method.LS):
+        hazard.risk_level, hazard.risk_score = risk_grade(method=method, inputs=inputs or {})
+        hazard.risk_inputs = {k: str(v) for k, v in (inputs or {}).items() if k in FACTORS[method]}
+    elif method == Method.DIRECT:
+        if level not in RiskLevel.values:
+            raise ValidationError(_("Choose a risk level."))
+        if not reason.strip():
+            raise ValidationError(_("Say why this risk level was set directly."))
+        hazard.risk_level, hazard.risk_score, hazard.risk_inputs = level, None, {}
+    else:
+        raise ValidationError(_("Unknown grading method."))
+    hazard.risk_method = method
+    hazard.risk_reason = reason
+
+
+# --- places -------------------------------------------------------------------------------------
+
+
+def propose_unit(*, user: User, lng: float | None, lat: float | None, default: GridUnit) -> GridUnit:
+    """The tier-3 unit in the user's scope whose boundary contains the point, else ``default``."""
+    if lng is None or lat is None:
+        return default
+    from shapely.geometry import Point, shape
+
+    point = Point(lng, lat)
+    candidates = scope_for(user).units().filter(level=2, is_active=True, boundary__isnull=False).only("id", "boundary")
+    for unit in candidates.iterator(chunk_size=500):
+        try:
+            if shape(unit.boundary).covers(point):
+                return GridUnit.objects.get(pk=unit.pk)
+        except (ValueError, TypeError, AttributeError):
+            continue
+    return default
+
+
+def owner_for(unit: GridUnit) -> GridUnit:
+    """A danger found in a village or enterprise is reported to its township or park (seed 003 §6)."""
+    return unit.parent if unit.tier == 3 and unit.parent_id else unit
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+
+def allocate_number(*, unit: GridUnit, year: int) -> str:
+    """``<unit code>-<year>-<seq>``, unique under concurrent reports (row lock on the sequence)."""
+    with transaction.atomic():
+        updated = HazardSequence.objects.filter(unit=unit, year=year).update(last=F("last") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    HazardSequence.objects.create(unit=unit, year=year, last=1)
+            except IntegrityError:  # another report created it first
+                HazardSequence.objects.filter(unit=unit, year=year).update(last=F("last") + 1)
+        last = HazardSequence.objects.get(unit=unit, year=year).last
+    return f"{unit.code}-{year}-{last:04d}"
+
+
+# --- the loop -----------------------------------------------------------------------------------
+
+
+def _event(hazard: Hazard, action: str, by: User | None, *, from_state: str = "", note: str = "",
+           from_unit: GridUnit | None = None, to_unit: GridUnit | None = None) -> HazardEvent:
+    return HazardEvent.objects.create(
+        hazard=hazard, action=action, by=by, from_state=from_state, to_state=hazard.state, note=note,
+        from_unit=from_unit, to_unit=to_unit,
+    )
+
+
+def _save_photos(hazard: Hazard, photos: Sequence, kind: str, by: User) -> None:
+    for upload in photos:
+        content, width, height = process_photo(upload)
+        photo = HazardPhoto(hazard=hazard, kind=kind, width=width, height=height, uploaded_by=by)
+        photo.image.save(content.name, content, save=False)
+        photo.save()
+
+
+def _check_photos(photos: Sequence) -> list:
+    """Process every photo before anything is saved, so a bad one refuses the whole submission."""
+    return [process_photo(upload) for upload in photos]
+
+
+def _store_processed(hazard: Hazard, processed: list, kind: str, by: User) -> None:
+    for content, width, height in processed:
+        photo = HazardPhoto(hazard=hazard, kind=kind, width=width, height=height, uploaded_by=by)
+        photo.image.save(content.name, content, save=False)
+        photo.save()
+
+
+def hazard_report(
+    *,
+    by: User,
+    unit: GridUnit,
+    category: HazardCategory,
+    title: str,
+    description: str = "",
+    lng: float | None = None,
+    lat: float | None = None,
+    address: str = "",
+    source: str = "patrol",
+    root_cause: str = "",
+    found_at: datetime.datetime | None = None,
+    photos: Sequence = (),
+    client_key: uuid.UUID | None = None,
+    fixed_on_spot: bool = False,
+    evidence_photos: Sequence = (),
+    evidence_note: str = "",
+) -> tuple[Hazard, bool]:
+    """Report a danger in ``unit``. Returns (hazard, created): a repeated ``client_key`` from the
+    same reporter returns the hazard already saved. Anyone with a role in the unit may report.
+    ``fixed_on_spot`` closes it at once; it needs evidence photos."""
+    if client_key:
+        existing = Hazard.objects.filter(reporter=by, client_key=client_key).first()
+        if existing:
+            return existing, False
+    if not scope_for(by).can(HazardAction.REPORT, unit):
+        raise PermissionDenied(_("You may only report hazards in your own grid."))
+    if not category.is_active:
+        raise ValidationError({"category": _("This category is no longer in use.")})
+    if category.family == Family.PRODUCTION and root_cause == "":
+        root_cause = ""  # optional on the phone; the township sets it when confirming
+    if category.family == Family.NATURAL:
+        root_cause = ""
+    if fixed_on_spot and not evidence_photos:
+        raise ValidationError({"evidence_photos": _("A danger fixed on the spot needs a photo of the result.")})
+    report_photos = _check_photos(photos)
+    evidence = _check_photos(evidence_photos)
+    found_at = found_at or timezone.now()
+    if found_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"found_at": _("The time found cannot be in the future.")})
+    try:
+        with transaction.atomic():
+            hazard = Hazard(
+                number=allocate_number(unit=unit, year=timezone.localdate(found_at).year),
+                title=title.strip(), description=description.strip(), family=category.family, category=category,
+                root_cause=root_cause, unit=unit, owner_unit=owner_for(unit), lng=lng, lat=lat, address=address,
+                source=source, reporter=by, found_at=found_at, client_key=client_key,
+            )
+            hazard.full_clean(exclude=["number", "owner_unit"])
+            hazard.save()
+            _store_processed(hazard, report_photos, HazardPhoto.Kind.REPORT, by)
+            _event(hazard, Action.REPORT, by, to_unit=hazard.owner_unit)
+            if fixed_on_spot:
+                previous = hazard.state
+                hazard.state, hazard.closed_at = State.CLOSED, timezone.now()
+                hazard.save(update_fields=["state", "closed_at", "updated_at"])
+                _store_processed(hazard, evidence, HazardPhoto.Kind.EVIDENCE, by)
+                _event(hazard, Action.CLOSE_ON_SPOT, by, from_state=previous, note=evidence_note)
+    except IntegrityError:
+        if client_key:  # the same submission raced itself (double tap): return the winner
+            existing = Hazard.objects.filter(reporter=by, client_key=client_key).first()
+            if existing:
+                return existing, False
+        raise
+    return hazard, True
+
+
+def _locked(hazard: Hazard | int) -> Hazard:
+    pk = hazard.pk if isinstance(hazard, Hazard) else hazard
+    return Hazard.objects.select_for_update().select_related("owner_unit", "unit", "category").get(pk=pk)
+
+
+def _require_state(hazard: Hazard, allowed: Sequence[str], doing: str) -> None:
+    if hazard.state not in allowed:
+        raise TransitionRefused(
+            _("This hazard is now “%(state)s”; it cannot be %(doing)s. Reload the page to see the latest.")
+            % {"state": hazard.get_state_display(), "doing": doing}
+        )
+
+
+def _require(by: User, action: str, unit: GridUnit, message: str) -> None:
+    if not scope_for(by).can(action, unit):
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def hazard_confirm(*, hazard: Hazard, by: User, grade: str, risk_method: str, risk_level: int | None = None,
+                   risk_inputs: dict | None = None, risk_reason: str = "", root_cause: str = "", note: str = "") -> Hazard:
+    """The owning tier confirms a reported danger, grades it and sets its risk level. A major
+    hazard passes to the county at once. The sector's county departments get a copy."""
+    hazard = _locked(hazard)
+    _require_state(hazard, [State.REPORTED], _("confirmed"))
+    _require(by, HazardAction.RULE, hazard.owner_unit, _("Only the owning tier can confirm this hazard."))
+    if grade not in Grade.values:
+        raise ValidationError({"grade": _("Choose general or major.")})
+    _apply_grading(hazard, method=risk_method, level=risk_level, inputs=risk_inputs, reason=risk_reason)
+    previous = hazard.state
+    hazard.grade = grade
+    if root_cause and hazard.family == Family.PRODUCTION:
+        hazard.root_cause = root_cause
+    hazard.state = State.CONFIRMED
+    hazard.full_clean(exclude=["number"])
+    hazard.save()
+    _event(hazard, Action.CONFIRM, by, from_state=previous, note=note)
+    if grade == Grade.MAJOR:
+        _move_to_county(hazard, by, note=_("A major hazard is owned by the county."))
+    _copy_to_departments(hazard, by)
+    return hazard
+
+
+@transaction.atomic
+def hazard_reject(*, hazard: Hazard, by: User, reason: str) -> Hazard:
+    """The owning tier finds that a report is not a hazard. The reason is required."""
+    hazard = _locked(hazard)
+    _require_state(hazard, [State.REPORTED], _("rejected"))
+    _require(by, HazardAction.RULE, hazard.owner_unit, _("Only the owning tier can rule on this hazard."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why this is not a hazard.")})
+    previous, hazard.state, hazard.closed_at = hazard.state, State.REJECTED, timezone.now()
+    hazard.save(update_fields=["state", "closed_at", "updated_at"])
+    _event(hazard, Action.REJECT, by, from_state=previous, note=reason)
+    return hazard
+
+
+@transaction.atomic
+def hazard_plan(*, hazard: Hazard, by: User, measures: str, responsible_unit: str, responsible_person: str,
+                deadline: datetime.date, contingency: str, funds: Decimal | None = None,
+                responsible_phone: str = "", note: str = "") -> Hazard:
+    """Set the five-in-place (措施、责任、资金、时限、预案) and start rectification."""
+    hazard = _locked(hazard)
+    _require_state(hazard, [State.CONFIRMED], _("given a rectification plan"))
+    _require(by, HazardAction.RULE, hazard.owner_unit, _("Only the owning tier can set the rectification plan."))
+    errors = {}
+    for name, value in (("measures", measures), ("responsible_unit", responsible_unit),
+                        ("responsible_person", responsible_person), ("contingency", contingency)):
+        if not (value or "").strip():
+            errors[name] = _("Required for the five-in-place.")
+    if deadline is None:
+        errors["deadline"] = _("Required for the five-in-place.")
+    elif deadline < timezone.localdate():
+        errors["deadline"] = _("The deadline cannot be in the past.")
+    if hazard.grade == Grade.MAJOR and funds is None:
+        errors["funds"] = _("A major hazard's plan needs its funds.")
+    if errors:
+        raise ValidationError(errors)
+    previous = hazard.state
+    hazard.measures, hazard.responsible_unit, hazard.responsible_person = measures, responsible_unit, responsible_person
+    hazard.responsible_phone, hazard.funds, hazard.deadline, hazard.contingency = responsible_phone, funds, deadline, contingency
+    hazard.state, hazard.overdue_since = State.RECTIFYING, None
+    hazard.full_clean(exclude=["number"])
+    hazard.save()
+    _event(hazard, Action.PLAN, by, from_state=previous, note=note)
+    return hazard
+
+
+@transaction.atomic
+def hazard_submit_evidence(*, hazard: Hazard, by: User, note: str, photos: Sequence) -> Hazard:
+    """Anyone with a role where the hazard is (the village officer too) reports it rectified, with photos."""
+    processed = _check_photos(photos)
+    hazard = _locked(hazard)
+    _require_state(hazard, [State.RECTIFYING], _("reported as rectified"))
+    _require(by, HazardAction.EVIDENCE, hazard.unit, _("You may only add evidence in your own grid."))
+    if not processed:
+        raise ValidationError({"photos": _("Add at least one photo of the rectified place.")})
+    previous, hazard.state = hazard.state, State.AWAITING_ACCEPTANCE
+    hazard.save(update_fields=["state", "updated_at"])
+    _store_processed(hazard, processed, HazardPhoto.Kind.EVIDENCE, by)
+    _event(hazard, Action.EVIDENCE, by, from_state=previous, note=note)
+    return hazard
+
+
+@transaction.atomic
+def hazard_accept(*, hazard: Hazard, by: User, note: str = "") -> Hazard:
+    """The owning tier accepts the rectification and closes the hazard (销号)."""
+    hazard = _locked(hazard)
+    _require_state(hazard, [State.AWAITING_ACCEPTANCE], _("accepted"))
+    _require(by, HazardAction.RULE, hazard.owner_unit, _("Only the owning tier can accept the rectification."))
+    previous, hazard.state, hazard.closed_at, hazard.overdue_since = hazard.state, State.CLOSED, timezone.now(), None
+    hazard.save(update_fields=["state", "closed_at", "overdue_since", "updated_at"])
+    _event(hazard, Action.ACCEPT, by, from_state=previous, note=note)
+    return hazard
+
+
+@transaction.atomic
+def hazard_fail_acceptance(*, hazard: Hazard, by: User, reason: str) -> Hazard:
+    """The rectification is not good enough: back to rectifying, with the reason."""
+    hazard = _locked(hazard)
+    _require_state(hazard, [State.AWAITING_ACCEPTANCE], _("sent back"))
+    _require(by, HazardAction.RULE, hazard.owner_unit, _("Only the owning tier can rule on the rectification."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what is still wrong.")})
+    previous, hazard.state = hazard.state, State.RECTIFYING
+    hazard.save(update_fields=["state", "updated_at"])
+    _event(hazard, Action.FAIL, by, from_state=previous, note=reason)
+    return hazard
+
+
+@transaction.atomic
+def hazard_escalate(*, hazard: Hazard, by: User, reason: str) -> Hazard:
+    """The owning tier passes an open hazard up one tier (beyond its authority). Lower tiers keep seeing it."""
+    hazard = _locked(hazard)
+    _require_state(hazard, OPEN_STATES, _("passed up"))
+    _require(by, HazardAction.RULE, hazard.owner_unit, _("Only the owning tier can pass this hazard up."))
+    if hazard.owner_unit.parent_id is None:
+        raise TransitionRefused(_("The county is the top tier; there is no tier above to pass it to."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why this is beyond your tier.")})
+    previous_owner = hazard.owner_unit
+    hazard.owner_unit = previous_owner.parent
+    hazard.save(update_fields=["owner_unit", "updated_at"])
+    _event(hazard, Action.ESCALATE, by, from_state=hazard.state, note=reason, from_unit=previous_owner, to_unit=hazard.owner_unit)
+    if hazard.state != State.REPORTED:
+        _copy_to_departments(hazard, by)
+    return hazard
+
+
+def _move_to_county(hazard: Hazard, by: User, *, note: str) -> None:
+    county = hazard.unit.get_root()
+    if hazard.owner_unit_id != county.pk:
+        previous_owner = hazard.owner_unit
+        hazard.owner_unit = county
+        hazard.save(update_fields=["owner_unit", "updated_at"])
+        _event(hazard, Action.ESCALATE, by, from_state=hazard.state, note=note, from_unit=previous_owner, to_unit=county)
+
+
+@transaction.atomic
+def hazard_supervise(*, hazard: Hazard, by: User, department: Department, deadline: datetime.date,
+                     requirements: str, order_no: str = "") -> Hazard:
+    """The county puts a major hazard under listed supervision (挂牌督办) with a supervision order."""
+    hazard = _locked(hazard)
+    _require_state(hazard, [State.CONFIRMED, State.RECTIFYING, State.AWAITING_ACCEPTANCE], _("put under supervision"))
+    if hazard.grade != Grade.MAJOR:
+        raise TransitionRefused(_("Only a major hazard is put under listed supervision."))
+    if hazard.supervised:
+        raise TransitionRefused(_("This hazard is already under listed supervision."))
+    _require(by, HazardAction.SUPERVISE, hazard.owner_unit, _("Only the county's leaders and dispatchers can list a hazard for supervision."))
+    county = hazard.unit.get_root()
+    if department.county_id != county.pk:
+        raise ValidationError({"department": _("Choose a department of this county.")})
+    if deadline is None or deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("The supervision deadline cannot be in the past.")})
+    hazard.supervised, hazard.supervising_department, hazard.supervision_deadline = True, department, deadline
+    hazard.supervision_requirements = requirements
+    hazard.supervision_order_no = order_no or _("Supervision order %(number)s") % {"number": hazard.number}
+    hazard.save(update_fields=["supervised", "supervising_department", "supervision_deadline",
+                               "supervision_requirements", "supervision_order_no", "updated_at"])
+    _event(hazard, Action.SUPERVISE, by, from_state=hazard.state, note=requirements)
+    HazardCopy.objects.get_or_create(hazard=hazard, department=department)
+    return hazard
+
+
+def _copy_to_departments(hazard: Hazard, by: User) -> None:
+    """Copy (抄告) to the county departments that supervise the hazard's sector, once each."""
+    if hazard.category.sector_id is None:
+        return
+    county = hazard.unit.get_root()
+    departments = Department.objects.filter(county=county, is_active=True, sectors=hazard.category.sector_id)
+    already = set(hazard.copies.values_list("department_id", flat=True))
+    for department in departments:
+        if department.pk in already:
+            continue
+        HazardCopy.objects.create(hazard=hazard, department=department)
+        _event(hazard, Action.COPY, by, from_state=hazard.state, note=department.name)
+
+
+@transaction.atomic
+def hazard_copy_feedback(*, copy: HazardCopy, by: User, feedback: str) -> HazardCopy:
+    """A department's staff record what they did about a hazard copied to them (反馈)."""
+    copy = HazardCopy.objects.select_for_update().select_related("hazard").get(pk=copy.pk)
+    if not (by.is_superuser or (by.department_id == copy.department_id)):
+        raise PermissionDenied(_("Only the department the hazard was copied to can reply."))
+    if not feedback.strip():
+        raise ValidationError({"feedback": _("Write what the department did.")})
+    copy.feedback, copy.feedback_by, copy.feedback_at = feedback, by, timezone.now()
+    copy.save(update_fields=["feedback", "feedback_by", "feedback_at"])
+    _event(copy.hazard, Action.FEEDBACK, by, from_state=copy.hazard.state, note=f"{copy.department.name}：{feedback}")
+    return copy
+
+
+def mark_overdue(*, today: datetime.date | None = None) -> list[int]:
+    """Mark rectifying hazards past their deadline (once each) and return their ids.
+
+    Claimed with a conditional update, so two runs never mark (or notify) one hazard twice."""
+    today = today or timezone.localdate()
+    candidates = list(
+        Hazard.objects.filter(state=State.RECTIFYING, deadline__lt=today, overdue_since__isnull=True).values_list("pk", flat=True)
+    )
+    marked = []
+    for pk in candidates:
+        with transaction.atomic():
+            if Hazard.objects.filter(pk=pk, overdue_since__isnull=True, state=State.RECTIFYING).update(overdue_since=today):
+                hazard = Hazard.objects.get(pk=pk)
+                _event(hazard, Action.OVERDUE, None, from_state=hazard.state,
+                       note=_("Deadline %(date)s passed.") % {"date": hazard.deadline.isoformat()})
+                marked.append(pk)
+    return marked
