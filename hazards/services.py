@@ -213,7 +213,7 @@ def hazard_report(
                 root_cause=root_cause, unit=unit, owner_unit=owner_for(unit), lng=lng, lat=lat, address=address,
                 source=source, reporter=by, found_at=found_at, client_key=client_key,
             )
-            hazard.full_clean(exclude=["number", "owner_unit"])
+            hazard.full_clean(exclude=["number", "owner_unit"], validate_constraints=False)
             hazard.save()
             _store_processed(hazard, report_photos, HazardPhoto.Kind.REPORT, by)
             _event(hazard, Action.REPORT, by, to_unit=hazard.owner_unit)

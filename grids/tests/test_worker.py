@@ -19,7 +19,7 @@ from grids.models import GridUnit, ImportJob
 from grids.tasks import run_import_job
 from grids.tests.factories import build_world
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 ROOT = Path(settings.BASE_DIR)
 
 

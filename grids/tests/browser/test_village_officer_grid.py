@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from grids.tests.factories import build_world
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def login(page, live_server, user, password):
