@@ -7,6 +7,10 @@ on an administrator can change a schedule (or disable it) in the admin under 周
 from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict[str, dict] = {
+    "hazards.mark_overdue_hazards": {
+        "task": "hazards.tasks.mark_overdue_hazards",
+        "schedule": crontab(hour=1, minute=30),  # Asia/Shanghai
+    },
     "grids.purge_finished_import_files": {
         "task": "grids.tasks.purge_old_import_files",
         "schedule": crontab(hour=3, minute=17),

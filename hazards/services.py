@@ -33,6 +33,7 @@ from hazards.models import (
     RiskLevel,
     State,
 )
+from hazards.permissions import RULERS as HAZARD_RULERS
 from hazards.permissions import HazardAction
 from hazards.photos import process_photo
 
@@ -461,3 +462,38 @@ def mark_overdue(*, today: datetime.date | None = None) -> list[int]:
                        note=_("Deadline %(date)s passed.") % {"date": hazard.deadline.isoformat()})
                 marked.append(pk)
     return marked
+
+
+def notify_overdue(*, hazard_ids: Sequence[int]) -> int:
+    """E-mail the leaders, officers and dispatchers of each owning tier the list of its newly
+    overdue hazards (one message per tier). Returns the number of messages sent."""
+    from collections import defaultdict
+
+    from django.conf import settings
+    from django.core.mail import send_mass_mail
+
+    from grids.models import Membership
+
+    if not hazard_ids:
+        return 0
+    by_owner: dict[int, list[Hazard]] = defaultdict(list)
+    for hazard in Hazard.objects.filter(pk__in=hazard_ids).select_related("owner_unit", "unit"):
+        by_owner[hazard.owner_unit_id].append(hazard)
+    recipients: dict[int, set[str]] = defaultdict(set)
+    rows = (
+        Membership.objects.active()
+        .filter(unit_id__in=by_owner, role__in=list(HAZARD_RULERS))
+        .exclude(user__email="")
+        .values_list("unit_id", "user__email")
+    )
+    for unit_id, email in rows:
+        recipients[unit_id].add(email)
+    messages = []
+    for owner_id, hazards in by_owner.items():
+        if not recipients[owner_id]:
+            continue
+        owner = hazards[0].owner_unit
+        lines = [f"{h.number} {h.title}（{h.unit.name}，整改期限 {h.deadline:%Y-%m-%d}）" for h in hazards]
+        subject = _("%(unit)s: %(count)d hazard(s) past their rectification deadline") % {"unit": owner.name, "count": len(hazards)}
+        messages.append((subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, sorted(recipients[owner_id])))
+    return send_mass_mail(messages, fail_silently=False) if messages else 0

@@ -283,3 +283,18 @@ def test_overdue_is_marked_once(world):
 def test_not_overdue_on_the_deadline_itself(world):
     hazard = rectifying(world)
     assert services.mark_overdue(today=hazard.deadline) == []
+
+
+def test_overdue_task_marks_and_mails_the_owning_tier_once(world, mailoutbox):
+    from hazards.tasks import mark_overdue_hazards
+
+    world.township_officer.email = "huang@example.gov.cn"
+    world.township_officer.save(update_fields=["email"])
+    hazard = rectifying(world)
+    hazard.deadline = timezone.localdate() - datetime.timedelta(days=1)
+    hazard.save(update_fields=["deadline"])
+    assert mark_overdue_hazards() == 1
+    assert mark_overdue_hazards() == 0
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["huang@example.gov.cn"]
+    assert hazard.number in mailoutbox[0].body

@@ -1,31 +1,345 @@
-"""Stub: replaced by the helper that owns this module."""
+"""Pages of one hazard: the phone's report, "my hazards", the detail page with its timeline, and
+the loop's steps posted from it. Thin: every hazard is fetched through hazards.scope, every change
+goes through hazards.services, and a refusal is shown the way the service words it."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from typing import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from grids.models import Department, GridUnit
+from grids.scope import PERMISSIONS, scope_for
+from hazards import forms, services
+from hazards.models import OPEN_STATES, Grade, Hazard, HazardCopy, HazardPhoto, RiskFactorOption, State
+from hazards.permissions import HazardAction
+from hazards.scope import get_hazard_for_user, may, visible_hazards
+from hazards.services import TransitionRefused
+
+MINE_PER_PAGE = 20
 
 
-def report(request, *args, **kwargs):
-    return HttpResponse(status=501)
+# --- reporting ----------------------------------------------------------------------------------
 
 
-def mine(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _reportable_units(user):
+    return scope_for(user).units_where(HazardAction.REPORT).filter(is_active=True).order_by("tree_id", "lft")
 
 
-def detail(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _default_unit(user, units) -> GridUnit | None:
+    """The unit a report starts in: the lowest unit where the person holds a role that may report
+    (their village or enterprise), else the first unit they may report in."""
+    table = PERMISSIONS[HazardAction.REPORT]
+    held = [node.unit_id for node, role in scope_for(user).grants if role in table.get(node.tier, ())]
+    return units.filter(pk__in=held).order_by("-level", "tree_id", "lft").first() or units.first()
 
 
-def act(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@require_http_methods(["GET", "POST"])
+@login_required
+def report(request):
+    units = _reportable_units(request.user)
+    default = _default_unit(request.user, units)
+    if default is None:
+        raise PermissionDenied(_("You hold no role in a grid, so there is nowhere you can report a hazard."))
+    if request.method == "POST":
+        form = forms.ReportForm(request.POST, request.FILES, units=units)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                hazard, created = services.hazard_report(
+                    by=request.user, unit=data["unit"], category=data["category"], title=data["title"],
+                    description=data["description"], lng=data["lng"], lat=data["lat"], address=data["address"],
+                    source=data["source"], photos=data["photos"], client_key=data["client_key"],
+                    fixed_on_spot=data["fixed_on_spot"], evidence_photos=data["evidence_photos"],
+                    evidence_note=data["evidence_note"],
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                if created:
+                    messages.success(request, _("Hazard %(number)s reported. The township will see it at once.") % {"number": hazard.number})
+                else:
+                    messages.info(request, _("This report was already received as %(number)s.") % {"number": hazard.number})
+                return redirect("hazards:detail", pk=hazard.pk)
+    else:
+        form = forms.ReportForm(units=units, initial={"client_key": uuid.uuid4(), "unit": default.pk})
+    choices = list(units[:2])
+    return render(request, "hazards/report.html", {"form": form, "single_unit": choices[0] if len(choices) == 1 else None})
 
 
-def copy_feedback(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@require_GET
+@login_required
+def propose_unit(request):
+    """JSON {id, name}: the village or enterprise of the user's scope containing the point."""
+    units = _reportable_units(request.user)
+    default = _default_unit(request.user, units)
+    if default is None:
+        raise PermissionDenied(_("You hold no role in a grid, so there is nowhere you can report a hazard."))
+    try:
+        lng, lat = float(request.GET["lng"]), float(request.GET["lat"])
+        if not (math.isfinite(lng) and math.isfinite(lat) and -180 <= lng <= 180 and -90 <= lat <= 90):
+            raise ValueError
+    except (KeyError, ValueError):
+        return JsonResponse({"error": _("Give a longitude and a latitude.")}, status=400)
+    unit = services.propose_unit(user=request.user, lng=lng, lat=lat, default=default)
+    if unit.pk != default.pk and not units.filter(pk=unit.pk).exists():
+        unit = default
+    return JsonResponse({"id": unit.pk, "name": unit.name})
 
 
-def photo(request, *args, **kwargs):
-    return HttpResponse(status=501)
+# --- lists --------------------------------------------------------------------------------------
 
 
-def propose_unit(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@require_GET
+@login_required
+def mine(request):
+    """What I reported, and the open hazards of my own village(s) or enterprise(s)."""
+    scope = scope_for(request.user)
+    own_units = [node.unit_id for node, _role in scope.grants if node.tier == 3]
+    hazards = (
+        visible_hazards(request.user)
+        .filter(Q(reporter=request.user) | Q(unit_id__in=own_units, state__in=OPEN_STATES))
+        .select_related("category", "unit")
+        .order_by("-found_at", "-id")
+    )
+    page = Paginator(hazards, MINE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "hazards/mine.html", {"page": page, "hazards": page.object_list})
+
+
+# --- one hazard ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the loop as the detail page offers it."""
+
+    permission: str
+    states: tuple[str, ...]
+    form: Callable[..., object]
+    run: Callable[..., object]
+    done: str
+    title: str
+
+
+def _confirm_form(hazard, data=None, files=None, *, options=(), **_kwargs):
+    return forms.ConfirmForm(data, options=options, family=hazard.family, prefix="confirm")
+
+
+def _supervise_form(hazard, data=None, files=None, **_kwargs):
+    return forms.SuperviseForm(data, departments=_county_departments(hazard), prefix="supervise")
+
+
+def _simple(form_class, prefix):
+    def build(hazard, data=None, files=None, **_kwargs):
+        return form_class(data, files, prefix=prefix)
+    return build
+
+
+STEPS: dict[str, Step] = {
+    "confirm": Step(
+        HazardAction.RULE, (State.REPORTED,), _confirm_form,
+        lambda h, by, d: services.hazard_confirm(hazard=h, by=by, **d),
+        gettext_lazy("Hazard confirmed."), gettext_lazy("Confirm and grade"),
+    ),
+    "reject": Step(
+        HazardAction.RULE, (State.REPORTED,), _simple(forms.RejectForm, "reject"),
+        lambda h, by, d: services.hazard_reject(hazard=h, by=by, reason=d["reason"]),
+        gettext_lazy("Report not confirmed as a hazard."), gettext_lazy("Not a hazard"),
+    ),
+    "plan": Step(
+        HazardAction.RULE, (State.CONFIRMED,), _simple(forms.PlanForm, "plan"),
+        lambda h, by, d: services.hazard_plan(hazard=h, by=by, **d),
+        gettext_lazy("Five-in-place set; rectification started."), gettext_lazy("Set the five-in-place"),
+    ),
+    "evidence": Step(
+        HazardAction.EVIDENCE, (State.RECTIFYING,), _simple(forms.EvidenceForm, "evidence"),
+        lambda h, by, d: services.hazard_submit_evidence(hazard=h, by=by, note=d["note"], photos=d["photos"]),
+        gettext_lazy("Evidence sent; the hazard awaits acceptance."), gettext_lazy("Report it rectified"),
+    ),
+    "accept": Step(
+        HazardAction.RULE, (State.AWAITING_ACCEPTANCE,), _simple(forms.AcceptForm, "accept"),
+        lambda h, by, d: services.hazard_accept(hazard=h, by=by, note=d["note"]),
+        gettext_lazy("Rectification accepted; the hazard is closed."), gettext_lazy("Accept and close"),
+    ),
+    "fail": Step(
+        HazardAction.RULE, (State.AWAITING_ACCEPTANCE,), _simple(forms.FailForm, "fail"),
+        lambda h, by, d: services.hazard_fail_acceptance(hazard=h, by=by, reason=d["reason"]),
+        gettext_lazy("Sent back for more rectification."), gettext_lazy("Not accepted"),
+    ),
+    "escalate": Step(
+        HazardAction.RULE, tuple(OPEN_STATES), _simple(forms.EscalateForm, "escalate"),
+        lambda h, by, d: services.hazard_escalate(hazard=h, by=by, reason=d["reason"]),
+        gettext_lazy("Hazard passed up one tier."), gettext_lazy("Pass up one tier"),
+    ),
+    "supervise": Step(
+        HazardAction.SUPERVISE, (State.CONFIRMED, State.RECTIFYING, State.AWAITING_ACCEPTANCE), _supervise_form,
+        lambda h, by, d: services.hazard_supervise(
+            hazard=h, by=by, department=d["department"], deadline=d["deadline"],
+            requirements=d["requirements"], order_no=d["order_no"]),
+        gettext_lazy("Hazard put under listed supervision."), gettext_lazy("Listed supervision"),
+    ),
+}
+
+
+def _step_open(slug: str, hazard: Hazard) -> bool:
+    """Whether the hazard's state (and grade) lets the step be taken now."""
+    step = STEPS[slug]
+    if hazard.state not in step.states:
+        return False
+    if slug == "escalate":
+        return hazard.owner_unit.parent_id is not None
+    if slug == "supervise":
+        return hazard.grade == Grade.MAJOR and not hazard.supervised
+    return True
+
+
+def _allowed_steps(user, hazard: Hazard) -> list[str]:
+    return [slug for slug, step in STEPS.items() if _step_open(slug, hazard) and may(user, step.permission, hazard)]
+
+
+def _county_departments(hazard: Hazard):
+    return Department.objects.filter(county__tree_id=hazard.unit.tree_id, county__level=0, is_active=True).order_by("name")
+
+
+def _may_reply(user, copy: HazardCopy) -> bool:
+    return user.is_superuser or (user.department_id is not None and user.department_id == copy.department_id)
+
+
+def _render_detail(request, hazard: Hazard, *, bound: dict | None = None, feedback_bound: dict | None = None, status: int = 200):
+    user = request.user
+    bound = bound or {}
+    feedback_bound = feedback_bound or {}
+    allowed = _allowed_steps(user, hazard)
+    options = list(RiskFactorOption.objects.all()) if "confirm" in allowed else ()
+    action_forms = []
+    for slug in allowed:
+        form = bound.get(slug)
+        if form is None:
+            form = STEPS[slug].form(hazard, options=options)
+        action_forms.append({"slug": slug, "title": STEPS[slug].title, "form": form})
+    photos = list(hazard.photos.all())
+    copies = list(hazard.copies.select_related("department", "feedback_by").order_by("created_at", "id"))
+    copy_rows = []
+    for copy in copies:
+        form = None
+        if _may_reply(user, copy):
+            form = feedback_bound.get(copy.pk) or forms.FeedbackForm(initial={"feedback": copy.feedback}, prefix=f"copy{copy.pk}")
+        copy_rows.append({"copy": copy, "form": form})
+    unit = hazard.unit
+    features = []
+    if unit.boundary:
+        features.append({"type": "Feature", "geometry": unit.boundary, "properties": {"id": unit.pk, "name": unit.name, "role": "self"}})
+    points = []
+    if hazard.lng is not None and hazard.lat is not None:
+        points.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [hazard.lng, hazard.lat]},
+                       "properties": {"name": hazard.title}})
+    context = {
+        "hazard": hazard,
+        "report_photos": [p for p in photos if p.kind == HazardPhoto.Kind.REPORT],
+        "evidence_photos": [p for p in photos if p.kind == HazardPhoto.Kind.EVIDENCE],
+        "events": hazard.events.select_related("by", "from_unit", "to_unit"),
+        "copies": copy_rows,
+        "action_forms": action_forms,
+        "map_data": {"type": "FeatureCollection", "features": features},
+        "points": points,
+        "tile_url": settings.MAP_TILE_URL,
+        "has_plan": bool(hazard.measures or hazard.deadline),
+    }
+    return render(request, "hazards/detail.html", context, status=status)
+
+
+@require_GET
+@login_required
+def detail(request, pk: int):
+    return _render_detail(request, get_hazard_for_user(request.user, pk))
+
+
+@require_POST
+@login_required
+def act(request, pk: int, action: str):
+    """Take one step of the loop; the slug names the step (confirm, reject, plan, evidence, …)."""
+    step = STEPS.get(action)
+    if step is None:
+        raise Http404(_("No such step."))
+    hazard = get_hazard_for_user(request.user, pk, action=step.permission)
+    if not _step_open(action, hazard):
+        messages.error(request, _("This hazard is now “%(state)s”; that step is no longer possible. The page shows the latest.")
+                       % {"state": hazard.get_state_display()})
+        return redirect("hazards:detail", pk=hazard.pk)
+    extra = {"options": list(RiskFactorOption.objects.all())} if action == "confirm" else {}
+    form = step.form(hazard, request.POST, request.FILES, **extra)
+    if form.is_valid():
+        data = form.service_kwargs() if hasattr(form, "service_kwargs") else form.cleaned_data
+        try:
+            step.run(hazard, request.user, data)
+        except TransitionRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("hazards:detail", pk=hazard.pk)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, str(step.done))
+            return redirect("hazards:detail", pk=hazard.pk)
+    return _render_detail(request, hazard, bound={action: form}, status=400)
+
+
+@require_POST
+@login_required
+def copy_feedback(request, pk: int):
+    """A department records what it did about a hazard copied to it (反馈)."""
+    copy = get_object_or_404(HazardCopy.objects.select_related("department"), pk=pk)
+    hazard = get_hazard_for_user(request.user, copy.hazard_id)
+    if not _may_reply(request.user, copy):
+        raise PermissionDenied(_("Only the department the hazard was copied to can reply."))
+    form = forms.FeedbackForm(request.POST, prefix=f"copy{copy.pk}")
+    if form.is_valid():
+        try:
+            services.hazard_copy_feedback(copy=copy, by=request.user, feedback=form.cleaned_data["feedback"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your department's feedback is recorded."))
+            return redirect("hazards:detail", pk=hazard.pk)
+    return _render_detail(request, hazard, feedback_bound={copy.pk: form}, status=400)
+
+
+@require_GET
+@login_required
+def photo(request, pk: int):
+    """A photo of a hazard the user may see; never a public media URL."""
+    item = get_object_or_404(HazardPhoto.objects.only("id", "hazard_id", "image"), pk=pk)
+    get_hazard_for_user(request.user, item.hazard_id)
+    try:
+        handle = item.image.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404(_("The photo file is missing.")) from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    patch_cache_control(response, private=True, max_age=3600)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """Show a service's refusal on the form: field errors beside their field, the rest on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

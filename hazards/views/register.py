@@ -1,43 +1,347 @@
-"""Stub: replaced by the helper that owns this module."""
+"""Pages about many hazards: the register list and its Excel export, the risk map and its data,
+the statistics table (网格隐患统计表) and its export, the dashboard, the department copies, and the
+two printable forms (网格隐患报告单, 整改督办单).
 
-from django.http import HttpResponse
+Thin: each parses the shared filters (hazards.filters), asks a scoped selector
+(hazards.selectors) or the access helper (hazards.scope.get_hazard_for_user), and renders.
+A unit filter pointing outside the person's grids is answered 404, like any unseen unit."""
 
+from __future__ import annotations
 
-def register(request, *args, **kwargs):
-    return HttpResponse(status=501)
+import datetime
+import io
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
-def export(request, *args, **kwargs):
-    return HttpResponse(status=501)
+from hazards import selectors
+from hazards.filters import active_filter_count, parse_filters
+from hazards.models import HazardPhoto, RiskLevel, State
+from hazards.scope import get_hazard_for_user
 
-
-def risk_map(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def map_data(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def statistics(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def statistics_export(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def dashboard(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def copies(request, *args, **kwargs):
-    return HttpResponse(status=501)
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_MAX_ROWS = 200_000  # settings.HAZARDS_EXPORT_MAX_ROWS overrides
 
 
-def print_report_form(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _filters(request):
+    filterset, values = parse_filters(request)
+    if filterset.is_bound and "unit" in filterset.form.errors:
+        raise Http404(_("No such grid unit."))
+    return filterset, values
 
 
-def print_supervision_order(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _query_without(request, *keys: str) -> str:
+    data = request.GET.copy()
+    for key in keys:
+        data.pop(key, None)
+    return data.urlencode()
+
+
+# --- the register list --------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def register(request):
+    filterset, values = _filters(request)
+    hazards = selectors.hazard_list(request.user, values)
+    page = Paginator(hazards, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "hazards/list.html",
+        {
+            "filterset": filterset,
+            "active_filters": active_filter_count(values),
+            "page_obj": page,
+            "hazards": page.object_list,
+            "query": _query_without(request, "page"),
+            "rectifying": State.RECTIFYING,
+        },
+    )
+
+
+@require_GET
+@login_required
+def export(request):
+    """The filtered list as an Excel file, streamed row by row (write-only workbook, iterator)."""
+    from openpyxl import Workbook
+
+    _filterset, values = _filters(request)
+    limit = int(getattr(settings, "HAZARDS_EXPORT_MAX_ROWS", EXPORT_MAX_ROWS))
+    hazards = selectors.hazard_list(request.user, values).select_related("reporter")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Hazards"))
+    sheet.append(
+        [
+            _("Number"), _("Title"), _("Grid unit"), _("Owning tier"), _("Family"), _("Category"), _("Grade"),
+            _("Risk level"), _("State"), _("Found at"), _("Reporter"), _("Place"), _("Longitude"), _("Latitude"),
+            _("Rectification deadline"), _("Overdue since"), _("Under listed supervision"),
+            _("Supervising department"), _("Closed at"),
+        ]
+    )
+    written = 0
+    for hazard in hazards.iterator(chunk_size=2000):
+        if written >= limit:
+            sheet.append([_("Only the first %(count)s hazards were exported; narrow the filters.") % {"count": limit}])
+            break
+        sheet.append(
+            [
+                hazard.number, hazard.title, hazard.unit.name, hazard.owner_unit.name, hazard.get_family_display(),
+                hazard.category.name, hazard.get_grade_display(),
+                hazard.get_risk_level_display() if hazard.risk_level else "", hazard.get_state_display(),
+                _naive(hazard.found_at), hazard.reporter.display_name, hazard.address, hazard.lng, hazard.lat,
+                hazard.deadline, hazard.overdue_since, _("Yes") if hazard.supervised else "",
+                str(hazard.supervising_department or ""), _naive(hazard.closed_at),
+            ]
+        )
+        written += 1
+    return _xlsx(workbook, f"hazards-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def _naive(value: datetime.datetime | None) -> datetime.datetime | None:
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def _xlsx(workbook, filename: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- the risk map -------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def risk_map(request):
+    filterset, values = _filters(request)
+    center = settings.LEAFLET_CONFIG.get("DEFAULT_CENTER", (24.35, 106.56))
+    config = {
+        "dataUrl": reverse("hazards:map_data"),
+        "detailUrl": reverse("hazards:detail", args=[0]),
+        "tileUrl": settings.MAP_TILE_URL,
+        "center": list(center),
+        "zoom": settings.LEAFLET_CONFIG.get("DEFAULT_ZOOM", selectors.DEFAULT_MAP_ZOOM),
+        "levels": {str(value): str(label) for value, label in RiskLevel.choices},
+        "states": {value: str(label) for value, label in State.choices},
+        "text": {
+            "ungraded": _("Not graded"),
+            "overdue": _("Overdue"),
+            "points": _("%(count)s hazards on the map"),
+            "clusters": _("%(count)s hazards in %(groups)s groups; zoom in to see each one"),
+            "error": _("The map data could not be loaded. Check the connection and try again."),
+            "open": _("Open the hazard"),
+        },
+    }
+    return render(
+        request,
+        "hazards/map.html",
+        {
+            "filterset": filterset,
+            "active_filters": active_filter_count(values),
+            "boundaries": selectors.map_boundaries(request.user, values),
+            "config": config,
+            "query": _query_without(request, "page", "bbox", "zoom"),
+            "levels": [(value, label, colour) for (value, label), colour in zip(RiskLevel.choices, ("red", "orange", "yellow", "blue"), strict=True)],
+        },
+    )
+
+
+@require_GET
+@login_required
+def map_data(request):
+    """JSON for the risk map: points, or buckets when more than the point limit match."""
+    _filterset, values = _filters(request)
+    bbox = None
+    if request.GET.get("bbox"):
+        try:
+            west, south, east, north = (float(part) for part in request.GET["bbox"].split(","))
+        except ValueError:
+            return JsonResponse({"error": _("bbox must be west,south,east,north in degrees.")}, status=400)
+        if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+            return JsonResponse({"error": _("bbox must be west,south,east,north in degrees.")}, status=400)
+        bbox = (west, south, east, north)
+    zoom = None
+    if request.GET.get("zoom"):
+        try:
+            zoom = int(request.GET["zoom"])
+        except ValueError:
+            return JsonResponse({"error": _("zoom must be a whole number.")}, status=400)
+    return JsonResponse(selectors.map_points(request.user, values, bbox=bbox, zoom=zoom))
+
+
+# --- the statistics table -----------------------------------------------------------------------
+
+COLUMN_CHOICES = ((selectors.COLUMNS_CATEGORY, gettext_lazy("By category")), (selectors.COLUMNS_FAMILY, gettext_lazy("By family")))
+MEASURE_CHOICES = (
+    (selectors.MEASURES_SUMMARY, gettext_lazy("Open, overdue, closed")),
+    (selectors.MEASURES_STATE, gettext_lazy("Every state")),
+)
+
+
+def _table(request):
+    filterset, values = _filters(request)
+    columns = request.GET.get("columns") or selectors.COLUMNS_CATEGORY
+    measures = request.GET.get("measures") or selectors.MEASURES_SUMMARY
+    if columns not in dict(COLUMN_CHOICES) or measures not in dict(MEASURE_CHOICES):
+        raise Http404(_("No such table layout."))
+    table = selectors.statistics_table(request.user, values, columns=columns, measures=measures)
+    return filterset, values, table, columns, measures
+
+
+@require_GET
+@login_required
+def statistics(request):
+    filterset, values, table, columns, measures = _table(request)
+    return render(
+        request,
+        "hazards/statistics.html",
+        {
+            "filterset": filterset,
+            "active_filters": active_filter_count(values),
+            "table": table,
+            "grid": table.grid(),
+            "columns": columns,
+            "measures": measures,
+            "extra_fields": [
+                ("columns", columns, list(COLUMN_CHOICES), _("Columns")),
+                ("measures", measures, list(MEASURE_CHOICES), _("Figures")),
+            ],
+            "root_filtered": values.get("unit") is not None,
+            "query": _query_without(request, "page"),
+            "drill_query": _query_without(request, "page", "unit"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_GET
+@login_required
+def statistics_export(request):
+    """The same table as an Excel sheet, with merged group headers and the totals row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    _filterset, _values, table, _columns, _measures = _table(request)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Grid hazard statistics")[:31]
+    roots = "、".join(root.name for root in table.roots)
+    sheet.append([_("Grid hazard statistics table") + (f" — {roots}" if roots else "")])
+    sheet.append([_("As of %(date)s") % {"date": timezone.localdate().isoformat()}])
+    groups = [*[c.label for c in table.columns], _("Total")]
+    width = len(table.measures)
+    header, sub = [_("Grid unit")], [""]
+    for label in groups:
+        header += [label] + [""] * (width - 1)
+        sub += [m_label for _m, m_label in table.measures]
+    sheet.append(header)
+    sheet.append(sub)
+    for index in range(len(groups)):
+        start = 2 + index * width
+        if width > 1:
+            sheet.merge_cells(start_row=3, start_column=start, end_row=3, end_column=start + width - 1)
+    sheet.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
+    for row, figures in table.grid():
+        label = _row_label(row, table)
+        sheet.append([label, *figures])
+    bold = Font(bold=True)
+    for cell in (*sheet[1], *sheet[3], *sheet[4], *sheet[sheet.max_row]):
+        cell.font = bold
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sheet.column_dimensions["A"].width = 24
+    return _xlsx(workbook, f"hazard-statistics-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def _row_label(row, table) -> str:
+    if row is table.totals:
+        return _("Total")
+    if row.unit is None:
+        return _("At the unit itself")
+    return row.label
+
+
+# --- dashboard ----------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    figures = selectors.dashboard_figures(request.user)
+    trend = selectors.monthly_trend(request.user, months=12)
+    levels = [
+        ("red", RiskLevel.RED.label, figures["open_red"]),
+        ("orange", RiskLevel.ORANGE.label, figures["open_orange"]),
+        ("yellow", RiskLevel.YELLOW.label, figures["open_yellow"]),
+        ("blue", RiskLevel.BLUE.label, figures["open_blue"]),
+        ("none", _("Not graded"), figures["open_ungraded"]),
+    ]
+    peak = max([1, *(count for _c, _l, count in levels)])
+    return render(
+        request,
+        "hazards/dashboard.html",
+        {
+            "figures": figures,
+            "levels": [(colour, label, count, round(100 * count / peak)) for colour, label, count in levels],
+            "trend": trend,
+            "chart": selectors.trend_chart(trend, width=480, height=220),
+            "is_department": bool(request.user.department_id) or request.user.is_superuser,
+        },
+    )
+
+
+# --- department copies (抄告) ---------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def copies(request):
+    if not (request.user.is_superuser or request.user.department_id):
+        raise PermissionDenied(_("Only the staff of a county department have hazards copied to them."))
+    page = Paginator(selectors.department_copies(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "hazards/copies.html", {"page_obj": page, "copies": page.object_list})
+
+
+# --- printable forms ----------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def print_report_form(request, pk: int):
+    """网格隐患报告单: the hazard report form, on one A4 page."""
+    hazard = get_hazard_for_user(request.user, pk)
+    photos = [p for p in hazard.photos.all() if p.kind == HazardPhoto.Kind.REPORT][:4]
+    return render(
+        request,
+        "hazards/print_report_form.html",
+        {"hazard": hazard, "photos": photos, "printed_at": timezone.localtime()},
+    )
+
+
+@require_GET
+@login_required
+def print_supervision_order(request, pk: int):
+    """整改督办单: the supervision order of a hazard under listed supervision."""
+    hazard = get_hazard_for_user(request.user, pk)
+    if not hazard.supervised:
+        return render(request, "hazards/print_supervision_order.html", {"hazard": hazard, "not_supervised": True}, status=404)
+    hazard = type(hazard).objects.select_related(
+        "unit", "owner_unit", "category", "reporter", "supervising_department"
+    ).get(pk=hazard.pk)
+    return render(
+        request,
+        "hazards/print_supervision_order.html",
+        {"hazard": hazard, "printed_at": timezone.localtime(), "county": hazard.owner_unit},
+    )

@@ -1,0 +1,385 @@
+"""The hazard REST API (/api/v1/): the register read through ``hazards.scope``, every change a service.
+
+- ``hazards/``: list (``visible_hazards`` with the register's filters), detail (``get_hazard_for_user``:
+  404 unseen), create = report from the phone (multipart with photos; a repeated ``client_key``
+  answers 200 with the hazard already saved). No PUT, PATCH or DELETE: a hazard changes through its
+  transitions, each a POST action calling one service — refused by state → 409, by role → 403,
+  bad fields → 400, unseen → 404.
+- ``hazard-categories/``, ``risk-options/``, ``risk-bands/``: the rule tables, read-only;
+  ``risk-grade/`` computes a level from factor values (the phone's preview).
+- ``hazard-copies/``: what was copied (抄告) to the caller's department, and its ``feedback``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
+from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from grids.api import IntegerFilter, ServiceErrorsMixin, _schema_only
+from grids.scope import get_unit_for_user
+from hazards import services
+from hazards.models import (
+    Family,
+    Grade,
+    Hazard,
+    HazardCategory,
+    HazardCopy,
+    HazardEvent,
+    HazardPhoto,
+    RiskBand,
+    RiskFactorOption,
+    RiskLevel,
+    State,
+)
+from hazards.permissions import HazardAction
+from hazards.scope import get_hazard_for_user, visible_hazards
+from hazards.serializers import (
+    ConfirmSerializer,
+    CopyFeedbackSerializer,
+    EvidenceSerializer,
+    HazardCategorySerializer,
+    HazardCopySerializer,
+    HazardDetailSerializer,
+    HazardEventSerializer,
+    HazardListSerializer,
+    HazardPhotoSerializer,
+    HazardReportSerializer,
+    NoteSerializer,
+    PlanSerializer,
+    ReasonSerializer,
+    RiskBandSerializer,
+    RiskFactorOptionSerializer,
+    RiskGradeRequestSerializer,
+    RiskGradeSerializer,
+    SuperviseSerializer,
+)
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The hazard's state does not allow this.")
+    default_code = "conflict"
+
+
+class HazardErrorsMixin(ServiceErrorsMixin):
+    """Service refusals as HTTP: state → 409, role → 403 (DRF), fields → 400 (``ServiceErrorsMixin``)."""
+
+    photo_field: str | None = None  # where a field-less photo refusal is reported
+
+    def handle_exception(self, exc):
+        if isinstance(exc, services.TransitionRefused):
+            exc = Conflict(str(exc))
+        elif isinstance(exc, DjangoValidationError) and not hasattr(exc, "error_dict"):
+            # The only field-less refusals of the services are unreadable or oversize photos.
+            field = getattr(self, "photo_field", None)
+            if field:
+                exc = DjangoValidationError({field: exc.messages})
+        return super().handle_exception(exc)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+REFUSALS = {
+    400: OpenApiResponse(description=_("Bad or missing fields; the messages are given per field.")),
+    403: OpenApiResponse(ErrorSerializer, description=_("The caller's roles do not allow this here.")),
+    404: OpenApiResponse(ErrorSerializer, description=_("No such hazard in the caller's scope.")),
+    409: OpenApiResponse(ErrorSerializer, description=_("The hazard's present state does not allow this.")),
+}
+
+
+# --- the register ---------------------------------------------------------------------------------
+
+
+class HazardFilter(filters.FilterSet):
+    """The register's filters (the list page and the map use the same ones)."""
+
+    under = IntegerFilter(method="filter_under", help_text="Hazards located in this unit's subtree (404 if not visible).")
+    category = filters.ModelMultipleChoiceFilter(queryset=HazardCategory.objects.all())
+    family = filters.ChoiceFilter(choices=Family.choices)
+    grade = filters.ChoiceFilter(choices=Grade.choices)
+    risk_level = filters.TypedMultipleChoiceFilter(choices=RiskLevel.choices, coerce=int)
+    state = filters.MultipleChoiceFilter(choices=State.choices)
+    overdue = filters.BooleanFilter(method="filter_overdue", help_text="Past the rectification deadline.")
+    supervised = filters.BooleanFilter(help_text="Under listed supervision.")
+    found_after = filters.DateFilter(method="filter_found_after", help_text="Found on or after this day.")
+    found_before = filters.DateFilter(method="filter_found_before", help_text="Found on or before this day.")
+
+    class Meta:
+        model = Hazard
+        fields = [
+            "under", "category", "family", "grade", "risk_level", "state", "overdue", "supervised",
+            "found_after", "found_before",
+        ]
+
+    def filter_under(self, queryset, name, value: int):
+        unit = get_unit_for_user(self.request.user, value)
+        return queryset.filter(unit__tree_id=unit.tree_id, unit__lft__gte=unit.lft, unit__rght__lte=unit.rght)
+
+    def filter_overdue(self, queryset, name, value: bool):
+        return queryset.filter(overdue_since__isnull=not value)
+
+    @staticmethod
+    def _day_start(day: datetime.date) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+    def filter_found_after(self, queryset, name, value: datetime.date):
+        return queryset.filter(found_at__gte=self._day_start(value))
+
+    def filter_found_before(self, queryset, name, value: datetime.date):
+        return queryset.filter(found_at__lt=self._day_start(value + datetime.timedelta(days=1)))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The register: hazards in the caller's scope"),
+    retrieve=extend_schema(summary="One hazard with its photos and the caller's possible actions"),
+)
+@extend_schema(tags=["hazards"])
+class HazardViewSet(
+    HazardErrorsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Hazards in the caller's scope. A hazard changes only through its transition actions."""
+
+    filter_backends = [filters.DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filterset_class = HazardFilter
+    search_fields = ["number", "title", "address"]
+    ordering_fields = ["found_at", "number", "risk_level", "deadline", "state"]
+    ordering = ["-found_at", "-id"]
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return HazardListSerializer
+        if self.action == "create":
+            return HazardReportSerializer
+        return HazardDetailSerializer
+
+    def get_queryset(self) -> QuerySet[Hazard]:
+        if _schema_only(self):
+            return Hazard.objects.none()
+        return visible_hazards(self.request.user).select_related("category", "unit", "owner_unit", "reporter")
+
+    def get_object(self, permission: str | None = None) -> Hazard:
+        hazard = get_hazard_for_user(self.request.user, self.kwargs["pk"], action=permission)
+        self.check_object_permissions(self.request, hazard)
+        return hazard
+
+    def retrieve(self, request, *args, **kwargs):
+        hazard = self.get_object()
+        hazard = (
+            Hazard.objects.select_related("category", "unit", "owner_unit", "reporter", "supervising_department")
+            .prefetch_related("photos")
+            .get(pk=hazard.pk)
+        )
+        return Response(HazardDetailSerializer(hazard, context=self.get_serializer_context()).data)
+
+    # --- reporting ---------------------------------------------------------------------------
+    @extend_schema(
+        summary="Report a danger (multipart with photos)",
+        request={"multipart/form-data": HazardReportSerializer, "application/json": HazardReportSerializer},
+        responses={
+            201: HazardDetailSerializer,
+            200: OpenApiResponse(HazardDetailSerializer, description=_("The same client_key was sent before: the hazard already saved.")),
+            400: REFUSALS[400],
+            403: REFUSALS[403],
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        body = HazardReportSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        self.photo_field = "photos"
+        hazard, created = services.hazard_report(by=request.user, **body.validated_data)
+        hazard = Hazard.objects.select_related("category", "unit", "owner_unit", "reporter").get(pk=hazard.pk)
+        data = HazardDetailSerializer(hazard, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    # --- transitions -------------------------------------------------------------------------
+    def _transition(self, request, permission: str, body_class, service, **fixed) -> Response:
+        hazard = self.get_object(permission)
+        body = body_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        hazard = service(hazard=hazard, by=request.user, **body.validated_data, **fixed)
+        return Response(HazardDetailSerializer(hazard, context=self.get_serializer_context()).data)
+
+    @extend_schema(summary="Confirm and grade a reported danger (owning tier)", request=ConfirmSerializer,
+                   responses={200: HazardDetailSerializer, **REFUSALS})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._transition(request, HazardAction.RULE, ConfirmSerializer, services.hazard_confirm)
+
+    @extend_schema(summary="Rule that a report is not a hazard (owning tier)", request=ReasonSerializer,
+                   responses={200: HazardDetailSerializer, **REFUSALS})
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._transition(request, HazardAction.RULE, ReasonSerializer, services.hazard_reject)
+
+    @extend_schema(summary="Set the five-in-place and start rectification (owning tier)", request=PlanSerializer,
+                   responses={200: HazardDetailSerializer, **REFUSALS})
+    @action(detail=True, methods=["post"])
+    def plan(self, request, pk=None):
+        return self._transition(request, HazardAction.RULE, PlanSerializer, services.hazard_plan)
+
+    @extend_schema(
+        summary="Report the rectification done, with photos (the hazard's own grid)",
+        request={"multipart/form-data": EvidenceSerializer},
+        responses={200: HazardDetailSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def evidence(self, request, pk=None):
+        self.photo_field = "photos"
+        return self._transition(request, HazardAction.EVIDENCE, EvidenceSerializer, services.hazard_submit_evidence)
+
+    @extend_schema(summary="Accept the rectification and close the hazard (owning tier)", request=NoteSerializer,
+                   responses={200: HazardDetailSerializer, **REFUSALS})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._transition(request, HazardAction.RULE, NoteSerializer, services.hazard_accept)
+
+    @extend_schema(summary="Fail the acceptance: back to rectifying (owning tier)", request=ReasonSerializer,
+                   responses={200: HazardDetailSerializer, **REFUSALS})
+    @action(detail=True, methods=["post"])
+    def fail(self, request, pk=None):
+        return self._transition(request, HazardAction.RULE, ReasonSerializer, services.hazard_fail_acceptance)
+
+    @extend_schema(summary="Pass the hazard up one tier (owning tier)", request=ReasonSerializer,
+                   responses={200: HazardDetailSerializer, **REFUSALS})
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        return self._transition(request, HazardAction.RULE, ReasonSerializer, services.hazard_escalate)
+
+    @extend_schema(summary="Put a major hazard under listed supervision (county command)",
+                   request=SuperviseSerializer, responses={200: HazardDetailSerializer, **REFUSALS})
+    @action(detail=True, methods=["post"])
+    def supervise(self, request, pk=None):
+        return self._transition(request, HazardAction.SUPERVISE, SuperviseSerializer, services.hazard_supervise)
+
+    # --- what happened -----------------------------------------------------------------------
+    @extend_schema(summary="The timeline: every step, oldest first",
+                   responses={200: HazardEventSerializer(many=True), 404: REFUSALS[404]})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def timeline(self, request, pk=None):
+        hazard = self.get_object()
+        events = HazardEvent.objects.filter(hazard=hazard).select_related("by", "from_unit", "to_unit").order_by("at", "id")
+        return Response(HazardEventSerializer(events, many=True).data)
+
+    @extend_schema(summary="The photos, as found and as rectified",
+                   responses={200: HazardPhotoSerializer(many=True), 404: REFUSALS[404]})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def photos(self, request, pk=None):
+        hazard = self.get_object()
+        photos = HazardPhoto.objects.filter(hazard=hazard).order_by("created_at", "id")
+        return Response(HazardPhotoSerializer(photos, many=True, context=self.get_serializer_context()).data)
+
+
+# --- rule tables ----------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["hazard rules"])
+class HazardCategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The hazard categories and the sector that supervises each (edited in the admin)."""
+
+    queryset = HazardCategory.objects.select_related("sector").order_by("family", "order", "code")
+    serializer_class = HazardCategorySerializer
+    pagination_class = None
+    filterset_fields = ["family", "is_active", "sector"]
+
+
+@extend_schema(tags=["hazard rules"])
+class RiskFactorOptionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The listed values of LEC's L, E, C and the matrix's L, S (edited in the admin)."""
+
+    queryset = RiskFactorOption.objects.order_by("factor", "-value")
+    serializer_class = RiskFactorOptionSerializer
+    pagination_class = None
+    filterset_fields = ["factor"]
+
+
+@extend_schema(tags=["hazard rules"])
+class RiskBandViewSet(viewsets.ReadOnlyModelViewSet):
+    """The score from which each risk level starts, per method (edited in the admin)."""
+
+    queryset = RiskBand.objects.order_by("method", "-min_score")
+    serializer_class = RiskBandSerializer
+    pagination_class = None
+    filterset_fields = ["method", "level"]
+
+
+@extend_schema(
+    tags=["hazard rules"],
+    summary="Grade from factor values (a preview; confirming grades again)",
+    request=RiskGradeRequestSerializer,
+    responses={200: RiskGradeSerializer, 400: REFUSALS[400]},
+)
+class RiskGradeView(ServiceErrorsMixin, APIView):
+    """The risk level and score of LEC (D = L×E×C) or the matrix (R = L×S), from the rule tables."""
+
+    def post(self, request):
+        body = RiskGradeRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        level, score = services.risk_grade(**body.validated_data)
+        level = RiskLevel(level)
+        data = {"level": level.value, "level_display": level.label, "colour": Hazard(risk_level=level).risk_colour,
+                "score": score}
+        return Response(RiskGradeSerializer(data).data)
+
+
+# --- copies to departments ------------------------------------------------------------------------
+
+
+class HazardCopyFilter(filters.FilterSet):
+    answered = filters.BooleanFilter(method="filter_answered", help_text="Whether the department has replied.")
+
+    class Meta:
+        model = HazardCopy
+        fields = ["answered", "hazard"]
+
+    def filter_answered(self, queryset, name, value: bool):
+        return queryset.filter(feedback_at__isnull=not value)
+
+
+@extend_schema(tags=["hazard copies"])
+class HazardCopyViewSet(HazardErrorsMixin, viewsets.ReadOnlyModelViewSet):
+    """Hazards copied (抄告) to the caller's department (a superuser: every copy), and its replies."""
+
+    serializer_class = HazardCopySerializer
+    filterset_class = HazardCopyFilter
+
+    def get_queryset(self) -> QuerySet[HazardCopy]:
+        if _schema_only(self):
+            return HazardCopy.objects.none()
+        user = self.request.user
+        copies = HazardCopy.objects.select_related("hazard__unit", "department", "feedback_by").order_by("-created_at", "-id")
+        if user.is_superuser:
+            return copies
+        if not user.department_id:
+            return copies.none()
+        return copies.filter(department_id=user.department_id)
+
+    @extend_schema(summary="Record what the department did", request=CopyFeedbackSerializer,
+                   responses={200: HazardCopySerializer, 400: REFUSALS[400], 403: REFUSALS[403],
+                              404: OpenApiResponse(ErrorSerializer, description=_("No such copy for the caller's department."))})
+    @action(detail=True, methods=["post"])
+    def feedback(self, request, pk=None):
+        copy = self.get_object()
+        body = CopyFeedbackSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.hazard_copy_feedback(copy=copy, by=request.user, feedback=body.validated_data["feedback"])
+        copy = self.get_queryset().get(pk=copy.pk)
+        return Response(self.get_serializer(copy).data)
+

@@ -1,0 +1,501 @@
+"""Reads of the hazard register that respect scope: the list, the risk map, the statistics table
+(网格隐患统计表), the dashboard and the department copies.
+
+Every function takes the user and starts from ``hazards.scope.visible_hazards`` (or the user's
+department), so what one page shows the others show too. ``filters`` is the cleaned data of
+``hazards.filters.HazardFilterSet`` (a plain dict: missing or empty keys do not filter), so the
+benchmark command and the API can call these with a dict of their own.
+
+Queries scale with the page, not the register: the list is one page of rows with its relations
+joined, the map is at most one capped point query plus one GROUP BY, the statistics table is one
+GROUP BY, the dashboard one aggregate and the trend two GROUP BYs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Avg, Case, Count, F, FloatField, IntegerField, Min, Q, QuerySet, Value, When
+from django.db.models.functions import Floor, TruncMonth
+from django.utils import timezone
+
+from grids.models import GridUnit, User
+from grids.rules import TIER_OF_KIND
+from grids.scope import scope_for
+from hazards.models import OPEN_STATES, Family, Grade, Hazard, HazardCategory, HazardCopy, RiskLevel, State
+from hazards.scope import visible_hazards
+
+Filters = Mapping[str, Any]
+
+# Above this many matching points the map gets server-side buckets instead of points.
+# Overridable per site with settings.HAZARDS_MAP_POINT_LIMIT (read at call time).
+MAP_POINT_LIMIT = 3000
+# A bucket is about this many screen pixels wide at the requested zoom (256-px tiles).
+MAP_BUCKET_PIXELS = 64
+DEFAULT_MAP_ZOOM = 9
+# The deepest level of the grid tree (tier 3 = level 2): the statistics table walks parents up to it.
+MAX_LEVEL = max(TIER_OF_KIND.values()) - 1
+LEVEL_NONE = "none"  # filter value for hazards not graded yet
+STATE_OPEN = "open"  # filter value: every state before closing
+
+
+# --- the list -----------------------------------------------------------------------------------
+
+
+def apply_filters(queryset: QuerySet[Hazard], filters: Filters | None) -> QuerySet[Hazard]:
+    """Narrow a hazard queryset by the shared filters (the same for list, map, export and statistics)."""
+    filters = filters or {}
+    unit: GridUnit | None = filters.get("unit")
+    if unit is not None:
+        queryset = queryset.filter(
+            unit__tree_id=unit.tree_id, unit__lft__gte=unit.lft, unit__rght__lte=unit.rght
+        )
+    if filters.get("category"):
+        queryset = queryset.filter(category=filters["category"])
+    if filters.get("family"):
+        queryset = queryset.filter(family=filters["family"])
+    if filters.get("grade"):
+        queryset = queryset.filter(grade=filters["grade"])
+    level = filters.get("level")
+    if level == LEVEL_NONE:
+        queryset = queryset.filter(risk_level__isnull=True)
+    elif level:
+        queryset = queryset.filter(risk_level=int(level))
+    state = filters.get("state")
+    if state == STATE_OPEN:
+        queryset = queryset.filter(state__in=OPEN_STATES)
+    elif state:
+        queryset = queryset.filter(state=state)
+    if filters.get("overdue"):
+        queryset = queryset.filter(overdue_since__isnull=False, state=State.RECTIFYING)
+    if filters.get("supervised"):
+        queryset = queryset.filter(supervised=True)
+    start: datetime.date | None = filters.get("found_from")
+    if start:
+        queryset = queryset.filter(found_at__gte=_local_midnight(start))
+    end: datetime.date | None = filters.get("found_to")
+    if end:
+        queryset = queryset.filter(found_at__lt=_local_midnight(end + datetime.timedelta(days=1)))
+    text = (filters.get("q") or "").strip()
+    if text:
+        queryset = queryset.filter(Q(number__icontains=text) | Q(title__icontains=text) | Q(address__icontains=text))
+    return queryset
+
+
+def hazard_list(user: User, filters: Filters | None = None) -> QuerySet[Hazard]:
+    """The register list: visible hazards matching ``filters``, newest first, relations joined
+    (unit, category, owning unit, supervising department) so a page costs the same at any size."""
+    return (
+        apply_filters(visible_hazards(user), filters)
+        .select_related("unit", "owner_unit", "category", "supervising_department")
+        .order_by("-found_at", "-id")
+    )
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+# --- the risk map -------------------------------------------------------------------------------
+
+
+def map_point_limit() -> int:
+    return int(getattr(settings, "HAZARDS_MAP_POINT_LIMIT", MAP_POINT_LIMIT))
+
+
+def bucket_size(zoom: int | None) -> float:
+    """Width in degrees of a map bucket at ``zoom``: about MAP_BUCKET_PIXELS screen pixels."""
+    zoom = DEFAULT_MAP_ZOOM if zoom is None else max(0, min(int(zoom), 20))
+    return 360.0 / (2**zoom) * MAP_BUCKET_PIXELS / 256.0
+
+
+def map_points(
+    user: User,
+    filters: Filters | None = None,
+    *,
+    bbox: tuple[float, float, float, float] | None = None,
+    zoom: int | None = None,
+    limit: int | None = None,
+) -> dict:
+    """Located hazards for the risk map, inside ``bbox`` (west, south, east, north) when given.
+
+    Up to ``limit`` matches (settings.HAZARDS_MAP_POINT_LIMIT, default 3000) come back one by one
+    (``mode: "points"``). Above that, PostgreSQL groups them into square buckets of a size derived
+    from ``zoom`` (``mode: "clusters"``): each with its count, the mean position of its hazards and
+    the highest risk level among them (the smallest number; None when none is graded). Two queries
+    at most, whatever the number of hazards: the capped point query, then one GROUP BY."""
+    limit = map_point_limit() if limit is None else limit
+    queryset = apply_filters(visible_hazards(user), filters).filter(lng__isnull=False, lat__isnull=False)
+    if bbox is not None:
+        west, south, east, north = bbox
+        queryset = queryset.filter(lng__gte=west, lng__lte=east, lat__gte=south, lat__lte=north)
+    queryset = queryset.order_by()
+    rows = list(
+        queryset.values_list("id", "number", "title", "risk_level", "state", "lng", "lat", "overdue_since")[: limit + 1]
+    )
+    if len(rows) <= limit:
+        return {
+            "mode": "points",
+            "total": len(rows),
+            "points": [
+                {
+                    "id": pk,
+                    "number": number,
+                    "title": title,
+                    "level": level,
+                    "state": state,
+                    "overdue": overdue is not None and state == State.RECTIFYING,
+                    "lng": lng,
+                    "lat": lat,
+                }
+                for pk, number, title, level, state, lng, lat, overdue in rows
+            ],
+        }
+    cell = bucket_size(zoom)
+    size = Value(cell, output_field=FloatField())
+    buckets = (
+        queryset.annotate(ix=Floor(F("lng") / size), iy=Floor(F("lat") / size))
+        .values("ix", "iy")
+        .annotate(count=Count("id"), level=Min("risk_level"), lng=Avg("lng"), lat=Avg("lat"))
+        .order_by()
+    )
+    clusters = [
+        {"count": b["count"], "level": b["level"], "lng": round(b["lng"], 6), "lat": round(b["lat"], 6)}
+        for b in buckets
+    ]
+    return {"mode": "clusters", "total": sum(c["count"] for c in clusters), "cell": cell, "clusters": clusters}
+
+
+def map_boundaries(user: User, filters: Filters | None = None) -> dict:
+    """GeoJSON of the grid boundaries to draw under the hazards: the chosen unit (or the user's top
+    units) outlined, and the units one tier below it. One query."""
+    scope = scope_for(user)
+    unit = (filters or {}).get("unit")
+    roots = [unit] if unit is not None else list(scope.top_units())
+    if not roots:
+        return {"type": "FeatureCollection", "features": []}
+    condition = Q()
+    for root in roots:
+        condition |= Q(tree_id=root.tree_id, lft__gte=root.lft, rght__lte=root.rght, level__lte=root.level + 1)
+    root_ids = {root.pk for root in roots}
+    units = (
+        scope.units()
+        .filter(condition, is_active=True, boundary__isnull=False)
+        .only("id", "name", "kind", "level", "boundary")
+        .order_by("tree_id", "lft")
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": u.boundary,
+            "properties": {"id": u.pk, "name": u.name, "tier": u.tier, "role": "root" if u.pk in root_ids else "child"},
+        }
+        for u in units
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- the statistics table (网格隐患统计表) -------------------------------------------------------
+
+MEASURES_SUMMARY = "summary"
+MEASURES_STATE = "state"
+COLUMNS_CATEGORY = "category"
+COLUMNS_FAMILY = "family"
+
+
+@dataclass
+class StatColumn:
+    key: str | int  # category id or family code; "total" for the row total
+    label: str
+
+
+@dataclass
+class StatRow:
+    unit: GridUnit | None  # None: hazards located at the root unit itself
+    label: str
+    cells: dict[tuple, int] = field(default_factory=dict)  # (column key, measure) -> count
+
+    def get(self, key, measure) -> int:
+        return self.cells.get((key, measure), 0)
+
+    @property
+    def has_children(self) -> bool:
+        return self.unit is not None and self.unit.rght - self.unit.lft > 1
+
+
+@dataclass
+class StatisticsTable:
+    roots: list[GridUnit]
+    rows: list[StatRow]
+    columns: list[StatColumn]
+    measures: list[tuple[str, str]]  # (measure key, label)
+    totals: StatRow
+
+    def grid(self) -> list[tuple[StatRow, list[int]]]:
+        """Each row (totals last) with its flat list of figures, column by column, measure by measure."""
+        keys = [(c.key, m) for c in [*self.columns, StatColumn("total", "")] for m, _label in self.measures]
+        return [(row, [row.get(*k) for k in keys]) for row in [*self.rows, self.totals]]
+
+
+def statistics_rows(user: User, root: GridUnit | None = None) -> tuple[list[GridUnit], list[GridUnit]]:
+    """(roots, row units): the units one tier below ``root`` (default: the user's top units); a
+    root with nothing below it is its own row. One query for the rows."""
+    scope = scope_for(user)
+    roots = [root] if root is not None else list(scope.top_units().order_by("tree_id", "lft"))
+    parents = [r for r in roots if r.rght - r.lft > 1]
+    rows: list[GridUnit] = []
+    if parents:
+        rows = list(
+            scope.units()
+            .filter(parent__in=parents)
+            .only("id", "name", "kind", "code", "tree_id", "lft", "rght", "level", "parent_id", "is_active")
+            .order_by("tree_id", "lft")
+        )
+    leaves = [r for r in roots if r.rght - r.lft <= 1]
+    return roots, sorted([*rows, *leaves], key=lambda u: (u.tree_id, u.lft))
+
+
+def statistics_table(
+    user: User,
+    filters: Filters | None = None,
+    *,
+    columns: str = COLUMNS_CATEGORY,
+    measures: str = MEASURES_SUMMARY,
+) -> StatisticsTable:
+    """The grid hazard statistics table: rows = units one tier below the chosen root
+    (``filters["unit"]``, default the user's top units), columns = categories (or families) ×
+    measures (summary: total / open / overdue / closed, or one per state), with row, column and
+    tier totals.
+
+    All counts come from ONE GROUP BY over the visible hazards: each hazard is annotated with its
+    ancestor among the row units. The grid has at most three tiers, so that ancestor is the
+    hazard's unit, its parent or its grandparent; a CASE over those three primary keys (``IN`` the
+    row ids, hashed by PostgreSQL) finds it with two joins on primary keys, which is the same
+    answer as a tree_id/lft/rght range join and much cheaper over a million rows. Hazards located
+    at the root unit itself (not in any row) get a row of their own."""
+    filters = dict(filters or {})
+    root = filters.pop("unit", None)
+    roots, row_units = statistics_rows(user, root)
+    row_ids = [u.pk for u in row_units]
+    queryset = apply_filters(visible_hazards(user), filters)
+    if roots:
+        in_roots = Q()
+        for r in roots:
+            in_roots |= Q(unit__tree_id=r.tree_id, unit__lft__gte=r.lft, unit__rght__lte=r.rght)
+        queryset = queryset.filter(in_roots)
+    else:
+        queryset = queryset.none()
+    branches = []
+    path = "unit"
+    for _depth in range(MAX_LEVEL + 1):
+        branches.append(When(**{f"{path}_id__in": row_ids}, then=F(f"{path}_id")))
+        path += "__parent"
+    row_of = Case(*branches, default=None, output_field=IntegerField()) if row_ids else Value(None, IntegerField())
+    column_field = "category_id" if columns == COLUMNS_CATEGORY else "family"
+    overdue = Case(
+        When(overdue_since__isnull=False, state=State.RECTIFYING, then=Value(1)), default=Value(0),
+        output_field=IntegerField(),
+    )
+    groups = (
+        queryset.order_by()
+        .annotate(row=row_of, column=F(column_field), is_overdue=overdue)
+        .values("row", "column", "state", "is_overdue")
+        .annotate(n=Count("id"))
+    )
+
+    measure_list = _measures(measures)
+    rows_by_id = {u.pk: StatRow(unit=u, label=u.name) for u in row_units}
+    at_root = StatRow(unit=None, label="")
+    totals = StatRow(unit=None, label="")
+    seen_columns: set = set()
+    for g in groups:
+        row = rows_by_id.get(g["row"], at_root)
+        seen_columns.add(g["column"])
+        for measure in _measures_of(g["state"], bool(g["is_overdue"]), measures):
+            for target in (row, totals):
+                for key in (g["column"], "total"):
+                    target.cells[(key, measure)] = target.cells.get((key, measure), 0) + g["n"]
+
+    if columns == COLUMNS_CATEGORY:
+        column_list = [
+            StatColumn(c.pk, c.name) for c in HazardCategory.objects.filter(pk__in=seen_columns).order_by("family", "order", "code")
+        ]
+    else:
+        column_list = [StatColumn(value, str(label)) for value, label in Family.choices if value in seen_columns]
+    rows = [rows_by_id[pk] for pk in row_ids]
+    if at_root.cells:
+        rows.append(at_root)
+    return StatisticsTable(roots=roots, rows=rows, columns=column_list, measures=measure_list, totals=totals)
+
+
+def _measures(measures: str) -> list[tuple[str, str]]:
+    from django.utils.translation import gettext as _
+
+    if measures == MEASURES_STATE:
+        return [(value, str(label)) for value, label in State.choices] + [("all", _("Total"))]
+    return [("all", _("Total")), ("open", _("Open")), ("overdue", _("Overdue")), ("closed", _("Closed"))]
+
+
+def _measures_of(state: str, is_overdue: bool, measures: str) -> list[str]:
+    if measures == MEASURES_STATE:
+        return [state, "all"]
+    found = ["all"]
+    if state in OPEN_STATES:
+        found.append("open")
+    if is_overdue:
+        found.append("overdue")
+    if state == State.CLOSED:
+        found.append("closed")
+    return found
+
+
+# --- dashboard ----------------------------------------------------------------------------------
+
+
+def month_start(day: datetime.date | None = None) -> datetime.date:
+    day = day or timezone.localdate()
+    return day.replace(day=1)
+
+
+def dashboard_figures(user: User, filters: Filters | None = None) -> dict[str, Any]:
+    """The headline figures of the user's scope, from one aggregate query."""
+    start = _local_midnight(month_start())
+    open_q = Q(state__in=OPEN_STATES)
+    figures = apply_filters(visible_hazards(user), filters).order_by().aggregate(
+        total=Count("id"),
+        rejected=Count("id", filter=Q(state=State.REJECTED)),
+        closed=Count("id", filter=Q(state=State.CLOSED)),
+        open=Count("id", filter=open_q),
+        open_red=Count("id", filter=open_q & Q(risk_level=RiskLevel.RED)),
+        open_orange=Count("id", filter=open_q & Q(risk_level=RiskLevel.ORANGE)),
+        open_yellow=Count("id", filter=open_q & Q(risk_level=RiskLevel.YELLOW)),
+        open_blue=Count("id", filter=open_q & Q(risk_level=RiskLevel.BLUE)),
+        open_ungraded=Count("id", filter=open_q & Q(risk_level__isnull=True)),
+        major=Count("id", filter=open_q & Q(grade=Grade.MAJOR)),
+        supervised=Count("id", filter=open_q & Q(supervised=True)),
+        overdue=Count("id", filter=Q(state=State.RECTIFYING, overdue_since__isnull=False)),
+        reported_this_month=Count("id", filter=Q(found_at__gte=start)),
+        closed_this_month=Count("id", filter=Q(state=State.CLOSED, closed_at__gte=start)),
+    )
+    counted = figures["total"] - figures["rejected"]
+    # Rectification rate (整改率): closed ÷ hazards found and confirmed as hazards (rejected reports left out).
+    figures["rectification_rate"] = round(100 * figures["closed"] / counted, 1) if counted else None
+    return figures
+
+
+def monthly_trend(user: User, months: int = 12, *, today: datetime.date | None = None) -> list[dict[str, Any]]:
+    """Hazards reported and closed per month over the last ``months`` months (this one included),
+    oldest first: two GROUP BY queries, not one per month."""
+    first = month_start(today)
+    for _i in range(months - 1):
+        first = month_start(first - datetime.timedelta(days=1))
+    start = _local_midnight(first)
+    tz = timezone.get_current_timezone()
+    base = visible_hazards(user).order_by()
+    reported = {
+        _as_date(r["month"]): r["n"]
+        for r in base.filter(found_at__gte=start)
+        .annotate(month=TruncMonth("found_at", tzinfo=tz))
+        .values("month")
+        .annotate(n=Count("id"))
+    }
+    closed = {
+        _as_date(r["month"]): r["n"]
+        for r in base.filter(state=State.CLOSED, closed_at__gte=start)
+        .annotate(month=TruncMonth("closed_at", tzinfo=tz))
+        .values("month")
+        .annotate(n=Count("id"))
+    }
+    trend = []
+    month = first
+    for _i in range(months):
+        trend.append({"month": month, "reported": reported.get(month, 0), "closed": closed.get(month, 0)})
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return trend
+
+
+def _as_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+@dataclass
+class TrendChart:
+    """Geometry of the monthly trend bar chart, drawn by a plain SVG template (no script, no CDN)."""
+
+    width: int
+    height: int
+    plot_top: int
+    plot_bottom: int
+    left: int
+    bars: list[dict]
+    ticks: list[dict]
+    max_value: int
+
+
+def trend_chart(trend: list[dict], *, width: int = 720, height: int = 260) -> TrendChart:
+    left, right, top, bottom = 36, 8, 12, 28
+    plot_h = height - top - bottom
+    peak = max([1, *(max(m["reported"], m["closed"]) for m in trend)])
+    step = _nice_step(peak)
+    top_value = step * math.ceil(peak / step)
+    slot = (width - left - right) / max(1, len(trend))
+    bar_w = max(2.0, slot * 0.36)
+    bars = []
+    for i, m in enumerate(trend):
+        x = left + i * slot + (slot - 2 * bar_w) / 2
+        rep_h = plot_h * m["reported"] / top_value
+        clo_h = plot_h * m["closed"] / top_value
+        bars.append(
+            {
+                "month": m["month"],
+                "reported": m["reported"],
+                "closed": m["closed"],
+                "label_x": round(left + i * slot + slot / 2, 1),
+                "reported_x": round(x, 1),
+                "reported_y": round(top + plot_h - rep_h, 1),
+                "reported_h": round(rep_h, 1),
+                "closed_x": round(x + bar_w, 1),
+                "closed_y": round(top + plot_h - clo_h, 1),
+                "closed_h": round(clo_h, 1),
+                "bar_w": round(bar_w, 1),
+            }
+        )
+    ticks = [
+        {"value": v, "y": round(top + plot_h - plot_h * v / top_value, 1)} for v in range(0, top_value + 1, step)
+    ]
+    return TrendChart(
+        width=width, height=height, plot_top=top, plot_bottom=top + plot_h, left=left, bars=bars, ticks=ticks,
+        max_value=top_value,
+    )
+
+
+def _nice_step(peak: int) -> int:
+    raw = max(1, peak / 4)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if raw <= factor * magnitude:
+            return max(1, int(factor * magnitude))
+    return max(1, int(10 * magnitude))
+
+
+# --- department copies (抄告) ---------------------------------------------------------------------
+
+
+def department_copies(user: User) -> QuerySet[HazardCopy]:
+    """The hazards copied to the user's department, newest first (a superuser: every copy).
+    Others get nothing; the view refuses them before asking."""
+    queryset = HazardCopy.objects.select_related(
+        "hazard", "hazard__unit", "hazard__category", "department", "feedback_by"
+    ).order_by("-created_at", "-id")
+    if user.is_superuser:
+        return queryset
+    if not getattr(user, "department_id", None):
+        return queryset.none()
+    return queryset.filter(department_id=user.department_id)

@@ -1,0 +1,13 @@
+"""Celery tasks of the hazard register: take ids, call a service."""
+
+from celery import shared_task
+
+from hazards import services
+
+
+@shared_task(name="hazards.tasks.mark_overdue_hazards")
+def mark_overdue_hazards() -> int:
+    """Daily: mark rectifying hazards past their deadline and tell each owning tier once."""
+    marked = services.mark_overdue()
+    services.notify_overdue(hazard_ids=marked)
+    return len(marked)
