@@ -7,6 +7,22 @@ on an administrator can change a schedule (or disable it) in the admin under 周
 from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict[str, dict] = {
+    "reports.monthly_reports": {
+        "task": "reports.tasks.monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=0, minute=20),
+    },
+    "reports.auto_submit_reports": {
+        "task": "reports.tasks.auto_submit_reports",
+        "schedule": crontab(hour=0, minute=40),
+    },
+    "reports.open_consultations": {
+        "task": "reports.tasks.open_consultations",
+        "schedule": crontab(day_of_month=1, hour=1, minute=0),
+    },
+    "reports.mark_overdue_countermeasures": {
+        "task": "reports.tasks.mark_overdue_countermeasures",
+        "schedule": crontab(hour=1, minute=45),
+    },
     "hazards.mark_overdue_hazards": {
         "task": "hazards.tasks.mark_overdue_hazards",
         "schedule": crontab(hour=1, minute=30),  # Asia/Shanghai

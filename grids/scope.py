@@ -139,6 +139,14 @@ class GridScope:
         table = PERMISSIONS[action]
         return any(role in table.get(node.tier, ()) for node, role in self.grants)
 
+    def holds_role_in(self, unit: GridUnit) -> bool:
+        """Does this person hold a role in ``unit`` itself (not above it)? Inboxes and a unit's own
+        reports are acted on by the unit's own people."""
+        return any(node.unit_id == unit.pk for node, _role in self.grants)
+
+    def own_unit_ids(self) -> set[int]:
+        return {node.unit_id for node, _role in self.grants}
+
     def roles_at(self, unit: GridUnit) -> set[Role]:
         """Roles this person holds at ``unit`` or above it."""
         return {role for node, role in self.grants if node.contains(unit)}

@@ -203,20 +203,76 @@ class HazardAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     search_fields = ("number", "title", "address")
     inlines = (HazardEventInline, HazardPhotoInline, HazardCopyInline)
     fieldsets = (
-        (None, {"fields": ("number", "title", "description", "family", "category", "root_cause", "source",
-                           "state", "unit", "owner_unit", "reporter", "found_at", "closed_at")}),
+        (
+            None,
+            {
+                "fields": (
+                    "number",
+                    "title",
+                    "description",
+                    "family",
+                    "category",
+                    "root_cause",
+                    "source",
+                    "state",
+                    "unit",
+                    "owner_unit",
+                    "reporter",
+                    "found_at",
+                    "closed_at",
+                )
+            },
+        ),
         (_("Place"), {"fields": ("address", "lng", "lat")}),
         (_("Grading"), {"fields": ("grade", "risk_level", "risk_method", "risk_score", "risk_inputs", "risk_reason")}),
-        (_("Five-in-place"), {"fields": ("measures", "responsible_unit", "responsible_person", "responsible_phone",
-                                         "funds", "deadline", "contingency", "overdue_since")}),
-        (_("Listed supervision"), {"fields": ("supervised", "supervising_department", "supervision_deadline",
-                                              "supervision_order_no", "supervision_requirements")}),
+        (
+            _("Five-in-place"),
+            {
+                "fields": (
+                    "measures",
+                    "responsible_unit",
+                    "responsible_person",
+                    "responsible_phone",
+                    "funds",
+                    "deadline",
+                    "contingency",
+                    "overdue_since",
+                )
+            },
+        ),
+        (
+            _("Listed supervision"),
+            {
+                "fields": (
+                    "supervised",
+                    "supervising_department",
+                    "supervision_deadline",
+                    "supervision_order_no",
+                    "supervision_requirements",
+                )
+            },
+        ),
     )
     # Moved only by the services (they write the timeline and check the rules): never edited here.
     WORKFLOW_FIELDS = (
-        "number", "state", "unit", "owner_unit", "reporter", "family", "category", "grade", "risk_level",
-        "risk_method", "risk_score", "risk_inputs", "closed_at", "overdue_since", "supervised",
-        "supervising_department", "supervision_deadline", "supervision_order_no",
+        "number",
+        "state",
+        "unit",
+        "owner_unit",
+        "reporter",
+        "family",
+        "category",
+        "grade",
+        "risk_level",
+        "risk_method",
+        "risk_score",
+        "risk_inputs",
+        "closed_at",
+        "overdue_since",
+        "supervised",
+        "supervising_department",
+        "supervision_deadline",
+        "supervision_order_no",
     )
 
     @admin.display(description=_("overdue"), boolean=True, ordering="overdue_since")
@@ -247,4 +303,3 @@ class HazardAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
         if not self.has_change_permission(request, obj):
             return [name for fieldset in self.fieldsets for name in fieldset[1]["fields"]]
         return self.WORKFLOW_FIELDS
-

@@ -12,27 +12,22 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from grids.api import IntegerFilter, ServiceErrorsMixin, _schema_only
-from grids.scope import get_unit_for_user
-from hazards import services
+from grids.api import ServiceErrorsMixin, _schema_only
+from hazards import selectors, services
+from hazards.filters import HazardFilterSet
 from hazards.models import (
-    Family,
-    Grade,
     Hazard,
     HazardCategory,
     HazardCopy,
@@ -41,7 +36,6 @@ from hazards.models import (
     RiskBand,
     RiskFactorOption,
     RiskLevel,
-    State,
 )
 from hazards.permissions import HazardAction
 from hazards.scope import get_hazard_for_user, visible_hazards
@@ -104,45 +98,6 @@ REFUSALS = {
 # --- the register ---------------------------------------------------------------------------------
 
 
-class HazardFilter(filters.FilterSet):
-    """The register's filters (the list page and the map use the same ones)."""
-
-    under = IntegerFilter(method="filter_under", help_text="Hazards located in this unit's subtree (404 if not visible).")
-    category = filters.ModelMultipleChoiceFilter(queryset=HazardCategory.objects.all())
-    family = filters.ChoiceFilter(choices=Family.choices)
-    grade = filters.ChoiceFilter(choices=Grade.choices)
-    risk_level = filters.TypedMultipleChoiceFilter(choices=RiskLevel.choices, coerce=int)
-    state = filters.MultipleChoiceFilter(choices=State.choices)
-    overdue = filters.BooleanFilter(method="filter_overdue", help_text="Past the rectification deadline.")
-    supervised = filters.BooleanFilter(help_text="Under listed supervision.")
-    found_after = filters.DateFilter(method="filter_found_after", help_text="Found on or after this day.")
-    found_before = filters.DateFilter(method="filter_found_before", help_text="Found on or before this day.")
-
-    class Meta:
-        model = Hazard
-        fields = [
-            "under", "category", "family", "grade", "risk_level", "state", "overdue", "supervised",
-            "found_after", "found_before",
-        ]
-
-    def filter_under(self, queryset, name, value: int):
-        unit = get_unit_for_user(self.request.user, value)
-        return queryset.filter(unit__tree_id=unit.tree_id, unit__lft__gte=unit.lft, unit__rght__lte=unit.rght)
-
-    def filter_overdue(self, queryset, name, value: bool):
-        return queryset.filter(overdue_since__isnull=not value)
-
-    @staticmethod
-    def _day_start(day: datetime.date) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-    def filter_found_after(self, queryset, name, value: datetime.date):
-        return queryset.filter(found_at__gte=self._day_start(value))
-
-    def filter_found_before(self, queryset, name, value: datetime.date):
-        return queryset.filter(found_at__lt=self._day_start(value + datetime.timedelta(days=1)))
-
-
 @extend_schema_view(
     list=extend_schema(summary="The register: hazards in the caller's scope"),
     retrieve=extend_schema(summary="One hazard with its photos and the caller's possible actions"),
@@ -157,9 +112,10 @@ class HazardViewSet(
 ):
     """Hazards in the caller's scope. A hazard changes only through its transition actions."""
 
-    filter_backends = [filters.DjangoFilterBackend, SearchFilter, OrderingFilter]
-    filterset_class = HazardFilter
-    search_fields = ["number", "title", "address"]
+    # The register's shared filters (hazards.filters / selectors.apply_filters): the same query
+    # string filters the list page, the map, the export and this endpoint.
+    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    filterset_class = HazardFilterSet
     ordering_fields = ["found_at", "number", "risk_level", "deadline", "state"]
     ordering = ["-found_at", "-id"]
 
@@ -181,12 +137,7 @@ class HazardViewSet(
         return hazard
 
     def retrieve(self, request, *args, **kwargs):
-        hazard = self.get_object()
-        hazard = (
-            Hazard.objects.select_related("category", "unit", "owner_unit", "reporter", "supervising_department")
-            .prefetch_related("photos")
-            .get(pk=hazard.pk)
-        )
+        hazard = self.get_object()  # unit, owner, category and reporter joined; photos: one query
         return Response(HazardDetailSerializer(hazard, context=self.get_serializer_context()).data)
 
     # --- reporting ---------------------------------------------------------------------------
@@ -195,7 +146,9 @@ class HazardViewSet(
         request={"multipart/form-data": HazardReportSerializer, "application/json": HazardReportSerializer},
         responses={
             201: HazardDetailSerializer,
-            200: OpenApiResponse(HazardDetailSerializer, description=_("The same client_key was sent before: the hazard already saved.")),
+            200: OpenApiResponse(
+                HazardDetailSerializer, description=_("The same client_key was sent before: the hazard already saved.")
+            ),
             400: REFUSALS[400],
             403: REFUSALS[403],
         },
@@ -217,20 +170,29 @@ class HazardViewSet(
         hazard = service(hazard=hazard, by=request.user, **body.validated_data, **fixed)
         return Response(HazardDetailSerializer(hazard, context=self.get_serializer_context()).data)
 
-    @extend_schema(summary="Confirm and grade a reported danger (owning tier)", request=ConfirmSerializer,
-                   responses={200: HazardDetailSerializer, **REFUSALS})
+    @extend_schema(
+        summary="Confirm and grade a reported danger (owning tier)",
+        request=ConfirmSerializer,
+        responses={200: HazardDetailSerializer, **REFUSALS},
+    )
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         return self._transition(request, HazardAction.RULE, ConfirmSerializer, services.hazard_confirm)
 
-    @extend_schema(summary="Rule that a report is not a hazard (owning tier)", request=ReasonSerializer,
-                   responses={200: HazardDetailSerializer, **REFUSALS})
+    @extend_schema(
+        summary="Rule that a report is not a hazard (owning tier)",
+        request=ReasonSerializer,
+        responses={200: HazardDetailSerializer, **REFUSALS},
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self._transition(request, HazardAction.RULE, ReasonSerializer, services.hazard_reject)
 
-    @extend_schema(summary="Set the five-in-place and start rectification (owning tier)", request=PlanSerializer,
-                   responses={200: HazardDetailSerializer, **REFUSALS})
+    @extend_schema(
+        summary="Set the five-in-place and start rectification (owning tier)",
+        request=PlanSerializer,
+        responses={200: HazardDetailSerializer, **REFUSALS},
+    )
     @action(detail=True, methods=["post"])
     def plan(self, request, pk=None):
         return self._transition(request, HazardAction.RULE, PlanSerializer, services.hazard_plan)
@@ -245,41 +207,59 @@ class HazardViewSet(
         self.photo_field = "photos"
         return self._transition(request, HazardAction.EVIDENCE, EvidenceSerializer, services.hazard_submit_evidence)
 
-    @extend_schema(summary="Accept the rectification and close the hazard (owning tier)", request=NoteSerializer,
-                   responses={200: HazardDetailSerializer, **REFUSALS})
+    @extend_schema(
+        summary="Accept the rectification and close the hazard (owning tier)",
+        request=NoteSerializer,
+        responses={200: HazardDetailSerializer, **REFUSALS},
+    )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         return self._transition(request, HazardAction.RULE, NoteSerializer, services.hazard_accept)
 
-    @extend_schema(summary="Fail the acceptance: back to rectifying (owning tier)", request=ReasonSerializer,
-                   responses={200: HazardDetailSerializer, **REFUSALS})
+    @extend_schema(
+        summary="Fail the acceptance: back to rectifying (owning tier)",
+        request=ReasonSerializer,
+        responses={200: HazardDetailSerializer, **REFUSALS},
+    )
     @action(detail=True, methods=["post"])
     def fail(self, request, pk=None):
         return self._transition(request, HazardAction.RULE, ReasonSerializer, services.hazard_fail_acceptance)
 
-    @extend_schema(summary="Pass the hazard up one tier (owning tier)", request=ReasonSerializer,
-                   responses={200: HazardDetailSerializer, **REFUSALS})
+    @extend_schema(
+        summary="Pass the hazard up one tier (owning tier)",
+        request=ReasonSerializer,
+        responses={200: HazardDetailSerializer, **REFUSALS},
+    )
     @action(detail=True, methods=["post"])
     def escalate(self, request, pk=None):
         return self._transition(request, HazardAction.RULE, ReasonSerializer, services.hazard_escalate)
 
-    @extend_schema(summary="Put a major hazard under listed supervision (county command)",
-                   request=SuperviseSerializer, responses={200: HazardDetailSerializer, **REFUSALS})
+    @extend_schema(
+        summary="Put a major hazard under listed supervision (county command)",
+        request=SuperviseSerializer,
+        responses={200: HazardDetailSerializer, **REFUSALS},
+    )
     @action(detail=True, methods=["post"])
     def supervise(self, request, pk=None):
         return self._transition(request, HazardAction.SUPERVISE, SuperviseSerializer, services.hazard_supervise)
 
     # --- what happened -----------------------------------------------------------------------
-    @extend_schema(summary="The timeline: every step, oldest first",
-                   responses={200: HazardEventSerializer(many=True), 404: REFUSALS[404]})
+    @extend_schema(
+        summary="The timeline: every step, oldest first",
+        responses={200: HazardEventSerializer(many=True), 404: REFUSALS[404]},
+    )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, pk=None):
         hazard = self.get_object()
-        events = HazardEvent.objects.filter(hazard=hazard).select_related("by", "from_unit", "to_unit").order_by("at", "id")
+        events = (
+            HazardEvent.objects.filter(hazard=hazard).select_related("by", "from_unit", "to_unit").order_by("at", "id")
+        )
         return Response(HazardEventSerializer(events, many=True).data)
 
-    @extend_schema(summary="The photos, as found and as rectified",
-                   responses={200: HazardPhotoSerializer(many=True), 404: REFUSALS[404]})
+    @extend_schema(
+        summary="The photos, as found and as rectified",
+        responses={200: HazardPhotoSerializer(many=True), 404: REFUSALS[404]},
+    )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def photos(self, request, pk=None):
         hazard = self.get_object()
@@ -334,8 +314,12 @@ class RiskGradeView(ServiceErrorsMixin, APIView):
         body.is_valid(raise_exception=True)
         level, score = services.risk_grade(**body.validated_data)
         level = RiskLevel(level)
-        data = {"level": level.value, "level_display": level.label, "colour": Hazard(risk_level=level).risk_colour,
-                "score": score}
+        data = {
+            "level": level.value,
+            "level_display": level.label,
+            "colour": Hazard(risk_level=level).risk_colour,
+            "score": score,
+        }
         return Response(RiskGradeSerializer(data).data)
 
 
@@ -363,17 +347,18 @@ class HazardCopyViewSet(HazardErrorsMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[HazardCopy]:
         if _schema_only(self):
             return HazardCopy.objects.none()
-        user = self.request.user
-        copies = HazardCopy.objects.select_related("hazard__unit", "department", "feedback_by").order_by("-created_at", "-id")
-        if user.is_superuser:
-            return copies
-        if not user.department_id:
-            return copies.none()
-        return copies.filter(department_id=user.department_id)
+        return selectors.department_copies(self.request.user)
 
-    @extend_schema(summary="Record what the department did", request=CopyFeedbackSerializer,
-                   responses={200: HazardCopySerializer, 400: REFUSALS[400], 403: REFUSALS[403],
-                              404: OpenApiResponse(ErrorSerializer, description=_("No such copy for the caller's department."))})
+    @extend_schema(
+        summary="Record what the department did",
+        request=CopyFeedbackSerializer,
+        responses={
+            200: HazardCopySerializer,
+            400: REFUSALS[400],
+            403: REFUSALS[403],
+            404: OpenApiResponse(ErrorSerializer, description=_("No such copy for the caller's department.")),
+        },
+    )
     @action(detail=True, methods=["post"])
     def feedback(self, request, pk=None):
         copy = self.get_object()
@@ -382,4 +367,3 @@ class HazardCopyViewSet(HazardErrorsMixin, viewsets.ReadOnlyModelViewSet):
         services.hazard_copy_feedback(copy=copy, by=request.user, feedback=body.validated_data["feedback"])
         copy = self.get_queryset().get(pk=copy.pk)
         return Response(self.get_serializer(copy).data)
-

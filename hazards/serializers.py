@@ -58,6 +58,7 @@ def available_actions(user, hazard: Hazard) -> list[str]:
             names.append(name)
     return names
 
+
 # The schema names an enum after the first field that uses it (``state``, ``risk_level`` of the
 # hazard); other fields with the same choices point at that one component instead of adding a
 # second name for the same set (which ``spectacular --fail-on-warn`` refuses).
@@ -86,7 +87,18 @@ class HazardCategorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = HazardCategory
-        fields = ["id", "code", "name", "family", "family_display", "sector", "sector_name", "icon", "order", "is_active"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "family",
+            "family_display",
+            "sector",
+            "sector_name",
+            "icon",
+            "order",
+            "is_active",
+        ]
         read_only_fields = fields
 
 
@@ -153,8 +165,19 @@ class HazardEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = HazardEvent
         fields = [
-            "id", "action", "action_display", "from_state", "to_state", "from_unit", "from_unit_name",
-            "to_unit", "to_unit_name", "by", "by_name", "at", "note",
+            "id",
+            "action",
+            "action_display",
+            "from_state",
+            "to_state",
+            "from_unit",
+            "from_unit_name",
+            "to_unit",
+            "to_unit_name",
+            "by",
+            "by_name",
+            "at",
+            "note",
         ]
         read_only_fields = fields
 
@@ -174,10 +197,32 @@ class HazardListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Hazard
         fields = [
-            "id", "number", "title", "family", "category", "category_name", "unit", "unit_name",
-            "owner_unit", "owner_unit_name", "state", "state_display", "grade", "grade_display",
-            "risk_level", "risk_colour", "overdue", "overdue_since", "supervised", "deadline",
-            "found_at", "lng", "lat", "address", "reporter", "reporter_name",
+            "id",
+            "number",
+            "title",
+            "family",
+            "category",
+            "category_name",
+            "unit",
+            "unit_name",
+            "owner_unit",
+            "owner_unit_name",
+            "state",
+            "state_display",
+            "grade",
+            "grade_display",
+            "risk_level",
+            "risk_colour",
+            "overdue",
+            "overdue_since",
+            "supervised",
+            "deadline",
+            "found_at",
+            "lng",
+            "lat",
+            "address",
+            "reporter",
+            "reporter_name",
         ]
         read_only_fields = fields
 
@@ -201,11 +246,30 @@ class HazardDetailSerializer(HazardListSerializer):
     class Meta(HazardListSerializer.Meta):
         fields = [
             *HazardListSerializer.Meta.fields,
-            "description", "root_cause", "root_cause_display", "source", "source_display",
-            "risk_method", "risk_score", "risk_inputs", "risk_reason",
-            "measures", "responsible_unit", "responsible_person", "responsible_phone", "funds", "contingency",
-            "supervising_department", "supervising_department_name", "supervision_deadline",
-            "supervision_order_no", "supervision_requirements", "closed_at", "created_at", "photos", "actions",
+            "description",
+            "root_cause",
+            "root_cause_display",
+            "source",
+            "source_display",
+            "risk_method",
+            "risk_score",
+            "risk_inputs",
+            "risk_reason",
+            "measures",
+            "responsible_unit",
+            "responsible_person",
+            "responsible_phone",
+            "funds",
+            "contingency",
+            "supervising_department",
+            "supervising_department_name",
+            "supervision_deadline",
+            "supervision_order_no",
+            "supervision_requirements",
+            "closed_at",
+            "created_at",
+            "photos",
+            "actions",
         ]
         read_only_fields = fields
 
@@ -253,7 +317,9 @@ class HazardReportSerializer(serializers.Serializer):
     root_cause = serializers.ChoiceField(choices=RootCause.choices, required=False, allow_blank=True, default="")
     found_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     client_key = serializers.UUIDField(
-        required=False, allow_null=True, default=None,
+        required=False,
+        allow_null=True,
+        default=None,
         help_text=_("A key made by the form; sending the same key again returns the hazard already saved."),
     )
     photos = PhotoListField(help_text=_("Photos of the danger as found."))
@@ -269,11 +335,16 @@ class ConfirmSerializer(serializers.Serializer):
     grade = serializers.ChoiceField(choices=Grade.choices)
     risk_method = serializers.ChoiceField(choices=Method.choices)
     risk_level = serializers.ChoiceField(
-        choices=RiskLevel.choices, required=False, allow_null=True, default=None,
+        choices=RiskLevel.choices,
+        required=False,
+        allow_null=True,
+        default=None,
         help_text=_("Needed when the level is set directly."),
     )
     risk_inputs = serializers.DictField(
-        child=serializers.CharField(), required=False, default=dict,
+        child=serializers.CharField(),
+        required=False,
+        default=dict,
         help_text=_("Factor values for LEC (lec_l, lec_e, lec_c) or the matrix (ls_l, ls_s)."),
     )
     risk_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
@@ -297,7 +368,12 @@ class PlanSerializer(serializers.Serializer):
     responsible_person = serializers.CharField(max_length=50)
     responsible_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
     funds = serializers.DecimalField(
-        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True, default=None,
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
         help_text=_("Yuan; required for a major hazard."),
     )
     deadline = serializers.DateField()
@@ -336,9 +412,22 @@ class HazardCopySerializer(serializers.ModelSerializer):
     class Meta:
         model = HazardCopy
         fields = [
-            "id", "hazard", "hazard_number", "hazard_title", "hazard_state", "hazard_state_display",
-            "hazard_grade", "hazard_unit_name", "department", "department_name", "created_at",
-            "feedback", "feedback_by", "feedback_by_name", "feedback_at", "answered",
+            "id",
+            "hazard",
+            "hazard_number",
+            "hazard_title",
+            "hazard_state",
+            "hazard_state_display",
+            "hazard_grade",
+            "hazard_unit_name",
+            "department",
+            "department_name",
+            "created_at",
+            "feedback",
+            "feedback_by",
+            "feedback_by_name",
+            "feedback_at",
+            "answered",
         ]
         read_only_fields = fields
 
@@ -348,4 +437,3 @@ class HazardCopySerializer(serializers.ModelSerializer):
 
 class CopyFeedbackSerializer(serializers.Serializer):
     feedback = serializers.CharField(help_text=_("What the department did."))
-

@@ -49,8 +49,9 @@ def change_url(hazard: Hazard) -> str:
 # --- the register ---------------------------------------------------------------------------------
 
 
-def test_township_leader_changelist_shows_only_their_township(world, spread, leader, client_for,
-                                                             django_assert_max_num_queries):
+def test_township_leader_changelist_shows_only_their_township(
+    world, spread, leader, client_for, django_assert_max_num_queries
+):
     client = client_for(leader)
     client.get(reverse(CHANGELIST))  # warm caches
     with django_assert_max_num_queries(15):

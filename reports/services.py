@@ -1,0 +1,467 @@
+"""Monthly hazard reports and risk consultations: compiled by jobs, signed by people, sent one
+tier up through ``reports.delivery``.
+
+The jobs are idempotent: reports and consultations are keyed by (unit, period) with unique
+constraints; a run claims the rows it fills with row locks (``skip_locked``) and only fills rows
+still pending, so a second run, a late run, or a rerun after a crash finishes the work without
+doubling it."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grids.models import GridUnit, User
+from grids.scope import scope_for
+from hazards.models import Grade, Hazard, HazardCategory, State
+from reports import delivery, figures
+from reports.models import Consultation, Countermeasure, Document, MonthlyReport, ReportingRule, SeasonalRisk
+from reports.periods import add_months, bounds, day_in_month, month_start, period_end, period_start, previous_month
+
+
+class ReportRefused(Exception):
+    """A step the report's state does not allow."""
+
+
+# --- monthly hazard reports ---------------------------------------------------------------------
+
+
+def _rules(kind: str) -> dict[int, ReportingRule]:
+    return {rule.tier: rule for rule in ReportingRule.objects.filter(kind=kind, is_active=True)}
+
+
+def monthly_reports_open(*, period: datetime.date) -> int:
+    """Create the (pending) report of every unit of a reporting tier for ``period``, once."""
+    period = month_start(period)
+    rules = _rules(ReportingRule.Kind.MONTHLY_REPORT)
+    if not rules:
+        return 0
+    units = GridUnit.objects.filter(is_active=True, level__in=[tier - 1 for tier in rules]).values_list("id", "level")
+    next_month = add_months(period, 1)
+    reports = [
+        MonthlyReport(unit_id=unit_id, period=period, version=1, deadline=day_in_month(next_month, rules[level + 1].deadline_day))
+        for unit_id, level in units
+    ]
+    before = MonthlyReport.objects.filter(period=period).count()
+    MonthlyReport.objects.bulk_create(reports, ignore_conflicts=True, batch_size=5000)
+    return MonthlyReport.objects.filter(period=period).count() - before
+
+
+def monthly_reports_compile(*, period: datetime.date) -> int:
+    """Fill the figures of every pending report of ``period`` and make it a draft. Rows are
+    claimed with ``select_for_update(skip_locked=True)``: two runs never fill the same report."""
+    period = month_start(period)
+    end = period_end(period, 1)
+    with transaction.atomic():
+        claimed = list(
+            MonthlyReport.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(period=period, state=MonthlyReport.State.PENDING)
+            .select_related("unit")
+        )
+        if not claimed:
+            return 0
+        computed = figures.monthly_figures(start=period, end=end, units=[report.unit for report in claimed])
+        for report in claimed:
+            report.figures = computed[report.unit_id]
+            report.state = MonthlyReport.State.DRAFT
+        MonthlyReport.objects.bulk_update(claimed, ["figures", "state"], batch_size=2000)
+    return len(claimed)
+
+
+def monthly_job(*, today: datetime.date | None = None) -> dict[str, int]:
+    """The first-of-the-month job: open and compile last month's reports (safe to run again)."""
+    today = today or timezone.localdate()
+    period = previous_month(today)
+    opened = monthly_reports_open(period=period)
+    compiled = monthly_reports_compile(period=period)
+    return {"opened": opened, "compiled": compiled}
+
+
+def get_report_for_user(user: User, pk: int) -> MonthlyReport:
+    from django.http import Http404
+
+    report = MonthlyReport.objects.select_related("unit", "unit__parent", "submitted_by").filter(pk=pk).first()
+    if report is None or not scope_for(user).can_see_by_grant(report.unit):
+        raise Http404(_("No such report."))
+    return report
+
+
+def may_sign(user: User, report: MonthlyReport) -> bool:
+    return user.is_superuser or scope_for(user).holds_role_in(report.unit)
+
+
+@transaction.atomic
+def monthly_report_annotate(*, report: MonthlyReport, by: User, annotation: str) -> MonthlyReport:
+    """The unit's people add their notes to a draft."""
+    report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    if not may_sign(by, report):
+        raise PermissionDenied(_("Only the people of %(unit)s can change its report.") % {"unit": report.unit.name})
+    if report.state != MonthlyReport.State.DRAFT:
+        raise ReportRefused(_("This report has been submitted; issue a new version to correct it."))
+    report.annotation = annotation
+    report.save(update_fields=["annotation"])
+    return report
+
+
+@transaction.atomic
+def monthly_report_submit(*, report: MonthlyReport, by: User | None, signer_name: str = "",
+                          annotation: str | None = None, auto: bool = False) -> MonthlyReport:
+    """Submit a draft: it is signed (a name), frozen, and lands in the parent unit's inbox."""
+    report = MonthlyReport.objects.select_for_update(of=("self",)).select_related("unit", "unit__parent").get(pk=report.pk)
+    if not auto and not may_sign(by, report):
+        raise PermissionDenied(_("Only the people of %(unit)s can submit its report.") % {"unit": report.unit.name})
+    if report.state != MonthlyReport.State.DRAFT:
+        raise ReportRefused(_("This report is “%(state)s”; only a draft can be submitted.") % {"state": report.get_state_display()})
+    if not auto and not signer_name.strip():
+        raise ValidationError({"signer_name": _("Sign with your name to submit the report.")})
+    if annotation is not None:
+        report.annotation = annotation
+    _finish_submission(report, by=by, signer_name=signer_name.strip() or _("(submitted automatically)"), auto=auto)
+    report.save(update_fields=["annotation", "state", "signer_name", "auto_submitted", "submitted_at", "submitted_by", "figures"])
+    documents = _report_documents([report], by=by)
+    if documents:
+        MonthlyReport.objects.filter(pk=report.pk).update(document=documents[0])
+    return report
+
+
+def _finish_submission(report: MonthlyReport, *, by: User | None, signer_name: str, auto: bool) -> None:
+    if report.unit.tier == 2:
+        submitted = set(
+            MonthlyReport.objects.filter(period=report.period, unit__parent=report.unit, state=MonthlyReport.State.SUBMITTED)
+            .values_list("unit_id", flat=True)
+        )
+        for child in report.figures.get("children", []):
+            child["reported"] = child["id"] in submitted
+    report.state = MonthlyReport.State.SUBMITTED
+    report.signer_name = signer_name
+    report.auto_submitted = auto
+    report.submitted_at = timezone.now()
+    report.submitted_by = by
+
+
+def _report_documents(reports: list[MonthlyReport], *, by: User | None) -> list[Document]:
+    items = []
+    for report in reports:
+        if report.unit.parent_id is None:
+            continue
+        title = _("%(unit)s monthly hazard report, %(month)s") % {"unit": report.unit.name, "month": report.period.strftime("%Y-%m")}
+        if report.version > 1:
+            title += _(" (version %(version)d)") % {"version": report.version}
+        totals = report.figures.get("totals", {})
+        body = _("New %(new)d, closed %(closed)d, open at month end %(open)d, overdue %(overdue)d.") % {
+            "new": totals.get("new", 0), "closed": totals.get("closed", 0), "open": totals.get("open_end", 0),
+            "overdue": totals.get("overdue", 0)}
+        document = Document(kind=Document.Kind.MONTHLY_REPORT, sender_unit=report.unit, title=title, body=body,
+                            url=reverse("reports:monthly_detail", args=[report.pk]), sent_by=by)
+        items.append((document, [report.unit.parent], []))
+    return delivery.send_documents(items)
+
+
+def monthly_reports_auto_submit(*, today: datetime.date | None = None) -> int:
+    """Submit, marked as automatic, every draft whose deadline has passed."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        due = list(
+            MonthlyReport.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(state=MonthlyReport.State.DRAFT, deadline__lt=today)
+            .select_related("unit", "unit__parent")
+            .order_by("-unit__level")  # villages first, so their townships see them as reported
+        )
+        if not due:
+            return 0
+        submitted_children = set(
+            MonthlyReport.objects.filter(period__in={r.period for r in due}, state=MonthlyReport.State.SUBMITTED)
+            .values_list("unit_id", "period")
+        ) | {(r.unit_id, r.period) for r in due}
+        for report in due:
+            report.state = MonthlyReport.State.SUBMITTED
+            report.signer_name = _("(submitted automatically)")
+            report.auto_submitted = True
+            report.submitted_at = timezone.now()
+            for child in report.figures.get("children", []):
+                child["reported"] = (child["id"], report.period) in submitted_children
+        MonthlyReport.objects.bulk_update(
+            due, ["state", "signer_name", "auto_submitted", "submitted_at", "figures"], batch_size=2000
+        )
+        documents = _report_documents(due, by=None)
+        by_sender = {d.sender_unit_id: d for d in documents}
+        for report in due:
+            report.document = by_sender.get(report.unit_id)
+        MonthlyReport.objects.bulk_update(due, ["document"], batch_size=2000)
+    return len(due)
+
+
+@transaction.atomic
+def monthly_report_reissue(*, report: MonthlyReport, by: User, reason: str) -> MonthlyReport:
+    """Correct a submitted month: a new version, recompiled, as a draft; the old one is kept."""
+    report = MonthlyReport.objects.select_for_update(of=("self",)).select_related("unit").get(pk=report.pk)
+    if not may_sign(by, report):
+        raise PermissionDenied(_("Only the people of %(unit)s can correct its report.") % {"unit": report.unit.name})
+    if report.state != MonthlyReport.State.SUBMITTED:
+        raise ReportRefused(_("Only a submitted report can be re-issued."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what the new version corrects.")})
+    report.state = MonthlyReport.State.SUPERSEDED
+    report.save(update_fields=["state"])
+    computed = figures.monthly_figures(start=report.period, end=period_end(report.period, 1), units=[report.unit])
+    return MonthlyReport.objects.create(
+        unit=report.unit, period=report.period, version=report.version + 1, state=MonthlyReport.State.DRAFT,
+        figures=computed[report.unit_id], annotation=report.annotation, deadline=max(report.deadline, timezone.localdate()),
+        correction_reason=reason,
+    )
+
+
+def report_matrix(*, user: User, parent: GridUnit, months: list[datetime.date]) -> list[dict]:
+    """Children of ``parent`` × months: submitted / late / auto / draft / missing (one query)."""
+    if not scope_for(user).can_see_by_grant(parent):
+        from django.http import Http404
+
+        raise Http404(_("No such unit."))
+    children = list(parent.get_children().filter(is_active=True))
+    reports = MonthlyReport.objects.filter(unit__in=children, period__in=months).exclude(state=MonthlyReport.State.SUPERSEDED)
+    cells = {(r.unit_id, r.period): r for r in reports}
+    rows = []
+    for child in children:
+        row = []
+        for month in months:
+            report = cells.get((child.pk, month))
+            if report is None or report.state == MonthlyReport.State.PENDING:
+                status = "missing"
+            elif report.state == MonthlyReport.State.DRAFT:
+                status = "draft"
+            elif report.auto_submitted:
+                status = "auto"
+            elif report.is_late:
+                status = "late"
+            else:
+                status = "submitted"
+            row.append({"month": month, "status": status, "report": report})
+        rows.append({"unit": child, "cells": row})
+    return rows
+
+
+# --- risk consultations ---------------------------------------------------------------------------
+
+
+def consultations_open(*, today: datetime.date | None = None) -> int:
+    """Open, once per unit and period, the consultation of every consulting tier whose period
+    starts this month (townships monthly, the county quarterly, by default), with its briefing."""
+    today = today or timezone.localdate()
+    created_total = 0
+    for tier, rule in _rules(ReportingRule.Kind.CONSULTATION).items():
+        start = period_start(today, rule.period_months)
+        if start != month_start(today):
+            continue  # e.g. a quarterly tier in the 2nd or 3rd month of the quarter
+        end = period_end(start, rule.period_months)
+        unit_ids = list(GridUnit.objects.filter(level=tier - 1, is_active=True).values_list("id", flat=True))
+        Consultation.objects.bulk_create(
+            [Consultation(unit_id=uid, period_start=start, period_end=end) for uid in unit_ids], ignore_conflicts=True, batch_size=5000
+        )
+        created_total += consultations_brief(period_start=start, months=rule.period_months, tier=tier)
+    return created_total
+
+
+def consultations_brief(*, period_start: datetime.date, months: int, tier: int) -> int:
+    """Write the briefing of every consultation of ``tier`` for the period that has none yet."""
+    with transaction.atomic():
+        claimed = list(
+            Consultation.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(period_start=period_start, unit__level=tier - 1, briefing={})
+            .select_related("unit")
+        )
+        if not claimed:
+            return 0
+        briefings = consultation_briefings(units=[c.unit for c in claimed], start=period_start, months=months)
+        for consultation in claimed:
+            consultation.briefing = briefings[consultation.unit_id]
+        Consultation.objects.bulk_update(claimed, ["briefing"], batch_size=2000)
+    return len(claimed)
+
+
+def consultation_briefings(*, units: list[GridUnit], start: datetime.date, months: int) -> dict[int, dict]:
+    """For each unit (same tier): hazard trends by category for the previous period against the
+    same period a year before, open major hazards, overdue rectifications, the seasonal risks of
+    the coming period; warnings and incidents sections are filled by the dispatch app later."""
+    previous_start = add_months(start, -months)
+    previous_end = start - datetime.timedelta(days=1)
+    year_ago_start, year_ago_end = add_months(previous_start, -12), add_months(start, -12) - datetime.timedelta(days=1)
+    level = units[0].level if units else 0
+    anchor = _anchor_expression(level)
+    categories = dict(HazardCategory.objects.values_list("id", "name"))
+
+    def counts(first: datetime.date, last: datetime.date) -> dict[tuple[int, int], int]:
+        begin, stop = bounds(first, last)
+        rows = (
+            Hazard.objects.filter(found_at__gte=begin, found_at__lt=stop, unit__level__gte=level)
+            .annotate(anchor=anchor)
+            .values("anchor", "category_id")
+            .annotate(n=Count("id"))
+        )
+        return {(row["anchor"], row["category_id"]): row["n"] for row in rows}
+
+    previous, year_ago = counts(previous_start, previous_end), counts(year_ago_start, year_ago_end)
+    majors: dict[int, list[dict]] = {}
+    for row in (
+        Hazard.objects.open().filter(grade=Grade.MAJOR, unit__level__gte=level).annotate(anchor=anchor)
+        .values("anchor", "number", "title", "state", "supervised", "unit__name").order_by("found_at")
+    ):
+        majors.setdefault(row["anchor"], []).append({k: row[k] for k in ("number", "title", "state", "supervised")} | {"unit": row["unit__name"]})
+    overdue = dict(
+        Hazard.objects.filter(state=State.RECTIFYING, overdue_since__isnull=False, unit__level__gte=level)
+        .annotate(anchor=anchor).values("anchor").annotate(n=Count("id")).values_list("anchor", "n")
+    )
+    seasonal = [
+        {"name": risk.name, "advice": risk.advice, "category": categories.get(risk.category_id, "")}
+        for risk in SeasonalRisk.objects.all()
+        if any(risk.covers(add_months(start, i).month) for i in range(months))
+    ]
+    result = {}
+    for unit in units:
+        key = unit.tree_id if level == 0 else unit.pk  # the county's hazards are keyed by their tree
+        trend = []
+        for category_id, name in categories.items():
+            now_count = previous.get((key, category_id), 0)
+            then_count = year_ago.get((key, category_id), 0)
+            if now_count or then_count:
+                trend.append({"category": name, "previous": now_count, "year_ago": then_count,
+                              "change": now_count - then_count})
+        result[unit.pk] = {
+            "period": [start.isoformat(), period_end(start, months).isoformat()],
+            "compared": [previous_start.isoformat(), previous_end.isoformat(), year_ago_start.isoformat(), year_ago_end.isoformat()],
+            "trend": sorted(trend, key=lambda t: -t["previous"]),
+            "majors": majors.get(key, []),
+            "overdue": overdue.get(key, 0),
+            "seasonal": seasonal,
+            "warnings": None,
+            "incidents": None,
+        }
+    return result
+
+
+def _anchor_expression(level: int):
+    """The id of each hazard's unit's ancestor at ``level`` (0 county, 1 township), in SQL."""
+    from django.db.models import Case, When
+
+    if level == 0:
+        return F("unit__tree_id")
+    return Case(When(unit__level=1, then=F("unit_id")), When(unit__level=2, then=F("unit__parent_id")))
+
+
+def get_consultation_for_user(user: User, pk: int) -> Consultation:
+    from django.http import Http404
+
+    consultation = Consultation.objects.select_related("unit", "unit__parent").filter(pk=pk).first()
+    if consultation is None or not scope_for(user).can_see_by_grant(consultation.unit):
+        raise Http404(_("No such consultation."))
+    return consultation
+
+
+@transaction.atomic
+def consultation_record(*, consultation: Consultation, by: User, held_on: datetime.date, participants: str,
+                        summary: str) -> Consultation:
+    """Record the meeting: date, participants (departments, experts, lower governments), trend analysis."""
+    consultation = Consultation.objects.select_for_update(of=("self",)).select_related("unit").get(pk=consultation.pk)
+    _require_consultation_right(by, consultation)
+    if consultation.state != Consultation.State.OPEN:
+        raise ReportRefused(_("This consultation is completed."))
+    errors = {}
+    if held_on is None:
+        errors["held_on"] = _("Give the date of the meeting.")
+    if not participants.strip():
+        errors["participants"] = _("List who took part.")
+    if errors:
+        raise ValidationError(errors)
+    consultation.held_on, consultation.participants, consultation.summary = held_on, participants, summary
+    consultation.save(update_fields=["held_on", "participants", "summary"])
+    return consultation
+
+
+def _require_consultation_right(by: User, consultation: Consultation) -> None:
+    if not (by.is_superuser or scope_for(by).holds_role_in(consultation.unit)):
+        raise PermissionDenied(_("Only the people of %(unit)s can record its consultation.") % {"unit": consultation.unit.name})
+
+
+@transaction.atomic
+def countermeasure_add(*, consultation: Consultation, by: User, risk: str, level: int, trend: str, measure: str,
+                       responsible_unit: GridUnit, deadline: datetime.date, category: HazardCategory | None = None) -> Countermeasure:
+    """Add a line to the judgement list; it becomes a tracked task of ``responsible_unit``."""
+    consultation = Consultation.objects.select_for_update(of=("self",)).select_related("unit").get(pk=consultation.pk)
+    _require_consultation_right(by, consultation)
+    if consultation.state != Consultation.State.OPEN:
+        raise ReportRefused(_("This consultation is completed."))
+    unit = consultation.unit
+    if not (responsible_unit.tree_id == unit.tree_id and unit.lft <= responsible_unit.lft and responsible_unit.rght <= unit.rght):
+        raise ValidationError({"responsible_unit": _("Choose %(unit)s or a unit under it.") % {"unit": unit.name}})
+    item = Countermeasure(consultation=consultation, risk=risk, level=level, trend=trend, measure=measure,
+                          responsible_unit=responsible_unit, deadline=deadline, category=category)
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def consultation_complete(*, consultation: Consultation, by: User) -> Consultation:
+    """Complete the consultation: its trend analysis and countermeasure report goes one tier up."""
+    consultation = Consultation.objects.select_for_update(of=("self",)).select_related("unit", "unit__parent").get(pk=consultation.pk)
+    _require_consultation_right(by, consultation)
+    if consultation.state != Consultation.State.OPEN:
+        raise ReportRefused(_("This consultation is already completed."))
+    if consultation.held_on is None:
+        raise ValidationError({"held_on": _("Record the meeting before completing the consultation.")})
+    if not consultation.countermeasures.exists():
+        raise ValidationError({"countermeasures": _("Add at least one line to the judgement list.")})
+    consultation.state, consultation.completed_at, consultation.completed_by = Consultation.State.COMPLETED, timezone.now(), by
+    if consultation.unit.parent_id:
+        title = _("%(unit)s trend analysis and countermeasure report, %(start)s–%(end)s") % {
+            "unit": consultation.unit.name, "start": consultation.period_start.strftime("%Y-%m"),
+            "end": consultation.period_end.strftime("%Y-%m")}
+        consultation.document = delivery.send_document(
+            sender_unit=consultation.unit, kind=Document.Kind.CONSULTATION, title=title, body=consultation.summary,
+            url=reverse("reports:consultation_detail", args=[consultation.pk]), by=by, to_units=[consultation.unit.parent],
+        )
+    consultation.save(update_fields=["state", "completed_at", "completed_by", "document"])
+    return consultation
+
+
+@transaction.atomic
+def countermeasure_done(*, item: Countermeasure, by: User, note: str) -> Countermeasure:
+    item = Countermeasure.objects.select_for_update(of=("self",)).select_related("responsible_unit").get(pk=item.pk)
+    if not (by.is_superuser or scope_for(by).can_see_by_grant(item.responsible_unit)):
+        raise PermissionDenied(_("Only the responsible unit can report this countermeasure done."))
+    if item.state == Countermeasure.State.DONE:
+        raise ReportRefused(_("This countermeasure is already done."))
+    if not note.strip():
+        raise ValidationError({"note": _("Say what was done.")})
+    item.state, item.done_at, item.done_note = Countermeasure.State.DONE, timezone.now(), note
+    item.save(update_fields=["state", "done_at", "done_note"])
+    return item
+
+
+def countermeasures_mark_overdue(*, today: datetime.date | None = None) -> int:
+    """Mark open countermeasures past their deadline, once (conditional update)."""
+    today = today or timezone.localdate()
+    return Countermeasure.objects.filter(state=Countermeasure.State.OPEN, deadline__lt=today, overdue_since__isnull=True).update(
+        overdue_since=today
+    )
+
+
+def consultation_overview(*, user: User, parent: GridUnit, period: datetime.date) -> list[dict]:
+    """Which units under ``parent`` have held the consultation of the period containing ``period``."""
+    if not scope_for(user).can_see_by_grant(parent):
+        from django.http import Http404
+
+        raise Http404(_("No such unit."))
+    children = list(parent.get_children().filter(is_active=True))
+    consultations = {
+        c.unit_id: c
+        for c in Consultation.objects.filter(unit__in=children, period_start__lte=period, period_end__gte=period).annotate(
+            measures=Count("countermeasures"), open_measures=Count("countermeasures", filter=Q(countermeasures__state="open"))
+        )
+    }
+    return [{"unit": child, "consultation": consultations.get(child.pk)} for child in children]
