@@ -2,6 +2,11 @@
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -85,3 +90,63 @@ def screenshot(page):
         return path
 
     return take
+
+
+# --- a real Celery worker (marker ``worker``) -----------------------------------------------------
+
+
+def _database_url() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker(tmp_path, settings):
+    """``celery_worker(beat=False)`` starts a worker process (with beat if asked) on a queue of its
+    own, against the configured broker (Redis in CI) and this test's database; returns the queue."""
+    from emergency.celery import app as celery_app
+
+    processes = []
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+
+    def start(*, beat: bool = False) -> str:
+        queue = f"test-{uuid.uuid4().hex[:8]}"
+        env = {**os.environ, "DJANGO_ENV": "test", "DATABASE_URL": _database_url(), "MEDIA_ROOT": settings.MEDIA_ROOT,
+               "CELERY_QUEUE": queue}
+        command = [sys.executable, "-m", "celery", "-A", "emergency", "worker", "--pool=solo", "--loglevel=INFO",
+                   "--without-heartbeat", "--without-gossip", "--without-mingle", "-Q", queue]
+        if beat:
+            command += ["--beat", "--schedule", str(tmp_path / "beat-schedule")]
+        processes.append(subprocess.Popen(command, cwd=Path(__file__).resolve().parent, env=env,
+                                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+        return queue
+
+    yield start
+    celery_app.conf.task_always_eager = eager
+    for process in processes:
+        process.send_signal(signal.SIGTERM)  # the main process only; it shuts its pool down
+        try:
+            output, _ = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+        print(output[-5000:])
+
+
+@pytest.fixture
+def celery_wait_for():
+    def wait(predicate, timeout: float = 60.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return True
+            time.sleep(0.3)
+        return False
+
+    return wait

@@ -1,0 +1,56 @@
+"""The monthly job run by a real Celery worker and beat (Redis in CI) for a small grid."""
+
+import datetime
+import time
+
+import pytest
+from django.utils import timezone
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from grids.tests.factories import build_world
+from hazards.tests.factories import report
+from reports import services
+from reports.models import Delivery, MonthlyReport
+from reports.periods import previous_month
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def every_two_seconds(name: str, task: str, queue: str) -> PeriodicTask:
+    interval, _ = IntervalSchedule.objects.get_or_create(every=2, period=IntervalSchedule.SECONDS)
+    return PeriodicTask.objects.create(name=name, task=task, interval=interval, queue=queue)
+
+
+def test_beat_runs_the_monthly_job_and_the_auto_submit_with_one_report_per_unit(celery_worker, celery_wait_for):
+    world = build_world()
+    last_month = previous_month(timezone.localdate())
+    found = datetime.datetime.combine(last_month + datetime.timedelta(days=2), datetime.time(10), tzinfo=timezone.get_current_timezone())
+    report(world, found_at=found)
+    report(world, found_at=found, title="第二处")
+    report(world, by=world.village_officer_b, unit=world.village_b, found_at=found, title="平兰村隐患")
+    # a first run died after opening the reports: the worker's runs must finish it, not double it
+    services.monthly_reports_open(period=last_month)
+    units = MonthlyReport.objects.filter(period=last_month).count()
+
+    queue = celery_worker(beat=True)
+    every_two_seconds("test monthly reports", "reports.tasks.monthly_reports", queue)
+
+    assert celery_wait_for(
+        lambda: not MonthlyReport.objects.filter(period=last_month, state=MonthlyReport.State.PENDING).exists(), timeout=90
+    ), "beat and worker did not compile the reports"
+    village_a = MonthlyReport.objects.get(unit=world.village_a, period=last_month)
+    assert village_a.figures["totals"]["new"] == 2
+    township = MonthlyReport.objects.get(unit=world.township, period=last_month)
+    assert township.figures["totals"]["new"] == 3
+    assert {c["name"]: c["new"] for c in township.figures["children"]} == {world.village_a.name: 2, world.village_b.name: 1}
+
+    # drafts are past their deadline by now (day 5/8 of this month) unless today is early in the month
+    if timezone.localdate().day > 8:
+        every_two_seconds("test auto submit", "reports.tasks.auto_submit_reports", queue)
+        assert celery_wait_for(lambda: Delivery.objects.filter(recipient_unit=world.township).count() == 2, timeout=60)
+        assert Delivery.objects.filter(recipient_unit=world.county).count() == 3  # two townships and the park
+
+    # beat fires the job every two seconds: let it run a few more times, still one report per unit and month
+    time.sleep(6)
+    assert MonthlyReport.objects.filter(period=last_month).count() == units
+    assert MonthlyReport.objects.filter(period=last_month, version=1).count() == units
