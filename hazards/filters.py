@@ -42,7 +42,8 @@ class UnitFilter(django_filters.ModelChoiceFilter):
 
 def _date_widget() -> forms.DateInput:
     return forms.DateInput(
-        format="%Y-%m-%d", attrs={"placeholder": _("e.g. 2026-01-05 or 2026年1月5日"), "inputmode": "numeric", "size": 12}
+        format="%Y-%m-%d",
+        attrs={"placeholder": _("e.g. 2026-01-05 or 2026年1月5日"), "inputmode": "numeric", "size": 12},
     )
 
 
@@ -50,7 +51,9 @@ class HazardFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), widget=forms.TextInput(attrs={"placeholder": _("Number, title or place"), "type": "search"})
     )
-    unit = UnitFilter(queryset=_visible_units, label=_("Grid unit (with the units below)"), empty_label=_("All my grids"))
+    unit = UnitFilter(
+        queryset=_visible_units, label=_("Grid unit (with the units below)"), empty_label=_("All my grids")
+    )
     category = django_filters.ModelChoiceFilter(
         queryset=HazardCategory.objects.order_by("family", "order", "code"), label=_("Category"), empty_label=_("All")
     )
@@ -60,8 +63,12 @@ class HazardFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=STATE_CHOICES, label=_("State"), empty_label=_("All"))
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), widget=forms.CheckboxInput)
     supervised = django_filters.BooleanFilter(label=_("Under listed supervision only"), widget=forms.CheckboxInput)
-    found_from = django_filters.DateFilter(label=_("Found from"), input_formats=DATE_INPUT_FORMATS, widget=_date_widget())
-    found_to = django_filters.DateFilter(label=_("Found until"), input_formats=DATE_INPUT_FORMATS, widget=_date_widget())
+    found_from = django_filters.DateFilter(
+        label=_("Found from"), input_formats=DATE_INPUT_FORMATS, widget=_date_widget()
+    )
+    found_to = django_filters.DateFilter(
+        label=_("Found until"), input_formats=DATE_INPUT_FORMATS, widget=_date_widget()
+    )
 
     class Meta:
         model = Hazard

@@ -52,9 +52,7 @@ def apply_filters(queryset: QuerySet[Hazard], filters: Filters | None) -> QueryS
     filters = filters or {}
     unit: GridUnit | None = filters.get("unit")
     if unit is not None:
-        queryset = queryset.filter(
-            unit__tree_id=unit.tree_id, unit__lft__gte=unit.lft, unit__rght__lte=unit.rght
-        )
+        queryset = queryset.filter(unit__tree_id=unit.tree_id, unit__lft__gte=unit.lft, unit__rght__lte=unit.rght)
     if filters.get("category"):
         queryset = queryset.filter(category=filters["category"])
     if filters.get("family"):
@@ -237,8 +235,9 @@ class StatisticsTable:
     totals: StatRow
 
     def grid(self) -> list[tuple[StatRow, list[int]]]:
-        """Each row (totals last) with its flat list of figures, column by column, measure by measure."""
-        keys = [(c.key, m) for c in [*self.columns, StatColumn("total", "")] for m, _label in self.measures]
+        """Each row (totals last) with its flat list of figures: the row total first, then column by
+        column, measure by measure (the same order as the table's and the sheet's headers)."""
+        keys = [(c.key, m) for c in [StatColumn("total", ""), *self.columns] for m, _label in self.measures]
         return [(row, [row.get(*k) for k in keys]) for row in [*self.rows, self.totals]]
 
 
@@ -298,7 +297,8 @@ def statistics_table(
     row_of = Case(*branches, default=None, output_field=IntegerField()) if row_ids else Value(None, IntegerField())
     column_field = "category_id" if columns == COLUMNS_CATEGORY else "family"
     overdue = Case(
-        When(overdue_since__isnull=False, state=State.RECTIFYING, then=Value(1)), default=Value(0),
+        When(overdue_since__isnull=False, state=State.RECTIFYING, then=Value(1)),
+        default=Value(0),
         output_field=IntegerField(),
     )
     groups = (
@@ -323,7 +323,8 @@ def statistics_table(
 
     if columns == COLUMNS_CATEGORY:
         column_list = [
-            StatColumn(c.pk, c.name) for c in HazardCategory.objects.filter(pk__in=seen_columns).order_by("family", "order", "code")
+            StatColumn(c.pk, c.name)
+            for c in HazardCategory.objects.filter(pk__in=seen_columns).order_by("family", "order", "code")
         ]
     else:
         column_list = [StatColumn(value, str(label)) for value, label in Family.choices if value in seen_columns]
@@ -366,21 +367,25 @@ def dashboard_figures(user: User, filters: Filters | None = None) -> dict[str, A
     """The headline figures of the user's scope, from one aggregate query."""
     start = _local_midnight(month_start())
     open_q = Q(state__in=OPEN_STATES)
-    figures = apply_filters(visible_hazards(user), filters).order_by().aggregate(
-        total=Count("id"),
-        rejected=Count("id", filter=Q(state=State.REJECTED)),
-        closed=Count("id", filter=Q(state=State.CLOSED)),
-        open=Count("id", filter=open_q),
-        open_red=Count("id", filter=open_q & Q(risk_level=RiskLevel.RED)),
-        open_orange=Count("id", filter=open_q & Q(risk_level=RiskLevel.ORANGE)),
-        open_yellow=Count("id", filter=open_q & Q(risk_level=RiskLevel.YELLOW)),
-        open_blue=Count("id", filter=open_q & Q(risk_level=RiskLevel.BLUE)),
-        open_ungraded=Count("id", filter=open_q & Q(risk_level__isnull=True)),
-        major=Count("id", filter=open_q & Q(grade=Grade.MAJOR)),
-        supervised=Count("id", filter=open_q & Q(supervised=True)),
-        overdue=Count("id", filter=Q(state=State.RECTIFYING, overdue_since__isnull=False)),
-        reported_this_month=Count("id", filter=Q(found_at__gte=start)),
-        closed_this_month=Count("id", filter=Q(state=State.CLOSED, closed_at__gte=start)),
+    figures = (
+        apply_filters(visible_hazards(user), filters)
+        .order_by()
+        .aggregate(
+            total=Count("id"),
+            rejected=Count("id", filter=Q(state=State.REJECTED)),
+            closed=Count("id", filter=Q(state=State.CLOSED)),
+            open=Count("id", filter=open_q),
+            open_red=Count("id", filter=open_q & Q(risk_level=RiskLevel.RED)),
+            open_orange=Count("id", filter=open_q & Q(risk_level=RiskLevel.ORANGE)),
+            open_yellow=Count("id", filter=open_q & Q(risk_level=RiskLevel.YELLOW)),
+            open_blue=Count("id", filter=open_q & Q(risk_level=RiskLevel.BLUE)),
+            open_ungraded=Count("id", filter=open_q & Q(risk_level__isnull=True)),
+            major=Count("id", filter=open_q & Q(grade=Grade.MAJOR)),
+            supervised=Count("id", filter=open_q & Q(supervised=True)),
+            overdue=Count("id", filter=Q(state=State.RECTIFYING, overdue_since__isnull=False)),
+            reported_this_month=Count("id", filter=Q(found_at__gte=start)),
+            closed_this_month=Count("id", filter=Q(state=State.CLOSED, closed_at__gte=start)),
+        )
     )
     counted = figures["total"] - figures["rejected"]
     # Rectification rate (整改率): closed ÷ hazards found and confirmed as hazards (rejected reports left out).
@@ -467,11 +472,15 @@ def trend_chart(trend: list[dict], *, width: int = 720, height: int = 260) -> Tr
                 "bar_w": round(bar_w, 1),
             }
         )
-    ticks = [
-        {"value": v, "y": round(top + plot_h - plot_h * v / top_value, 1)} for v in range(0, top_value + 1, step)
-    ]
+    ticks = [{"value": v, "y": round(top + plot_h - plot_h * v / top_value, 1)} for v in range(0, top_value + 1, step)]
     return TrendChart(
-        width=width, height=height, plot_top=top, plot_bottom=top + plot_h, left=left, bars=bars, ticks=ticks,
+        width=width,
+        height=height,
+        plot_top=top,
+        plot_bottom=top + plot_h,
+        left=left,
+        bars=bars,
+        ticks=ticks,
         max_value=top_value,
     )
 

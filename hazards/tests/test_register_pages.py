@@ -15,7 +15,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from hazards import selectors, services
@@ -47,19 +48,43 @@ def register(world):
     a1 = hf.report(world, title="村后山体裂缝", address="陇雅村后山", lng=106.45, lat=24.25, found_at=_past(40))
     a2 = hf.rectifying(world, title="挡土墙开裂", lng=106.46, lat=24.26, found_at=_past(20))
     services.mark_overdue(today=a2.deadline + datetime.timedelta(days=1))
-    b1 = hf.report(world, by=world.village_officer_b, unit=world.village_b, code="flood", title="河堤渗水",
-                   lng=106.55, lat=24.25, found_at=_past(10))
-    b1 = services.hazard_confirm(hazard=b1, by=world.township_officer, grade="major", risk_method="direct",
-                                 risk_level=1, risk_reason="汛期临河")
-    b1 = services.hazard_supervise(hazard=b1, by=world.county_dispatcher, department=world.department,
-                                   deadline=timezone.localdate() + datetime.timedelta(days=30),
-                                   requirements="汛前完成加固", order_no="凌应急督〔2026〕1号")
-    b2 = hf.report(world, by=world.village_officer_b, unit=world.village_b, title="落石", found_at=_past(5),
-                   fixed_on_spot=True, evidence_photos=[hf.photo("done.jpg")], photos=[hf.photo("found.jpg")])
-    c1 = hf.report(world, by=world.county_dispatcher, unit=world.village_c, code="fire", title="柴草堆放",
-                   lng=106.65, lat=24.25)
-    e1 = hf.report(world, by=world.county_dispatcher, unit=world.enterprise, code="hazardous_chemicals",
-                   title="储罐标识不清")
+    b1 = hf.report(
+        world,
+        by=world.village_officer_b,
+        unit=world.village_b,
+        code="flood",
+        title="河堤渗水",
+        lng=106.55,
+        lat=24.25,
+        found_at=_past(10),
+    )
+    b1 = services.hazard_confirm(
+        hazard=b1, by=world.township_officer, grade="major", risk_method="direct", risk_level=1, risk_reason="汛期临河"
+    )
+    b1 = services.hazard_supervise(
+        hazard=b1,
+        by=world.county_dispatcher,
+        department=world.department,
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        requirements="汛前完成加固",
+        order_no="凌应急督〔2026〕1号",
+    )
+    b2 = hf.report(
+        world,
+        by=world.village_officer_b,
+        unit=world.village_b,
+        title="落石",
+        found_at=_past(5),
+        fixed_on_spot=True,
+        evidence_photos=[hf.photo("done.jpg")],
+        photos=[hf.photo("found.jpg")],
+    )
+    c1 = hf.report(
+        world, by=world.county_dispatcher, unit=world.village_c, code="fire", title="柴草堆放", lng=106.65, lat=24.25
+    )
+    e1 = hf.report(
+        world, by=world.county_dispatcher, unit=world.enterprise, code="hazardous_chemicals", title="储罐标识不清"
+    )
     e1 = services.hazard_reject(hazard=e1, by=world.county_dispatcher, reason="已整改到位，不构成隐患")
     t1 = hf.report(world, by=world.township_officer, unit=world.township, code="fire", title="镇集市消防通道堵塞")
     for hazard in (a1, a2, b1, b2, c1, e1, t1):
@@ -88,7 +113,9 @@ def test_village_officer_lists_only_own_village(client_for, world, register):
 
 
 def test_township_officer_lists_both_villages_and_the_township(client_for, world, register):
-    assert listed(client_for(world.township_officer)) == ids(register.a1, register.a2, register.b1, register.b2, register.t1)
+    assert listed(client_for(world.township_officer)) == ids(
+        register.a1, register.a2, register.b1, register.b2, register.t1
+    )
 
 
 def test_county_dispatcher_lists_everything(client_for, world, register):
@@ -118,8 +145,18 @@ def test_filtering_to_an_unseen_unit_is_404(client_for, world, register, name):
 
 @pytest.mark.parametrize(
     "name,args",
-    [("list", []), ("export", []), ("map", []), ("map_data", []), ("statistics", []), ("statistics_export", []),
-     ("dashboard", []), ("copies", []), ("print_report_form", ["a1"]), ("print_supervision_order", ["b1"])],
+    [
+        ("list", []),
+        ("export", []),
+        ("map", []),
+        ("map_data", []),
+        ("statistics", []),
+        ("statistics_export", []),
+        ("dashboard", []),
+        ("copies", []),
+        ("print_report_form", ["a1"]),
+        ("print_supervision_order", ["b1"]),
+    ],
 )
 def test_register_pages_refuse_post(client_for, world, register, name, args):
     url = reverse(f"hazards:{name}", args=[getattr(register, a).pk for a in args])
@@ -141,8 +178,14 @@ def test_map_data_points_carry_what_the_popup_needs(client_for, world, register)
     data = client_for(world.township_officer).get(reverse("hazards:map_data"), {"supervised": "on"}).json()
     (point,) = data["points"]
     assert point == {
-        "id": register.b1.pk, "number": register.b1.number, "title": "河堤渗水", "level": 1, "state": "confirmed",
-        "overdue": False, "lng": 106.55, "lat": 24.25,
+        "id": register.b1.pk,
+        "number": register.b1.number,
+        "title": "河堤渗水",
+        "level": 1,
+        "state": "confirmed",
+        "overdue": False,
+        "lng": 106.55,
+        "lat": 24.25,
     }
     overdue = client_for(world.township_officer).get(reverse("hazards:map_data"), {"overdue": "on"}).json()
     assert [p["overdue"] for p in overdue["points"]] == [True]
@@ -261,7 +304,9 @@ def test_dates_in_chinese_formats_filter_the_list(client_for, world, register, f
 
 
 def test_a_bad_date_is_shown_as_an_error_and_the_rest_still_filters(client_for, world, register):
-    response = client_for(world.county_dispatcher).get(reverse("hazards:list"), {"found_from": "昨天", "grade": "major"})
+    response = client_for(world.county_dispatcher).get(
+        reverse("hazards:list"), {"found_from": "昨天", "grade": "major"}
+    )
     assert response.status_code == 200
     assert "found_from" in response.context["filterset"].form.errors
     assert {h.pk for h in response.context["page_obj"].object_list} == ids(register.b1)
@@ -278,7 +323,9 @@ def test_overdue_and_supervised_rows_stand_out(client_for, world, register):
 
 def _many(world, count, *, prefix):
     for i in range(count):
-        hf.report(world, title=f"{prefix}{i}", lng=106.41 + i * 0.001, lat=24.21, code="geological" if i % 2 else "fire")
+        hf.report(
+            world, title=f"{prefix}{i}", lng=106.41 + i * 0.001, lat=24.21, code="geological" if i % 2 else "fire"
+        )
 
 
 @pytest.mark.parametrize("name", ["list", "export", "map", "statistics", "statistics_export", "dashboard"])
@@ -298,8 +345,14 @@ def test_copies_queries_do_not_grow(client_for, world, django_assert_max_num_que
     def copied(count):
         for i in range(count):
             hazard = hf.report(world, code="flood", title=f"抄告{i}")
-            services.hazard_confirm(hazard=hazard, by=world.township_officer, grade="general", risk_method="direct",
-                                    risk_level=3, risk_reason="目测")
+            services.hazard_confirm(
+                hazard=hazard,
+                by=world.township_officer,
+                grade="general",
+                risk_method="direct",
+                risk_level=3,
+                risk_reason="目测",
+            )
 
     copied(3)
     with CaptureQueriesContext(connection) as first:
@@ -363,17 +416,35 @@ def test_statistics_for_the_county_match_hand_counts(client_for, world, register
     assert [r.label for r in table.rows] == ["凌云工业园区", "泗城镇", "逻楼镇"]  # tree order (codes)
     geo, flood, fire, chem = _cat("geological"), _cat("flood"), _cat("fire"), _cat("hazardous_chemicals")
     assert rows["泗城镇"] == {
-        (geo, "all"): 3, (geo, "open"): 2, (geo, "overdue"): 1, (geo, "closed"): 1,
-        (flood, "all"): 1, (flood, "open"): 1,
-        (fire, "all"): 1, (fire, "open"): 1,
-        ("total", "all"): 5, ("total", "open"): 4, ("total", "overdue"): 1, ("total", "closed"): 1,
+        (geo, "all"): 3,
+        (geo, "open"): 2,
+        (geo, "overdue"): 1,
+        (geo, "closed"): 1,
+        (flood, "all"): 1,
+        (flood, "open"): 1,
+        (fire, "all"): 1,
+        (fire, "open"): 1,
+        ("total", "all"): 5,
+        ("total", "open"): 4,
+        ("total", "overdue"): 1,
+        ("total", "closed"): 1,
     }
     assert rows["逻楼镇"] == {(fire, "all"): 1, (fire, "open"): 1, ("total", "all"): 1, ("total", "open"): 1}
     assert rows["凌云工业园区"] == {(chem, "all"): 1, ("total", "all"): 1}
     assert rows["TOTAL"] == {
-        (geo, "all"): 3, (geo, "open"): 2, (geo, "overdue"): 1, (geo, "closed"): 1,
-        (flood, "all"): 1, (flood, "open"): 1, (fire, "all"): 2, (fire, "open"): 2, (chem, "all"): 1,
-        ("total", "all"): 7, ("total", "open"): 5, ("total", "overdue"): 1, ("total", "closed"): 1,
+        (geo, "all"): 3,
+        (geo, "open"): 2,
+        (geo, "overdue"): 1,
+        (geo, "closed"): 1,
+        (flood, "all"): 1,
+        (flood, "open"): 1,
+        (fire, "all"): 2,
+        (fire, "open"): 2,
+        (chem, "all"): 1,
+        ("total", "all"): 7,
+        ("total", "open"): 5,
+        ("total", "overdue"): 1,
+        ("total", "closed"): 1,
     }
     assert [c.label for c in table.columns] == [flood, geo, fire, chem]  # categories in their configured order
 
@@ -382,10 +453,23 @@ def test_statistics_for_the_township_has_villages_and_the_township_itself(client
     table, rows = _table(client_for(world.township_officer))
     geo, flood, fire = _cat("geological"), _cat("flood"), _cat("fire")
     assert [r.label for r in table.rows] == ["陇雅村", "平兰村", ""]
-    assert rows["陇雅村"] == {(geo, "all"): 2, (geo, "open"): 2, (geo, "overdue"): 1,
-                             ("total", "all"): 2, ("total", "open"): 2, ("total", "overdue"): 1}
-    assert rows["平兰村"] == {(flood, "all"): 1, (flood, "open"): 1, (geo, "all"): 1, (geo, "closed"): 1,
-                             ("total", "all"): 2, ("total", "open"): 1, ("total", "closed"): 1}
+    assert rows["陇雅村"] == {
+        (geo, "all"): 2,
+        (geo, "open"): 2,
+        (geo, "overdue"): 1,
+        ("total", "all"): 2,
+        ("total", "open"): 2,
+        ("total", "overdue"): 1,
+    }
+    assert rows["平兰村"] == {
+        (flood, "all"): 1,
+        (flood, "open"): 1,
+        (geo, "all"): 1,
+        (geo, "closed"): 1,
+        ("total", "all"): 2,
+        ("total", "open"): 1,
+        ("total", "closed"): 1,
+    }
     assert rows["ITSELF"] == {(fire, "all"): 1, (fire, "open"): 1, ("total", "all"): 1, ("total", "open"): 1}
     assert rows["TOTAL"][("total", "all")] == 5
 
@@ -409,7 +493,12 @@ def test_statistics_for_village_officers_never_mix_villages(client_for, world, r
 
 def test_statistics_for_a_department_count_only_its_copies(client_for, world, register):
     _table_, rows = _table(client_for(world.department_officer))
-    assert rows["TOTAL"] == {(_cat("flood"), "all"): 1, (_cat("flood"), "open"): 1, ("total", "all"): 1, ("total", "open"): 1}
+    assert rows["TOTAL"] == {
+        (_cat("flood"), "all"): 1,
+        (_cat("flood"), "open"): 1,
+        ("total", "all"): 1,
+        ("total", "open"): 1,
+    }
     assert rows["泗城镇"][("total", "all")] == 1
 
 
@@ -420,17 +509,31 @@ def test_statistics_by_family_and_state(client_for, world, register):
 
     natural, production = str(Family.NATURAL.label), str(Family.PRODUCTION.label)
     assert rows["TOTAL"] == {
-        (natural, "reported"): 1, (natural, "rectifying"): 1, (natural, "confirmed"): 1, (natural, "closed"): 1,
+        (natural, "reported"): 1,
+        (natural, "rectifying"): 1,
+        (natural, "confirmed"): 1,
+        (natural, "closed"): 1,
         (natural, "all"): 4,
-        (production, "reported"): 2, (production, "rejected"): 1, (production, "all"): 3,
-        ("total", "reported"): 3, ("total", "rectifying"): 1, ("total", "confirmed"): 1, ("total", "closed"): 1,
-        ("total", "rejected"): 1, ("total", "all"): 7,
+        (production, "reported"): 2,
+        (production, "rejected"): 1,
+        (production, "all"): 3,
+        ("total", "reported"): 3,
+        ("total", "rectifying"): 1,
+        ("total", "confirmed"): 1,
+        ("total", "closed"): 1,
+        ("total", "rejected"): 1,
+        ("total", "all"): 7,
     }
 
 
 def test_statistics_filters_apply(client_for, world, register):
     _t, rows = _table(client_for(world.county_dispatcher), state="open", family="production")
-    assert rows["TOTAL"] == {(_cat("fire"), "all"): 2, (_cat("fire"), "open"): 2, ("total", "all"): 2, ("total", "open"): 2}
+    assert rows["TOTAL"] == {
+        (_cat("fire"), "all"): 2,
+        (_cat("fire"), "open"): 2,
+        ("total", "all"): 2,
+        ("total", "open"): 2,
+    }
 
 
 def test_statistics_unknown_layout_is_404(client_for, world):
@@ -440,26 +543,29 @@ def test_statistics_unknown_layout_is_404(client_for, world):
 def test_statistics_table_is_one_aggregate_query(world, register, django_assert_max_num_queries):
     user = world.county_dispatcher
     selectors.statistics_table(user)  # warm the scope cache
-    # rows, the GROUP BY over hazards, the category labels
-    with django_assert_max_num_queries(3):
+    # the top units, the row units, ONE GROUP BY over the hazards, the category labels
+    with django_assert_max_num_queries(4):
         selectors.statistics_table(user)
 
 
 def test_statistics_export_has_the_same_figures(client_for, world, register):
     rows = _sheet_rows(client_for(world.county_dispatcher).get(reverse("hazards:statistics_export")))
     header, sub = rows[2], rows[3]
-    assert header[0] and sub[1] == rows[3][1]
+    with translation.override("zh-hans"):
+        assert header[1] == _("Total")
+        assert sub[1:5] == [_("Total"), _("Open"), _("Overdue"), _("Closed")]
     township = next(row for row in rows if row[0] == "泗城镇")
-    total_all = len(header) - 4  # the "total" group comes last: all, open, overdue, closed
-    assert township[total_all:] == [5, 4, 1, 1]
-    assert rows[-1][total_all:] == [7, 5, 1, 1]
+    # the "total" group comes first: all, open, overdue, closed
+    assert township[1:5] == [5, 4, 1, 1]
+    assert rows[-1][1:5] == [7, 5, 1, 1]
+    assert sum(township[5:]) == sum(township[1:5])  # every category's figures add up to the row
     assert not any(row[0] == "陇雅村" for row in rows)
 
 
 def test_statistics_export_for_village_a_has_only_village_a(client_for, world, register):
     rows = _sheet_rows(client_for(world.village_officer_a).get(reverse("hazards:statistics_export")))
     assert [row[0] for row in rows[4:]] == ["陇雅村", rows[-1][0]]
-    assert rows[-1][-4:] == [2, 2, 1, 0]
+    assert rows[-1][1:5] == [2, 2, 1, 0]
 
 
 # --- dashboard ------------------------------------------------------------------------------------
@@ -559,7 +665,9 @@ def test_supervision_order_prints_for_a_supervised_hazard(client_for, world, reg
 
 
 def test_supervision_order_of_an_unsupervised_hazard_is_refused_politely(client_for, world, register):
-    response = client_for(world.village_officer_a).get(reverse("hazards:print_supervision_order", args=[register.a1.pk]))
+    response = client_for(world.village_officer_a).get(
+        reverse("hazards:print_supervision_order", args=[register.a1.pk])
+    )
     assert response.status_code == 404
     assert response.context["not_supervised"] is True
     assert reverse("hazards:print_report_form", args=[register.a1.pk]) in response.content.decode()
@@ -576,3 +684,12 @@ def test_selectors_take_a_plain_dict_of_filters(world, register):
     assert selectors.map_points(user, {}, limit=1)["mode"] == "clusters"
     assert selectors.statistics_table(user, {}).totals.get("total", "all") == 7
     assert selectors.dashboard_figures(user)["total"] == 7
+
+
+def test_export_stops_at_the_row_limit_and_says_so(client_for, world, register, settings):
+    settings.HAZARDS_EXPORT_MAX_ROWS = 2
+    rows = _sheet_rows(client_for(world.county_dispatcher).get(reverse("hazards:export")))
+    assert len(rows) == 1 + 2 + 1  # header, two hazards, the note
+    newest = list(Hazard.objects.order_by("-found_at", "-id").values_list("number", flat=True)[:2])
+    assert [rows[1][0], rows[2][0]] == newest
+    assert "2" in rows[-1][0] and not any(rows[-1][1:])

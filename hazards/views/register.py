@@ -83,28 +83,54 @@ def export(request):
     sheet = workbook.create_sheet(_("Hazards"))
     sheet.append(
         [
-            _("Number"), _("Title"), _("Grid unit"), _("Owning tier"), _("Family"), _("Category"), _("Grade"),
-            _("Risk level"), _("State"), _("Found at"), _("Reporter"), _("Place"), _("Longitude"), _("Latitude"),
-            _("Rectification deadline"), _("Overdue since"), _("Under listed supervision"),
-            _("Supervising department"), _("Closed at"),
+            _("Number"),
+            _("Title"),
+            _("Grid unit"),
+            _("Owning tier"),
+            _("Family"),
+            _("Category"),
+            _("Grade"),
+            _("Risk level"),
+            _("State"),
+            _("Found at"),
+            _("Reporter"),
+            _("Place"),
+            _("Longitude"),
+            _("Latitude"),
+            _("Rectification deadline"),
+            _("Overdue since"),
+            _("Under listed supervision"),
+            _("Supervising department"),
+            _("Closed at"),
         ]
     )
-    written = 0
-    for hazard in hazards.iterator(chunk_size=2000):
+    for written, hazard in enumerate(hazards.iterator(chunk_size=2000)):
         if written >= limit:
             sheet.append([_("Only the first %(count)s hazards were exported; narrow the filters.") % {"count": limit}])
             break
         sheet.append(
             [
-                hazard.number, hazard.title, hazard.unit.name, hazard.owner_unit.name, hazard.get_family_display(),
-                hazard.category.name, hazard.get_grade_display(),
-                hazard.get_risk_level_display() if hazard.risk_level else "", hazard.get_state_display(),
-                _naive(hazard.found_at), hazard.reporter.display_name, hazard.address, hazard.lng, hazard.lat,
-                hazard.deadline, hazard.overdue_since, _("Yes") if hazard.supervised else "",
-                str(hazard.supervising_department or ""), _naive(hazard.closed_at),
+                hazard.number,
+                hazard.title,
+                hazard.unit.name,
+                hazard.owner_unit.name,
+                hazard.get_family_display(),
+                hazard.category.name,
+                hazard.get_grade_display(),
+                hazard.get_risk_level_display() if hazard.risk_level else "",
+                hazard.get_state_display(),
+                _naive(hazard.found_at),
+                hazard.reporter.display_name,
+                hazard.address,
+                hazard.lng,
+                hazard.lat,
+                hazard.deadline,
+                hazard.overdue_since,
+                _("Yes") if hazard.supervised else "",
+                str(hazard.supervising_department or ""),
+                _naive(hazard.closed_at),
             ]
         )
-        written += 1
     return _xlsx(workbook, f"hazards-{timezone.localdate():%Y%m%d}.xlsx")
 
 
@@ -154,7 +180,10 @@ def risk_map(request):
             "boundaries": selectors.map_boundaries(request.user, values),
             "config": config,
             "query": _query_without(request, "page", "bbox", "zoom"),
-            "levels": [(value, label, colour) for (value, label), colour in zip(RiskLevel.choices, ("red", "orange", "yellow", "blue"), strict=True)],
+            "levels": [
+                (value, label, colour)
+                for (value, label), colour in zip(RiskLevel.choices, ("red", "orange", "yellow", "blue"), strict=True)
+            ],
         },
     )
 
@@ -184,7 +213,10 @@ def map_data(request):
 
 # --- the statistics table -----------------------------------------------------------------------
 
-COLUMN_CHOICES = ((selectors.COLUMNS_CATEGORY, gettext_lazy("By category")), (selectors.COLUMNS_FAMILY, gettext_lazy("By family")))
+COLUMN_CHOICES = (
+    (selectors.COLUMNS_CATEGORY, gettext_lazy("By category")),
+    (selectors.COLUMNS_FAMILY, gettext_lazy("By family")),
+)
 MEASURE_CHOICES = (
     (selectors.MEASURES_SUMMARY, gettext_lazy("Open, overdue, closed")),
     (selectors.MEASURES_STATE, gettext_lazy("Every state")),
@@ -241,7 +273,7 @@ def statistics_export(request):
     roots = "、".join(root.name for root in table.roots)
     sheet.append([_("Grid hazard statistics table") + (f" — {roots}" if roots else "")])
     sheet.append([_("As of %(date)s") % {"date": timezone.localdate().isoformat()}])
-    groups = [*[c.label for c in table.columns], _("Total")]
+    groups = [_("Total"), *[c.label for c in table.columns]]
     width = len(table.measures)
     header, sub = [_("Grid unit")], [""]
     for label in groups:
@@ -336,10 +368,9 @@ def print_supervision_order(request, pk: int):
     """整改督办单: the supervision order of a hazard under listed supervision."""
     hazard = get_hazard_for_user(request.user, pk)
     if not hazard.supervised:
-        return render(request, "hazards/print_supervision_order.html", {"hazard": hazard, "not_supervised": True}, status=404)
-    hazard = type(hazard).objects.select_related(
-        "unit", "owner_unit", "category", "reporter", "supervising_department"
-    ).get(pk=hazard.pk)
+        return render(
+            request, "hazards/print_supervision_order.html", {"hazard": hazard, "not_supervised": True}, status=404
+        )
     return render(
         request,
         "hazards/print_supervision_order.html",
