@@ -1,0 +1,17 @@
+"""The number of unread documents in the person's inboxes, for the navigation bar (one query)."""
+
+from django.utils.functional import SimpleLazyObject
+
+
+def inbox(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def unread() -> int:
+        from reports.delivery import inbox_for
+        from reports.models import Delivery
+
+        return inbox_for(user).filter(state=Delivery.State.DELIVERED).count()
+
+    return {"inbox_unread": SimpleLazyObject(unread)}
