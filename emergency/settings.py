@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "grids",
     "hazards",
     "reports",
+    "dispatch",
 ]
 
 MIDDLEWARE = [

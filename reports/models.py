@@ -19,6 +19,8 @@ class Document(models.Model):
     class Kind(models.TextChoices):
         MONTHLY_REPORT = "monthly_report", _("Monthly hazard report")
         CONSULTATION = "consultation", _("Trend analysis and countermeasure report")
+        WARNING = "warning", _("Warning")
+        INCIDENT = "incident", _("Incident report")
         NOTICE = "notice", _("Notice")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -55,6 +57,8 @@ class Delivery(models.Model):
     receipted_at = models.DateTimeField(_("receipted"), null=True, blank=True)
     receipted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     emailed = models.BooleanField(default=False)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    parent_told_at = models.DateTimeField(_("parent told"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("delivery")

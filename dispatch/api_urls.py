@@ -1,0 +1,11 @@
+"""The dispatch API: each module registers its viewsets on one router and may add plain paths."""
+
+from rest_framework.routers import DefaultRouter
+
+from dispatch import api_duty, api_incidents, api_warnings
+
+router = DefaultRouter()
+for module in (api_warnings, api_incidents, api_duty):
+    module.register(router)
+
+urlpatterns = router.urls + api_warnings.extra_urls + api_incidents.extra_urls + api_duty.extra_urls

@@ -1,0 +1,1 @@
+"""Celery tasks of the incident reports (owned by the incidents work)."""

@@ -1,0 +1,1 @@
+"""Celery tasks of the warnings (owned by the warnings work)."""

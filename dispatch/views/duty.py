@@ -1,0 +1,3 @@
+"""Pages of the duty (stub until written)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the incidents (stub until written)."""
+
+urlpatterns: list = []

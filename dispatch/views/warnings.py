@@ -1,0 +1,3 @@
+"""Pages of the warnings (stub until written)."""
+
+urlpatterns: list = []
