@@ -15,6 +15,19 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keep the seeded rule tables restorable for transactional tests that run after Playwright
+    started: its event loop makes Django hand out new connection objects, which would lack the
+    serialized copy ``serialized_rollback`` restores from."""
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
+
+
 @pytest.fixture
 def world(db):
     from grids.tests.factories import build_world

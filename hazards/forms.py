@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import Department, GridUnit
-from hazards.models import Family, Grade, HazardCategory, Method, RiskFactorOption, RiskLevel, RootCause, Source
+from hazards.models import Family, Grade, HazardCategory, Method, RiskLevel, RootCause, Source
 
 MAX_PHOTOS = 9
 
@@ -53,26 +53,37 @@ class ReportForm(forms.Form):
     client_key = forms.UUIDField(widget=forms.HiddenInput)
     unit = UnitChoiceField(label=_("Grid unit"), queryset=GridUnit.objects.none(), empty_label=None)
     category = forms.ModelChoiceField(
-        label=_("What kind of danger"), queryset=HazardCategory.objects.filter(is_active=True),
-        widget=forms.RadioSelect, empty_label=None,
+        label=_("What kind of danger"),
+        queryset=HazardCategory.objects.filter(is_active=True),
+        widget=forms.RadioSelect,
+        empty_label=None,
         error_messages={"required": _("Tap the kind of danger.")},
     )
     title = forms.CharField(
-        label=_("In a few words"), max_length=100,
-        widget=forms.TextInput(attrs={"placeholder": _("e.g. crack in the slope behind the school"), "autocomplete": "off"}),
+        label=_("In a few words"),
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("e.g. crack in the slope behind the school"), "autocomplete": "off"}
+        ),
     )
-    description = forms.CharField(label=_("What you saw"), required=False, max_length=2000,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("What you saw"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     photos = PhotosField(label=_("Photos"))
     lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
-    address = forms.CharField(label=_("Place"), required=False, max_length=200,
-                              widget=forms.TextInput(attrs={"placeholder": _("e.g. behind the village school")}))
+    address = forms.CharField(
+        label=_("Place"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. behind the village school")}),
+    )
     source = forms.ChoiceField(label=_("How it was found"), choices=Source.choices, initial=Source.PATROL)
     fixed_on_spot = forms.BooleanField(label=_("Fixed on the spot"), required=False)
     evidence_photos = PhotosField(label=_("Photos of the result"))
-    evidence_note = forms.CharField(label=_("What was done"), required=False, max_length=2000,
-                                    widget=forms.Textarea(attrs={"rows": 2}))
+    evidence_note = forms.CharField(
+        label=_("What was done"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,23 +112,27 @@ def _reason(label):
     return forms.CharField(label=label, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-def _note(label=_("Note")):
-    return forms.CharField(label=label, required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+def _note(label=None):
+    return forms.CharField(
+        label=label or _("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ConfirmForm(forms.Form):
     """Confirm (核实) a reported danger: grade, risk level by LEC, matrix or directly."""
 
     grade = forms.ChoiceField(label=_("Grade"), choices=Grade.choices, initial=Grade.GENERAL, widget=forms.RadioSelect)
-    risk_method = forms.ChoiceField(label=_("How the risk level is set"), choices=Method.choices, initial=Method.LEC,
-                                    widget=forms.RadioSelect)
+    risk_method = forms.ChoiceField(
+        label=_("How the risk level is set"), choices=Method.choices, initial=Method.LEC, widget=forms.RadioSelect
+    )
     lec_l = forms.ChoiceField(label=_("L: likelihood"), required=False)
     lec_e = forms.ChoiceField(label=_("E: exposure"), required=False)
     lec_c = forms.ChoiceField(label=_("C: consequence"), required=False)
     ls_l = forms.ChoiceField(label=_("L: likelihood"), required=False)
     ls_s = forms.ChoiceField(label=_("S: severity"), required=False)
-    risk_level = forms.TypedChoiceField(label=_("Risk level"), required=False, coerce=int, empty_value=None,
-                                        choices=[("", "—"), *RiskLevel.choices])
+    risk_level = forms.TypedChoiceField(
+        label=_("Risk level"), required=False, coerce=int, empty_value=None, choices=[("", "—"), *RiskLevel.choices]
+    )
     risk_reason = forms.CharField(label=_("Reason for the level"), required=False, max_length=200)
     root_cause = forms.ChoiceField(label=_("Root cause"), required=False, choices=[("", "—"), *RootCause.choices])
     note = _note()
@@ -156,9 +171,13 @@ class ConfirmForm(forms.Form):
         method = data["risk_method"]
         factors = {Method.LEC: self.LEC_FACTORS, Method.LS: self.LS_FACTORS}.get(method, ())
         return {
-            "grade": data["grade"], "risk_method": method, "risk_level": data.get("risk_level"),
-            "risk_inputs": {name: data[name] for name in factors}, "risk_reason": data.get("risk_reason", ""),
-            "root_cause": data.get("root_cause", ""), "note": data.get("note", ""),
+            "grade": data["grade"],
+            "risk_method": method,
+            "risk_level": data.get("risk_level"),
+            "risk_inputs": {name: data[name] for name in factors},
+            "risk_reason": data.get("risk_reason", ""),
+            "root_cause": data.get("root_cause", ""),
+            "note": data.get("note", ""),
         }
 
 
@@ -169,20 +188,38 @@ class RejectForm(forms.Form):
 class PlanForm(forms.Form):
     """五落实: measures, responsibility, funds, deadline, contingency."""
 
-    measures = forms.CharField(label=_("Rectification measures"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    measures = forms.CharField(
+        label=_("Rectification measures"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     responsible_unit = forms.CharField(label=_("Responsible unit"), max_length=100)
     responsible_person = forms.CharField(label=_("Responsible person"), max_length=50)
-    responsible_phone = forms.CharField(label=_("Their phone"), required=False, max_length=20,
-                                        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
-    funds = forms.DecimalField(label=_("Funds (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2,
-                               widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
-    deadline = forms.DateField(label=_("Rectification deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    contingency = forms.CharField(label=_("Contingency measures"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    responsible_phone = forms.CharField(
+        label=_("Their phone"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+    )
+    funds = forms.DecimalField(
+        label=_("Funds (yuan)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
+    deadline = forms.DateField(
+        label=_("Rectification deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    contingency = forms.CharField(
+        label=_("Contingency measures"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     note = _note()
 
 
 class EvidenceForm(forms.Form):
-    note = forms.CharField(label=_("What was done"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("What was done"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     photos = PhotosField(label=_("Photos of the rectified place"), required=True)
 
 
@@ -200,10 +237,16 @@ class EscalateForm(forms.Form):
 
 class SuperviseForm(forms.Form):
     department = forms.ModelChoiceField(label=_("Supervising department"), queryset=Department.objects.none())
-    deadline = forms.DateField(label=_("Supervision deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    deadline = forms.DateField(
+        label=_("Supervision deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     requirements = forms.CharField(label=_("Requirements"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-    order_no = forms.CharField(label=_("Order number"), required=False, max_length=60,
-                               help_text=_("Left empty, a number is given from the hazard's number."))
+    order_no = forms.CharField(
+        label=_("Order number"),
+        required=False,
+        max_length=60,
+        help_text=_("Left empty, a number is given from the hazard's number."),
+    )
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
@@ -211,7 +254,9 @@ class SuperviseForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
-    feedback = forms.CharField(label=_("What the department did"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    feedback = forms.CharField(
+        label=_("What the department did"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 def new_client_key() -> uuid.UUID:

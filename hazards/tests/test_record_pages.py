@@ -99,7 +99,11 @@ def test_report_with_photo_and_location_creates_one_hazard(client_for, world):
     response = client_for(world.village_officer_a).post(reverse("hazards:report"), report_data(world))
     hazard = Hazard.objects.get()
     assert response.status_code == 302 and response["Location"] == detail_url(hazard)
-    assert (hazard.unit, hazard.owner_unit, hazard.reporter) == (world.village_a, world.township, world.village_officer_a)
+    assert (hazard.unit, hazard.owner_unit, hazard.reporter) == (
+        world.village_a,
+        world.township,
+        world.village_officer_a,
+    )
     assert (hazard.lng, hazard.lat) == IN_VILLAGE_A
     assert hazard.photos.filter(kind=HazardPhoto.Kind.REPORT).count() == 1
     assert [m.level_tag for m in get_messages(response.wsgi_request)] == ["success"]
@@ -121,7 +125,10 @@ def test_unreadable_photo_shows_the_error_and_saves_nothing(client_for, world):
     bad.size = 20
     response = client_for(world.village_officer_a).post(reverse("hazards:report"), report_data(world, photos=[bad]))
     assert response.status_code == 200
-    assert zh("%(name)s is not a photo we can read; send a JPEG or PNG picture.", name="bad.jpg") in response.content.decode()
+    assert (
+        zh("%(name)s is not a photo we can read; send a JPEG or PNG picture.", name="bad.jpg")
+        in response.content.decode()
+    )
     assert Hazard.objects.count() == 0 and HazardPhoto.objects.count() == 0
 
 
@@ -132,7 +139,10 @@ def test_gif_is_refused_with_the_services_message(client_for, world):
     gif.file, gif.size = io.BytesIO(buffer.getvalue()), len(buffer.getvalue())
     response = client_for(world.village_officer_a).post(reverse("hazards:report"), report_data(world, photos=[gif]))
     assert response.status_code == 200
-    assert zh("%(name)s is a %(format)s file; send a JPEG or PNG picture.", name="anim.gif", format="GIF") in response.content.decode()
+    assert (
+        zh("%(name)s is a %(format)s file; send a JPEG or PNG picture.", name="anim.gif", format="GIF")
+        in response.content.decode()
+    )
     assert Hazard.objects.count() == 0
 
 
@@ -148,7 +158,9 @@ def test_missing_title_and_category_are_shown_and_nothing_saved(client_for, worl
 
 
 def test_village_officer_cannot_report_for_village_b(client_for, world):
-    response = client_for(world.village_officer_a).post(reverse("hazards:report"), report_data(world, unit=world.village_b.pk))
+    response = client_for(world.village_officer_a).post(
+        reverse("hazards:report"), report_data(world, unit=world.village_b.pk)
+    )
     assert response.status_code == 200
     assert 'class="errorlist' in response.content.decode()
     assert Hazard.objects.count() == 0
@@ -160,8 +172,10 @@ def test_fixed_on_spot_needs_a_photo_of_the_result(client_for, world):
     assert response.status_code == 200
     assert zh("A danger fixed on the spot needs a photo of the result.") in response.content.decode()
     assert Hazard.objects.count() == 0
-    response = client.post(reverse("hazards:report"), report_data(world, fixed_on_spot="on", evidence_photos=[photo()],
-                                                                  evidence_note="已清理落石"))
+    response = client.post(
+        reverse("hazards:report"),
+        report_data(world, fixed_on_spot="on", evidence_photos=[photo()], evidence_note="已清理落石"),
+    )
     hazard = Hazard.objects.get()
     assert response.status_code == 302 and hazard.state == State.CLOSED
     assert hazard.photos.filter(kind=HazardPhoto.Kind.EVIDENCE).count() == 1
@@ -185,13 +199,17 @@ def test_report_needs_login(client, world):
 
 
 def test_propose_unit_finds_the_village_containing_the_point(client_for, world):
-    response = client_for(world.township_officer).get(reverse("hazards:propose_unit"), {"lng": IN_VILLAGE_B[0], "lat": IN_VILLAGE_B[1]})
+    response = client_for(world.township_officer).get(
+        reverse("hazards:propose_unit"), {"lng": IN_VILLAGE_B[0], "lat": IN_VILLAGE_B[1]}
+    )
     assert response.status_code == 200
     assert response.json() == {"id": world.village_b.pk, "name": world.village_b.name}
 
 
 def test_propose_unit_stays_in_scope(client_for, world):
-    response = client_for(world.village_officer_a).get(reverse("hazards:propose_unit"), {"lng": IN_VILLAGE_B[0], "lat": IN_VILLAGE_B[1]})
+    response = client_for(world.village_officer_a).get(
+        reverse("hazards:propose_unit"), {"lng": IN_VILLAGE_B[0], "lat": IN_VILLAGE_B[1]}
+    )
     assert response.json()["id"] == world.village_a.pk
 
 
@@ -276,13 +294,28 @@ def test_detail_offers_only_the_steps_the_person_may_take(client_for, world):
 
 def test_detail_query_count_does_not_grow_with_events_and_photos(client_for, world, django_assert_max_num_queries):
     hazard = confirmed(world, grade=Grade.MAJOR, code="flood", photos=[photo(), photo()])
-    hazard = services.hazard_plan(hazard=hazard, by=world.county_dispatcher, measures="加固堤防", responsible_unit="水利局",
-                                  responsible_person="岑水利", deadline=timezone.localdate(), contingency="转移群众", funds=90000)
+    hazard = services.hazard_plan(
+        hazard=hazard,
+        by=world.county_dispatcher,
+        measures="加固堤防",
+        responsible_unit="水利局",
+        responsible_person="岑水利",
+        deadline=timezone.localdate(),
+        contingency="转移群众",
+        funds=90000,
+    )
     for _round in range(3):
-        services.hazard_submit_evidence(hazard=hazard, by=world.village_officer_a, note="已整改", photos=[photo(), photo()])
+        services.hazard_submit_evidence(
+            hazard=hazard, by=world.village_officer_a, note="已整改", photos=[photo(), photo()]
+        )
         services.hazard_fail_acceptance(hazard=hazard, by=world.county_dispatcher, reason="不合格")
-    services.hazard_supervise(hazard=hazard, by=world.county_dispatcher, department=world.department,
-                              deadline=timezone.localdate(), requirements="限期整改")
+    services.hazard_supervise(
+        hazard=hazard,
+        by=world.county_dispatcher,
+        department=world.department,
+        deadline=timezone.localdate(),
+        requirements="限期整改",
+    )
     assert hazard.events.count() > 10 and hazard.photos.count() > 6
     client = client_for(world.county_dispatcher)
     with django_assert_max_num_queries(10):
@@ -301,16 +334,25 @@ def test_act_refuses_get_unknown_steps_unseen_hazards_and_wrong_people(client_fo
     assert officer.post(act_url(hazard, "explode")).status_code == 404
     assert officer.post(reverse("hazards:act", args=[999999, "confirm"])).status_code == 404
     assert client_for(world.village_officer_b).post(act_url(hazard, "confirm")).status_code == 404
-    assert client_for(world.village_officer_a).post(act_url(hazard, "confirm"), {"confirm-grade": "general"}).status_code == 403
+    assert (
+        client_for(world.village_officer_a).post(act_url(hazard, "confirm"), {"confirm-grade": "general"}).status_code
+        == 403
+    )
     assert Hazard.objects.get().state == State.REPORTED
 
 
 def test_township_officer_confirms_with_lec(client_for, world):
     hazard = report(world)
-    response = client_for(world.township_officer).post(act_url(hazard, "confirm"), {
-        "confirm-grade": "general", "confirm-risk_method": "lec",
-        "confirm-lec_l": "3", "confirm-lec_e": "6", "confirm-lec_c": "7",
-    })
+    response = client_for(world.township_officer).post(
+        act_url(hazard, "confirm"),
+        {
+            "confirm-grade": "general",
+            "confirm-risk_method": "lec",
+            "confirm-lec_l": "3",
+            "confirm-lec_e": "6",
+            "confirm-lec_c": "7",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == detail_url(hazard)
     hazard.refresh_from_db()
     assert (hazard.state, hazard.risk_level, hazard.risk_method) == (State.CONFIRMED, RiskLevel.YELLOW, "lec")
@@ -318,9 +360,15 @@ def test_township_officer_confirms_with_lec(client_for, world):
 
 def test_confirm_with_a_missing_factor_is_shown_and_saves_nothing(client_for, world):
     hazard = report(world)
-    response = client_for(world.township_officer).post(act_url(hazard, "confirm"), {
-        "confirm-grade": "general", "confirm-risk_method": "lec", "confirm-lec_l": "3", "confirm-lec_e": "6",
-    })
+    response = client_for(world.township_officer).post(
+        act_url(hazard, "confirm"),
+        {
+            "confirm-grade": "general",
+            "confirm-risk_method": "lec",
+            "confirm-lec_l": "3",
+            "confirm-lec_e": "6",
+        },
+    )
     assert response.status_code == 400
     assert 'id="step-confirm" open' in response.content.decode()
     hazard.refresh_from_db()
@@ -329,10 +377,15 @@ def test_confirm_with_a_missing_factor_is_shown_and_saves_nothing(client_for, wo
 
 def test_confirming_a_major_flood_hands_it_to_the_county_and_copies_the_water_bureau(client_for, world):
     hazard = report(world, code="flood")
-    response = client_for(world.township_officer).post(act_url(hazard, "confirm"), {
-        "confirm-grade": "major", "confirm-risk_method": "direct", "confirm-risk_level": "1",
-        "confirm-risk_reason": "河堤管涌，威胁下游村庄",
-    })
+    response = client_for(world.township_officer).post(
+        act_url(hazard, "confirm"),
+        {
+            "confirm-grade": "major",
+            "confirm-risk_method": "direct",
+            "confirm-risk_level": "1",
+            "confirm-risk_reason": "河堤管涌，威胁下游村庄",
+        },
+    )
     assert response.status_code == 302
     hazard.refresh_from_db()
     assert (hazard.owner_unit, hazard.grade, hazard.risk_level) == (world.county, Grade.MAJOR, RiskLevel.RED)
@@ -341,10 +394,16 @@ def test_confirming_a_major_flood_hands_it_to_the_county_and_copies_the_water_bu
 
 def test_confirming_twice_shows_a_refusal_message(client_for, world):
     hazard = confirmed(world)
-    response = client_for(world.township_officer).post(act_url(hazard, "confirm"), {
-        "confirm-grade": "general", "confirm-risk_method": "lec",
-        "confirm-lec_l": "3", "confirm-lec_e": "6", "confirm-lec_c": "7",
-    })
+    response = client_for(world.township_officer).post(
+        act_url(hazard, "confirm"),
+        {
+            "confirm-grade": "general",
+            "confirm-risk_method": "lec",
+            "confirm-lec_l": "3",
+            "confirm-lec_e": "6",
+            "confirm-lec_c": "7",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == detail_url(hazard)
     assert len(error_messages(response)) == 1
     assert hazard.events.filter(action=HazardEvent.Action.CONFIRM).count() == 1
@@ -372,9 +431,15 @@ def test_reject_needs_a_reason(client_for, world):
 
 
 def plan_data(**overrides):
-    data = {"plan-measures": "设置警示牌，削坡", "plan-responsible_unit": "泗城镇安监站", "plan-responsible_person": "黄网格",
-            "plan-responsible_phone": "13800000000", "plan-funds": "2000", "plan-deadline": future(),
-            "plan-contingency": "雨天转移群众"}
+    data = {
+        "plan-measures": "设置警示牌，削坡",
+        "plan-responsible_unit": "泗城镇安监站",
+        "plan-responsible_person": "黄网格",
+        "plan-responsible_phone": "13800000000",
+        "plan-funds": "2000",
+        "plan-deadline": future(),
+        "plan-contingency": "雨天转移群众",
+    }
     data.update(overrides)
     return data
 
@@ -390,7 +455,9 @@ def test_township_sets_the_five_in_place(client_for, world):
 
 def test_five_in_place_with_a_past_deadline_shows_the_services_error(client_for, world):
     hazard = confirmed(world)
-    response = client_for(world.township_officer).post(act_url(hazard, "plan"), plan_data(**{"plan-deadline": "2020-01-01"}))
+    response = client_for(world.township_officer).post(
+        act_url(hazard, "plan"), plan_data(**{"plan-deadline": "2020-01-01"})
+    )
     assert response.status_code == 400
     assert zh("The deadline cannot be in the past.") in response.content.decode()
     assert Hazard.objects.get().state == State.CONFIRMED
@@ -398,9 +465,15 @@ def test_five_in_place_with_a_past_deadline_shows_the_services_error(client_for,
 
 def test_village_officer_adds_evidence_in_own_village_only(client_for, world):
     hazard = rectifying(world)
-    assert client_for(world.village_officer_b).post(act_url(hazard, "evidence"), {"evidence-photos": [photo()]}).status_code == 404
-    response = client_for(world.village_officer_a).post(act_url(hazard, "evidence"),
-                                                        {"evidence-note": "已设警示牌", "evidence-photos": [photo()]})
+    assert (
+        client_for(world.village_officer_b)
+        .post(act_url(hazard, "evidence"), {"evidence-photos": [photo()]})
+        .status_code
+        == 404
+    )
+    response = client_for(world.village_officer_a).post(
+        act_url(hazard, "evidence"), {"evidence-note": "已设警示牌", "evidence-photos": [photo()]}
+    )
     assert response.status_code == 302
     hazard.refresh_from_db()
     assert hazard.state == State.AWAITING_ACCEPTANCE
@@ -422,7 +495,10 @@ def awaiting(world):
 def test_township_accepts_and_closes(client_for, world):
     hazard = awaiting(world)
     assert client_for(world.village_officer_a).post(act_url(hazard, "accept")).status_code == 403
-    assert client_for(world.township_officer).post(act_url(hazard, "accept"), {"accept-note": "验收合格"}).status_code == 302
+    assert (
+        client_for(world.township_officer).post(act_url(hazard, "accept"), {"accept-note": "验收合格"}).status_code
+        == 302
+    )
     assert Hazard.objects.get().state == State.CLOSED
 
 
@@ -437,7 +513,10 @@ def test_failed_acceptance_returns_to_rectifying_with_the_reason(client_for, wor
 
 def test_township_escalates_to_the_county_and_still_sees_it(client_for, world):
     hazard = report(world)
-    assert client_for(world.village_officer_a).post(act_url(hazard, "escalate"), {"escalate-reason": "x"}).status_code == 403
+    assert (
+        client_for(world.village_officer_a).post(act_url(hazard, "escalate"), {"escalate-reason": "x"}).status_code
+        == 403
+    )
     client = client_for(world.township_officer)
     assert client.post(act_url(hazard, "escalate"), {"escalate-reason": "超出镇级处置权限"}).status_code == 302
     hazard.refresh_from_db()
@@ -449,7 +528,11 @@ def test_township_escalates_to_the_county_and_still_sees_it(client_for, world):
 
 def test_county_dispatcher_puts_a_major_hazard_under_supervision(client_for, world):
     hazard = confirmed(world, grade=Grade.MAJOR, code="flood")
-    data = {"supervise-department": world.department.pk, "supervise-deadline": future(30), "supervise-requirements": "30日内完成"}
+    data = {
+        "supervise-department": world.department.pk,
+        "supervise-deadline": future(30),
+        "supervise-requirements": "30日内完成",
+    }
     assert client_for(world.township_officer).post(act_url(hazard, "supervise"), data).status_code == 403
     response = client_for(world.county_dispatcher).post(act_url(hazard, "supervise"), data)
     assert response.status_code == 302
@@ -482,7 +565,10 @@ def test_only_the_copied_department_may_give_feedback(client_for, world):
     data = {f"copy{copy.pk}-feedback": "已处理"}
     assert client_for(world.village_officer_a).post(url, data).status_code == 403
     assert client_for(world.outsider).post(url, data).status_code == 404
-    assert client_for(world.village_officer_a).post(reverse("hazards:copy_feedback", args=[999999]), data).status_code == 404
+    assert (
+        client_for(world.village_officer_a).post(reverse("hazards:copy_feedback", args=[999999]), data).status_code
+        == 404
+    )
     assert HazardCopy.objects.get().feedback == ""
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.conf import settings
 from django.contrib import messages
@@ -61,24 +61,40 @@ def report(request):
             data = form.cleaned_data
             try:
                 hazard, created = services.hazard_report(
-                    by=request.user, unit=data["unit"], category=data["category"], title=data["title"],
-                    description=data["description"], lng=data["lng"], lat=data["lat"], address=data["address"],
-                    source=data["source"], photos=data["photos"], client_key=data["client_key"],
-                    fixed_on_spot=data["fixed_on_spot"], evidence_photos=data["evidence_photos"],
+                    by=request.user,
+                    unit=data["unit"],
+                    category=data["category"],
+                    title=data["title"],
+                    description=data["description"],
+                    lng=data["lng"],
+                    lat=data["lat"],
+                    address=data["address"],
+                    source=data["source"],
+                    photos=data["photos"],
+                    client_key=data["client_key"],
+                    fixed_on_spot=data["fixed_on_spot"],
+                    evidence_photos=data["evidence_photos"],
                     evidence_note=data["evidence_note"],
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
                 if created:
-                    messages.success(request, _("Hazard %(number)s reported. The township will see it at once.") % {"number": hazard.number})
+                    messages.success(
+                        request,
+                        _("Hazard %(number)s reported. The township will see it at once.") % {"number": hazard.number},
+                    )
                 else:
-                    messages.info(request, _("This report was already received as %(number)s.") % {"number": hazard.number})
+                    messages.info(
+                        request, _("This report was already received as %(number)s.") % {"number": hazard.number}
+                    )
                 return redirect("hazards:detail", pk=hazard.pk)
     else:
         form = forms.ReportForm(units=units, initial={"client_key": uuid.uuid4(), "unit": default.pk})
     choices = list(units[:2])
-    return render(request, "hazards/report.html", {"form": form, "single_unit": choices[0] if len(choices) == 1 else None})
+    return render(
+        request, "hazards/report.html", {"form": form, "single_unit": choices[0] if len(choices) == 1 else None}
+    )
 
 
 @require_GET
@@ -146,51 +162,81 @@ def _supervise_form(hazard, data=None, files=None, **_kwargs):
 def _simple(form_class, prefix):
     def build(hazard, data=None, files=None, **_kwargs):
         return form_class(data, files, prefix=prefix)
+
     return build
 
 
 STEPS: dict[str, Step] = {
     "confirm": Step(
-        HazardAction.RULE, (State.REPORTED,), _confirm_form,
+        HazardAction.RULE,
+        (State.REPORTED,),
+        _confirm_form,
         lambda h, by, d: services.hazard_confirm(hazard=h, by=by, **d),
-        gettext_lazy("Hazard confirmed."), gettext_lazy("Confirm and grade"),
+        gettext_lazy("Hazard confirmed."),
+        gettext_lazy("Confirm and grade"),
     ),
     "reject": Step(
-        HazardAction.RULE, (State.REPORTED,), _simple(forms.RejectForm, "reject"),
+        HazardAction.RULE,
+        (State.REPORTED,),
+        _simple(forms.RejectForm, "reject"),
         lambda h, by, d: services.hazard_reject(hazard=h, by=by, reason=d["reason"]),
-        gettext_lazy("Report not confirmed as a hazard."), gettext_lazy("Not a hazard"),
+        gettext_lazy("Report not confirmed as a hazard."),
+        gettext_lazy("Not a hazard"),
     ),
     "plan": Step(
-        HazardAction.RULE, (State.CONFIRMED,), _simple(forms.PlanForm, "plan"),
+        HazardAction.RULE,
+        (State.CONFIRMED,),
+        _simple(forms.PlanForm, "plan"),
         lambda h, by, d: services.hazard_plan(hazard=h, by=by, **d),
-        gettext_lazy("Five-in-place set; rectification started."), gettext_lazy("Set the five-in-place"),
+        gettext_lazy("Five-in-place set; rectification started."),
+        gettext_lazy("Set the five-in-place"),
     ),
     "evidence": Step(
-        HazardAction.EVIDENCE, (State.RECTIFYING,), _simple(forms.EvidenceForm, "evidence"),
+        HazardAction.EVIDENCE,
+        (State.RECTIFYING,),
+        _simple(forms.EvidenceForm, "evidence"),
         lambda h, by, d: services.hazard_submit_evidence(hazard=h, by=by, note=d["note"], photos=d["photos"]),
-        gettext_lazy("Evidence sent; the hazard awaits acceptance."), gettext_lazy("Report it rectified"),
+        gettext_lazy("Evidence sent; the hazard awaits acceptance."),
+        gettext_lazy("Report it rectified"),
     ),
     "accept": Step(
-        HazardAction.RULE, (State.AWAITING_ACCEPTANCE,), _simple(forms.AcceptForm, "accept"),
+        HazardAction.RULE,
+        (State.AWAITING_ACCEPTANCE,),
+        _simple(forms.AcceptForm, "accept"),
         lambda h, by, d: services.hazard_accept(hazard=h, by=by, note=d["note"]),
-        gettext_lazy("Rectification accepted; the hazard is closed."), gettext_lazy("Accept and close"),
+        gettext_lazy("Rectification accepted; the hazard is closed."),
+        gettext_lazy("Accept and close"),
     ),
     "fail": Step(
-        HazardAction.RULE, (State.AWAITING_ACCEPTANCE,), _simple(forms.FailForm, "fail"),
+        HazardAction.RULE,
+        (State.AWAITING_ACCEPTANCE,),
+        _simple(forms.FailForm, "fail"),
         lambda h, by, d: services.hazard_fail_acceptance(hazard=h, by=by, reason=d["reason"]),
-        gettext_lazy("Sent back for more rectification."), gettext_lazy("Not accepted"),
+        gettext_lazy("Sent back for more rectification."),
+        gettext_lazy("Not accepted"),
     ),
     "escalate": Step(
-        HazardAction.RULE, tuple(OPEN_STATES), _simple(forms.EscalateForm, "escalate"),
+        HazardAction.RULE,
+        tuple(OPEN_STATES),
+        _simple(forms.EscalateForm, "escalate"),
         lambda h, by, d: services.hazard_escalate(hazard=h, by=by, reason=d["reason"]),
-        gettext_lazy("Hazard passed up one tier."), gettext_lazy("Pass up one tier"),
+        gettext_lazy("Hazard passed up one tier."),
+        gettext_lazy("Pass up one tier"),
     ),
     "supervise": Step(
-        HazardAction.SUPERVISE, (State.CONFIRMED, State.RECTIFYING, State.AWAITING_ACCEPTANCE), _supervise_form,
+        HazardAction.SUPERVISE,
+        (State.CONFIRMED, State.RECTIFYING, State.AWAITING_ACCEPTANCE),
+        _supervise_form,
         lambda h, by, d: services.hazard_supervise(
-            hazard=h, by=by, department=d["department"], deadline=d["deadline"],
-            requirements=d["requirements"], order_no=d["order_no"]),
-        gettext_lazy("Hazard put under listed supervision."), gettext_lazy("Listed supervision"),
+            hazard=h,
+            by=by,
+            department=d["department"],
+            deadline=d["deadline"],
+            requirements=d["requirements"],
+            order_no=d["order_no"],
+        ),
+        gettext_lazy("Hazard put under listed supervision."),
+        gettext_lazy("Listed supervision"),
     ),
 }
 
@@ -212,14 +258,18 @@ def _allowed_steps(user, hazard: Hazard) -> list[str]:
 
 
 def _county_departments(hazard: Hazard):
-    return Department.objects.filter(county__tree_id=hazard.unit.tree_id, county__level=0, is_active=True).order_by("name")
+    return Department.objects.filter(county__tree_id=hazard.unit.tree_id, county__level=0, is_active=True).order_by(
+        "name"
+    )
 
 
 def _may_reply(user, copy: HazardCopy) -> bool:
     return user.is_superuser or (user.department_id is not None and user.department_id == copy.department_id)
 
 
-def _render_detail(request, hazard: Hazard, *, bound: dict | None = None, feedback_bound: dict | None = None, status: int = 200):
+def _render_detail(
+    request, hazard: Hazard, *, bound: dict | None = None, feedback_bound: dict | None = None, status: int = 200
+):
     user = request.user
     bound = bound or {}
     feedback_bound = feedback_bound or {}
@@ -237,16 +287,29 @@ def _render_detail(request, hazard: Hazard, *, bound: dict | None = None, feedba
     for copy in copies:
         form = None
         if _may_reply(user, copy):
-            form = feedback_bound.get(copy.pk) or forms.FeedbackForm(initial={"feedback": copy.feedback}, prefix=f"copy{copy.pk}")
+            form = feedback_bound.get(copy.pk) or forms.FeedbackForm(
+                initial={"feedback": copy.feedback}, prefix=f"copy{copy.pk}"
+            )
         copy_rows.append({"copy": copy, "form": form})
     unit = hazard.unit
     features = []
     if unit.boundary:
-        features.append({"type": "Feature", "geometry": unit.boundary, "properties": {"id": unit.pk, "name": unit.name, "role": "self"}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": unit.boundary,
+                "properties": {"id": unit.pk, "name": unit.name, "role": "self"},
+            }
+        )
     points = []
     if hazard.lng is not None and hazard.lat is not None:
-        points.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [hazard.lng, hazard.lat]},
-                       "properties": {"name": hazard.title}})
+        points.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [hazard.lng, hazard.lat]},
+                "properties": {"name": hazard.title},
+            }
+        )
     context = {
         "hazard": hazard,
         "report_photos": [p for p in photos if p.kind == HazardPhoto.Kind.REPORT],
@@ -277,8 +340,11 @@ def act(request, pk: int, action: str):
         raise Http404(_("No such step."))
     hazard = get_hazard_for_user(request.user, pk, action=step.permission)
     if not _step_open(action, hazard):
-        messages.error(request, _("This hazard is now “%(state)s”; that step is no longer possible. The page shows the latest.")
-                       % {"state": hazard.get_state_display()})
+        messages.error(
+            request,
+            _("This hazard is now “%(state)s”; that step is no longer possible. The page shows the latest.")
+            % {"state": hazard.get_state_display()},
+        )
         return redirect("hazards:detail", pk=hazard.pk)
     extra = {"options": list(RiskFactorOption.objects.all())} if action == "confirm" else {}
     form = step.form(hazard, request.POST, request.FILES, **extra)
