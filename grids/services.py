@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
-
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from grids.models import GridUnit, ImportJob, Membership, Role, User
 from grids.scope import Action, forget_scope, scope_for

@@ -234,6 +234,9 @@ class HazardSequence(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="hazard_sequence_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}: {self.last}"
+
 
 class HazardPhoto(models.Model):
     class Kind(models.TextChoices):
@@ -252,6 +255,9 @@ class HazardPhoto(models.Model):
         verbose_name = _("hazard photo")
         verbose_name_plural = _("hazard photos")
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.hazard_id} {self.get_kind_display()}"
 
 
 class HazardEvent(models.Model):
@@ -288,6 +294,9 @@ class HazardEvent(models.Model):
         verbose_name_plural = _("hazard events")
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.hazard_id} {self.get_action_display()}"
+
 
 class HazardCopy(models.Model):
     """A hazard copied (抄告) to the county department that supervises its sector, and its reply."""
@@ -303,3 +312,6 @@ class HazardCopy(models.Model):
         verbose_name = _("copy to department")
         verbose_name_plural = _("copies to departments")
         constraints = [models.UniqueConstraint(fields=["hazard", "department"], name="hazard_copy_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.hazard_id} → {self.department_id}"

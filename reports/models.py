@@ -78,6 +78,9 @@ class Delivery(models.Model):
 
 # --- rule tables --------------------------------------------------------------------------------
 
+    def __str__(self) -> str:
+        return f"{self.document_id} → {self.recipient_unit_id or self.recipient_department_id}"
+
 
 class ReportingRule(models.Model):
     """How often a tier reports or consults, and by when. Other counties change these rows."""
@@ -237,6 +240,9 @@ class Countermeasure(models.Model):
         verbose_name_plural = _("countermeasures")
         ordering = ["deadline", "id"]
 
+    def __str__(self) -> str:
+        return self.risk
+
 
 class JobFailure(models.Model):
     """A background job that failed, for administrators: which job, which unit, what error."""
@@ -251,3 +257,6 @@ class JobFailure(models.Model):
         verbose_name = _("job failure")
         verbose_name_plural = _("job failures")
         ordering = ["-occurred_at"]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.occurred_at:%Y-%m-%d %H:%M}"

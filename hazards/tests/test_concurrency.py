@@ -6,11 +6,11 @@ import uuid
 import pytest
 from django.db import connection, connections
 
+from grids.tests.factories import build_world
 from hazards import services
 from hazards.models import Hazard, HazardEvent, State
 from hazards.services import TransitionRefused
 from hazards.tests.factories import category, report
-from grids.tests.factories import build_world
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -27,7 +27,7 @@ def run_together(*calls):
         try:
             barrier.wait()
             outcomes[i] = ("ok", call())
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
+        except Exception as exc:
             outcomes[i] = ("error", exc)
         finally:
             connections.close_all()
@@ -64,9 +64,11 @@ def test_accept_and_send_back_at_once_leave_one_consistent_state():
     world = build_world()
     hazard = report(world)
     services.hazard_confirm(hazard=hazard, by=world.township_officer, grade="general", risk_method="ls", risk_inputs={"ls_l": 2, "ls_s": 2})
-    from hazards.tests.factories import photo
     import datetime
+
     from django.utils import timezone
+
+    from hazards.tests.factories import photo
 
     services.hazard_plan(hazard=hazard, by=world.township_officer, measures="m", responsible_unit="u", responsible_person="p",
                          deadline=timezone.localdate() + datetime.timedelta(days=3), contingency="c")

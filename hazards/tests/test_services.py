@@ -49,12 +49,12 @@ def test_lec_320_and_160_are_inclusive_lower_bounds():
 
 
 @pytest.mark.parametrize(
-    ("l", "s", "level"),
+    ("likelihood", "severity", "level"),
     [(5, 4, RiskLevel.RED), (4, 5, RiskLevel.RED), (4, 4, RiskLevel.ORANGE), (3, 3, RiskLevel.ORANGE),
      (2, 4, RiskLevel.YELLOW), (2, 2, RiskLevel.YELLOW), (1, 3, RiskLevel.BLUE), (1, 1, RiskLevel.BLUE)],
 )
-def test_matrix_levels_at_band_edges(l, s, level):
-    assert services.risk_grade(method="ls", inputs={"ls_l": l, "ls_s": s})[0] == level
+def test_matrix_levels_at_band_edges(likelihood, severity, level):
+    assert services.risk_grade(method="ls", inputs={"ls_l": likelihood, "ls_s": severity})[0] == level
 
 
 def test_unlisted_factor_value_is_refused():

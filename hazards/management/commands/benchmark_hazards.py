@@ -72,7 +72,7 @@ class Command(BaseCommand):
                 "list_page": measure(page, repeat),
                 "list_count": measure(count, repeat),
                 "list_open_red_page": measure(open_filtered, repeat),
-                "map_data_county_zoom9": measure(lambda u=user: selectors.map_points(u, {}, bbox=bbox, zoom=9), repeat),
+                "map_data_county_zoom9": measure(lambda u=user, b=bbox: selectors.map_points(u, {}, bbox=b, zoom=9), repeat),
                 "map_data_whole_zoom6": measure(lambda u=user: selectors.map_points(u, {}, zoom=6), repeat),
                 "statistics_table": measure(lambda u=user: selectors.statistics_table(u, {}), repeat),
                 "dashboard_figures": measure(lambda u=user: selectors.dashboard_figures(u, {}), repeat),
