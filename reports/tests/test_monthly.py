@@ -4,13 +4,13 @@ versions, the matrix, and constant query counts."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from grids.models import GridUnit
 from grids.rules import Kind
 from grids.scope import forget_scope
 from grids.tests.factories import make_unit
-from hazards import services as hazard_services
 from hazards.models import Hazard, State
 from hazards.tests.factories import report
 from reports import services
@@ -124,7 +124,7 @@ def test_submit_signs_and_lands_in_the_parents_inbox(october):
     world = october
     services.monthly_job(today=datetime.date(2026, 11, 1))
     draft = MonthlyReport.objects.get(unit=world.village_a, period=OCTOBER)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         services.monthly_report_submit(report=draft, by=world.village_officer_a, signer_name=" ")
     services.monthly_report_submit(report=draft, by=world.village_officer_a, signer_name="陆信息")
     delivery = Delivery.objects.get(recipient_unit=world.township)
