@@ -28,3 +28,5 @@ class Command(BaseCommand):
         if not no_demo and not GridUnit.objects.exists():
             options = {"password": password} if password else {}
             call_command("seed_demo", stdout=self.stdout, **options)
+            if password:
+                self.stdout.write("The demo accounts above log in with the administrator's password.")
