@@ -172,7 +172,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "emergency.beat:EditableScheduler"
 CELERY_RESULT_EXPIRES = 7 * 24 * 3600
 
 # E-mail: printed to the console unless EMAIL_URL is set (smtp://user:pass@host:port).
