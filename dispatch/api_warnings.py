@@ -1,7 +1,415 @@
-"""Dispatch API (stub until written)."""
+"""The warnings API (/api/v1/warnings/): read through ``dispatch.warnings`` scope, every change a service.
+
+- list (visible warnings, in force first; ``?state=`` ``?level=``), detail (404 unseen), with the
+  caller's own deliveries and the local instructions they see;
+- POST actions ``issue``, ``update``, ``lift`` (issuing unit's command), ``acknowledge`` (the unit's
+  own people; ``{"unit": id}``); refused by state → 409, by role → 403, bad fields → 400;
+- GET ``board`` (per tier counts and speed; units not yet acknowledged with their people's mobiles,
+  paginated with ``?page=``), GET ``cap`` (the latest CAP 1.2 message, application/xml);
+- POST ``import`` with a CAP 1.2 XML body (application/xml or text/xml): a draft warning.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, ParseError
+from rest_framework.parsers import BaseParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from dispatch import cap
+from dispatch import warnings as services
+from dispatch.models import LEVEL_COLOURS, Level, Warning
+from dispatch.permissions import DispatchAction
+from grids.api import ServiceErrorsMixin, _schema_only
+from grids.models import GridUnit
+from grids.scope import scope_for
+
+# --- serializers ----------------------------------------------------------------------------------
+
+
+class UnitRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class WarningListSerializer(serializers.ModelSerializer):
+    type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    type_name = serializers.CharField(source="type.name", read_only=True)
+    colour = serializers.SerializerMethodField()
+    issuer_name = serializers.CharField(source="issuer_unit.name", read_only=True)
+    state = serializers.CharField(read_only=True, help_text="draft, active (in force) or lifted")
+    level = serializers.IntegerField(read_only=True, help_text="1 red (I), 2 orange (II), 3 yellow (III), 4 blue (IV)")
+
+    class Meta:
+        model = Warning
+        fields = [
+            "id",
+            "title",
+            "type",
+            "type_name",
+            "level",
+            "colour",
+            "state",
+            "issuer_unit",
+            "issuer_name",
+            "identifier",
+            "version",
+            "valid_from",
+            "valid_to",
+            "issued_at",
+            "lifted_at",
+        ]
+        read_only_fields = fields
+
+    def get_colour(self, obj: Warning) -> str:
+        return LEVEL_COLOURS[obj.level]
+
+
+class OwnDeliverySerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="recipient_unit_id")
+    unit_name = serializers.CharField(source="recipient_unit.name")
+    state = serializers.CharField()
+    receipted_at = serializers.DateTimeField(allow_null=True)
+
+
+class LocalInstructionSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit_id")
+    unit_name = serializers.CharField(source="unit.name")
+    text = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class WarningDetailSerializer(WarningListSerializer):
+    areas = serializers.SerializerMethodField()
+    my_deliveries = serializers.SerializerMethodField()
+    local_instructions = serializers.SerializerMethodField()
+
+    class Meta(WarningListSerializer.Meta):
+        fields = [
+            *WarningListSerializer.Meta.fields,
+            "content",
+            "instructions",
+            "sender_name",
+            "report_evacuation",
+            "source_identifier",
+            "areas",
+            "my_deliveries",
+            "local_instructions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(UnitRefSerializer(many=True))
+    def get_areas(self, obj: Warning) -> list[dict]:
+        return UnitRefSerializer(obj.areas.order_by("level", "code"), many=True).data
+
+    @extend_schema_field(OwnDeliverySerializer(many=True))
+    def get_my_deliveries(self, obj: Warning) -> list[dict]:
+        self._own = services.own_deliveries(self.context["request"].user, obj)
+        return OwnDeliverySerializer(self._own, many=True).data
+
+    @extend_schema_field(LocalInstructionSerializer(many=True))
+    def get_local_instructions(self, obj: Warning) -> list[dict]:
+        units = [
+            d.recipient_unit
+            for d in getattr(self, "_own", None) or services.own_deliveries(self.context["request"].user, obj)
+        ]
+        return LocalInstructionSerializer(
+            services.local_instructions_for(self.context["request"].user, obj, units), many=True
+        ).data
+
+
+class WarningChangeSerializer(serializers.Serializer):
+    """The fields of a warning in force that may change (each optional)."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    content = serializers.CharField(required=False)
+    instructions = serializers.CharField(required=False, allow_blank=True)
+    level = serializers.IntegerField(
+        min_value=1, max_value=4, required=False, help_text="1 red (I), 2 orange (II), 3 yellow (III), 4 blue (IV)"
+    )
+    valid_from = serializers.DateTimeField(required=False)
+    valid_to = serializers.DateTimeField(required=False)
+    report_evacuation = serializers.BooleanField(required=False)
+    sender_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(help_text=_("The caller's own unit the warning was delivered to."))
+
+
+class ReceiptSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="recipient_unit_id")
+    state = serializers.CharField()
+    receipted_at = serializers.DateTimeField(allow_null=True)
+    receipted_by = serializers.CharField(source="receipted_by.display_name", allow_null=True)
+
+
+class TierSerializer(serializers.Serializer):
+    tier = serializers.IntegerField()
+    total = serializers.IntegerField()
+    acknowledged = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    average_minutes = serializers.FloatField(allow_null=True)
+    median_minutes = serializers.FloatField(allow_null=True)
+
+
+class BoardPersonSerializer(serializers.Serializer):
+    name = serializers.CharField(source="user.display_name")
+    roles = serializers.ListField(child=serializers.CharField())
+    mobile = serializers.CharField(source="user.mobile")
+
+
+class PendingUnitSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="recipient_unit_id")
+    code = serializers.CharField(source="recipient_unit.code")
+    name = serializers.CharField(source="recipient_unit.name")
+    tier = serializers.IntegerField(source="recipient_unit.tier")
+    reminded_at = serializers.DateTimeField(allow_null=True)
+    parent_told_at = serializers.DateTimeField(allow_null=True)
+    people = BoardPersonSerializer(source="recipient_unit.contacts", many=True)
+
+
+class BoardSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    acknowledged = serializers.IntegerField()
+    tiers = TierSerializer(many=True)
+    pending_count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    pending = PendingUnitSerializer(many=True)
+    evacuated = serializers.IntegerField(allow_null=True)
+    sheltered = serializers.IntegerField(allow_null=True)
+
+
+class WarningErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+# --- XML in and out -------------------------------------------------------------------------------
+
+
+class CapXMLParser(BaseParser):
+    """The raw bytes of a CAP message (read up to one byte past the size limit; the service refuses)."""
+
+    media_type = "application/xml"
+
+    def parse(self, stream, media_type=None, parser_context=None) -> bytes:
+        if stream is None:
+            raise ParseError(_("Send the CAP message as the request body."))
+        return stream.read(cap.max_bytes() + 1)
+
+
+class CapTextXMLParser(CapXMLParser):
+    media_type = "text/xml"
+
+
+class CapXMLRenderer(BaseRenderer):
+    media_type = "application/xml"
+    format = "xml"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        if isinstance(data, bytes):
+            return data
+        from xml.sax.saxutils import escape
+
+        detail = data.get("detail", data) if isinstance(data, dict) else data
+        return f'<?xml version="1.0" encoding="UTF-8"?><error>{escape(str(detail))}</error>'.encode()
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The warning's state does not allow this.")
+    default_code = "conflict"
+
+
+REFUSALS = {
+    400: OpenApiResponse(description=_("Bad or missing fields; the messages are given per field.")),
+    403: OpenApiResponse(WarningErrorSerializer, description=_("The caller's roles do not allow this here.")),
+    404: OpenApiResponse(WarningErrorSerializer, description=_("No such warning in the caller's scope.")),
+    409: OpenApiResponse(WarningErrorSerializer, description=_("The warning's present state does not allow this.")),
+}
+
+
+# --- the viewset ----------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Warnings in the caller's scope, those in force first",
+        parameters=[
+            OpenApiParameter("state", str, enum=Warning.State.values),
+            OpenApiParameter("level", int, enum=Level.values),
+        ],
+    ),
+    retrieve=extend_schema(summary="One warning, with the caller's own deliveries and local instructions"),
+)
+@extend_schema(tags=["warnings"])
+class WarningViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Warnings (预警). A warning changes only through its actions."""
+
+    filter_backends: list = []
+
+    def get_serializer_class(self):
+        return WarningListSerializer if self.action == "list" else WarningDetailSerializer
+
+    def get_queryset(self):
+        if _schema_only(self):
+            return Warning.objects.none()
+        queryset = services.warning_list(self.request.user)
+        state = self.request.query_params.get("state")
+        if state in Warning.State.values:
+            queryset = queryset.filter(state=state)
+        level = self.request.query_params.get("level")
+        if level and level.isdigit():
+            queryset = queryset.filter(level=int(level))
+        return queryset
+
+    def handle_exception(self, exc):
+        if isinstance(exc, services.WarningRefused):
+            exc = Conflict(str(exc))
+        return super().handle_exception(exc)
+
+    def get_object(self, permission: str | None = None) -> Warning:
+        warning = services.get_warning_for_user(self.request.user, self.kwargs["pk"], action=permission)
+        self.check_object_permissions(self.request, warning)
+        return warning
+
+    def _detail(self, warning: Warning, code: int = status.HTTP_200_OK) -> Response:
+        warning = services.get_warning_for_user(self.request.user, warning.pk)
+        return Response(WarningDetailSerializer(warning, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(
+        summary="Issue a draft: deliver it to every unit of the target area",
+        request=None,
+        responses={200: WarningDetailSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def issue(self, request, pk=None):
+        warning = services.warning_issue(warning=self.get_object(DispatchAction.ISSUE_WARNING), by=request.user)
+        return self._detail(warning)
+
+    @extend_schema(
+        summary="Update a warning in force (or edit a draft): every unit acknowledges again",
+        request=WarningChangeSerializer,
+        responses={200: WarningDetailSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"], url_path="update", url_name="update")
+    def change(self, request, pk=None):
+        warning = self.get_object(DispatchAction.ISSUE_WARNING)
+        body = WarningChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        warning = services.warning_update(warning=warning, by=request.user, changes=dict(body.validated_data))
+        return self._detail(warning)
+
+    @extend_schema(
+        summary="Lift (解除) a warning in force", request=None, responses={200: WarningDetailSerializer, **REFUSALS}
+    )
+    @action(detail=True, methods=["post"])
+    def lift(self, request, pk=None):
+        warning = services.warning_lift(warning=self.get_object(DispatchAction.ISSUE_WARNING), by=request.user)
+        return self._detail(warning)
+
+    @extend_schema(
+        summary="Acknowledge (签收) the warning for one of the caller's units",
+        request=AcknowledgeSerializer,
+        responses={200: ReceiptSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        warning = self.get_object()
+        body = AcknowledgeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        unit = GridUnit.objects.filter(pk=body.validated_data["unit"]).first()
+        if unit is None or not scope_for(request.user).can_see(unit):
+            raise serializers.ValidationError({"unit": [_("No such unit.")]})
+        delivery = services.warning_acknowledge(warning=warning, unit=unit, by=request.user)
+        return Response(ReceiptSerializer(delivery).data)
+
+    @extend_schema(
+        summary="The acknowledgement board of the caller's scope",
+        parameters=[OpenApiParameter("page", int)],
+        responses={200: BoardSerializer, 404: REFUSALS[404]},
+    )
+    @action(detail=True, methods=["get"])
+    def board(self, request, pk=None):
+        warning = self.get_object()
+        board = services.warning_board(request.user, warning, page=request.query_params.get("page"))
+        pending = board.pending
+        data = {
+            "total": board.total,
+            "acknowledged": board.acknowledged,
+            "tiers": [
+                {
+                    "tier": r.tier,
+                    "total": r.total,
+                    "acknowledged": r.acknowledged,
+                    "pending": r.pending,
+                    "average_minutes": r.average_minutes,
+                    "median_minutes": r.median_minutes,
+                }
+                for r in board.tiers
+            ],
+            "pending_count": pending.paginator.count if pending else 0,
+            "page": pending.number if pending else 1,
+            "pages": pending.paginator.num_pages if pending else 1,
+            "pending": list(pending.object_list) if pending else [],
+            "evacuated": board.evacuated,
+            "sheltered": board.sheltered,
+        }
+        return Response(BoardSerializer(data).data)
+
+    @extend_schema(
+        summary="The latest CAP 1.2 message of the warning",
+        request=None,
+        responses={(200, "application/xml"): OpenApiTypes.STR, 404: REFUSALS[404], 409: REFUSALS[409]},
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, CapXMLRenderer])
+    def cap(self, request, pk=None):
+        warning = self.get_object()
+        message = cap.latest_message(warning)
+        response = HttpResponse(cap.warning_to_cap(warning, message), content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{cap.cap_filename(message)}"'
+        return response
+
+    @extend_schema(
+        summary="Import a CAP 1.2 message as a draft warning",
+        request={"application/xml": OpenApiTypes.STR, "text/xml": OpenApiTypes.STR},
+        responses={201: WarningDetailSerializer, **REFUSALS},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=[CapXMLParser, CapTextXMLParser],
+    )
+    def import_cap(self, request):
+        if not services.issuer_units(request.user).exists():
+            from rest_framework.exceptions import PermissionDenied
+
+            raise PermissionDenied(_("Only county command may import warnings."))
+        data = request.data if isinstance(request.data, bytes) else b""
+        warning = cap.cap_import(data, by=request.user)
+        return self._detail(warning, status.HTTP_201_CREATED)
+
 
 extra_urls: list = []
 
 
 def register(router) -> None:
     """Register this module's viewsets on the shared router."""
+    router.register("warnings", WarningViewSet, basename="warnings")

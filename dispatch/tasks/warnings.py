@@ -1,1 +1,21 @@
-"""Celery tasks of the warnings (owned by the warnings work)."""
+"""Celery tasks of the warnings: each calls a service of ``dispatch.warnings``.
+
+Schedule (declared in emergency/schedules.py): ``remind_unacknowledged_warnings`` every minute."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from reports.tasks import RecordedTask
+
+__all__ = ["remind_unacknowledged_warnings"]
+
+
+@shared_task(base=RecordedTask, name="dispatch.tasks.remind_unacknowledged_warnings")
+def remind_unacknowledged_warnings() -> dict[str, int]:
+    """Every minute: remind units that have not acknowledged a warning in force, and tell their
+    parents after the longer time (AcknowledgementRule per tier). Idempotent: each delivery is
+    reminded and escalated once."""
+    from dispatch.warnings import warning_reminders
+
+    return warning_reminders().as_dict()
