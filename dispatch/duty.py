@@ -1,0 +1,583 @@
+"""The 24-hour duty desk (值班值守) of the dispatch centres: the roster and the duty log.
+
+Services (every change) and selectors (every read) in one module, both through ``grids.scope``.
+
+Rules, each refused with a Chinese message (``ValidationError`` for the data, ``PermissionDenied``
+for the person's right):
+
+- Dispatch centres are the tier-1 and tier-2 units (the county, townships and parks; DOMAIN.md §1).
+- Keeping the roster needs ``DispatchAction.DUTY`` at the centre (its leaders and dispatchers, or
+  the county's above it).
+- The leader on duty and the A and B posts hold an active role in the centre or in a unit above it;
+  for the county centre, the staff of the county's departments may stand duty too.
+- A county (tier 1) shift needs an A post; a township or park (tier 2) shift needs both A and B
+  posts (AB岗). A and B are two different people.
+- Shifts of one centre never overlap (every shift carries the A post); a shift starts inclusive and
+  ends exclusive, so one shift may begin exactly when the previous one ends.
+- Writing in the duty log of a centre: whoever may keep its roster (``DUTY``), whoever holds any
+  role in the centre itself, and the leader, A and B posts of the shift on duty there now (even a
+  grid officer, or a county person on a township roster). An entry is edited only by its author
+  and only while the shift during which it was written is still running (with no shift on the
+  roster then: until the end of that local day).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dispatch.models import DutyLogEntry, DutyShift, Incident, Warning
+from dispatch.permissions import DispatchAction
+from grids.models import GridUnit, Membership, User
+from grids.scope import scope_for
+
+CENTRE_MAX_LEVEL = 1  # MPTT depth: 0 the county, 1 a township or park (tiers 1 and 2)
+SHIFT_FIELDS = ("starts_at", "ends_at", "leader", "post_a", "post_b", "note")
+LOG_FIELDS = ("at", "kind", "summary", "details", "caller", "warning", "incident")
+WEEK = datetime.timedelta(days=7)
+
+
+# --- centres and people ---------------------------------------------------------------------------
+
+
+def is_centre(unit: GridUnit) -> bool:
+    return unit.level <= CENTRE_MAX_LEVEL
+
+
+def visible_centres(user: User) -> QuerySet[GridUnit]:
+    """The dispatch centres (tiers 1 and 2) in the person's scope, in tree order."""
+    return scope_for(user).units().filter(level__lte=CENTRE_MAX_LEVEL, is_active=True).order_by("tree_id", "lft")
+
+
+def relevant_centres(user: User) -> list[GridUnit]:
+    """The centres a person reports to and calls: their own centre(s) and those above their units
+    (a village officer: their township's and the county's). A superuser without a role: the counties.
+    One query (the scope is computed once per request)."""
+    scope = scope_for(user)
+    nodes = scope.nodes
+    if not nodes:
+        if scope.is_superuser:
+            return list(GridUnit.objects.filter(level=0, is_active=True).order_by("tree_id"))
+        return []
+    above = reduce(or_, (Q(tree_id=n.tree_id, lft__lte=n.lft, rght__gte=n.rght) for n in nodes))
+    return list(
+        GridUnit.objects.filter(above, level__lte=CENTRE_MAX_LEVEL, is_active=True).order_by("-level", "tree_id", "lft")
+    )
+
+
+def duty_people(unit: GridUnit) -> QuerySet[User]:
+    """People who may stand duty at ``unit``: an active role in it or above it; for a county, also
+    the staff of its departments."""
+    holders = (
+        Membership.objects.active()
+        .filter(unit__tree_id=unit.tree_id, unit__lft__lte=unit.lft, unit__rght__gte=unit.rght)
+        .values("user_id")
+    )
+    condition = Q(pk__in=holders)
+    if unit.level == 0:
+        condition |= Q(department__county=unit, department__is_active=True)
+    return User.objects.filter(condition, is_active=True).order_by("real_name", "username")
+
+
+# --- selectors of the roster ----------------------------------------------------------------------
+
+
+def on_duty_now(
+    units: Iterable[GridUnit | int] | QuerySet[GridUnit], *, at: datetime.datetime | None = None
+) -> dict[int, DutyShift]:
+    """``{unit_id: shift}`` of the shifts running at ``at`` (now) in ``units``: ONE query.
+
+    A shift is on duty from ``starts_at`` (inclusive) to ``ends_at`` (exclusive)."""
+    at = at or timezone.now()
+    if not isinstance(units, QuerySet):
+        units = [u if isinstance(u, int) else u.pk for u in units]
+        if not units:
+            return {}
+    shifts = (
+        DutyShift.objects.filter(unit__in=units, starts_at__lte=at, ends_at__gt=at)
+        .select_related("unit", "leader", "post_a", "post_b")
+        .order_by("unit_id", "starts_at")
+    )
+    return {shift.unit_id: shift for shift in shifts}
+
+
+def shifts_between(
+    user: User, start: datetime.datetime, end: datetime.datetime, *, unit: GridUnit | None = None
+) -> QuerySet[DutyShift]:
+    """Shifts overlapping [start, end) in the person's scope (of one centre if given)."""
+    queryset = scope_for(user).filter(DutyShift.objects.all(), "unit").filter(starts_at__lt=end, ends_at__gt=start)
+    if unit is not None:
+        queryset = queryset.filter(unit=unit)
+    return queryset.select_related("unit", "leader", "post_a", "post_b").order_by("starts_at", "unit__lft")
+
+
+def get_shift_for_user(user: User, pk, *, write: bool = False) -> DutyShift:
+    """The shift ``pk``: 404 when its centre is unseen, 403 when ``write`` and no ``DUTY`` there."""
+    try:
+        shift = DutyShift.objects.select_related("unit", "leader", "post_a", "post_b").get(pk=pk)
+    except (DutyShift.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such duty shift.")) from None
+    scope = scope_for(user)
+    if not scope.can_see(shift.unit):
+        raise Http404(_("No such duty shift."))
+    if write and not scope.can(DispatchAction.DUTY, shift.unit):
+        raise PermissionDenied(_("You may view this roster but not change it."))
+    return shift
+
+
+def get_centre_for_user(user: User, pk, *, write: bool = False) -> GridUnit:
+    """A dispatch centre: 404 when unseen or not a centre, 403 when ``write`` and no ``DUTY``."""
+    try:
+        unit = GridUnit.objects.get(pk=pk, level__lte=CENTRE_MAX_LEVEL)
+    except (GridUnit.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such dispatch centre.")) from None
+    scope = scope_for(user)
+    if not scope.can_see(unit):
+        raise Http404(_("No such dispatch centre."))
+    if write and not scope.can(DispatchAction.DUTY, unit):
+        raise PermissionDenied(_("You may view this roster but not change it."))
+    return unit
+
+
+# --- services of the roster -----------------------------------------------------------------------
+
+
+def _require_duty(by: User, unit: GridUnit) -> None:
+    if not scope_for(by).can(DispatchAction.DUTY, unit):
+        raise PermissionDenied(
+            _("Only the leaders and dispatchers of %(unit)s (or of the county) may keep its duty roster.")
+            % {"unit": unit.name}
+        )
+
+
+def _check_shift(shift: DutyShift) -> None:
+    """Every rule of one shift except overlap (checked under the centre's lock)."""
+    unit = shift.unit
+    errors: dict[str, list[str]] = {}
+    if not is_centre(unit):
+        raise ValidationError(
+            {"unit": _("Only the county and the townships or parks run a dispatch centre with a duty roster.")}
+        )
+    if shift.starts_at is None or shift.ends_at is None:
+        raise ValidationError(_("A shift needs a start and an end."))
+    if shift.ends_at <= shift.starts_at:
+        errors.setdefault("ends_at", []).append(_("A shift must end after it starts."))
+    if shift.post_a_id is None:
+        errors.setdefault("post_a", []).append(_("Every shift needs an A post."))
+    if unit.level >= 1 and shift.post_b_id is None:
+        errors.setdefault("post_b", []).append(
+            _("A township or park centre keeps A and B posts (AB岗): name the B post.")
+        )
+    if shift.post_a_id and shift.post_a_id == shift.post_b_id:
+        errors.setdefault("post_b", []).append(_("The A and B posts must be two different people."))
+    named = {"leader": shift.leader_id, "post_a": shift.post_a_id, "post_b": shift.post_b_id}
+    eligible = set(duty_people(unit).filter(pk__in=[pk for pk in named.values() if pk]).values_list("pk", flat=True))
+    for field, pk in named.items():
+        if pk and pk not in eligible:
+            errors.setdefault(field, []).append(
+                _("This person holds no role in %(unit)s or above it, so cannot stand duty there.")
+                % {"unit": unit.name}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_overlap(shift: DutyShift) -> None:
+    clash = (
+        DutyShift.objects.filter(unit_id=shift.unit_id, starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at)
+        .exclude(pk=shift.pk)
+        .order_by("starts_at")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            _(
+                "This shift overlaps the shift from %(start)s to %(end)s at %(unit)s; one post cannot be held twice at once."
+            )
+            % {
+                "start": timezone.localtime(clash.starts_at).strftime("%Y-%m-%d %H:%M"),
+                "end": timezone.localtime(clash.ends_at).strftime("%Y-%m-%d %H:%M"),
+                "unit": shift.unit.name,
+            }
+        )
+
+
+def _lock_centre(unit: GridUnit) -> GridUnit:
+    """Serialise roster changes of one centre (the overlap check then cannot race)."""
+    return GridUnit.objects.select_for_update().get(pk=unit.pk)
+
+
+@transaction.atomic
+def duty_shift_add(
+    *,
+    by: User,
+    unit: GridUnit,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    leader: User,
+    post_a: User | None,
+    post_b: User | None = None,
+    note: str = "",
+) -> DutyShift:
+    """Add a shift to the roster of ``unit``. Callers: whoever has ``DUTY`` there."""
+    _require_duty(by, unit)
+    unit = _lock_centre(unit)
+    shift = DutyShift(
+        unit=unit, starts_at=starts_at, ends_at=ends_at, leader=leader, post_a=post_a, post_b=post_b, note=note or ""
+    )
+    _check_shift(shift)
+    _check_overlap(shift)
+    shift.save()
+    return shift
+
+
+@transaction.atomic
+def duty_shift_change(*, by: User, shift: DutyShift, **fields) -> DutyShift:
+    """Change the times, people or note of a shift. Callers: whoever has ``DUTY`` at its centre."""
+    unknown = set(fields) - set(SHIFT_FIELDS)
+    if unknown:
+        raise ValueError(f"duty_shift_change cannot change {sorted(unknown)}")
+    _require_duty(by, shift.unit)
+    _lock_centre(shift.unit)
+    shift = DutyShift.objects.select_for_update().select_related("unit").get(pk=shift.pk)
+    changed = [
+        name for name, value in fields.items() if getattr(shift, name) != (value if name != "note" else value or "")
+    ]
+    if not changed:
+        return shift
+    for name in changed:
+        setattr(shift, name, fields[name] if name != "note" else fields[name] or "")
+    _check_shift(shift)
+    _check_overlap(shift)
+    shift.save(update_fields=changed)
+    return shift
+
+
+@transaction.atomic
+def duty_shift_remove(*, by: User, shift: DutyShift) -> None:
+    """Take a shift off the roster. A shift that has begun is part of the duty record: change it
+    instead. Callers: whoever has ``DUTY`` at its centre."""
+    _require_duty(by, shift.unit)
+    _lock_centre(shift.unit)
+    shift = DutyShift.objects.select_for_update().get(pk=shift.pk)
+    if shift.starts_at <= timezone.now():
+        raise ValidationError(
+            _("A shift that has begun is part of the duty record and cannot be removed; change it instead.")
+        )
+    shift.delete()
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def day_range(first: datetime.date, days: int) -> tuple[datetime.datetime, datetime.datetime]:
+    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(first + datetime.timedelta(days=days), datetime.time.min))
+    return start, end
+
+
+def _week_later(moment: datetime.datetime) -> datetime.datetime:
+    """The same wall-clock time a week later (safe across daylight-saving changes)."""
+    local = timezone.localtime(moment).replace(tzinfo=None)
+    return timezone.make_aware(local + WEEK)
+
+
+@dataclass
+class WeekCopy:
+    created: list[DutyShift]
+    skipped: int  # already on the roster (the copy was made before)
+
+
+@transaction.atomic
+def duty_week_copy(*, by: User, unit: GridUnit, week: datetime.date) -> WeekCopy:
+    """Copy the shifts of the week before ``week`` (its Monday) into ``week``, same people and times.
+
+    Idempotent: shifts already copied are skipped; any other clash or a person who may no longer
+    stand duty refuses the whole copy (nothing is written). Callers: whoever has ``DUTY`` there."""
+    _require_duty(by, unit)
+    unit = _lock_centre(unit)
+    monday = week_start(week)
+    start, end = day_range(monday - WEEK, 7)
+    source = list(DutyShift.objects.filter(unit=unit, starts_at__gte=start, starts_at__lt=end).order_by("starts_at"))
+    if not source:
+        raise ValidationError(_("The week before has no shifts at %(unit)s to copy.") % {"unit": unit.name})
+    created, skipped, errors = [], 0, []
+    for old in source:
+        new = DutyShift(
+            unit=unit,
+            starts_at=_week_later(old.starts_at),
+            ends_at=_week_later(old.ends_at),
+            leader_id=old.leader_id,
+            post_a_id=old.post_a_id,
+            post_b_id=old.post_b_id,
+            note=old.note,
+        )
+        if DutyShift.objects.filter(unit=unit, starts_at=new.starts_at, ends_at=new.ends_at).exists():
+            skipped += 1
+            continue
+        try:
+            _check_shift(new)
+            _check_overlap(new)
+        except ValidationError as exc:
+            when = timezone.localtime(new.starts_at).strftime("%Y-%m-%d %H:%M")
+            errors.extend(f"{when}: {message}" for message in exc.messages)
+            continue
+        new.save()
+        created.append(new)
+    if errors:
+        transaction.set_rollback(True)
+        raise ValidationError(errors)
+    return WeekCopy(created=created, skipped=skipped)
+
+
+# --- the duty log ---------------------------------------------------------------------------------
+
+
+def visible_log(user: User) -> QuerySet[DutyLogEntry]:
+    """Entries of the centres in the person's scope."""
+    return scope_for(user).filter(DutyLogEntry.objects.all(), "unit")
+
+
+def search_log(
+    user: User,
+    *,
+    q: str = "",
+    unit: GridUnit | None = None,
+    kind: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[DutyLogEntry]:
+    """The archive: text search over summary, details and caller; centre (with the units below),
+    kind and an inclusive range of local dates."""
+    queryset = visible_log(user)
+    if q:
+        for word in q.split():
+            queryset = queryset.filter(
+                Q(summary__icontains=word) | Q(details__icontains=word) | Q(caller__icontains=word)
+            )
+    if unit is not None:
+        queryset = queryset.filter(unit__tree_id=unit.tree_id, unit__lft__gte=unit.lft, unit__rght__lte=unit.rght)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if date_from:
+        queryset = queryset.filter(at__gte=day_range(date_from, 1)[0])
+    if date_to:
+        queryset = queryset.filter(at__lt=day_range(date_to, 1)[1])
+    return queryset.select_related("unit", "by").order_by("-at", "-id")
+
+
+def may_write_log(user: User, unit: GridUnit, *, at: datetime.datetime | None = None) -> bool:
+    """``DUTY`` at the centre, any role held in the centre itself, or a post on the shift on duty now."""
+    if not is_centre(unit):
+        return False
+    scope = scope_for(user)
+    if scope.can(DispatchAction.DUTY, unit) or scope.holds_role_in(unit):
+        return True
+    return _on_shift(user, unit, at)
+
+
+def _on_shift(user: User, unit: GridUnit, at: datetime.datetime | None = None) -> bool:
+    shift = on_duty_now([unit], at=at).get(unit.pk)
+    return shift is not None and user.pk in {shift.leader_id, shift.post_a_id, shift.post_b_id}
+
+
+def writable_centres(user: User) -> list[GridUnit]:
+    """Centres whose log the person may write in now (in their scope, or where they stand duty now)."""
+    scope = scope_for(user)
+    now = timezone.now()
+    on_shift = (
+        DutyShift.objects.filter(starts_at__lte=now, ends_at__gt=now)
+        .filter(Q(leader=user) | Q(post_a=user) | Q(post_b=user))
+        .values("unit_id")
+    )
+    candidates = GridUnit.objects.filter(
+        Q(pk__in=on_shift) | scope.unit_q(), level__lte=CENTRE_MAX_LEVEL, is_active=True
+    ).order_by("-level", "tree_id", "lft")
+    on_shift_ids = set(on_shift.values_list("unit_id", flat=True))
+    return [
+        unit
+        for unit in candidates
+        if unit.pk in on_shift_ids or scope.can(DispatchAction.DUTY, unit) or scope.holds_role_in(unit)
+    ]
+
+
+def _shift_at(unit_id: int, moment: datetime.datetime) -> DutyShift | None:
+    return (
+        DutyShift.objects.filter(unit_id=unit_id, starts_at__lte=moment, ends_at__gt=moment)
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def editable_until(entry: DutyLogEntry) -> datetime.datetime:
+    """The end of the shift during which the entry was written (else the end of that local day)."""
+    shift = _shift_at(entry.unit_id, entry.created_at)
+    if shift is not None:
+        return shift.ends_at
+    return day_range(timezone.localtime(entry.created_at).date(), 1)[1]
+
+
+def may_edit_entry(user: User, entry: DutyLogEntry, *, now: datetime.datetime | None = None) -> bool:
+    return entry.by_id == user.pk and (now or timezone.now()) < editable_until(entry)
+
+
+def editable_entry_ids(
+    user: User, entries: Iterable[DutyLogEntry], *, now: datetime.datetime | None = None
+) -> set[int]:
+    """Which of ``entries`` (a page of the archive) the person may still edit: one query at most."""
+    now = now or timezone.now()
+    own = [entry for entry in entries if entry.by_id == user.pk]
+    if not own:
+        return set()
+    shifts = list(
+        DutyShift.objects.filter(
+            unit_id__in={entry.unit_id for entry in own},
+            starts_at__lte=max(entry.created_at for entry in own),
+            ends_at__gt=min(entry.created_at for entry in own),
+        ).values_list("unit_id", "starts_at", "ends_at")
+    )
+    editable = set()
+    for entry in own:
+        covering = sorted(
+            (start, end)
+            for unit_id, start, end in shifts
+            if unit_id == entry.unit_id and start <= entry.created_at < end
+        )
+        until = covering[0][1] if covering else day_range(timezone.localtime(entry.created_at).date(), 1)[1]
+        if now < until:
+            editable.add(entry.pk)
+    return editable
+
+
+def get_entry_for_user(user: User, pk, *, write: bool = False) -> DutyLogEntry:
+    """A log entry: 404 when its centre is unseen, 403 when ``write`` and it is not (any more) the
+    person's to edit."""
+    try:
+        entry = DutyLogEntry.objects.select_related("unit", "by").get(pk=pk)
+    except (DutyLogEntry.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such duty log entry.")) from None
+    if not scope_for(user).can_see(entry.unit) and entry.by_id != user.pk:
+        raise Http404(_("No such duty log entry."))
+    if write and not may_edit_entry(user, entry):
+        raise PermissionDenied(_("Only its author may change an entry, and only during the shift it was written in."))
+    return entry
+
+
+def _check_entry(entry: DutyLogEntry) -> None:
+    errors: dict[str, list[str]] = {}
+    if not (entry.summary or "").strip():
+        errors.setdefault("summary", []).append(_("Write what happened in one line."))
+    if entry.kind not in DutyLogEntry.Kind.values:
+        errors.setdefault("kind", []).append(_("Choose the kind of entry."))
+    if entry.at is None:
+        errors.setdefault("at", []).append(_("Give the time."))
+    elif entry.at > timezone.now() + datetime.timedelta(minutes=5):
+        errors.setdefault("at", []).append(_("The time cannot be in the future."))
+    if entry.kind == DutyLogEntry.Kind.CALL and not (entry.caller or "").strip():
+        errors.setdefault("caller", []).append(_("Write who called and their number."))
+    unit = entry.unit
+    if entry.incident_id:
+        incident = Incident.objects.select_related("unit").get(pk=entry.incident_id)
+        if not (
+            incident.unit.tree_id == unit.tree_id and unit.lft <= incident.unit.lft and incident.unit.rght <= unit.rght
+        ):
+            errors.setdefault("incident", []).append(
+                _("This incident is not in the grid of %(unit)s.") % {"unit": unit.name}
+            )
+    if entry.warning_id and not _warning_concerns(entry.warning_id, unit):
+        errors.setdefault("warning", []).append(_("This warning does not concern %(unit)s.") % {"unit": unit.name})
+    if errors:
+        raise ValidationError(errors)
+
+
+def _warning_concerns(warning_id: int, unit: GridUnit) -> bool:
+    """Issued by the centre, or targets an area that contains the centre or lies under it."""
+    inside = Q(areas__tree_id=unit.tree_id, areas__lft__gte=unit.lft, areas__rght__lte=unit.rght)
+    above = Q(areas__tree_id=unit.tree_id, areas__lft__lte=unit.lft, areas__rght__gte=unit.rght)
+    return (
+        Warning.objects.filter(Q(issuer_unit=unit) | inside | above, pk=warning_id)
+        .exclude(state=Warning.State.DRAFT)
+        .exists()
+    )
+
+
+@transaction.atomic
+def duty_log_add(
+    *,
+    by: User,
+    unit: GridUnit,
+    kind: str,
+    summary: str,
+    at: datetime.datetime | None = None,
+    details: str = "",
+    caller: str = "",
+    warning: Warning | None = None,
+    incident: Incident | None = None,
+) -> DutyLogEntry:
+    """Write an entry in the duty log of ``unit``. Callers: see ``may_write_log``."""
+    if not may_write_log(by, unit):
+        raise PermissionDenied(
+            _("Only the people of %(unit)s and those on duty there may write in its duty log.") % {"unit": unit.name}
+        )
+    entry = DutyLogEntry(
+        unit=unit,
+        at=at or timezone.now(),
+        kind=kind,
+        summary=(summary or "").strip(),
+        details=details or "",
+        caller=(caller or "").strip(),
+        warning=warning,
+        incident=incident,
+        by=by,
+    )
+    _check_entry(entry)
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def duty_log_change(*, by: User, entry: DutyLogEntry, **fields) -> DutyLogEntry:
+    """Correct an entry: its author only, while the shift it was written in is running."""
+    unknown = set(fields) - set(LOG_FIELDS)
+    if unknown:
+        raise ValueError(f"duty_log_change cannot change {sorted(unknown)}")
+    entry = DutyLogEntry.objects.select_for_update().select_related("unit").get(pk=entry.pk)
+    if not may_edit_entry(by, entry):
+        raise PermissionDenied(_("Only its author may change an entry, and only during the shift it was written in."))
+    changed = [name for name, value in fields.items() if getattr(entry, name) != value]
+    if not changed:
+        return entry
+    for name in changed:
+        setattr(entry, name, fields[name])
+    entry.summary = (entry.summary or "").strip()
+    _check_entry(entry)
+    entry.save(update_fields=changed)
+    return entry
+
+
+def handover_context(user: User, unit: GridUnit, *, now: datetime.datetime | None = None) -> dict:
+    """What the handover form shows: the shift on duty, the next one, and this shift's entries."""
+    now = now or timezone.now()
+    current = on_duty_now([unit], at=now).get(unit.pk)
+    upcoming = (
+        DutyShift.objects.filter(unit=unit, starts_at__gte=current.ends_at if current else now)
+        .select_related("leader", "post_a", "post_b")
+        .order_by("starts_at")
+        .first()
+    )
+    since = current.starts_at if current else day_range(timezone.localtime(now).date(), 1)[0]
+    entries = list(
+        DutyLogEntry.objects.filter(unit=unit, at__gte=since, at__lte=now).select_related("by").order_by("at", "id")
+    )
+    return {"current": current, "upcoming": upcoming, "entries": entries, "since": since}
