@@ -7,6 +7,14 @@ on an administrator can change a schedule (or disable it) in the admin under 周
 from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict[str, dict] = {
+    "dispatch.remind_unacknowledged_warnings": {
+        "task": "dispatch.tasks.remind_unacknowledged_warnings",
+        "schedule": crontab(),  # every minute: reminders are due 15–60 minutes after delivery
+    },
+    "dispatch.flag_late_incident_reports": {
+        "task": "dispatch.tasks.flag_late_incident_reports",
+        "schedule": crontab(),  # every minute: deadlines are 20 and 40 minutes
+    },
     "reports.monthly_reports": {
         "task": "reports.tasks.monthly_reports",
         "schedule": crontab(day_of_month=1, hour=0, minute=20),

@@ -214,6 +214,14 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
+# Warnings in the CAP profile of GB/T 35965.1: identifier parts after the 6-digit division code
+# (DDD: sector code of GB/T 4657, UUU: sub-unit, XX: extension) and the sender name.
+WARNING_CAP_SECTOR_CODE = env.str("WARNING_CAP_SECTOR_CODE", default="000")
+WARNING_CAP_SUBUNIT_CODE = env.str("WARNING_CAP_SUBUNIT_CODE", default="000")
+WARNING_CAP_EXTENSION = env.str("WARNING_CAP_EXTENSION", default="00")
+WARNING_CAP_SENDER = env.str("WARNING_CAP_SENDER", default="")
+WARNING_CAP_MAX_BYTES = env.int("WARNING_CAP_MAX_BYTES", default=256 * 1024)
+
 # Security: HTTPS-only cookies and HSTS in production (TLS terminated in front of gunicorn).
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -287,7 +287,7 @@ def consultations_brief(*, period_start: datetime.date, months: int, tier: int) 
 def consultation_briefings(*, units: list[GridUnit], start: datetime.date, months: int) -> dict[int, dict]:
     """For each unit (same tier): hazard trends by category for the previous period against the
     same period a year before, open major hazards, overdue rectifications, the seasonal risks of
-    the coming period; warnings and incidents sections are filled by the dispatch app later."""
+    the coming period, and the warnings and incidents of the previous period (dispatch.briefing)."""
     previous_start = add_months(start, -months)
     previous_end = start - datetime.timedelta(days=1)
     year_ago_start, year_ago_end = add_months(previous_start, -12), add_months(start, -12) - datetime.timedelta(days=1)
@@ -338,9 +338,12 @@ def consultation_briefings(*, units: list[GridUnit], start: datetime.date, month
             "majors": majors.get(key, []),
             "overdue": overdue.get(key, 0),
             "seasonal": seasonal,
-            "warnings": None,
-            "incidents": None,
         }
+    from dispatch.briefing import briefing_sections  # dispatch builds on reports: import at use
+
+    for unit_id, sections in briefing_sections(units, previous_start, previous_end).items():
+        result[unit_id]["warnings"] = sections["warnings"]
+        result[unit_id]["incidents"] = sections["incidents"]
     return result
 
 

@@ -52,6 +52,7 @@ def test_township_briefing_against_hand_counts(world):
     assert briefing["overdue"] == 1
     assert {s["name"] for s in briefing["seasonal"]} >= {"森林防火期", "寒潮冰冻期"}
     assert "主汛期" not in {s["name"] for s in briefing["seasonal"]}
+    assert briefing["incidents"]["count"] == 0 and briefing["warnings"]["count"] == 0
     other = Consultation.objects.get(unit=world.other_township).briefing
     assert [row["previous"] for row in other["trend"]] == [1]
 
