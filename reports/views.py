@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from grids.models import GridUnit
 from grids.scope import scope_for
+from grids.web import query_without
 from hazards.models import RISK_COLOURS
 from reports import delivery as deliveries
 from reports import exports, forms, services
@@ -35,13 +36,6 @@ from reports.services import ReportRefused
 PER_PAGE = 30
 MATRIX_MONTHS = 12
 MATRIX_MAX_MONTHS = 36
-
-
-def _query_without(request, *names: str) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
 
 
 def _own_delivery(user, document_id: int | None) -> Delivery | None:
@@ -92,7 +86,7 @@ def inbox(request):
             "entries": page.object_list,
             "show": show,
             "unread": unread,
-            "query": _query_without(request, "page"),
+            "query": query_without(request, "page"),
             "State": Delivery.State,
         },
     )
@@ -164,7 +158,7 @@ def monthly_list(request):
             "form": form,
             "page_obj": page,
             "reports": page.object_list,
-            "query": _query_without(request, "page"),
+            "query": query_without(request, "page"),
             "matrix_units": _units_led(request.user, tiers=(1, 2)),
         },
     )
@@ -386,7 +380,7 @@ def consultation_list(request):
             "consultations": page.object_list,
             "state": state,
             "states": Consultation.State.choices,
-            "query": _query_without(request, "page"),
+            "query": query_without(request, "page"),
             "overview_units": _units_led(request.user, tiers=(1,)),
         },
     )

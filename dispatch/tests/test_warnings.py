@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import datetime
 import re
-import threading
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -32,6 +31,7 @@ from dispatch.models import (
 from dispatch.warnings import WarningRefused
 from grids.models import GridUnit, Role, User
 from grids.scope import forget_scope
+from grids.tests.concurrency import run_together
 from grids.tests.factories import build_world, grant, make_person, make_unit
 from reports.models import Delivery, Document
 
@@ -689,27 +689,6 @@ def test_api_unseen_warning_is_404(world, client_for):
 
 
 # --- concurrency (PostgreSQL) ----------------------------------------------------------------------
-
-
-def run_together(*calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            outcomes[i] = ("ok", call())
-        except Exception as exc:
-            outcomes[i] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")

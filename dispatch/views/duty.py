@@ -39,19 +39,11 @@ from dispatch.forms_duty import (
 from dispatch.models import DutyLogEntry
 from dispatch.permissions import DispatchAction
 from grids.scope import scope_for
+from grids.web import add_service_errors, query_without
 
 LOG_PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000  # settings.DUTY_LOG_EXPORT_MAX_ROWS overrides
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """A service's refusal on the form: field errors beside their field, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _parse_date(value: str | None) -> datetime.date | None:
@@ -157,7 +149,7 @@ def shift_add(request, unit_pk: int):
             try:
                 shift = duty.duty_shift_add(by=request.user, unit=centre, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The shift is on the roster."))
                 return redirect(_calendar_url(centre, shift.starts_at))
@@ -186,7 +178,7 @@ def shift_edit(request, pk: int):
             try:
                 shift = duty.duty_shift_change(by=request.user, shift=shift, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The shift was changed."))
                 return redirect(_calendar_url(centre, shift.starts_at))
@@ -256,13 +248,6 @@ def _log_filters(request) -> tuple[LogFilterForm, dict]:
     return form, cleaned
 
 
-def _query_without(request, *keys: str) -> str:
-    data = request.GET.copy()
-    for key in keys:
-        data.pop(key, None)
-    return data.urlencode()
-
-
 @require_GET
 @login_required
 def log(request):
@@ -278,7 +263,7 @@ def log(request):
             "form": form,
             "page_obj": page,
             "entries": page.object_list,
-            "query": _query_without(request, "page"),
+            "query": query_without(request, "page"),
             "may_write": bool(centres),
             "print_centre": print_centre,
             "print_date": values.get("date_from") or timezone.localdate(),
@@ -345,7 +330,7 @@ def log_add(request):
             try:
                 entry = duty.duty_log_add(by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The entry is in the duty log."))
                 return redirect(f"{reverse('dispatch:duty_log')}?{urlencode({'unit': entry.unit_id})}")
@@ -370,7 +355,7 @@ def log_edit(request, pk: int):
             try:
                 duty.duty_log_change(by=request.user, entry=entry, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The entry was corrected."))
                 return redirect(f"{reverse('dispatch:duty_log')}?{urlencode({'unit': entry.unit_id})}")
@@ -404,7 +389,7 @@ def handover(request, unit_pk: int):
             try:
                 duty.duty_log_add(by=request.user, unit=centre, kind=DutyLogEntry.Kind.HANDOVER, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The handover note is in the duty log."))
                 return redirect(f"{reverse('dispatch:duty_log')}?{urlencode({'unit': centre.pk})}")

@@ -25,6 +25,7 @@ from dispatch import incidents as services
 from dispatch.models import LEVEL_COLOURS, IncidentCategory, IncidentReport, Level
 from dispatch.permissions import DispatchAction
 from grids.scope import scope_for
+from grids.web import add_service_errors
 
 PER_PAGE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,7 +57,7 @@ def incident_report(request):
             try:
                 incident, created = services.incident_first_report(by=request.user, **form.service_kwargs())
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 if created:
                     messages.success(
@@ -249,7 +250,7 @@ def incident_follow_up(request, pk: int):
             if not hasattr(exc, "error_dict"):  # refused by the incident's state (final report made)
                 messages.error(request, " ".join(exc.messages))
                 return redirect("dispatch:incident_detail", pk=incident.pk)
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Follow-up report %(number)d sent.") % {"number": report.sequence})
             return redirect("dispatch:incident_detail", pk=incident.pk)
@@ -269,7 +270,7 @@ def incident_final(request, pk: int):
             if not hasattr(exc, "error_dict"):
                 messages.error(request, " ".join(exc.messages))
                 return redirect("dispatch:incident_detail", pk=incident.pk)
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Final report sent."))
             return redirect("dispatch:incident_detail", pk=incident.pk)
@@ -357,15 +358,6 @@ def incident_statistics_export(request):
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Show a service's refusal on the form: field errors beside their field, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 urlpatterns = [

@@ -25,16 +25,9 @@ from dispatch.permissions import DispatchAction
 from dispatch.warnings import WarningRefused, get_warning_for_user
 from grids.models import GridUnit
 from grids.scope import scope_for
+from grids.web import add_service_errors
 
 PER_PAGE = 30
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _require_issuer(user):
@@ -132,7 +125,7 @@ def warning_new(request):
                     sender_name=data["sender_name"],
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Draft saved. Check it, then issue it."))
                 return redirect("dispatch:warning_detail", pk=warning.pk)
@@ -157,7 +150,7 @@ def warning_edit(request, pk: int):
             try:
                 services.warning_update(warning=warning, by=request.user, changes=form.changes(warning))
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             except WarningRefused as exc:
                 form.add_error(None, str(exc))
             else:
@@ -282,7 +275,7 @@ def warning_evacuation(request, pk: int):
                     sheltered=data["sheltered"],
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             except WarningRefused as exc:
                 form.add_error(None, str(exc))
             else:

@@ -1,11 +1,11 @@
 """Concurrent people on PostgreSQL: one wins, the other is refused cleanly, nothing half-written."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from grids.tests.concurrency import run_together
 from grids.tests.factories import build_world
 from hazards import services
 from hazards.models import Hazard, HazardEvent, State
@@ -16,28 +16,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def run_together(*calls):
-    """Start every call at the same moment in its own thread (own connection); collect outcomes."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            outcomes[i] = ("ok", call())
-        except Exception as exc:
-            outcomes[i] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_two_officers_confirming_at_once_one_wins():

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from grids.models import Department, GridUnit
 from grids.scope import PERMISSIONS, scope_for
+from grids.web import add_service_errors
 from hazards import forms, services
 from hazards.models import OPEN_STATES, Grade, Hazard, HazardCopy, HazardPhoto, RiskFactorOption, State
 from hazards.permissions import HazardAction
@@ -77,7 +78,7 @@ def report(request):
                     evidence_note=data["evidence_note"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 if created:
                     messages.success(
@@ -356,7 +357,7 @@ def act(request, pk: int, action: str):
             messages.error(request, str(exc))
             return redirect("hazards:detail", pk=hazard.pk)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, str(step.done))
             return redirect("hazards:detail", pk=hazard.pk)
@@ -376,7 +377,7 @@ def copy_feedback(request, pk: int):
         try:
             services.hazard_copy_feedback(copy=copy, by=request.user, feedback=form.cleaned_data["feedback"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your department's feedback is recorded."))
             return redirect("hazards:detail", pk=hazard.pk)
@@ -400,12 +401,3 @@ def photo(request, pk: int):
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Show a service's refusal on the form: field errors beside their field, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

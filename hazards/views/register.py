@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from grids.web import query_without
 from hazards import selectors
 from hazards.filters import active_filter_count, parse_filters
 from hazards.models import HazardPhoto, RiskLevel, State
@@ -38,13 +39,6 @@ def _filters(request):
     if filterset.is_bound and "unit" in filterset.form.errors:
         raise Http404(_("No such grid unit."))
     return filterset, values
-
-
-def _query_without(request, *keys: str) -> str:
-    data = request.GET.copy()
-    for key in keys:
-        data.pop(key, None)
-    return data.urlencode()
 
 
 # --- the register list --------------------------------------------------------------------------
@@ -64,7 +58,7 @@ def register(request):
             "active_filters": active_filter_count(values),
             "page_obj": page,
             "hazards": page.object_list,
-            "query": _query_without(request, "page"),
+            "query": query_without(request, "page"),
             "rectifying": State.RECTIFYING,
         },
     )
@@ -179,7 +173,7 @@ def risk_map(request):
             "active_filters": active_filter_count(values),
             "boundaries": selectors.map_boundaries(request.user, values),
             "config": config,
-            "query": _query_without(request, "page", "bbox", "zoom"),
+            "query": query_without(request, "page", "bbox", "zoom"),
             "levels": [
                 (value, label, colour)
                 for (value, label), colour in zip(RiskLevel.choices, ("red", "orange", "yellow", "blue"), strict=True)
@@ -252,8 +246,8 @@ def statistics(request):
                 ("measures", measures, list(MEASURE_CHOICES), _("Figures")),
             ],
             "root_filtered": values.get("unit") is not None,
-            "query": _query_without(request, "page"),
-            "drill_query": _query_without(request, "page", "unit"),
+            "query": query_without(request, "page"),
+            "drill_query": query_without(request, "page", "unit"),
             "today": timezone.localdate(),
         },
     )
