@@ -130,14 +130,40 @@ def celery_worker(tmp_path, settings):
 
     def start(*, beat: bool = False) -> str:
         queue = f"test-{uuid.uuid4().hex[:8]}"
-        env = {**os.environ, "DJANGO_ENV": "test", "DATABASE_URL": _database_url(), "MEDIA_ROOT": settings.MEDIA_ROOT,
-               "CELERY_QUEUE": queue}
-        command = [sys.executable, "-m", "celery", "-A", "emergency", "worker", "--pool=solo", "--loglevel=INFO",
-                   "--without-heartbeat", "--without-gossip", "--without-mingle", "-Q", queue]
+        env = {
+            **os.environ,
+            "DJANGO_ENV": "test",
+            "DATABASE_URL": _database_url(),
+            "MEDIA_ROOT": settings.MEDIA_ROOT,
+            "CELERY_QUEUE": queue,
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "emergency",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-Q",
+            queue,
+        ]
         if beat:
             command += ["--beat", "--schedule", str(tmp_path / "beat-schedule")]
-        processes.append(subprocess.Popen(command, cwd=Path(__file__).resolve().parent, env=env,
-                                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+        processes.append(
+            subprocess.Popen(
+                command,
+                cwd=Path(__file__).resolve().parent,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        )
         return queue
 
     yield start

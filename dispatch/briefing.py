@@ -21,6 +21,8 @@ from dispatch.models import LEVEL_COLOURS, Incident, IncidentCategory, Level, Wa
 from grids.models import GridUnit
 from reports.models import Document
 
+CENTS = Decimal("0.01")  # SQLite sums decimals without their places; PostgreSQL keeps them
+
 LARGEST = 5  # incidents listed per unit
 
 
@@ -134,7 +136,7 @@ def briefing_sections(units: list[GridUnit], start: datetime.date, end: datetime
                     "deaths": row["deaths"],
                     "injured": row["injured"],
                     "missing": row["missing"],
-                    "direct_loss": str(row["direct_loss"]),
+                    "direct_loss": str(Decimal(row["direct_loss"]).quantize(CENTS)),
                 }
             )
         for unit in group:
@@ -144,7 +146,7 @@ def briefing_sections(units: list[GridUnit], start: datetime.date, end: datetime
             )
             entry = {
                 **entry,
-                "direct_loss": str(entry["direct_loss"]),
+                "direct_loss": str(Decimal(entry["direct_loss"]).quantize(CENTS)),
                 "by_category": sorted(entry["by_category"], key=lambda c: -c["count"]),
                 "largest": largest.get(key, []),
             }

@@ -42,7 +42,12 @@ class WarningType(models.Model):
     name = models.CharField(_("name"), max_length=30)
     source = models.CharField(_("source"), max_length=6, choices=Source.choices)
     levels = models.JSONField(_("levels allowed"), default=list, help_text=_("1 = red (I) … 4 = blue (IV)."))
-    feed_code = models.CharField(_("feed code"), max_length=4, blank=True, help_text=_("Two-digit type code of warning feeds, e.g. 02 for rainstorm."))
+    feed_code = models.CharField(
+        _("feed code"),
+        max_length=4,
+        blank=True,
+        help_text=_("Two-digit type code of warning feeds, e.g. 02 for rainstorm."),
+    )
     cap_category = models.CharField(_("CAP category"), max_length=10, default="Met")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
@@ -59,7 +64,9 @@ class WarningType(models.Model):
 class AcknowledgementRule(models.Model):
     """How long a unit of a tier has to acknowledge a warning before it is reminded and its parent told."""
 
-    tier = models.PositiveSmallIntegerField(_("tier"), unique=True, choices=[(1, _("Tier 1")), (2, _("Tier 2")), (3, _("Tier 3"))])
+    tier = models.PositiveSmallIntegerField(
+        _("tier"), unique=True, choices=[(1, _("Tier 1")), (2, _("Tier 2")), (3, _("Tier 3"))]
+    )
     remind_after_minutes = models.PositiveIntegerField(_("remind after (minutes)"), default=30)
     tell_parent_after_minutes = models.PositiveIntegerField(_("tell the parent after (minutes)"), default=60)
 
@@ -67,6 +74,9 @@ class AcknowledgementRule(models.Model):
         verbose_name = _("acknowledgement rule")
         verbose_name_plural = _("acknowledgement rules")
         ordering = ["tier"]
+
+    def __str__(self) -> str:
+        return f"{self.get_tier_display()}: {self.remind_after_minutes} / {self.tell_parent_after_minutes} min"
 
 
 class Warning(models.Model):
@@ -82,20 +92,32 @@ class Warning(models.Model):
     instructions = models.TextField(_("instructions to the public"), blank=True)
     valid_from = models.DateTimeField(_("valid from"))
     valid_to = models.DateTimeField(_("valid to"))
-    areas = models.ManyToManyField(GridUnit, related_name="warnings", verbose_name=_("target area"),
-                                   help_text=_("Each unit stands for its whole subtree."))
-    issuer_unit = models.ForeignKey(GridUnit, on_delete=models.PROTECT, related_name="issued_warnings", verbose_name=_("issued by unit"))
+    areas = models.ManyToManyField(
+        GridUnit,
+        related_name="warnings",
+        verbose_name=_("target area"),
+        help_text=_("Each unit stands for its whole subtree."),
+    )
+    issuer_unit = models.ForeignKey(
+        GridUnit, on_delete=models.PROTECT, related_name="issued_warnings", verbose_name=_("issued by unit")
+    )
     sender_name = models.CharField(_("issuing authority"), max_length=100, blank=True)
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.DRAFT)
     identifier = models.CharField(_("CAP identifier"), max_length=64, blank=True, db_index=True)
     source_identifier = models.CharField(_("imported from CAP identifier"), max_length=200, blank=True)
     version = models.PositiveSmallIntegerField(_("version"), default=0)
     report_evacuation = models.BooleanField(_("villages report people evacuated"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("drafted by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("drafted by")
+    )
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
-    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     document = models.ForeignKey("reports.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[areas])
@@ -104,7 +126,9 @@ class Warning(models.Model):
         verbose_name = _("warning")
         verbose_name_plural = _("warnings")
         ordering = ["-issued_at", "-created_at"]
-        constraints = [models.CheckConstraint(condition=Q(valid_to__gt=models.F("valid_from")), name="warning_valid_period")]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__gt=models.F("valid_from")), name="warning_valid_period")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -127,11 +151,16 @@ class WarningMessage(models.Model):
     msg_type = models.CharField(_("message type"), max_length=6, choices=MsgType.choices)
     identifier = models.CharField(_("identifier"), max_length=64, unique=True)
     sent_at = models.DateTimeField(_("sent"))
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     snapshot = models.JSONField(_("content as sent"), default=dict)
 
     class Meta:
         ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.msg_type} {self.identifier}"
 
 
 class WarningSequence(models.Model):
@@ -139,6 +168,9 @@ class WarningSequence(models.Model):
 
     key = models.CharField(max_length=40, unique=True)
     last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.last}"
 
 
 class LocalInstruction(models.Model):
@@ -152,6 +184,9 @@ class LocalInstruction(models.Model):
 
     class Meta:
         ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.warning_id} · {self.unit_id}"
 
 
 class EvacuationReport(models.Model):
@@ -167,8 +202,10 @@ class EvacuationReport(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["warning", "unit"], name="evacuation_one_per_unit")]
 
+    # --- incidents ------------------------------------------------------------------------------------
 
-# --- incidents ------------------------------------------------------------------------------------
+    def __str__(self) -> str:
+        return f"{self.warning_id} · {self.unit_id}: {self.evacuated}/{self.sheltered}"
 
 
 class IncidentCategory(models.TextChoices):
@@ -182,8 +219,11 @@ class IncidentType(models.Model):
     category = models.CharField(_("category"), max_length=10, choices=IncidentCategory.choices)
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=50)
-    production_safety = models.BooleanField(_("production-safety accident"), default=False,
-                                            help_text=_("Its level is computed from deaths, serious injuries and direct loss."))
+    production_safety = models.BooleanField(
+        _("production-safety accident"),
+        default=False,
+        help_text=_("Its level is computed from deaths, serious injuries and direct loss."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -209,6 +249,9 @@ class AccidentThreshold(models.Model):
         verbose_name_plural = _("accident grading thresholds")
         ordering = ["level"]
 
+    def __str__(self) -> str:
+        return self.get_level_display()
+
 
 class ReportingDeadline(models.Model):
     """Minutes from the incident for the phone and the written report, per level (seed 001: 20 / 40)."""
@@ -221,6 +264,9 @@ class ReportingDeadline(models.Model):
         verbose_name = _("reporting deadline")
         verbose_name_plural = _("reporting deadlines")
         ordering = ["level"]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.phone_minutes} / {self.written_minutes} min"
 
 
 class Incident(models.Model):
@@ -243,7 +289,9 @@ class Incident(models.Model):
     direct_loss = models.DecimalField(_("direct loss (10,000 yuan)"), max_digits=12, decimal_places=2, default=0)
     description = models.TextField(_("what happened"))
     measures = models.TextField(_("measures taken"), blank=True)
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reporter"))
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reporter")
+    )
     reporter_phone = models.CharField(_("contact phone"), max_length=20)
     client_key = models.UUIDField(null=True, blank=True, editable=False)
     is_final = models.BooleanField(_("final report made"), default=False)
@@ -271,7 +319,9 @@ class IncidentReport(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    sequence = models.PositiveSmallIntegerField(_("number"), default=0, help_text=_("Follow-up reports are numbered 1, 2, …"))
+    sequence = models.PositiveSmallIntegerField(
+        _("number"), default=0, help_text=_("Follow-up reports are numbered 1, 2, …")
+    )
     unit = models.ForeignKey(GridUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("from unit"))
     text = models.TextField(_("report"))
     figures = models.JSONField(_("figures at the time"), default=dict)
@@ -280,6 +330,9 @@ class IncidentReport(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.get_kind_display()} {self.sequence or ''}".strip()
 
 
 class IncidentTier(models.Model):
@@ -292,7 +345,9 @@ class IncidentTier(models.Model):
     phone_at = models.DateTimeField(_("told by phone"), null=True, blank=True)
     written_at = models.DateTimeField(_("received in writing"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     forwarded_at = models.DateTimeField(_("forwarded up"), null=True, blank=True)
     phone_late = models.BooleanField(_("phone report late"), default=False)
     written_late = models.BooleanField(_("written report late"), default=False)
@@ -301,19 +356,34 @@ class IncidentTier(models.Model):
         ordering = ["incident", "-unit__level"]
         constraints = [models.UniqueConstraint(fields=["incident", "unit"], name="incident_tier_unique")]
 
+    # --- duty desk ----------------------------------------------------------------------------------------
 
-# --- duty desk ----------------------------------------------------------------------------------------
+    def __str__(self) -> str:
+        return f"{self.incident_id} · {self.unit_id}"
 
 
 class DutyShift(models.Model):
     """A shift of a dispatch centre (tier 1 or 2): the leader on duty and the A and B posts (AB岗)."""
 
-    unit = models.ForeignKey(GridUnit, on_delete=models.PROTECT, related_name="duty_shifts", verbose_name=_("dispatch centre"))
+    unit = models.ForeignKey(
+        GridUnit, on_delete=models.PROTECT, related_name="duty_shifts", verbose_name=_("dispatch centre")
+    )
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("to"))
-    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("leader on duty"))
-    post_a = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("A post"))
-    post_b = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("B post"))
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("leader on duty")
+    )
+    post_a = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("A post")
+    )
+    post_b = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("B post"),
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
@@ -322,6 +392,9 @@ class DutyShift(models.Model):
         ordering = ["unit", "starts_at"]
         constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="duty_shift_period")]
         indexes = [models.Index(fields=["unit", "starts_at", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
 class DutyLogEntry(models.Model):
@@ -334,7 +407,9 @@ class DutyLogEntry(models.Model):
         HANDOVER = "handover", _("Handover")
         OTHER = "other", _("Other")
 
-    unit = models.ForeignKey(GridUnit, on_delete=models.PROTECT, related_name="duty_log", verbose_name=_("dispatch centre"))
+    unit = models.ForeignKey(
+        GridUnit, on_delete=models.PROTECT, related_name="duty_log", verbose_name=_("dispatch centre")
+    )
     at = models.DateTimeField(_("time"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     summary = models.CharField(_("summary"), max_length=200)
@@ -349,3 +424,6 @@ class DutyLogEntry(models.Model):
         verbose_name = _("duty log entry")
         verbose_name_plural = _("duty log")
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return self.summary

@@ -7,7 +7,9 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
-    dataset = forms.ChoiceField(label=_("What the file holds"), choices=ImportJob.Dataset.choices, widget=forms.RadioSelect)
+    dataset = forms.ChoiceField(
+        label=_("What the file holds"), choices=ImportJob.Dataset.choices, widget=forms.RadioSelect
+    )
     file = forms.FileField(
         label=_("File"),
         help_text=_("Excel (.xlsx) or CSV, first row the template's header, at most 10 MB."),

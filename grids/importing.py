@@ -50,18 +50,42 @@ PEOPLE_COLUMNS = [
 COLUMNS = {"units": UNIT_COLUMNS, "people": PEOPLE_COLUMNS}
 
 KIND_BY_LABEL = {
-    "县": Kind.COUNTY, "旗": Kind.BANNER, "乡": Kind.TOWNSHIP, "镇": Kind.TOWN, "苏木": Kind.SUMU,
-    "街道": Kind.STREET, "工业园区": Kind.PARK, "园区": Kind.PARK, "村": Kind.VILLAGE, "嘎查": Kind.GACHA,
-    "社区": Kind.COMMUNITY, "企业": Kind.ENTERPRISE,
+    "县": Kind.COUNTY,
+    "旗": Kind.BANNER,
+    "乡": Kind.TOWNSHIP,
+    "镇": Kind.TOWN,
+    "苏木": Kind.SUMU,
+    "街道": Kind.STREET,
+    "工业园区": Kind.PARK,
+    "园区": Kind.PARK,
+    "村": Kind.VILLAGE,
+    "嘎查": Kind.GACHA,
+    "社区": Kind.COMMUNITY,
+    "企业": Kind.ENTERPRISE,
 }
 LABEL_BY_KIND = {kind: label for label, kind in KIND_BY_LABEL.items() if label != "园区"}
 ROLE_BY_LABEL = {
-    "网格长": Role.GRID_LEADER, "副网格长": Role.DEPUTY_LEADER, "网格管理员": Role.GRID_MANAGER,
-    "网格员": Role.GRID_OFFICER, "信息员": Role.INFORMATION_OFFICER, "调度员": Role.DISPATCHER,
+    "网格长": Role.GRID_LEADER,
+    "副网格长": Role.DEPUTY_LEADER,
+    "网格管理员": Role.GRID_MANAGER,
+    "网格员": Role.GRID_OFFICER,
+    "信息员": Role.INFORMATION_OFFICER,
+    "调度员": Role.DISPATCHER,
 }
 LABEL_BY_ROLE = {role: label for label, role in ROLE_BY_LABEL.items()}
-ACTIVE_WORDS = {"": True, "启用": True, "是": True, "在用": True, "1": True, "true": True,
-                "停用": False, "否": False, "撤销": False, "0": False, "false": False}
+ACTIVE_WORDS = {
+    "": True,
+    "启用": True,
+    "是": True,
+    "在用": True,
+    "1": True,
+    "true": True,
+    "停用": False,
+    "否": False,
+    "撤销": False,
+    "0": False,
+    "false": False,
+}
 
 
 class FileError(Exception):
@@ -188,8 +212,13 @@ def import_units(*, by: User, data: bytes, filename: str) -> ImportResult:
     codes_in_file: dict[str, int] = {}
     for number, cells in rows:
         if cells["code"] in codes_in_file:
-            result.errors.append(RowError(number, _("Code %(code)s is already in row %(row)d.") % {
-                "code": cells["code"], "row": codes_in_file[cells["code"]]}))
+            result.errors.append(
+                RowError(
+                    number,
+                    _("Code %(code)s is already in row %(row)d.")
+                    % {"code": cells["code"], "row": codes_in_file[cells["code"]]},
+                )
+            )
         elif cells["code"]:
             codes_in_file[cells["code"]] = number
     wanted = set(codes_in_file) | {cells["parent_code"] for _n, cells in rows if cells.get("parent_code")}
@@ -224,8 +253,10 @@ def _plan_unit(cells, existing, by_code, scope, credit_owner) -> dict:
     kind_text = cells.get("kind", "")
     kind = KIND_BY_LABEL.get(kind_text) or (kind_text if kind_text in Kind.values else None)
     if kind is None:
-        raise ValidationError(_("Unknown kind “%(kind)s”; use one of: %(kinds)s.") % {
-            "kind": kind_text, "kinds": "、".join(LABEL_BY_KIND.values())})
+        raise ValidationError(
+            _("Unknown kind “%(kind)s”; use one of: %(kinds)s.")
+            % {"kind": kind_text, "kinds": "、".join(LABEL_BY_KIND.values())}
+        )
     parent_code = cells.get("parent_code", "")
     parent_kind = None
     if parent_code:
@@ -235,7 +266,9 @@ def _plan_unit(cells, existing, by_code, scope, credit_owner) -> dict:
             parent_text = by_code[parent_code].get("kind", "")
             parent_kind = KIND_BY_LABEL.get(parent_text) or (parent_text if parent_text in Kind.values else None)
         else:
-            raise ValidationError(_("Parent code %(code)s is neither in the system nor in this file.") % {"code": parent_code})
+            raise ValidationError(
+                _("Parent code %(code)s is neither in the system nor in this file.") % {"code": parent_code}
+            )
     rules.check_placement(kind=kind, parent_kind=parent_kind)
     rules.check_code(kind=kind, code=code, parent_code=parent_code or None)
     credit_code = cells.get("credit_code", "").upper()
@@ -244,12 +277,16 @@ def _plan_unit(cells, existing, by_code, scope, credit_owner) -> dict:
             raise ValidationError(_("An enterprise grid needs its unified social credit code."))
         rules.check_credit_code(credit_code)
         if credit_owner.get(credit_code, code) != code:
-            raise ValidationError(_("Credit code %(value)s already belongs to unit %(code)s.") % {
-                "value": credit_code, "code": credit_owner[credit_code]})
+            raise ValidationError(
+                _("Credit code %(value)s already belongs to unit %(code)s.")
+                % {"value": credit_code, "code": credit_owner[credit_code]}
+            )
     elif credit_code:
         raise ValidationError(_("Only an enterprise grid has a unified social credit code."))
     fields = {
-        "name": name, "kind": kind, "credit_code": credit_code,
+        "name": name,
+        "kind": kind,
+        "credit_code": credit_code,
         "population": _count(cells.get("population", ""), _("population")),
         "households": _count(cells.get("households", ""), _("households")),
         "address": cells.get("address", ""),
@@ -259,12 +296,16 @@ def _plan_unit(cells, existing, by_code, scope, credit_owner) -> dict:
     current = existing.get(code)
     if current is not None:
         if current.kind != kind:
-            raise ValidationError(_("Unit %(code)s exists as a %(kind)s; the import cannot change its kind.") % {
-                "code": code, "kind": current.get_kind_display()})
+            raise ValidationError(
+                _("Unit %(code)s exists as a %(kind)s; the import cannot change its kind.")
+                % {"code": code, "kind": current.get_kind_display()}
+            )
         current_parent = current.parent.code if current.parent_id else ""
         if current_parent != parent_code:
-            raise ValidationError(_("Unit %(code)s stands under %(parent)s; move it in the admin, not by import.") % {
-                "code": code, "parent": current_parent or "—"})
+            raise ValidationError(
+                _("Unit %(code)s stands under %(parent)s; move it in the admin, not by import.")
+                % {"code": code, "parent": current_parent or "—"}
+            )
         if fields["location"] is None:
             fields["location"] = current.location  # an empty cell keeps the point drawn on the map
     # Scope: the importer must manage the parent (or, for a new parent in this file, its nearest
@@ -316,9 +357,14 @@ def _point(lng: str, lat: str) -> dict | None:
     try:
         x, y = float(lng), float(lat)
     except ValueError:
-        raise ValidationError(_("Longitude and latitude must both be numbers in degrees, e.g. 106.56 and 24.35.")) from None
+        raise ValidationError(
+            _("Longitude and latitude must both be numbers in degrees, e.g. 106.56 and 24.35.")
+        ) from None
     if not (73 <= x <= 136 and 3 <= y <= 54):
-        raise ValidationError(_("The point %(lng)s, %(lat)s is outside China; check longitude and latitude are not swapped.") % {"lng": lng, "lat": lat})
+        raise ValidationError(
+            _("The point %(lng)s, %(lat)s is outside China; check longitude and latitude are not swapped.")
+            % {"lng": lng, "lat": lat}
+        )
     return {"type": "Point", "coordinates": [x, y]}
 
 
@@ -344,7 +390,9 @@ def import_people(*, by: User, data: bytes, filename: str) -> ImportResult:
     departments = {(d.county_id, d.name): d for d in Department.objects.all()} | {
         (d.county_id, d.short_name): d for d in Department.objects.exclude(short_name="")
     }
-    roots = dict(GridUnit.objects.filter(level=0, tree_id__in={u.tree_id for u in units.values()}).values_list("tree_id", "pk"))
+    roots = dict(
+        GridUnit.objects.filter(level=0, tree_id__in={u.tree_id for u in units.values()}).values_list("tree_id", "pk")
+    )
     counties = {u.pk: roots.get(u.tree_id) for u in units.values()}
     people: dict[str, dict] = {}
     grants: list[tuple[str, GridUnit, str]] = []
@@ -356,17 +404,33 @@ def import_people(*, by: User, data: bytes, filename: str) -> ImportResult:
             continue
         earlier = people.get(mobile)
         if earlier and (earlier["real_name"], earlier["position"], earlier["department"]) != (
-            person["real_name"], person["position"], person["department"]):
-            result.errors.append(RowError(number, _("Mobile %(mobile)s appears in row %(row)d with a different name, position or department.") % {
-                "mobile": mobile, "row": earlier["row"]}))
+            person["real_name"],
+            person["position"],
+            person["department"],
+        ):
+            result.errors.append(
+                RowError(
+                    number,
+                    _("Mobile %(mobile)s appears in row %(row)d with a different name, position or department.")
+                    % {"mobile": mobile, "row": earlier["row"]},
+                )
+            )
             continue
         people.setdefault(mobile, {**person, "row": number})
         if grant:
             grants.append((mobile, *grant))
     users = {u.mobile: u for u in User.objects.filter(mobile__in=people)}
-    taken = set(User.objects.filter(username__in=[m for m in people if m not in users]).values_list("username", flat=True))
+    taken = set(
+        User.objects.filter(username__in=[m for m in people if m not in users]).values_list("username", flat=True)
+    )
     for mobile in sorted(taken):
-        result.errors.append(RowError(people[mobile]["row"], _("The user name %(mobile)s is taken by another account; correct that account's mobile number first.") % {"mobile": mobile}))
+        result.errors.append(
+            RowError(
+                people[mobile]["row"],
+                _("The user name %(mobile)s is taken by another account; correct that account's mobile number first.")
+                % {"mobile": mobile},
+            )
+        )
     if result.errors:
         result.errors.sort(key=lambda e: e.row)
         return result
@@ -424,11 +488,15 @@ def _plan_person(cells, units, departments, counties, scope):
     if unit_code or role_text:
         unit = units.get(unit_code)
         if unit is None:
-            raise ValidationError(_("No grid unit has the code “%(code)s”; import the units first.") % {"code": unit_code})
+            raise ValidationError(
+                _("No grid unit has the code “%(code)s”; import the units first.") % {"code": unit_code}
+            )
         role = ROLE_BY_LABEL.get(role_text) or (role_text if role_text in Role.values else None)
         if role is None:
-            raise ValidationError(_("Unknown role “%(role)s”; use one of: %(roles)s.") % {
-                "role": role_text, "roles": "、".join(ROLE_BY_LABEL)})
+            raise ValidationError(
+                _("Unknown role “%(role)s”; use one of: %(roles)s.")
+                % {"role": role_text, "roles": "、".join(ROLE_BY_LABEL)}
+            )
         if not scope.can(Action.MANAGE_GRID, unit):
             raise ValidationError(_("You may not assign roles in %(unit)s.") % {"unit": unit.name})
         grant = (unit, role)
@@ -438,7 +506,9 @@ def _plan_person(cells, units, departments, counties, scope):
     department_name = cells.get("department", "")
     if department_name:
         county_id = counties.get(unit.pk) if unit else None
-        matches = [d for (c, n), d in departments.items() if n == department_name and (county_id is None or c == county_id)]
+        matches = [
+            d for (c, n), d in departments.items() if n == department_name and (county_id is None or c == county_id)
+        ]
         if not matches:
             raise ValidationError(_("No department named “%(name)s” in this county.") % {"name": department_name})
         department = matches[0]
@@ -452,9 +522,16 @@ def unit_rows(units: Iterable[GridUnit]) -> Iterator[list]:
     for unit in units:
         point = (unit.location or {}).get("coordinates") or ["", ""]
         yield [
-            unit.code, unit.name, LABEL_BY_KIND.get(unit.kind, unit.kind), unit.parent_code or "",
-            unit.credit_code, unit.population if unit.population is not None else "",
-            unit.households if unit.households is not None else "", point[0], point[1], unit.address,
+            unit.code,
+            unit.name,
+            LABEL_BY_KIND.get(unit.kind, unit.kind),
+            unit.parent_code or "",
+            unit.credit_code,
+            unit.population if unit.population is not None else "",
+            unit.households if unit.households is not None else "",
+            point[0],
+            point[1],
+            unit.address,
             "启用" if unit.is_active else "停用",
         ]
 
@@ -462,8 +539,14 @@ def unit_rows(units: Iterable[GridUnit]) -> Iterator[list]:
 def people_rows(memberships: Iterable[Membership]) -> Iterator[list]:
     for m in memberships:
         user = m.user
-        yield [user.mobile, user.real_name, user.position, user.department.name if user.department_id else "",
-               m.unit.code, LABEL_BY_ROLE[m.role]]
+        yield [
+            user.mobile,
+            user.real_name,
+            user.position,
+            user.department.name if user.department_id else "",
+            m.unit.code,
+            LABEL_BY_ROLE[m.role],
+        ]
 
 
 TEMPLATE_EXAMPLES = {
@@ -472,7 +555,19 @@ TEMPLATE_EXAMPLES = {
         ["451027100000", "泗城镇", "镇", "451027", "", "", "", "", "", "", "启用"],
         ["451027100201", "陇雅村", "村", "451027100000", "", "1260", "315", "106.55", "24.36", "", "启用"],
         ["451027-GY01", "凌云工业园区", "工业园区", "451027", "", "", "", "", "", "", "启用"],
-        ["451027-GY01-001", "凌云茶业有限公司", "企业", "451027-GY01", "91451027MA5KX00007", "", "", "", "", "", "启用"],
+        [
+            "451027-GY01-001",
+            "凌云茶业有限公司",
+            "企业",
+            "451027-GY01",
+            "91451027MA5KX00007",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "启用",
+        ],
     ],
     "people": [
         ["13807760001", "黄明", "村党支部书记", "", "451027100201", "网格长"],

@@ -30,7 +30,9 @@ class GridUnit(MPTTModel):
         _("code"),
         max_length=40,
         unique=True,
-        help_text=_("Division code: 6 digits for a county, 12 for a township or village; local code for parks and enterprises."),
+        help_text=_(
+            "Division code: 6 digits for a county, 12 for a township or village; local code for parks and enterprises."
+        ),
     )
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, blank=True, help_text=_("Enterprises only.")
@@ -148,7 +150,9 @@ class Department(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
-    sectors = models.ManyToManyField(Sector, related_name="departments", blank=True, verbose_name=_("sectors supervised"))
+    sectors = models.ManyToManyField(
+        Sector, related_name="departments", blank=True, verbose_name=_("sectors supervised")
+    )
     phone = models.CharField(_("duty phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords(m2m_fields=[sectors])
@@ -218,7 +222,9 @@ class Membership(models.Model):
     """A person holding a role in a grid unit; it gives them that unit's subtree as scope."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person"))
-    unit = models.ForeignKey(GridUnit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("grid unit"))
+    unit = models.ForeignKey(
+        GridUnit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("grid unit")
+    )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     since = models.DateField(_("since"), null=True, blank=True)
@@ -258,7 +264,9 @@ class ImportJob(models.Model):
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=200)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("uploaded by"))
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("uploaded by")
+    )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)

@@ -100,9 +100,7 @@ def check_code(*, kind: str, code: str, parent_code: str | None) -> None:
     parent_code = parent_code or ""
     if kind in TOWNSHIP_KINDS:
         if not re.fullmatch(r"\d{12}", code) or not code.endswith("000"):
-            raise ValidationError(
-                _("A township code has 12 digits and ends in 000, e.g. 451027100000."), code="code"
-            )
+            raise ValidationError(_("A township code has 12 digits and ends in 000, e.g. 451027100000."), code="code")
         _check_prefix(code, parent_code[:6])
         _check_range(code[6:9], 1, 599, _("The township digits (7th to 9th) must be between 001 and 599."))
     elif kind == Kind.PARK:
@@ -110,9 +108,7 @@ def check_code(*, kind: str, code: str, parent_code: str | None) -> None:
             _check_prefix(code, parent_code[:6])
             if not code.endswith("000"):
                 raise ValidationError(_("A 12-digit park code ends in 000."), code="code")
-            _check_range(
-                code[6:9], 400, 599, _("A park's statistical code uses township digits 400 to 599.")
-            )
+            _check_range(code[6:9], 400, 599, _("A park's statistical code uses township digits 400 to 599."))
         elif not re.fullmatch(re.escape(parent_code[:6]) + LOCAL_SUFFIX, code):
             raise ValidationError(
                 _(
@@ -124,18 +120,13 @@ def check_code(*, kind: str, code: str, parent_code: str | None) -> None:
             )
     elif kind in VILLAGE_KINDS:
         if not re.fullmatch(r"\d{12}", code):
-            raise ValidationError(
-                _("A village or community code has 12 digits, e.g. 451027100201."), code="code"
-            )
+            raise ValidationError(_("A village or community code has 12 digits, e.g. 451027100201."), code="code")
         _check_prefix(code, parent_code[:9])
         _check_range(code[9:12], 1, 599, _("The village digits (10th to 12th) must be between 001 and 599."))
     elif kind == Kind.ENTERPRISE:
         if not re.fullmatch(re.escape(parent_code) + LOCAL_SUFFIX, code):
             raise ValidationError(
-                _(
-                    "An enterprise code is the park code, a hyphen and up to 8 letters or digits, "
-                    "e.g. %(example)s."
-                )
+                _("An enterprise code is the park code, a hyphen and up to 8 letters or digits, e.g. %(example)s.")
                 % {"example": f"{parent_code or '451027-GY01'}-001"},
                 code="code",
             )
@@ -144,8 +135,7 @@ def check_code(*, kind: str, code: str, parent_code: str | None) -> None:
 def _check_prefix(code: str, prefix: str) -> None:
     if prefix and not code.startswith(prefix):
         raise ValidationError(
-            _("The code %(code)s must begin with its parent's code %(prefix)s.")
-            % {"code": code, "prefix": prefix},
+            _("The code %(code)s must begin with its parent's code %(prefix)s.") % {"code": code, "prefix": prefix},
             code="code_prefix",
         )
 
@@ -200,9 +190,7 @@ def check_geometry(value, *, allowed: tuple[str, ...]) -> None:
     except Exception as exc:  # shapely raises several types for malformed input
         raise ValidationError(_("The map shape cannot be read: %(error)s") % {"error": exc}, code="geometry")
     if geometry.is_empty or not geometry.is_valid:
-        raise ValidationError(
-            _("The boundary crosses itself or is empty; redraw it on the map."), code="geometry"
-        )
+        raise ValidationError(_("The boundary crosses itself or is empty; redraw it on the map."), code="geometry")
     minx, miny, maxx, maxy = geometry.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         raise ValidationError(

@@ -93,6 +93,8 @@ def memberships_of(user: User) -> list[Membership]:
 def people_for_user(user: User) -> QuerySet[User]:
     from grids.scope import visible_people
 
-    return visible_people(user).select_related("department").prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.active().select_related("unit"))
+    return (
+        visible_people(user)
+        .select_related("department")
+        .prefetch_related(Prefetch("memberships", queryset=Membership.objects.active().select_related("unit")))
     )

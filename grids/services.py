@@ -63,7 +63,9 @@ def unit_update(*, by: User, unit: GridUnit, **fields) -> GridUnit:
     for name in changed:
         setattr(unit, name, fields[name])
     if "code" in changed and unit.children.exists():
-        raise ValidationError({"code": _("The code of a unit with children cannot be changed; its children's codes derive from it.")})
+        raise ValidationError(
+            {"code": _("The code of a unit with children cannot be changed; its children's codes derive from it.")}
+        )
     unit.full_clean()
     unit.save(update_fields=[*changed, "updated_at"])
     return unit
@@ -77,7 +79,9 @@ def unit_move(*, by: User, unit: GridUnit, new_parent: GridUnit | None, position
     _require(by, Action.MANAGE_GRID, new_parent, _("You may not move units into that unit."))
     if new_parent is not None and new_parent.tree_id == unit.tree_id and unit.lft <= new_parent.lft <= unit.rght:
         raise ValidationError(_("A unit cannot be placed inside itself."))
-    candidate = GridUnit(parent=new_parent, kind=unit.kind, code=unit.code, credit_code=unit.credit_code, name=unit.name)
+    candidate = GridUnit(
+        parent=new_parent, kind=unit.kind, code=unit.code, credit_code=unit.credit_code, name=unit.name
+    )
     candidate.clean()  # placement and code against the new parent
     if new_parent is None:
         unit.move_to(None)

@@ -78,7 +78,9 @@ class HazardCategory(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=50)
     family = models.CharField(_("family"), max_length=12, choices=Family.choices)
-    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("supervising sector"))
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("supervising sector")
+    )
     icon = models.CharField(_("icon"), max_length=4, blank=True, help_text=_("One emoji shown on the phone's button."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
@@ -119,7 +121,9 @@ class RiskFactorOption(models.Model):
 class RiskBand(models.Model):
     """A score from ``min_score`` (inclusive) up gives ``level``; the highest matching band wins."""
 
-    method = models.CharField(_("method"), max_length=6, choices=[(Method.LEC, Method.LEC.label), (Method.LS, Method.LS.label)])
+    method = models.CharField(
+        _("method"), max_length=6, choices=[(Method.LEC, Method.LEC.label), (Method.LS, Method.LS.label)]
+    )
     level = models.PositiveSmallIntegerField(_("risk level"), choices=RiskLevel.choices)
     min_score = models.DecimalField(_("from score (inclusive)"), max_digits=8, decimal_places=2)
 
@@ -150,14 +154,19 @@ class Hazard(models.Model):
     root_cause = models.CharField(_("root cause"), max_length=12, choices=RootCause.choices, blank=True)
     unit = models.ForeignKey(GridUnit, on_delete=models.PROTECT, related_name="hazards", verbose_name=_("grid unit"))
     owner_unit = models.ForeignKey(
-        GridUnit, on_delete=models.PROTECT, related_name="owned_hazards", verbose_name=_("owning tier"),
+        GridUnit,
+        on_delete=models.PROTECT,
+        related_name="owned_hazards",
+        verbose_name=_("owning tier"),
         help_text=_("The unit that rules on this hazard; it moves up on escalation."),
     )
     lng = models.FloatField(_("longitude"), null=True, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     address = models.CharField(_("place"), max_length=200, blank=True)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.PATROL)
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reported_hazards", verbose_name=_("reporter"))
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reported_hazards", verbose_name=_("reporter")
+    )
     found_at = models.DateTimeField(_("found at"), default=timezone.now)
     client_key = models.UUIDField(_("submission key"), null=True, blank=True, editable=False)
 
@@ -174,7 +183,14 @@ class Hazard(models.Model):
     responsible_unit = models.CharField(_("responsible unit"), max_length=100, blank=True)
     responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
     responsible_phone = models.CharField(_("responsible person's phone"), max_length=20, blank=True)
-    funds = models.DecimalField(_("funds (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal(0))])
+    funds = models.DecimalField(
+        _("funds (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
     deadline = models.DateField(_("rectification deadline"), null=True, blank=True)
     contingency = models.TextField(_("contingency measures"), blank=True)
 
@@ -182,7 +198,14 @@ class Hazard(models.Model):
 
     # 挂牌督办 (major hazards, county)
     supervised = models.BooleanField(_("under listed supervision"), default=False)
-    supervising_department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True, related_name="supervised_hazards", verbose_name=_("supervising department"))
+    supervising_department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervised_hazards",
+        verbose_name=_("supervising department"),
+    )
     supervision_deadline = models.DateField(_("supervision deadline"), null=True, blank=True)
     supervision_order_no = models.CharField(_("supervision order number"), max_length=60, blank=True)
     supervision_requirements = models.TextField(_("supervision requirements"), blank=True)
@@ -305,7 +328,9 @@ class HazardCopy(models.Model):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="hazard_copies")
     created_at = models.DateTimeField(auto_now_add=True)
     feedback = models.TextField(_("what the department did"), blank=True)
-    feedback_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    feedback_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     feedback_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

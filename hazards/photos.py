@@ -31,7 +31,9 @@ def process_photo(upload) -> tuple[ContentFile, int, int]:
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError):
         raise ValidationError(_("%(name)s is not a photo we can read; send a JPEG or PNG picture.") % {"name": name})
     if image_format not in ALLOWED_FORMATS:
-        raise ValidationError(_("%(name)s is a %(format)s file; send a JPEG or PNG picture.") % {"name": name, "format": image_format})
+        raise ValidationError(
+            _("%(name)s is a %(format)s file; send a JPEG or PNG picture.") % {"name": name, "format": image_format}
+        )
     image = ImageOps.exif_transpose(image)
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     if image.mode not in ("RGB", "L"):

@@ -65,14 +65,20 @@ def risk_grade(*, method: str, inputs: dict[str, Decimal | str | float]) -> tupl
         try:
             value = Decimal(str(inputs[factor]))
         except (KeyError, ArithmeticError, ValueError):
-            raise ValidationError(_("Choose a value for %(factor)s.") % {"factor": RiskFactorOption.Factor(factor).label})
+            raise ValidationError(
+                _("Choose a value for %(factor)s.") % {"factor": RiskFactorOption.Factor(factor).label}
+            )
         if value not in allowed.get(factor, set()):
-            raise ValidationError(_("%(value)s is not a listed value of %(factor)s.") % {
-                "value": value, "factor": RiskFactorOption.Factor(factor).label})
+            raise ValidationError(
+                _("%(value)s is not a listed value of %(factor)s.")
+                % {"value": value, "factor": RiskFactorOption.Factor(factor).label}
+            )
         score *= value
     band = RiskBand.objects.filter(method=method, min_score__lte=score).order_by("-min_score").first()
     if band is None:
-        raise ValidationError(_("No risk band covers the score %(score)s; check the risk bands in the admin.") % {"score": score})
+        raise ValidationError(
+            _("No risk band covers the score %(score)s; check the risk bands in the admin.") % {"score": score}
+        )
     return band.level, score.quantize(Decimal("0.01"))
 
 
@@ -137,11 +143,25 @@ def allocate_number(*, unit: GridUnit, year: int) -> str:
 # --- the loop -----------------------------------------------------------------------------------
 
 
-def _event(hazard: Hazard, action: str, by: User | None, *, from_state: str = "", note: str = "",
-           from_unit: GridUnit | None = None, to_unit: GridUnit | None = None) -> HazardEvent:
+def _event(
+    hazard: Hazard,
+    action: str,
+    by: User | None,
+    *,
+    from_state: str = "",
+    note: str = "",
+    from_unit: GridUnit | None = None,
+    to_unit: GridUnit | None = None,
+) -> HazardEvent:
     return HazardEvent.objects.create(
-        hazard=hazard, action=action, by=by, from_state=from_state, to_state=hazard.state, note=note,
-        from_unit=from_unit, to_unit=to_unit,
+        hazard=hazard,
+        action=action,
+        by=by,
+        from_state=from_state,
+        to_state=hazard.state,
+        note=note,
+        from_unit=from_unit,
+        to_unit=to_unit,
     )
 
 
@@ -210,9 +230,20 @@ def hazard_report(
         with transaction.atomic():
             hazard = Hazard(
                 number=allocate_number(unit=unit, year=timezone.localdate(found_at).year),
-                title=title.strip(), description=description.strip(), family=category.family, category=category,
-                root_cause=root_cause, unit=unit, owner_unit=owner_for(unit), lng=lng, lat=lat, address=address,
-                source=source, reporter=by, found_at=found_at, client_key=client_key,
+                title=title.strip(),
+                description=description.strip(),
+                family=category.family,
+                category=category,
+                root_cause=root_cause,
+                unit=unit,
+                owner_unit=owner_for(unit),
+                lng=lng,
+                lat=lat,
+                address=address,
+                source=source,
+                reporter=by,
+                found_at=found_at,
+                client_key=client_key,
             )
             hazard.full_clean(exclude=["number", "owner_unit"], validate_constraints=False)
             hazard.save()
@@ -252,8 +283,18 @@ def _require(by: User, action: str, unit: GridUnit, message: str) -> None:
 
 
 @transaction.atomic
-def hazard_confirm(*, hazard: Hazard, by: User, grade: str, risk_method: str, risk_level: int | None = None,
-                   risk_inputs: dict | None = None, risk_reason: str = "", root_cause: str = "", note: str = "") -> Hazard:
+def hazard_confirm(
+    *,
+    hazard: Hazard,
+    by: User,
+    grade: str,
+    risk_method: str,
+    risk_level: int | None = None,
+    risk_inputs: dict | None = None,
+    risk_reason: str = "",
+    root_cause: str = "",
+    note: str = "",
+) -> Hazard:
     """The owning tier confirms a reported danger, grades it and sets its risk level. A major
     hazard passes to the county at once. The sector's county departments get a copy."""
     hazard = _locked(hazard)
@@ -291,16 +332,30 @@ def hazard_reject(*, hazard: Hazard, by: User, reason: str) -> Hazard:
 
 
 @transaction.atomic
-def hazard_plan(*, hazard: Hazard, by: User, measures: str, responsible_unit: str, responsible_person: str,
-                deadline: datetime.date, contingency: str, funds: Decimal | None = None,
-                responsible_phone: str = "", note: str = "") -> Hazard:
+def hazard_plan(
+    *,
+    hazard: Hazard,
+    by: User,
+    measures: str,
+    responsible_unit: str,
+    responsible_person: str,
+    deadline: datetime.date,
+    contingency: str,
+    funds: Decimal | None = None,
+    responsible_phone: str = "",
+    note: str = "",
+) -> Hazard:
     """Set the five-in-place (措施、责任、资金、时限、预案) and start rectification."""
     hazard = _locked(hazard)
     _require_state(hazard, [State.CONFIRMED], _("given a rectification plan"))
     _require(by, HazardAction.RULE, hazard.owner_unit, _("Only the owning tier can set the rectification plan."))
     errors = {}
-    for name, value in (("measures", measures), ("responsible_unit", responsible_unit),
-                        ("responsible_person", responsible_person), ("contingency", contingency)):
+    for name, value in (
+        ("measures", measures),
+        ("responsible_unit", responsible_unit),
+        ("responsible_person", responsible_person),
+        ("contingency", contingency),
+    ):
         if not (value or "").strip():
             errors[name] = _("Required for the five-in-place.")
     if deadline is None:
@@ -313,7 +368,12 @@ def hazard_plan(*, hazard: Hazard, by: User, measures: str, responsible_unit: st
         raise ValidationError(errors)
     previous = hazard.state
     hazard.measures, hazard.responsible_unit, hazard.responsible_person = measures, responsible_unit, responsible_person
-    hazard.responsible_phone, hazard.funds, hazard.deadline, hazard.contingency = responsible_phone, funds, deadline, contingency
+    hazard.responsible_phone, hazard.funds, hazard.deadline, hazard.contingency = (
+        responsible_phone,
+        funds,
+        deadline,
+        contingency,
+    )
     hazard.state, hazard.overdue_since = State.RECTIFYING, None
     hazard.full_clean(exclude=["number"])
     hazard.save()
@@ -376,7 +436,15 @@ def hazard_escalate(*, hazard: Hazard, by: User, reason: str) -> Hazard:
     previous_owner = hazard.owner_unit
     hazard.owner_unit = previous_owner.parent
     hazard.save(update_fields=["owner_unit", "updated_at"])
-    _event(hazard, Action.ESCALATE, by, from_state=hazard.state, note=reason, from_unit=previous_owner, to_unit=hazard.owner_unit)
+    _event(
+        hazard,
+        Action.ESCALATE,
+        by,
+        from_state=hazard.state,
+        note=reason,
+        from_unit=previous_owner,
+        to_unit=hazard.owner_unit,
+    )
     if hazard.state != State.REPORTED:
         _copy_to_departments(hazard, by)
     return hazard
@@ -388,12 +456,15 @@ def _move_to_county(hazard: Hazard, by: User, *, note: str) -> None:
         previous_owner = hazard.owner_unit
         hazard.owner_unit = county
         hazard.save(update_fields=["owner_unit", "updated_at"])
-        _event(hazard, Action.ESCALATE, by, from_state=hazard.state, note=note, from_unit=previous_owner, to_unit=county)
+        _event(
+            hazard, Action.ESCALATE, by, from_state=hazard.state, note=note, from_unit=previous_owner, to_unit=county
+        )
 
 
 @transaction.atomic
-def hazard_supervise(*, hazard: Hazard, by: User, department: Department, deadline: datetime.date,
-                     requirements: str, order_no: str = "") -> Hazard:
+def hazard_supervise(
+    *, hazard: Hazard, by: User, department: Department, deadline: datetime.date, requirements: str, order_no: str = ""
+) -> Hazard:
     """The county puts a major hazard under listed supervision (挂牌督办) with a supervision order."""
     hazard = _locked(hazard)
     _require_state(hazard, [State.CONFIRMED, State.RECTIFYING, State.AWAITING_ACCEPTANCE], _("put under supervision"))
@@ -401,7 +472,12 @@ def hazard_supervise(*, hazard: Hazard, by: User, department: Department, deadli
         raise TransitionRefused(_("Only a major hazard is put under listed supervision."))
     if hazard.supervised:
         raise TransitionRefused(_("This hazard is already under listed supervision."))
-    _require(by, HazardAction.SUPERVISE, hazard.owner_unit, _("Only the county's leaders and dispatchers can list a hazard for supervision."))
+    _require(
+        by,
+        HazardAction.SUPERVISE,
+        hazard.owner_unit,
+        _("Only the county's leaders and dispatchers can list a hazard for supervision."),
+    )
     county = hazard.unit.get_root()
     if department.county_id != county.pk:
         raise ValidationError({"department": _("Choose a department of this county.")})
@@ -410,8 +486,16 @@ def hazard_supervise(*, hazard: Hazard, by: User, department: Department, deadli
     hazard.supervised, hazard.supervising_department, hazard.supervision_deadline = True, department, deadline
     hazard.supervision_requirements = requirements
     hazard.supervision_order_no = order_no or _("Supervision order %(number)s") % {"number": hazard.number}
-    hazard.save(update_fields=["supervised", "supervising_department", "supervision_deadline",
-                               "supervision_requirements", "supervision_order_no", "updated_at"])
+    hazard.save(
+        update_fields=[
+            "supervised",
+            "supervising_department",
+            "supervision_deadline",
+            "supervision_requirements",
+            "supervision_order_no",
+            "updated_at",
+        ]
+    )
     _event(hazard, Action.SUPERVISE, by, from_state=hazard.state, note=requirements)
     HazardCopy.objects.get_or_create(hazard=hazard, department=department)
     return hazard
@@ -451,15 +535,24 @@ def mark_overdue(*, today: datetime.date | None = None) -> list[int]:
     Claimed with a conditional update, so two runs never mark (or notify) one hazard twice."""
     today = today or timezone.localdate()
     candidates = list(
-        Hazard.objects.filter(state=State.RECTIFYING, deadline__lt=today, overdue_since__isnull=True).values_list("pk", flat=True)
+        Hazard.objects.filter(state=State.RECTIFYING, deadline__lt=today, overdue_since__isnull=True).values_list(
+            "pk", flat=True
+        )
     )
     marked = []
     for pk in candidates:
         with transaction.atomic():
-            if Hazard.objects.filter(pk=pk, overdue_since__isnull=True, state=State.RECTIFYING).update(overdue_since=today):
+            if Hazard.objects.filter(pk=pk, overdue_since__isnull=True, state=State.RECTIFYING).update(
+                overdue_since=today
+            ):
                 hazard = Hazard.objects.get(pk=pk)
-                _event(hazard, Action.OVERDUE, None, from_state=hazard.state,
-                       note=_("Deadline %(date)s passed.") % {"date": hazard.deadline.isoformat()})
+                _event(
+                    hazard,
+                    Action.OVERDUE,
+                    None,
+                    from_state=hazard.state,
+                    note=_("Deadline %(date)s passed.") % {"date": hazard.deadline.isoformat()},
+                )
                 marked.append(pk)
     return marked
 
@@ -494,6 +587,9 @@ def notify_overdue(*, hazard_ids: Sequence[int]) -> int:
             continue
         owner = hazards[0].owner_unit
         lines = [f"{h.number} {h.title}（{h.unit.name}，整改期限 {h.deadline:%Y-%m-%d}）" for h in hazards]
-        subject = _("%(unit)s: %(count)d hazard(s) past their rectification deadline") % {"unit": owner.name, "count": len(hazards)}
+        subject = _("%(unit)s: %(count)d hazard(s) past their rectification deadline") % {
+            "unit": owner.name,
+            "count": len(hazards),
+        }
         messages.append((subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, sorted(recipients[owner_id])))
     return send_mass_mail(messages, fail_silently=False) if messages else 0

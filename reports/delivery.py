@@ -39,9 +39,17 @@ def send_documents(
     return documents
 
 
-def send_document(*, sender_unit: GridUnit, kind: str, title: str, body: str = "", url: str = "",
-                  by: User | None = None, to_units: Iterable[GridUnit] = (),
-                  to_departments: Iterable[Department] = ()) -> Document:
+def send_document(
+    *,
+    sender_unit: GridUnit,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    by: User | None = None,
+    to_units: Iterable[GridUnit] = (),
+    to_departments: Iterable[Department] = (),
+) -> Document:
     document = Document(sender_unit=sender_unit, kind=kind, title=title, body=body, url=url, sent_by=by)
     return send_documents([(document, to_units, to_departments)])[0]
 
@@ -58,7 +66,9 @@ def email_deliveries(*, document_ids: list[int]) -> int:
     from django.core.mail import send_mass_mail
 
     pending = list(
-        Delivery.objects.filter(document_id__in=document_ids, emailed=False).select_related("document", "document__sender_unit")
+        Delivery.objects.filter(document_id__in=document_ids, emailed=False).select_related(
+            "document", "document__sender_unit"
+        )
     )
     claimed = Delivery.objects.filter(pk__in=[d.pk for d in pending], emailed=False).update(emailed=True)
     if not claimed:
@@ -67,20 +77,31 @@ def email_deliveries(*, document_ids: list[int]) -> int:
     department_ids = {d.recipient_department_id for d in pending if d.recipient_department_id}
     emails: dict[tuple[str, int], set[str]] = defaultdict(set)
     for unit_id, email in (
-        Membership.objects.active().filter(unit_id__in=unit_ids).exclude(user__email="").values_list("unit_id", "user__email")
+        Membership.objects.active()
+        .filter(unit_id__in=unit_ids)
+        .exclude(user__email="")
+        .values_list("unit_id", "user__email")
     ):
         emails[("unit", unit_id)].add(email)
     for department_id, email in (
-        User.objects.filter(department_id__in=department_ids, is_active=True).exclude(email="").values_list("department_id", "email")
+        User.objects.filter(department_id__in=department_ids, is_active=True)
+        .exclude(email="")
+        .values_list("department_id", "email")
     ):
         emails[("department", department_id)].add(email)
     messages = []
     for delivery in pending:
-        key = ("unit", delivery.recipient_unit_id) if delivery.recipient_unit_id else ("department", delivery.recipient_department_id)
+        key = (
+            ("unit", delivery.recipient_unit_id)
+            if delivery.recipient_unit_id
+            else ("department", delivery.recipient_department_id)
+        )
         if not emails[key]:
             continue
         document = delivery.document
-        body = "\n\n".join(part for part in (document.body, _("Open it in 应急网格: %(url)s") % {"url": document.url}) if part)
+        body = "\n\n".join(
+            part for part in (document.body, _("Open it in 应急网格: %(url)s") % {"url": document.url}) if part
+        )
         subject = f"[{document.sender_unit.name}] {document.title}"
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, sorted(emails[key])))
     return send_mass_mail(messages, fail_silently=False) if messages else 0
@@ -96,7 +117,9 @@ def inbox_for(user: User) -> QuerySet[Delivery]:
     if user.department_id:
         condition |= Q(recipient_department_id=user.department_id)
     queryset = Delivery.objects.all() if scope.is_superuser else Delivery.objects.filter(condition)
-    return queryset.select_related("document", "document__sender_unit", "recipient_unit", "recipient_department", "receipted_by")
+    return queryset.select_related(
+        "document", "document__sender_unit", "recipient_unit", "recipient_department", "receipted_by"
+    )
 
 
 def may_act_on(user: User, delivery: Delivery) -> bool:

@@ -40,7 +40,7 @@ STATUSES = {
     "late": (gettext_lazy("Submitted late"), "FFCC80"),
     "auto": (gettext_lazy("Submitted automatically"), "B3C7E6"),
     "draft": (gettext_lazy("Draft, not submitted"), "FFF59D"),
-    "missing": (gettext_lazy("Missing"), "EF9A9A"),
+    "missing": (gettext_lazy("Report missing"), "EF9A9A"),
 }
 
 

@@ -34,7 +34,10 @@ def hazard_rows(*, start: datetime.date, end: datetime.date, unit_ids: list[int]
             rejected=Count("id", filter=Q(state=State.REJECTED, closed_at__gte=begin, closed_at__lt=stop)),
             open_start=Count("id", filter=Q(found_at__lt=begin)),
             open_end=Count("id", filter=open_at_end & ~Q(state=State.REJECTED)),
-            overdue=Count("id", filter=open_at_end & Q(overdue_since__isnull=False, overdue_since__lt=end + datetime.timedelta(days=1))),
+            overdue=Count(
+                "id",
+                filter=open_at_end & Q(overdue_since__isnull=False, overdue_since__lt=end + datetime.timedelta(days=1)),
+            ),
         )
     )
 
@@ -44,7 +47,9 @@ def event_rows(*, start: datetime.date, end: datetime.date) -> dict[int, dict[st
     begin, stop = bounds(start, end)
     result: dict[int, dict[str, int]] = defaultdict(lambda: {"confirmed": 0, "rectified": 0})
     rows = (
-        HazardEvent.objects.filter(at__gte=begin, at__lt=stop, action__in=[HazardEvent.Action.CONFIRM, HazardEvent.Action.EVIDENCE])
+        HazardEvent.objects.filter(
+            at__gte=begin, at__lt=stop, action__in=[HazardEvent.Action.CONFIRM, HazardEvent.Action.EVIDENCE]
+        )
         .values("hazard__unit_id", "action")
         .annotate(n=Count("hazard_id", distinct=True))
     )
@@ -65,10 +70,16 @@ def major_rows(*, start: datetime.date, end: datetime.date) -> dict[int, list[di
     result: dict[int, list[dict]] = defaultdict(list)
     labels = dict(State.choices)
     for row in rows:
-        result[row["unit_id"]].append({
-            "number": row["number"], "title": row["title"], "state": row["state"],
-            "state_display": str(labels[row["state"]]), "unit": row["unit__name"], "supervised": row["supervised"],
-        })
+        result[row["unit_id"]].append(
+            {
+                "number": row["number"],
+                "title": row["title"],
+                "state": row["state"],
+                "state_display": str(labels[row["state"]]),
+                "unit": row["unit__name"],
+                "supervised": row["supervised"],
+            }
+        )
     return result
 
 
@@ -76,7 +87,11 @@ def monthly_figures(*, start: datetime.date, end: datetime.date, units: list[Gri
     """Figures for each unit in ``units``: its own hazards, and for tier 2 its tier-3 units rolled up."""
     children: dict[int, list[dict]] = defaultdict(list)
     tier2_ids = [u.pk for u in units if u.tier == 2]
-    for child in GridUnit.objects.filter(parent_id__in=tier2_ids, is_active=True).values("id", "parent_id", "name", "code").order_by("code"):
+    for child in (
+        GridUnit.objects.filter(parent_id__in=tier2_ids, is_active=True)
+        .values("id", "parent_id", "name", "code")
+        .order_by("code")
+    ):
         children[child["parent_id"]].append(child)
     categories = dict(HazardCategory.objects.values_list("id", "name"))
     per_unit: dict[int, list[dict]] = defaultdict(list)
@@ -98,11 +113,17 @@ def monthly_figures(*, start: datetime.date, end: datetime.date, units: list[Gri
             block["children"] = []
             for child in children.get(unit.pk, []):
                 totals = _summarise(per_unit.get(child["id"], []), categories)["totals"]
-                block["children"].append({
-                    "id": child["id"], "name": child["name"], "code": child["code"],
-                    "new": totals["new"], "closed": totals["closed"], "open_end": totals["open_end"],
-                    "found_nothing": totals["new"] == 0,
-                })
+                block["children"].append(
+                    {
+                        "id": child["id"],
+                        "name": child["name"],
+                        "code": child["code"],
+                        "new": totals["new"],
+                        "closed": totals["closed"],
+                        "open_end": totals["open_end"],
+                        "found_nothing": totals["new"] == 0,
+                    }
+                )
         block["period"] = start.strftime("%Y-%m")
         figures[unit.pk] = block
     return figures

@@ -24,11 +24,15 @@ class Document(models.Model):
         NOTICE = "notice", _("Notice")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    sender_unit = models.ForeignKey(GridUnit, on_delete=models.PROTECT, related_name="sent_documents", verbose_name=_("from"))
+    sender_unit = models.ForeignKey(
+        GridUnit, on_delete=models.PROTECT, related_name="sent_documents", verbose_name=_("from")
+    )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=200, blank=True, help_text=_("Where the full document is read."))
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
 
     class Meta:
@@ -50,12 +54,18 @@ class Delivery(models.Model):
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="deliveries")
     recipient_unit = models.ForeignKey(GridUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="inbox")
-    recipient_department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True, related_name="inbox")
+    recipient_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="inbox"
+    )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DELIVERED)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     receipted_at = models.DateTimeField(_("receipted"), null=True, blank=True)
-    receipted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    receipted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     emailed = models.BooleanField(default=False)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
     parent_told_at = models.DateTimeField(_("parent told"), null=True, blank=True)
@@ -75,8 +85,7 @@ class Delivery(models.Model):
         ]
         indexes = [models.Index(fields=["recipient_unit", "state"])]
 
-
-# --- rule tables --------------------------------------------------------------------------------
+    # --- rule tables --------------------------------------------------------------------------------
 
     def __str__(self) -> str:
         return f"{self.document_id} → {self.recipient_unit_id or self.recipient_department_id}"
@@ -91,9 +100,13 @@ class ReportingRule(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     tier = models.PositiveSmallIntegerField(_("tier"), choices=[(1, _("Tier 1")), (2, _("Tier 2")), (3, _("Tier 3"))])
-    period_months = models.PositiveSmallIntegerField(_("every (months)"), default=1, help_text=_("1 = monthly, 3 = quarterly."))
+    period_months = models.PositiveSmallIntegerField(
+        _("every (months)"), default=1, help_text=_("1 = monthly, 3 = quarterly.")
+    )
     deadline_day = models.PositiveSmallIntegerField(
-        _("due by day of the next period"), default=5, help_text=_("Unsubmitted drafts are submitted automatically after this day.")
+        _("due by day of the next period"),
+        default=5,
+        help_text=_("Unsubmitted drafts are submitted automatically after this day."),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -111,7 +124,9 @@ class SeasonalRisk(models.Model):
     """The seasonal risk calendar shown in consultation briefings (flood season, fire seasons …)."""
 
     name = models.CharField(_("name"), max_length=50)
-    category = models.ForeignKey(HazardCategory, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("category"))
+    category = models.ForeignKey(
+        HazardCategory, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("category")
+    )
     start_month = models.PositiveSmallIntegerField(_("from month"))
     start_day = models.PositiveSmallIntegerField(_("from day"), default=1)
     end_month = models.PositiveSmallIntegerField(_("to month"))
@@ -153,7 +168,9 @@ class MonthlyReport(models.Model):
     auto_submitted = models.BooleanField(_("submitted automatically"), default=False)
     deadline = models.DateField(_("due"))
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     document = models.ForeignKey(Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     correction_reason = models.CharField(_("reason for the new version"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -193,10 +210,14 @@ class Consultation(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
     briefing = models.JSONField(_("briefing"), default=dict, blank=True)
     held_on = models.DateField(_("held on"), null=True, blank=True)
-    participants = models.TextField(_("participants"), blank=True, help_text=_("Departments, experts and lower governments present."))
+    participants = models.TextField(
+        _("participants"), blank=True, help_text=_("Departments, experts and lower governments present.")
+    )
     summary = models.TextField(_("trend analysis"), blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     document = models.ForeignKey(Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -224,11 +245,15 @@ class Countermeasure(models.Model):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="countermeasures")
     risk = models.CharField(_("risk"), max_length=100)
-    category = models.ForeignKey(HazardCategory, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("category"))
+    category = models.ForeignKey(
+        HazardCategory, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("category")
+    )
     level = models.PositiveSmallIntegerField(_("risk level"), choices=RiskLevel.choices)
     trend = models.CharField(_("trend"), max_length=8, choices=Trend.choices)
     measure = models.TextField(_("countermeasure"))
-    responsible_unit = models.ForeignKey(GridUnit, on_delete=models.PROTECT, related_name="countermeasures", verbose_name=_("responsible unit"))
+    responsible_unit = models.ForeignKey(
+        GridUnit, on_delete=models.PROTECT, related_name="countermeasures", verbose_name=_("responsible unit")
+    )
     deadline = models.DateField(_("deadline"))
     state = models.CharField(_("state"), max_length=6, choices=State.choices, default=State.OPEN)
     done_at = models.DateTimeField(null=True, blank=True)

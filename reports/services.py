@@ -45,7 +45,9 @@ def monthly_reports_open(*, period: datetime.date) -> int:
     units = GridUnit.objects.filter(is_active=True, level__in=[tier - 1 for tier in rules]).values_list("id", "level")
     next_month = add_months(period, 1)
     reports = [
-        MonthlyReport(unit_id=unit_id, period=period, version=1, deadline=day_in_month(next_month, rules[level + 1].deadline_day))
+        MonthlyReport(
+            unit_id=unit_id, period=period, version=1, deadline=day_in_month(next_month, rules[level + 1].deadline_day)
+        )
         for unit_id, level in units
     ]
     before = MonthlyReport.objects.filter(period=period).count()
@@ -110,20 +112,35 @@ def monthly_report_annotate(*, report: MonthlyReport, by: User, annotation: str)
 
 
 @transaction.atomic
-def monthly_report_submit(*, report: MonthlyReport, by: User | None, signer_name: str = "",
-                          annotation: str | None = None, auto: bool = False) -> MonthlyReport:
+def monthly_report_submit(
+    *, report: MonthlyReport, by: User | None, signer_name: str = "", annotation: str | None = None, auto: bool = False
+) -> MonthlyReport:
     """Submit a draft: it is signed (a name), frozen, and lands in the parent unit's inbox."""
-    report = MonthlyReport.objects.select_for_update(of=("self",)).select_related("unit", "unit__parent").get(pk=report.pk)
+    report = (
+        MonthlyReport.objects.select_for_update(of=("self",)).select_related("unit", "unit__parent").get(pk=report.pk)
+    )
     if not auto and not may_sign(by, report):
         raise PermissionDenied(_("Only the people of %(unit)s can submit its report.") % {"unit": report.unit.name})
     if report.state != MonthlyReport.State.DRAFT:
-        raise ReportRefused(_("This report is “%(state)s”; only a draft can be submitted.") % {"state": report.get_state_display()})
+        raise ReportRefused(
+            _("This report is “%(state)s”; only a draft can be submitted.") % {"state": report.get_state_display()}
+        )
     if not auto and not signer_name.strip():
         raise ValidationError({"signer_name": _("Sign with your name to submit the report.")})
     if annotation is not None:
         report.annotation = annotation
     _finish_submission(report, by=by, signer_name=signer_name.strip() or _("(submitted automatically)"), auto=auto)
-    report.save(update_fields=["annotation", "state", "signer_name", "auto_submitted", "submitted_at", "submitted_by", "figures"])
+    report.save(
+        update_fields=[
+            "annotation",
+            "state",
+            "signer_name",
+            "auto_submitted",
+            "submitted_at",
+            "submitted_by",
+            "figures",
+        ]
+    )
     documents = _report_documents([report], by=by)
     if documents:
         MonthlyReport.objects.filter(pk=report.pk).update(document=documents[0])
@@ -133,8 +150,9 @@ def monthly_report_submit(*, report: MonthlyReport, by: User | None, signer_name
 def _finish_submission(report: MonthlyReport, *, by: User | None, signer_name: str, auto: bool) -> None:
     if report.unit.tier == 2:
         submitted = set(
-            MonthlyReport.objects.filter(period=report.period, unit__parent=report.unit, state=MonthlyReport.State.SUBMITTED)
-            .values_list("unit_id", flat=True)
+            MonthlyReport.objects.filter(
+                period=report.period, unit__parent=report.unit, state=MonthlyReport.State.SUBMITTED
+            ).values_list("unit_id", flat=True)
         )
         for child in report.figures.get("children", []):
             child["reported"] = child["id"] in submitted
@@ -150,15 +168,27 @@ def _report_documents(reports: list[MonthlyReport], *, by: User | None) -> list[
     for report in reports:
         if report.unit.parent_id is None:
             continue
-        title = _("%(unit)s monthly hazard report, %(month)s") % {"unit": report.unit.name, "month": report.period.strftime("%Y-%m")}
+        title = _("%(unit)s monthly hazard report, %(month)s") % {
+            "unit": report.unit.name,
+            "month": report.period.strftime("%Y-%m"),
+        }
         if report.version > 1:
             title += _(" (version %(version)d)") % {"version": report.version}
         totals = report.figures.get("totals", {})
         body = _("New %(new)d, closed %(closed)d, open at month end %(open)d, overdue %(overdue)d.") % {
-            "new": totals.get("new", 0), "closed": totals.get("closed", 0), "open": totals.get("open_end", 0),
-            "overdue": totals.get("overdue", 0)}
-        document = Document(kind=Document.Kind.MONTHLY_REPORT, sender_unit=report.unit, title=title, body=body,
-                            url=reverse("reports:monthly_detail", args=[report.pk]), sent_by=by)
+            "new": totals.get("new", 0),
+            "closed": totals.get("closed", 0),
+            "open": totals.get("open_end", 0),
+            "overdue": totals.get("overdue", 0),
+        }
+        document = Document(
+            kind=Document.Kind.MONTHLY_REPORT,
+            sender_unit=report.unit,
+            title=title,
+            body=body,
+            url=reverse("reports:monthly_detail", args=[report.pk]),
+            sent_by=by,
+        )
         items.append((document, [report.unit.parent], []))
     return delivery.send_documents(items)
 
@@ -176,8 +206,9 @@ def monthly_reports_auto_submit(*, today: datetime.date | None = None) -> int:
         if not due:
             return 0
         submitted_children = set(
-            MonthlyReport.objects.filter(period__in={r.period for r in due}, state=MonthlyReport.State.SUBMITTED)
-            .values_list("unit_id", "period")
+            MonthlyReport.objects.filter(
+                period__in={r.period for r in due}, state=MonthlyReport.State.SUBMITTED
+            ).values_list("unit_id", "period")
         ) | {(r.unit_id, r.period) for r in due}
         for report in due:
             report.state = MonthlyReport.State.SUBMITTED
@@ -211,8 +242,13 @@ def monthly_report_reissue(*, report: MonthlyReport, by: User, reason: str) -> M
     report.save(update_fields=["state"])
     computed = figures.monthly_figures(start=report.period, end=period_end(report.period, 1), units=[report.unit])
     return MonthlyReport.objects.create(
-        unit=report.unit, period=report.period, version=report.version + 1, state=MonthlyReport.State.DRAFT,
-        figures=computed[report.unit_id], annotation=report.annotation, deadline=max(report.deadline, timezone.localdate()),
+        unit=report.unit,
+        period=report.period,
+        version=report.version + 1,
+        state=MonthlyReport.State.DRAFT,
+        figures=computed[report.unit_id],
+        annotation=report.annotation,
+        deadline=max(report.deadline, timezone.localdate()),
         correction_reason=reason,
     )
 
@@ -224,7 +260,9 @@ def report_matrix(*, user: User, parent: GridUnit, months: list[datetime.date]) 
 
         raise Http404(_("No such unit."))
     children = list(parent.get_children().filter(is_active=True))
-    reports = MonthlyReport.objects.filter(unit__in=children, period__in=months).exclude(state=MonthlyReport.State.SUPERSEDED)
+    reports = MonthlyReport.objects.filter(unit__in=children, period__in=months).exclude(
+        state=MonthlyReport.State.SUPERSEDED
+    )
     cells = {(r.unit_id, r.period): r for r in reports}
     rows = []
     for child in children:
@@ -261,7 +299,9 @@ def consultations_open(*, today: datetime.date | None = None) -> int:
         end = period_end(start, rule.period_months)
         unit_ids = list(GridUnit.objects.filter(level=tier - 1, is_active=True).values_list("id", flat=True))
         Consultation.objects.bulk_create(
-            [Consultation(unit_id=uid, period_start=start, period_end=end) for uid in unit_ids], ignore_conflicts=True, batch_size=5000
+            [Consultation(unit_id=uid, period_start=start, period_end=end) for uid in unit_ids],
+            ignore_conflicts=True,
+            batch_size=5000,
         )
         created_total += consultations_brief(period_start=start, months=rule.period_months, tier=tier)
     return created_total
@@ -308,13 +348,21 @@ def consultation_briefings(*, units: list[GridUnit], start: datetime.date, month
     previous, year_ago = counts(previous_start, previous_end), counts(year_ago_start, year_ago_end)
     majors: dict[int, list[dict]] = {}
     for row in (
-        Hazard.objects.open().filter(grade=Grade.MAJOR, unit__level__gte=level).annotate(anchor=anchor)
-        .values("anchor", "number", "title", "state", "supervised", "unit__name").order_by("found_at")
+        Hazard.objects.open()
+        .filter(grade=Grade.MAJOR, unit__level__gte=level)
+        .annotate(anchor=anchor)
+        .values("anchor", "number", "title", "state", "supervised", "unit__name")
+        .order_by("found_at")
     ):
-        majors.setdefault(row["anchor"], []).append({k: row[k] for k in ("number", "title", "state", "supervised")} | {"unit": row["unit__name"]})
+        majors.setdefault(row["anchor"], []).append(
+            {k: row[k] for k in ("number", "title", "state", "supervised")} | {"unit": row["unit__name"]}
+        )
     overdue = dict(
         Hazard.objects.filter(state=State.RECTIFYING, overdue_since__isnull=False, unit__level__gte=level)
-        .annotate(anchor=anchor).values("anchor").annotate(n=Count("id")).values_list("anchor", "n")
+        .annotate(anchor=anchor)
+        .values("anchor")
+        .annotate(n=Count("id"))
+        .values_list("anchor", "n")
     )
     seasonal = [
         {"name": risk.name, "advice": risk.advice, "category": categories.get(risk.category_id, "")}
@@ -329,11 +377,17 @@ def consultation_briefings(*, units: list[GridUnit], start: datetime.date, month
             now_count = previous.get((key, category_id), 0)
             then_count = year_ago.get((key, category_id), 0)
             if now_count or then_count:
-                trend.append({"category": name, "previous": now_count, "year_ago": then_count,
-                              "change": now_count - then_count})
+                trend.append(
+                    {"category": name, "previous": now_count, "year_ago": then_count, "change": now_count - then_count}
+                )
         result[unit.pk] = {
             "period": [start.isoformat(), period_end(start, months).isoformat()],
-            "compared": [previous_start.isoformat(), previous_end.isoformat(), year_ago_start.isoformat(), year_ago_end.isoformat()],
+            "compared": [
+                previous_start.isoformat(),
+                previous_end.isoformat(),
+                year_ago_start.isoformat(),
+                year_ago_end.isoformat(),
+            ],
             "trend": sorted(trend, key=lambda t: -t["previous"]),
             "majors": majors.get(key, []),
             "overdue": overdue.get(key, 0),
@@ -366,8 +420,9 @@ def get_consultation_for_user(user: User, pk: int) -> Consultation:
 
 
 @transaction.atomic
-def consultation_record(*, consultation: Consultation, by: User, held_on: datetime.date, participants: str,
-                        summary: str) -> Consultation:
+def consultation_record(
+    *, consultation: Consultation, by: User, held_on: datetime.date, participants: str, summary: str
+) -> Consultation:
     """Record the meeting: date, participants (departments, experts, lower governments), trend analysis."""
     consultation = Consultation.objects.select_for_update(of=("self",)).select_related("unit").get(pk=consultation.pk)
     _require_consultation_right(by, consultation)
@@ -387,22 +442,46 @@ def consultation_record(*, consultation: Consultation, by: User, held_on: dateti
 
 def _require_consultation_right(by: User, consultation: Consultation) -> None:
     if not (by.is_superuser or scope_for(by).holds_role_in(consultation.unit)):
-        raise PermissionDenied(_("Only the people of %(unit)s can record its consultation.") % {"unit": consultation.unit.name})
+        raise PermissionDenied(
+            _("Only the people of %(unit)s can record its consultation.") % {"unit": consultation.unit.name}
+        )
 
 
 @transaction.atomic
-def countermeasure_add(*, consultation: Consultation, by: User, risk: str, level: int, trend: str, measure: str,
-                       responsible_unit: GridUnit, deadline: datetime.date, category: HazardCategory | None = None) -> Countermeasure:
+def countermeasure_add(
+    *,
+    consultation: Consultation,
+    by: User,
+    risk: str,
+    level: int,
+    trend: str,
+    measure: str,
+    responsible_unit: GridUnit,
+    deadline: datetime.date,
+    category: HazardCategory | None = None,
+) -> Countermeasure:
     """Add a line to the judgement list; it becomes a tracked task of ``responsible_unit``."""
     consultation = Consultation.objects.select_for_update(of=("self",)).select_related("unit").get(pk=consultation.pk)
     _require_consultation_right(by, consultation)
     if consultation.state != Consultation.State.OPEN:
         raise ReportRefused(_("This consultation is completed."))
     unit = consultation.unit
-    if not (responsible_unit.tree_id == unit.tree_id and unit.lft <= responsible_unit.lft and responsible_unit.rght <= unit.rght):
+    if not (
+        responsible_unit.tree_id == unit.tree_id
+        and unit.lft <= responsible_unit.lft
+        and responsible_unit.rght <= unit.rght
+    ):
         raise ValidationError({"responsible_unit": _("Choose %(unit)s or a unit under it.") % {"unit": unit.name}})
-    item = Countermeasure(consultation=consultation, risk=risk, level=level, trend=trend, measure=measure,
-                          responsible_unit=responsible_unit, deadline=deadline, category=category)
+    item = Countermeasure(
+        consultation=consultation,
+        risk=risk,
+        level=level,
+        trend=trend,
+        measure=measure,
+        responsible_unit=responsible_unit,
+        deadline=deadline,
+        category=category,
+    )
     item.full_clean()
     item.save()
     return item
@@ -411,7 +490,11 @@ def countermeasure_add(*, consultation: Consultation, by: User, risk: str, level
 @transaction.atomic
 def consultation_complete(*, consultation: Consultation, by: User) -> Consultation:
     """Complete the consultation: its trend analysis and countermeasure report goes one tier up."""
-    consultation = Consultation.objects.select_for_update(of=("self",)).select_related("unit", "unit__parent").get(pk=consultation.pk)
+    consultation = (
+        Consultation.objects.select_for_update(of=("self",))
+        .select_related("unit", "unit__parent")
+        .get(pk=consultation.pk)
+    )
     _require_consultation_right(by, consultation)
     if consultation.state != Consultation.State.OPEN:
         raise ReportRefused(_("This consultation is already completed."))
@@ -419,14 +502,25 @@ def consultation_complete(*, consultation: Consultation, by: User) -> Consultati
         raise ValidationError({"held_on": _("Record the meeting before completing the consultation.")})
     if not consultation.countermeasures.exists():
         raise ValidationError({"countermeasures": _("Add at least one line to the judgement list.")})
-    consultation.state, consultation.completed_at, consultation.completed_by = Consultation.State.COMPLETED, timezone.now(), by
+    consultation.state, consultation.completed_at, consultation.completed_by = (
+        Consultation.State.COMPLETED,
+        timezone.now(),
+        by,
+    )
     if consultation.unit.parent_id:
         title = _("%(unit)s trend analysis and countermeasure report, %(start)s–%(end)s") % {
-            "unit": consultation.unit.name, "start": consultation.period_start.strftime("%Y-%m"),
-            "end": consultation.period_end.strftime("%Y-%m")}
+            "unit": consultation.unit.name,
+            "start": consultation.period_start.strftime("%Y-%m"),
+            "end": consultation.period_end.strftime("%Y-%m"),
+        }
         consultation.document = delivery.send_document(
-            sender_unit=consultation.unit, kind=Document.Kind.CONSULTATION, title=title, body=consultation.summary,
-            url=reverse("reports:consultation_detail", args=[consultation.pk]), by=by, to_units=[consultation.unit.parent],
+            sender_unit=consultation.unit,
+            kind=Document.Kind.CONSULTATION,
+            title=title,
+            body=consultation.summary,
+            url=reverse("reports:consultation_detail", args=[consultation.pk]),
+            by=by,
+            to_units=[consultation.unit.parent],
         )
     consultation.save(update_fields=["state", "completed_at", "completed_by", "document"])
     return consultation
@@ -449,9 +543,9 @@ def countermeasure_done(*, item: Countermeasure, by: User, note: str) -> Counter
 def countermeasures_mark_overdue(*, today: datetime.date | None = None) -> int:
     """Mark open countermeasures past their deadline, once (conditional update)."""
     today = today or timezone.localdate()
-    return Countermeasure.objects.filter(state=Countermeasure.State.OPEN, deadline__lt=today, overdue_since__isnull=True).update(
-        overdue_since=today
-    )
+    return Countermeasure.objects.filter(
+        state=Countermeasure.State.OPEN, deadline__lt=today, overdue_since__isnull=True
+    ).update(overdue_since=today)
 
 
 def consultation_overview(*, user: User, parent: GridUnit, period: datetime.date) -> list[dict]:
@@ -463,8 +557,11 @@ def consultation_overview(*, user: User, parent: GridUnit, period: datetime.date
     children = list(parent.get_children().filter(is_active=True))
     consultations = {
         c.unit_id: c
-        for c in Consultation.objects.filter(unit__in=children, period_start__lte=period, period_end__gte=period).annotate(
-            measures=Count("countermeasures"), open_measures=Count("countermeasures", filter=Q(countermeasures__state="open"))
+        for c in Consultation.objects.filter(
+            unit__in=children, period_start__lte=period, period_end__gte=period
+        ).annotate(
+            measures=Count("countermeasures"),
+            open_measures=Count("countermeasures", filter=Q(countermeasures__state="open")),
         )
     }
     return [{"unit": child, "consultation": consultations.get(child.pk)} for child in children]

@@ -14,12 +14,16 @@ class RecordedTask(Task):
         from reports.models import JobFailure
 
         JobFailure.objects.create(
-            task=self.name, unit_id=kwargs.get("unit_id"), arguments={"args": list(args), "kwargs": kwargs},
+            task=self.name,
+            unit_id=kwargs.get("unit_id"),
+            arguments={"args": list(args), "kwargs": kwargs},
             error=f"{type(exc).__name__}: {exc}\n\n{einfo}",
         )
 
 
-@shared_task(base=RecordedTask, name="reports.tasks.monthly_reports", autoretry_for=(Exception,), retry_backoff=60, max_retries=3)
+@shared_task(
+    base=RecordedTask, name="reports.tasks.monthly_reports", autoretry_for=(Exception,), retry_backoff=60, max_retries=3
+)
 def monthly_reports() -> dict:
     """First of the month: open and compile last month's reports of every reporting unit."""
     return services.monthly_job()
@@ -31,7 +35,13 @@ def auto_submit_reports() -> int:
     return services.monthly_reports_auto_submit()
 
 
-@shared_task(base=RecordedTask, name="reports.tasks.open_consultations", autoretry_for=(Exception,), retry_backoff=60, max_retries=3)
+@shared_task(
+    base=RecordedTask,
+    name="reports.tasks.open_consultations",
+    autoretry_for=(Exception,),
+    retry_backoff=60,
+    max_retries=3,
+)
 def open_consultations() -> int:
     """First of the month: open the consultations whose period starts now, with their briefings."""
     return services.consultations_open()

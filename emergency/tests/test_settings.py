@@ -9,7 +9,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True
     )
@@ -29,8 +33,12 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 def test_production_passes_deploy_checks_without_warnings():
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DJANGO_ENV="production", SECRET_KEY="k" * 30 + "abcdefghijklmnopqrstuvwxyz0123456789",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_ENV="production",
+        SECRET_KEY="k" * 30 + "abcdefghijklmnopqrstuvwxyz0123456789",
         ALLOWED_HOSTS="grid.example.gov.cn",
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -79,8 +79,12 @@ def build_world() -> World:
     park = make_unit(county, Kind.PARK, "451027-GY01", "凌云工业园区", boundary=square(106.4, 24.4, 0.1))
     enterprise = make_unit(park, Kind.ENTERPRISE, "451027-GY01-001", "凌云茶业有限公司", credit_code=credit_code(1))
     village_a = make_unit(
-        township, Kind.VILLAGE, "451027100201", "陇雅村",
-        boundary=square(106.4, 24.2, 0.1), location={"type": "Point", "coordinates": [106.45, 24.25]},
+        township,
+        Kind.VILLAGE,
+        "451027100201",
+        "陇雅村",
+        boundary=square(106.4, 24.2, 0.1),
+        location={"type": "Point", "coordinates": [106.45, 24.25]},
     )
     village_b = make_unit(township, Kind.VILLAGE, "451027100202", "平兰村", boundary=square(106.5, 24.2, 0.1))
     village_c = make_unit(other, Kind.VILLAGE, "451027101201", "逻楼村", boundary=square(106.6, 24.2, 0.1))
@@ -102,9 +106,21 @@ def build_world() -> World:
     outsider = make_person("outsider", real_name="路人")
     admin = User.objects.create_superuser("admin", password="pw-admin", real_name="管理员")
     return World(
-        county=county, township=township, other_township=other, park=park, enterprise=enterprise,
-        village_a=village_a, village_b=village_b, village_c=village_c, department=department,
-        county_dispatcher=county_dispatcher, township_officer=township_officer, township_leader=township_leader,
-        village_officer_a=village_officer_a, village_officer_b=village_officer_b,
-        department_officer=department_officer, outsider=outsider, admin=admin,
+        county=county,
+        township=township,
+        other_township=other,
+        park=park,
+        enterprise=enterprise,
+        village_a=village_a,
+        village_b=village_b,
+        village_c=village_c,
+        department=department,
+        county_dispatcher=county_dispatcher,
+        township_officer=township_officer,
+        township_leader=township_leader,
+        village_officer_a=village_officer_a,
+        village_officer_b=village_officer_b,
+        department_officer=department_officer,
+        outsider=outsider,
+        admin=admin,
     )

@@ -140,8 +140,10 @@ def test_not_a_spreadsheet_is_refused_clearly(world):
 
 
 def test_import_cannot_move_or_change_kind(world):
-    rows = [["451027100201", "陇雅村", "社区", "451027100000", "", "", "", "", "", "", ""],
-            ["451027100202", "平兰村", "村", "451027101000", "", "", "", "", "", "", ""]]
+    rows = [
+        ["451027100201", "陇雅村", "社区", "451027100000", "", "", "", "", "", "", ""],
+        ["451027100202", "平兰村", "村", "451027101000", "", "", "", "", "", "", ""],
+    ]
     result = import_units(by=world.county_dispatcher, data=xlsx(UNIT_HEADER, rows), filename="u.xlsx")
     assert [e.row for e in result.errors] == [2, 3]
 
@@ -225,7 +227,9 @@ def test_import_page_is_forbidden_to_village_officers(client_for, world):
 
 
 def test_import_job_of_another_person_is_not_found(client_for, world):
-    job = ImportJob.objects.create(dataset="units", file="x.csv", original_name="x.csv", created_by=world.county_dispatcher)
+    job = ImportJob.objects.create(
+        dataset="units", file="x.csv", original_name="x.csv", created_by=world.county_dispatcher
+    )
     assert client_for(world.township_leader).get(reverse("grids:import_job", args=[job.pk])).status_code == 404
 
 

@@ -13,7 +13,9 @@ from hazards import services
 from hazards.models import HazardCategory
 
 
-def photo(name: str = "photo.jpg", *, size=(800, 600), colour=(200, 30, 30), exif_gps: bool = False) -> SimpleUploadedFile:
+def photo(
+    name: str = "photo.jpg", *, size=(800, 600), colour=(200, 30, 30), exif_gps: bool = False
+) -> SimpleUploadedFile:
     buffer = io.BytesIO()
     image = Image.new("RGB", size, colour)
     kwargs = {}
@@ -32,8 +34,12 @@ def category(code: str = "geological") -> HazardCategory:
 
 def report(world, *, by=None, unit=None, code="geological", title="山体裂缝", **kwargs):
     hazard, _created = services.hazard_report(
-        by=by or world.village_officer_a, unit=unit or world.village_a, category=category(code), title=title,
-        description=kwargs.pop("description", "村后山体出现裂缝，雨后扩大"), **kwargs,
+        by=by or world.village_officer_a,
+        unit=unit or world.village_a,
+        category=category(code),
+        title=title,
+        description=kwargs.pop("description", "村后山体出现裂缝，雨后扩大"),
+        **kwargs,
     )
     return hazard
 
@@ -41,7 +47,10 @@ def report(world, *, by=None, unit=None, code="geological", title="山体裂缝"
 def confirmed(world, *, grade="general", by=None, **kwargs):
     hazard = report(world, **kwargs)
     return services.hazard_confirm(
-        hazard=hazard, by=by or world.township_officer, grade=grade, risk_method="lec",
+        hazard=hazard,
+        by=by or world.township_officer,
+        grade=grade,
+        risk_method="lec",
         risk_inputs={"lec_l": "3", "lec_e": "6", "lec_c": "7"},
     )
 
@@ -49,7 +58,12 @@ def confirmed(world, *, grade="general", by=None, **kwargs):
 def rectifying(world, **kwargs):
     hazard = confirmed(world, **kwargs)
     return services.hazard_plan(
-        hazard=hazard, by=world.township_officer, measures="削坡减载，设置警示牌", responsible_unit="泗城镇安监站",
-        responsible_person="黄网格", deadline=timezone.localdate() + datetime.timedelta(days=10),
-        contingency="雨天组织群众临时转移", funds=None if kwargs.get("grade", "general") == "general" else 50000,
+        hazard=hazard,
+        by=world.township_officer,
+        measures="削坡减载，设置警示牌",
+        responsible_unit="泗城镇安监站",
+        responsible_person="黄网格",
+        deadline=timezone.localdate() + datetime.timedelta(days=10),
+        contingency="雨天组织群众临时转移",
+        funds=None if kwargs.get("grade", "general") == "general" else 50000,
     )

@@ -23,7 +23,9 @@ def test_two_officers_confirming_at_once_one_wins():
     hazard = report(world)
 
     def confirm(user, method, inputs):
-        return lambda: services.hazard_confirm(hazard=hazard, by=user, grade="general", risk_method=method, risk_inputs=inputs)
+        return lambda: services.hazard_confirm(
+            hazard=hazard, by=user, grade="general", risk_method=method, risk_inputs=inputs
+        )
 
     outcomes = run_together(
         confirm(world.township_officer, "ls", {"ls_l": 2, "ls_s": 2}),
@@ -41,15 +43,24 @@ def test_two_officers_confirming_at_once_one_wins():
 def test_accept_and_send_back_at_once_leave_one_consistent_state():
     world = build_world()
     hazard = report(world)
-    services.hazard_confirm(hazard=hazard, by=world.township_officer, grade="general", risk_method="ls", risk_inputs={"ls_l": 2, "ls_s": 2})
+    services.hazard_confirm(
+        hazard=hazard, by=world.township_officer, grade="general", risk_method="ls", risk_inputs={"ls_l": 2, "ls_s": 2}
+    )
     import datetime
 
     from django.utils import timezone
 
     from hazards.tests.factories import photo
 
-    services.hazard_plan(hazard=hazard, by=world.township_officer, measures="m", responsible_unit="u", responsible_person="p",
-                         deadline=timezone.localdate() + datetime.timedelta(days=3), contingency="c")
+    services.hazard_plan(
+        hazard=hazard,
+        by=world.township_officer,
+        measures="m",
+        responsible_unit="u",
+        responsible_person="p",
+        deadline=timezone.localdate() + datetime.timedelta(days=3),
+        contingency="c",
+    )
     services.hazard_submit_evidence(hazard=hazard, by=world.village_officer_a, note="", photos=[photo()])
     outcomes = run_together(
         lambda: services.hazard_accept(hazard=hazard, by=world.township_officer),
@@ -74,8 +85,12 @@ def test_numbers_are_unique_under_concurrent_reports():
 def test_double_tap_with_the_same_key_creates_one_hazard():
     world = build_world()
     key = uuid.uuid4()
-    call = lambda: services.hazard_report(by=world.village_officer_a, unit=world.village_a,  # noqa: E731
-                                          category=category(), title="双击", client_key=key)
+
+    def call():
+        return services.hazard_report(
+            by=world.village_officer_a, unit=world.village_a, category=category(), title="双击", client_key=key
+        )
+
     outcomes = run_together(call, call, call)
     assert all(kind == "ok" for kind, _ in outcomes), outcomes
     assert Hazard.objects.filter(client_key=key).count() == 1

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 # --- grading at the band boundaries ---------------------------------------------------------------
 
+
 def test_lec_just_below_the_red_band_is_orange():
     level, score = services.risk_grade(method="lec", inputs={"lec_l": "10", "lec_e": "2", "lec_c": "15"})
     assert (level, score) == (RiskLevel.ORANGE, Decimal("300.00"))
@@ -45,13 +46,23 @@ def test_lec_320_and_160_are_inclusive_lower_bounds():
     RiskBand.objects.filter(method="lec", level=RiskLevel.ORANGE).update(min_score=Decimal("200"))
     assert services.risk_grade(method="lec", inputs={"lec_l": "10", "lec_e": "1", "lec_c": "40"})[0] == RiskLevel.RED
     assert services.risk_grade(method="lec", inputs={"lec_l": "1", "lec_e": "2", "lec_c": "100"})[0] == RiskLevel.ORANGE
-    assert services.risk_grade(method="lec", inputs={"lec_l": "3", "lec_e": "6", "lec_c": "7"})[0] == RiskLevel.YELLOW  # 126
+    assert (
+        services.risk_grade(method="lec", inputs={"lec_l": "3", "lec_e": "6", "lec_c": "7"})[0] == RiskLevel.YELLOW
+    )  # 126
 
 
 @pytest.mark.parametrize(
     ("likelihood", "severity", "level"),
-    [(5, 4, RiskLevel.RED), (4, 5, RiskLevel.RED), (4, 4, RiskLevel.ORANGE), (3, 3, RiskLevel.ORANGE),
-     (2, 4, RiskLevel.YELLOW), (2, 2, RiskLevel.YELLOW), (1, 3, RiskLevel.BLUE), (1, 1, RiskLevel.BLUE)],
+    [
+        (5, 4, RiskLevel.RED),
+        (4, 5, RiskLevel.RED),
+        (4, 4, RiskLevel.ORANGE),
+        (3, 3, RiskLevel.ORANGE),
+        (2, 4, RiskLevel.YELLOW),
+        (2, 2, RiskLevel.YELLOW),
+        (1, 3, RiskLevel.BLUE),
+        (1, 1, RiskLevel.BLUE),
+    ],
 )
 def test_matrix_levels_at_band_edges(likelihood, severity, level):
     assert services.risk_grade(method="ls", inputs={"ls_l": likelihood, "ls_s": severity})[0] == level
@@ -63,6 +74,7 @@ def test_unlisted_factor_value_is_refused():
 
 
 # --- report -------------------------------------------------------------------------------------
+
 
 def test_village_officer_reports_in_own_village_and_township_owns_it(world):
     hazard = report(world, photos=[photo()])
@@ -86,8 +98,9 @@ def test_village_officer_cannot_report_in_another_village(world):
 def test_same_submission_key_gives_one_hazard(world):
     key = uuid.uuid4()
     first = report(world, client_key=key)
-    again, created = services.hazard_report(by=world.village_officer_a, unit=world.village_a, category=category(),
-                                            title="山体裂缝", client_key=key)
+    again, created = services.hazard_report(
+        by=world.village_officer_a, unit=world.village_a, category=category(), title="山体裂缝", client_key=key
+    )
     assert again.pk == first.pk and not created
 
 
@@ -119,11 +132,18 @@ def test_fixed_on_spot_closes_at_once_with_evidence(world):
 
 
 def test_point_proposes_the_village_containing_it(world):
-    assert services.propose_unit(user=world.township_officer, lng=106.55, lat=24.25, default=world.township) == world.village_b
-    assert services.propose_unit(user=world.township_officer, lng=110.0, lat=30.0, default=world.township) == world.township
+    assert (
+        services.propose_unit(user=world.township_officer, lng=106.55, lat=24.25, default=world.township)
+        == world.village_b
+    )
+    assert (
+        services.propose_unit(user=world.township_officer, lng=110.0, lat=30.0, default=world.township)
+        == world.township
+    )
 
 
 # --- the loop, step by step, with the wrong people refused ---------------------------------------
+
 
 def test_full_loop_by_the_right_people(world):
     hazard = rectifying(world)
@@ -144,14 +164,16 @@ def test_full_loop_by_the_right_people(world):
 def test_only_the_owning_tier_confirms(world, who):
     hazard = report(world)
     with pytest.raises(PermissionDenied):
-        services.hazard_confirm(hazard=hazard, by=getattr(world, who), grade="general", risk_method="ls",
-                                risk_inputs={"ls_l": 2, "ls_s": 2})
+        services.hazard_confirm(
+            hazard=hazard, by=getattr(world, who), grade="general", risk_method="ls", risk_inputs={"ls_l": 2, "ls_s": 2}
+        )
 
 
 def test_county_dispatcher_may_rule_on_township_hazards(world):
     hazard = report(world)
-    services.hazard_confirm(hazard=hazard, by=world.county_dispatcher, grade="general", risk_method="ls",
-                            risk_inputs={"ls_l": 2, "ls_s": 2})
+    services.hazard_confirm(
+        hazard=hazard, by=world.county_dispatcher, grade="general", risk_method="ls", risk_inputs={"ls_l": 2, "ls_s": 2}
+    )
 
 
 def test_wrong_state_is_refused_with_a_clear_message(world):
@@ -170,16 +192,34 @@ def test_reject_needs_a_reason_and_ends_the_loop(world):
     hazard = services.hazard_reject(hazard=hazard, by=world.township_officer, reason="非隐患，系正常沉降")
     assert hazard.state == State.REJECTED
     with pytest.raises(TransitionRefused):
-        services.hazard_confirm(hazard=hazard, by=world.township_officer, grade="general", risk_method="ls",
-                                risk_inputs={"ls_l": 2, "ls_s": 2})
+        services.hazard_confirm(
+            hazard=hazard,
+            by=world.township_officer,
+            grade="general",
+            risk_method="ls",
+            risk_inputs={"ls_l": 2, "ls_s": 2},
+        )
 
 
 def test_plan_needs_every_item_of_five_in_place(world):
     hazard = confirmed(world)
     with pytest.raises(ValidationError) as error:
-        services.hazard_plan(hazard=hazard, by=world.township_officer, measures="", responsible_unit="",
-                             responsible_person="", deadline=None, contingency="")
-    assert set(error.value.message_dict) == {"measures", "responsible_unit", "responsible_person", "deadline", "contingency"}
+        services.hazard_plan(
+            hazard=hazard,
+            by=world.township_officer,
+            measures="",
+            responsible_unit="",
+            responsible_person="",
+            deadline=None,
+            contingency="",
+        )
+    assert set(error.value.message_dict) == {
+        "measures",
+        "responsible_unit",
+        "responsible_person",
+        "deadline",
+        "contingency",
+    }
     hazard.refresh_from_db()
     assert hazard.state == State.CONFIRMED
 
@@ -193,14 +233,27 @@ def test_evidence_only_from_the_hazards_own_grid(world):
 def test_direct_level_needs_a_reason(world):
     hazard = report(world)
     with pytest.raises(ValidationError):
-        services.hazard_confirm(hazard=hazard, by=world.township_officer, grade="general", risk_method="direct",
-                                risk_level=RiskLevel.RED, risk_reason="")
-    hazard = services.hazard_confirm(hazard=hazard, by=world.township_officer, grade="general", risk_method="direct",
-                                     risk_level=RiskLevel.RED, risk_reason="下方有学校")
+        services.hazard_confirm(
+            hazard=hazard,
+            by=world.township_officer,
+            grade="general",
+            risk_method="direct",
+            risk_level=RiskLevel.RED,
+            risk_reason="",
+        )
+    hazard = services.hazard_confirm(
+        hazard=hazard,
+        by=world.township_officer,
+        grade="general",
+        risk_method="direct",
+        risk_level=RiskLevel.RED,
+        risk_reason="下方有学校",
+    )
     assert hazard.risk_level == RiskLevel.RED
 
 
 # --- escalation, supervision, copies --------------------------------------------------------------
+
 
 def test_escalate_moves_ownership_up_and_lower_tiers_keep_seeing(world):
     hazard = confirmed(world)
@@ -208,23 +261,39 @@ def test_escalate_moves_ownership_up_and_lower_tiers_keep_seeing(world):
     assert hazard.owner_unit == world.county
     assert can_see_hazard(world.village_officer_a, hazard)
     with pytest.raises(PermissionDenied):
-        services.hazard_plan(hazard=hazard, by=world.township_officer, measures="m", responsible_unit="u",
-                             responsible_person="p", deadline=timezone.localdate(), contingency="c")
+        services.hazard_plan(
+            hazard=hazard,
+            by=world.township_officer,
+            measures="m",
+            responsible_unit="u",
+            responsible_person="p",
+            deadline=timezone.localdate(),
+            contingency="c",
+        )
     with pytest.raises(TransitionRefused):
         services.hazard_escalate(hazard=hazard, by=world.county_dispatcher, reason="再上报")
 
 
 def test_major_hazard_goes_to_the_county_and_is_copied_to_its_sector_department(world):
     hazard = report(world, code="flood")  # sector water → 水利局
-    hazard = services.hazard_confirm(hazard=hazard, by=world.township_officer, grade=Grade.MAJOR, risk_method="ls",
-                                     risk_inputs={"ls_l": 5, "ls_s": 5})
+    hazard = services.hazard_confirm(
+        hazard=hazard,
+        by=world.township_officer,
+        grade=Grade.MAJOR,
+        risk_method="ls",
+        risk_inputs={"ls_l": 5, "ls_s": 5},
+    )
     assert hazard.owner_unit == world.county
     assert HazardCopy.objects.filter(hazard=hazard, department=world.department).exists()
     assert hazard in visible_hazards(world.department_officer)
     assert get_hazard_for_user(world.department_officer, hazard.pk) == hazard
-    hazard = services.hazard_supervise(hazard=hazard, by=world.county_dispatcher, department=world.department,
-                                       deadline=timezone.localdate() + datetime.timedelta(days=30),
-                                       requirements="30日内完成治理")
+    hazard = services.hazard_supervise(
+        hazard=hazard,
+        by=world.county_dispatcher,
+        department=world.department,
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        requirements="30日内完成治理",
+    )
     assert hazard.supervised and hazard.supervision_order_no
     copy = HazardCopy.objects.get(hazard=hazard, department=world.department)
     services.hazard_copy_feedback(copy=copy, by=world.department_officer, feedback="已派员现场核查")
@@ -234,12 +303,22 @@ def test_major_hazard_goes_to_the_county_and_is_copied_to_its_sector_department(
 def test_only_county_command_supervises_and_only_major_hazards(world):
     general = confirmed(world)
     with pytest.raises(TransitionRefused):
-        services.hazard_supervise(hazard=general, by=world.county_dispatcher, department=world.department,
-                                  deadline=timezone.localdate(), requirements="")
+        services.hazard_supervise(
+            hazard=general,
+            by=world.county_dispatcher,
+            department=world.department,
+            deadline=timezone.localdate(),
+            requirements="",
+        )
     major = confirmed(world, grade=Grade.MAJOR, title="另一处")
     with pytest.raises(PermissionDenied):
-        services.hazard_supervise(hazard=major, by=world.township_leader, department=world.department,
-                                  deadline=timezone.localdate(), requirements="")
+        services.hazard_supervise(
+            hazard=major,
+            by=world.township_leader,
+            department=world.department,
+            deadline=timezone.localdate(),
+            requirements="",
+        )
 
 
 def test_department_sees_only_copied_hazards(world):
@@ -250,14 +329,16 @@ def test_department_sees_only_copied_hazards(world):
 
 def test_department_officer_of_another_department_cannot_reply(world):
     hazard = report(world, code="flood")
-    hazard = services.hazard_confirm(hazard=hazard, by=world.township_officer, grade="general", risk_method="ls",
-                                     risk_inputs={"ls_l": 2, "ls_s": 2})
+    hazard = services.hazard_confirm(
+        hazard=hazard, by=world.township_officer, grade="general", risk_method="ls", risk_inputs={"ls_l": 2, "ls_s": 2}
+    )
     copy = hazard.copies.get()
     with pytest.raises(PermissionDenied):
         services.hazard_copy_feedback(copy=copy, by=world.township_officer, feedback="x")
 
 
 # --- scope ----------------------------------------------------------------------------------------
+
 
 def test_visibility_by_tier(world):
     a = report(world)
@@ -269,6 +350,7 @@ def test_visibility_by_tier(world):
 
 
 # --- overdue --------------------------------------------------------------------------------------
+
 
 def test_overdue_is_marked_once(world):
     hazard = rectifying(world)

@@ -40,7 +40,9 @@ def test_township_briefing_against_hand_counts(world):
     report(world, found_at=at(2025, 10, 7), title="去年")
     report(world, by=world.county_dispatcher, unit=world.village_c, found_at=at(2026, 10, 9), title="别镇")
     major = report(world, found_at=at(2026, 9, 1), title="重大")
-    Hazard.objects.filter(pk=major.pk).update(grade=Grade.MAJOR, state=State.RECTIFYING, overdue_since=datetime.date(2026, 10, 1))
+    Hazard.objects.filter(pk=major.pk).update(
+        grade=Grade.MAJOR, state=State.RECTIFYING, overdue_since=datetime.date(2026, 10, 1)
+    )
     services.consultations_open(today=datetime.date(2026, 11, 1))
     briefing = Consultation.objects.get(unit=world.township).briefing
     trend = {row["category"]: row for row in briefing["trend"]}
@@ -74,15 +76,34 @@ def test_meeting_record_judgement_list_and_completion_goes_to_the_county(world):
     consultation = open_township_consultation(world)
     with pytest.raises(ValidationError):
         services.consultation_complete(consultation=consultation, by=world.township_officer)
-    services.consultation_record(consultation=consultation, by=world.township_officer, held_on=datetime.date(2026, 11, 3),
-                                 participants="镇应急办、水利站、自然资源所、各村网格长", summary="雨季结束，火险上升")
+    services.consultation_record(
+        consultation=consultation,
+        by=world.township_officer,
+        held_on=datetime.date(2026, 11, 3),
+        participants="镇应急办、水利站、自然资源所、各村网格长",
+        summary="雨季结束，火险上升",
+    )
     with pytest.raises(ValidationError):
-        services.countermeasure_add(consultation=consultation, by=world.township_officer, risk="森林火灾", level=2,
-                                    trend="rising", measure="护林员上岗", responsible_unit=world.village_c,
-                                    deadline=datetime.date(2026, 11, 30))
-    services.countermeasure_add(consultation=consultation, by=world.township_officer, risk="森林火灾", level=2,
-                                trend="rising", measure="护林员上岗巡护", responsible_unit=world.village_a,
-                                deadline=datetime.date(2026, 11, 30))
+        services.countermeasure_add(
+            consultation=consultation,
+            by=world.township_officer,
+            risk="森林火灾",
+            level=2,
+            trend="rising",
+            measure="护林员上岗",
+            responsible_unit=world.village_c,
+            deadline=datetime.date(2026, 11, 30),
+        )
+    services.countermeasure_add(
+        consultation=consultation,
+        by=world.township_officer,
+        risk="森林火灾",
+        level=2,
+        trend="rising",
+        measure="护林员上岗巡护",
+        responsible_unit=world.village_a,
+        deadline=datetime.date(2026, 11, 30),
+    )
     services.consultation_complete(consultation=consultation, by=world.township_officer)
     consultation.refresh_from_db()
     assert consultation.state == Consultation.State.COMPLETED
@@ -90,7 +111,9 @@ def test_meeting_record_judgement_list_and_completion_goes_to_the_county(world):
     assert received.document.kind == "consultation"
     with pytest.raises(ReportRefused):
         services.consultation_complete(consultation=consultation, by=world.township_officer)
-    overview = services.consultation_overview(user=world.county_dispatcher, parent=world.county, period=datetime.date(2026, 11, 15))
+    overview = services.consultation_overview(
+        user=world.county_dispatcher, parent=world.county, period=datetime.date(2026, 11, 15)
+    )
     held = {row["unit"].name: row["consultation"] and row["consultation"].state for row in overview}
     assert held[world.township.name] == "completed" and held[world.other_township.name] == "open"
 
@@ -99,15 +122,23 @@ def test_only_the_units_people_record_the_consultation(world):
     consultation = open_township_consultation(world)
     for person in (world.village_officer_a, world.outsider):
         with pytest.raises(PermissionDenied):
-            services.consultation_record(consultation=consultation, by=person, held_on=datetime.date(2026, 11, 3),
-                                         participants="x", summary="")
+            services.consultation_record(
+                consultation=consultation, by=person, held_on=datetime.date(2026, 11, 3), participants="x", summary=""
+            )
 
 
 def test_countermeasures_are_marked_overdue_once_and_done_clears_nothing_twice(world):
     consultation = open_township_consultation(world)
-    item = services.countermeasure_add(consultation=consultation, by=world.township_officer, risk="山洪", level=3,
-                                       trend="steady", measure="清理河道", responsible_unit=world.village_a,
-                                       deadline=datetime.date(2026, 11, 10))
+    item = services.countermeasure_add(
+        consultation=consultation,
+        by=world.township_officer,
+        risk="山洪",
+        level=3,
+        trend="steady",
+        measure="清理河道",
+        responsible_unit=world.village_a,
+        deadline=datetime.date(2026, 11, 10),
+    )
     assert services.countermeasures_mark_overdue(today=datetime.date(2026, 11, 10)) == 0
     assert services.countermeasures_mark_overdue(today=datetime.date(2026, 11, 11)) == 1
     assert services.countermeasures_mark_overdue(today=datetime.date(2026, 11, 12)) == 0
@@ -119,12 +150,15 @@ def test_countermeasures_are_marked_overdue_once_and_done_clears_nothing_twice(w
     assert Countermeasure.objects.get(pk=item.pk).state == "done"
 
 
-def test_inbox_read_and_receipt_once_by_the_recipients_people_only(world, mailoutbox, django_capture_on_commit_callbacks):
+def test_inbox_read_and_receipt_once_by_the_recipients_people_only(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
     world.township_officer.email = "t@example.gov.cn"
     world.township_officer.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True):
-        document = delivery.send_document(sender_unit=world.village_a, kind="notice", title="测试", url="/",
-                                          to_units=[world.township])
+        document = delivery.send_document(
+            sender_unit=world.village_a, kind="notice", title="测试", url="/", to_units=[world.township]
+        )
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["t@example.gov.cn"]
     assert delivery.email_deliveries(document_ids=[document.pk]) == 0  # never twice
     item = document.deliveries.get()

@@ -26,9 +26,17 @@ def at(day: int, month: int = 10, hour: int = 10) -> datetime.datetime:
     return datetime.datetime(2026, month, day, hour, tzinfo=TZ)
 
 
-def hazard(world, *, unit=None, by=None, found, code="geological", closed=None, state=None, overdue_since=None, grade=None):
-    h = report(world, unit=unit or world.village_a, by=by or (world.village_officer_b if unit == world.village_b else world.village_officer_a),
-               code=code, found_at=found, title=f"隐患{found:%m%d%H}")
+def hazard(
+    world, *, unit=None, by=None, found, code="geological", closed=None, state=None, overdue_since=None, grade=None
+):
+    h = report(
+        world,
+        unit=unit or world.village_a,
+        by=by or (world.village_officer_b if unit == world.village_b else world.village_officer_a),
+        code=code,
+        found_at=found,
+        title=f"隐患{found:%m%d%H}",
+    )
     fields = {}
     if closed:
         fields.update(closed_at=closed, state=state or State.CLOSED)
@@ -179,10 +187,23 @@ def test_matrix_states(october):
     services.monthly_report_submit(report=a, by=world.village_officer_a, signer_name="陆信息")
     MonthlyReport.objects.filter(pk=a.pk).update(submitted_at=at(3, 11))  # on time: before the 5th
     september = datetime.date(2026, 9, 1)
-    late = MonthlyReport.objects.create(unit=world.village_a, period=september, state="submitted", deadline=datetime.date(2026, 10, 5),
-                                        submitted_at=at(7), signer_name="x")
-    MonthlyReport.objects.create(unit=world.village_b, period=september, state="submitted", deadline=datetime.date(2026, 10, 5),
-                                 submitted_at=at(7), auto_submitted=True, signer_name="x")
+    late = MonthlyReport.objects.create(
+        unit=world.village_a,
+        period=september,
+        state="submitted",
+        deadline=datetime.date(2026, 10, 5),
+        submitted_at=at(7),
+        signer_name="x",
+    )
+    MonthlyReport.objects.create(
+        unit=world.village_b,
+        period=september,
+        state="submitted",
+        deadline=datetime.date(2026, 10, 5),
+        submitted_at=at(7),
+        auto_submitted=True,
+        signer_name="x",
+    )
     rows = services.report_matrix(user=world.township_officer, parent=world.township, months=[september, OCTOBER])
     status = {(row["unit"].name, cell["month"]): cell["status"] for row in rows for cell in row["cells"]}
     assert status[(world.village_a.name, OCTOBER)] == "submitted"

@@ -24,7 +24,9 @@ def every_two_seconds(name: str, task: str, queue: str) -> PeriodicTask:
 def test_beat_runs_the_monthly_job_and_the_auto_submit_with_one_report_per_unit(celery_worker, celery_wait_for):
     world = build_world()
     last_month = previous_month(timezone.localdate())
-    found = datetime.datetime.combine(last_month + datetime.timedelta(days=2), datetime.time(10), tzinfo=timezone.get_current_timezone())
+    found = datetime.datetime.combine(
+        last_month + datetime.timedelta(days=2), datetime.time(10), tzinfo=timezone.get_current_timezone()
+    )
     report(world, found_at=found)
     report(world, found_at=found, title="第二处")
     report(world, by=world.village_officer_b, unit=world.village_b, found_at=found, title="平兰村隐患")
@@ -36,13 +38,17 @@ def test_beat_runs_the_monthly_job_and_the_auto_submit_with_one_report_per_unit(
     every_two_seconds("test monthly reports", "reports.tasks.monthly_reports", queue)
 
     assert celery_wait_for(
-        lambda: not MonthlyReport.objects.filter(period=last_month, state=MonthlyReport.State.PENDING).exists(), timeout=90
+        lambda: not MonthlyReport.objects.filter(period=last_month, state=MonthlyReport.State.PENDING).exists(),
+        timeout=90,
     ), "beat and worker did not compile the reports"
     village_a = MonthlyReport.objects.get(unit=world.village_a, period=last_month)
     assert village_a.figures["totals"]["new"] == 2
     township = MonthlyReport.objects.get(unit=world.township, period=last_month)
     assert township.figures["totals"]["new"] == 3
-    assert {c["name"]: c["new"] for c in township.figures["children"]} == {world.village_a.name: 2, world.village_b.name: 1}
+    assert {c["name"]: c["new"] for c in township.figures["children"]} == {
+        world.village_a.name: 2,
+        world.village_b.name: 1,
+    }
 
     # drafts are past their deadline by now (day 5/8 of this month) unless today is early in the month
     if timezone.localdate().day > 8:

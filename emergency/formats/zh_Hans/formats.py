@@ -21,9 +21,12 @@ DATE_INPUT_FORMATS = [
     "%Y%m%d",  # 20261123
 ]
 TIME_INPUT_FORMATS = ["%H:%M", "%H:%M:%S", "%H时%M分", "%H点%M分", "%H点%M"]
-DATETIME_INPUT_FORMATS = [
-    f"{date} {time}" for date in DATE_INPUT_FORMATS[:4] for time in ("%H:%M", "%H:%M:%S")
-] + ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y年%m月%d日 %H时%M分", "%Y年%m月%d日%H时%M分"]
+DATETIME_INPUT_FORMATS = [f"{date} {time}" for date in DATE_INPUT_FORMATS[:4] for time in ("%H:%M", "%H:%M:%S")] + [
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y年%m月%d日 %H时%M分",
+    "%Y年%m月%d日%H时%M分",
+]
 
 DECIMAL_SEPARATOR = "."
 THOUSAND_SEPARATOR = ","

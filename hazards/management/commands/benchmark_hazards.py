@@ -48,7 +48,9 @@ class Command(BaseCommand):
         total = Hazard.objects.count()
         if not total:
             raise CommandError("The register is empty: run seed_scale and seed_hazards first.")
-        people = {"superuser": User.objects.filter(is_superuser=True).first() or User(is_superuser=True, is_active=True)}
+        people = {
+            "superuser": User.objects.filter(is_superuser=True).first() or User(is_superuser=True, is_active=True)
+        }
         county = Membership.objects.filter(unit__level=0, role=Role.DISPATCHER).select_related("user").first()
         township = Membership.objects.filter(unit__level=1).select_related("user").first()
         if county:
@@ -72,7 +74,9 @@ class Command(BaseCommand):
                 "list_page": measure(page, repeat),
                 "list_count": measure(count, repeat),
                 "list_open_red_page": measure(open_filtered, repeat),
-                "map_data_county_zoom9": measure(lambda u=user, b=bbox: selectors.map_points(u, {}, bbox=b, zoom=9), repeat),
+                "map_data_county_zoom9": measure(
+                    lambda u=user, b=bbox: selectors.map_points(u, {}, bbox=b, zoom=9), repeat
+                ),
                 "map_data_whole_zoom6": measure(lambda u=user: selectors.map_points(u, {}, zoom=6), repeat),
                 "statistics_table": measure(lambda u=user: selectors.statistics_table(u, {}), repeat),
                 "dashboard_figures": measure(lambda u=user: selectors.dashboard_figures(u, {}), repeat),

@@ -21,8 +21,12 @@ from grids.models import GridUnit, Membership
 from hazards.models import Grade, Hazard, HazardCategory, HazardSequence, RiskLevel, State
 
 STATE_WEIGHTS = [
-    (State.REPORTED, 8), (State.CONFIRMED, 6), (State.RECTIFYING, 16), (State.AWAITING_ACCEPTANCE, 5),
-    (State.CLOSED, 60), (State.REJECTED, 5),
+    (State.REPORTED, 8),
+    (State.CONFIRMED, 6),
+    (State.RECTIFYING, 16),
+    (State.AWAITING_ACCEPTANCE, 5),
+    (State.CLOSED, 60),
+    (State.REJECTED, 5),
 ]
 
 
@@ -44,7 +48,9 @@ class Command(BaseCommand):
         if not units:
             raise CommandError("No tier-3 units: build a grid first (seed_demo or seed_scale).")
         categories = list(HazardCategory.objects.filter(is_active=True).values("id", "family"))
-        reporters = dict(Membership.objects.filter(unit_id__in=[u["id"] for u in units]).values_list("unit_id", "user_id"))
+        reporters = dict(
+            Membership.objects.filter(unit_id__in=[u["id"] for u in units]).values_list("unit_id", "user_id")
+        )
         fallback_reporter = Membership.objects.values_list("user_id", flat=True).first()
         if fallback_reporter is None:
             raise CommandError("No person holds a role anywhere: seed the grid with people first.")
@@ -52,7 +58,8 @@ class Command(BaseCommand):
         now = timezone.now()
         states, weights = zip(*STATE_WEIGHTS, strict=True)
         sequences: dict[tuple[int, int], int] = {
-            (unit_id, year): last for unit_id, year, last in HazardSequence.objects.values_list("unit_id", "year", "last")
+            (unit_id, year): last
+            for unit_id, year, last in HazardSequence.objects.values_list("unit_id", "year", "last")
         }
         started = time.monotonic()
         created = 0
@@ -70,18 +77,28 @@ class Command(BaseCommand):
                 deadline = (found_at + timedelta(days=rng.randrange(7, 90))).date()
                 overdue = state == State.RECTIFYING and deadline < now.date()
                 grade = Grade.MAJOR if rng.random() < 0.03 else Grade.GENERAL
-                rows.append(Hazard(
-                    number=f"{unit['code']}-{year}-{sequences[key]:06d}",
-                    title=f"巡查发现隐患 {created + len(rows) + 1}",
-                    family=category["family"], category_id=category["id"], unit_id=unit["id"],
-                    owner_unit_id=unit["parent_id"] or unit["id"],
-                    lng=rng.uniform(minx, maxx), lat=rng.uniform(miny, maxy),
-                    reporter_id=reporters.get(unit["id"], fallback_reporter), found_at=found_at, state=state,
-                    grade=grade, risk_level=None if state == State.REPORTED else rng.choice(RiskLevel.values),
-                    deadline=deadline if state not in (State.REPORTED, State.CONFIRMED, State.REJECTED) else None,
-                    overdue_since=deadline + timedelta(days=1) if overdue else None,
-                    closed_at=found_at + timedelta(days=rng.randrange(1, 60)) if state in (State.CLOSED, State.REJECTED) else None,
-                ))
+                rows.append(
+                    Hazard(
+                        number=f"{unit['code']}-{year}-{sequences[key]:06d}",
+                        title=f"巡查发现隐患 {created + len(rows) + 1}",
+                        family=category["family"],
+                        category_id=category["id"],
+                        unit_id=unit["id"],
+                        owner_unit_id=unit["parent_id"] or unit["id"],
+                        lng=rng.uniform(minx, maxx),
+                        lat=rng.uniform(miny, maxy),
+                        reporter_id=reporters.get(unit["id"], fallback_reporter),
+                        found_at=found_at,
+                        state=state,
+                        grade=grade,
+                        risk_level=None if state == State.REPORTED else rng.choice(RiskLevel.values),
+                        deadline=deadline if state not in (State.REPORTED, State.CONFIRMED, State.REJECTED) else None,
+                        overdue_since=deadline + timedelta(days=1) if overdue else None,
+                        closed_at=found_at + timedelta(days=rng.randrange(1, 60))
+                        if state in (State.CLOSED, State.REJECTED)
+                        else None,
+                    )
+                )
             with transaction.atomic():
                 Hazard.objects.bulk_create(rows, batch_size=batch)
             created += len(rows)
@@ -91,9 +108,11 @@ class Command(BaseCommand):
             for (unit_id, year), last in sequences.items():
                 HazardSequence.objects.update_or_create(unit_id=unit_id, year=year, defaults={"last": last})
         total = Hazard.objects.aggregate(n=Max("id"))
-        self.stdout.write(self.style.SUCCESS(
-            f"Inserted {created:,} hazards in {time.monotonic() - started:.1f} s (max id {total['n']})."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Inserted {created:,} hazards in {time.monotonic() - started:.1f} s (max id {total['n']})."
+            )
+        )
 
     @staticmethod
     def _box(unit: dict) -> tuple[float, float, float, float]:
