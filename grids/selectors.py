@@ -87,7 +87,12 @@ def contacts_above(user: User) -> list[Membership]:
 
 
 def memberships_of(user: User) -> list[Membership]:
-    return list(Membership.objects.active().filter(user=user).select_related("unit").order_by("unit__level"))
+    return list(
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("unit")
+        .order_by("unit__level", "unit__code", "role")
+    )
 
 
 def people_for_user(user: User) -> QuerySet[User]:

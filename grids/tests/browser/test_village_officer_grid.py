@@ -25,7 +25,8 @@ def test_village_officer_opens_tree_and_own_village_but_not_another(page, live_s
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     screenshot("grid-home-village-officer")
 
-    page.locator("nav.nav a[href='/grid/']").click()
+    page.locator("nav.nav details.nav-more summary").click()  # a phone: the grid is under "More"
+    page.locator("nav.nav .nav-more-links a[href='/grid/']").click()
     expect(page).to_have_url(re.compile(r"/grid/$"))
     expect(page.locator(".tree")).to_contain_text(world.village_a.name)
     expect(page.locator(".tree")).not_to_contain_text(world.village_b.name)
