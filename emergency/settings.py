@@ -214,6 +214,10 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
+# Imports: a job running longer than this is taken to be abandoned by a dead worker and requeued.
+IMPORT_STALE_MINUTES = env.int("IMPORT_STALE_MINUTES", default=30)
+IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=3)
+
 # Warnings in the CAP profile of GB/T 35965.1: identifier parts after the 6-digit division code
 # (DDD: sector code of GB/T 4657, UUU: sub-unit, XX: extension) and the sender name.
 WARNING_CAP_SECTOR_CODE = env.str("WARNING_CAP_SECTOR_CODE", default="000")

@@ -86,9 +86,9 @@ class ReadOnlyHistoryMixin:
 
 
 class GridUnitAdminForm(forms.ModelForm):
-    """The model form (``GridUnit.clean`` checks placement, codes and shapes), plus the two
-    refusals of the services that the model cannot see: they are reported on the form rather
-    than failing after it was accepted."""
+    """The model form (``GridUnit.clean`` checks placement, codes and shapes), plus the refusals
+    of the services that the model cannot see: they are reported on the form rather than failing
+    after it was accepted. A new parent and a new code are saved together by ``unit_move``."""
 
     class Meta:
         model = GridUnit
@@ -112,17 +112,29 @@ class GridUnitAdminForm(forms.ModelForm):
         if unit.pk is None:
             return cleaned
         changed = set(self.changed_data)
-        if "code" in changed and unit.get_children().exists():
+        if "code" in changed and "parent" not in changed and unit.get_children().exists():
             self.add_error(
                 "code",
                 _("The code of a unit with children cannot be changed; its children's codes derive from it."),
             )
-        if "code" in changed and "parent" in changed:
-            self.add_error(
-                "parent",
-                _("Change the parent or the code, not both at once: a move keeps the unit's code."),
-            )
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()  # the model's own checks of the unit
+        unit = self.instance
+        changed = set(self.changed_data)
+        if unit.pk is None or not {"parent", "code"} <= changed or self.has_error("parent") or self.has_error("code"):
+            return
+        # A move with a new code re-codes the units below: check theirs as the move will.
+        stored = GridUnit.objects.get(pk=unit.pk)
+        if stored.is_leaf_node():
+            return
+        try:
+            services.unit_move_check(
+                unit=stored, new_parent=self.cleaned_data["parent"], code=self.cleaned_data["code"]
+            )
+        except ValidationError as exc:
+            self._update_errors(exc)
 
 
 @admin.register(GridUnit)
@@ -204,7 +216,9 @@ class GridUnitAdmin(ReadOnlyHistoryMixin, DraggableMPTTAdmin, SimpleHistoryAdmin
             obj.pk = unit.pk
         else:
             if "parent" in form.changed_data:
-                services.unit_move(by=request.user, unit=obj, new_parent=form.cleaned_data["parent"])
+                services.unit_move(
+                    by=request.user, unit=obj, new_parent=form.cleaned_data["parent"], code=form.cleaned_data["code"]
+                )
             services.unit_update(by=request.user, unit=obj, **fields)
         obj.refresh_from_db()
 
@@ -239,7 +253,14 @@ class GridUnitAdmin(ReadOnlyHistoryMixin, DraggableMPTTAdmin, SimpleHistoryAdmin
             with transaction.atomic():
                 unit = services.unit_move(by=request.user, unit=unit, new_parent=new_parent, position=service_position)
         except (ValidationError, PermissionDenied) as exc:
-            return self._move_refused(request, _messages_of(exc))
+            message = _messages_of(exc)
+            if isinstance(exc, ValidationError) and any(
+                error.code == "new_code_needed" for errors in exc.update_error_dict({}).values() for error in errors
+            ):
+                message += " " + gettext(
+                    "Dragging keeps the code: change the parent and the code together on the unit's page."
+                )
+            return self._move_refused(request, message)
 
         changed = ["parent"] if unit.parent_id != old_parent_id else []
         LogEntry.objects.log_actions(

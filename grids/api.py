@@ -145,11 +145,16 @@ class GridUnitViewSet(
     @extend_schema(request=UnitMoveSerializer, responses=GridUnitSerializer)
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
-        """Move the unit with its subtree under another parent (which the caller must manage)."""
+        """Move the unit with its subtree under another parent (which the caller must manage).
+
+        Give ``code`` to change the unit's code with the move (its subtree is re-coded with it).
+        """
         unit = self.get_object()
         body = UnitMoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        unit = services.unit_move(by=request.user, unit=unit, new_parent=body.validated_data["parent"])
+        unit = services.unit_move(
+            by=request.user, unit=unit, new_parent=body.validated_data["parent"], code=body.validated_data.get("code")
+        )
         return Response(self.get_serializer(unit).data)
 
 

@@ -268,6 +268,12 @@ class ImportJob(models.Model):
         User, on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("uploaded by")
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(
+        _("started"), null=True, blank=True, help_text=_("When a worker last claimed the job.")
+    )
+    attempts = models.PositiveSmallIntegerField(
+        _("attempts"), default=0, help_text=_("How many times a worker has claimed the job.")
+    )
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)

@@ -97,7 +97,17 @@ class GridUnitSerializer(serializers.ModelSerializer):
 
 
 class UnitMoveSerializer(serializers.Serializer):
-    parent = serializers.PrimaryKeyRelatedField(queryset=GridUnit.objects.all(), allow_null=True)
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=GridUnit.objects.all(), allow_null=True, help_text=_("The new parent unit (which you must manage).")
+    )
+    code = serializers.CharField(
+        required=False,
+        max_length=40,
+        help_text=_(
+            "Optional new code of the unit, checked against the new parent (e.g. a village moved to another "
+            "township: 451027101202). The codes of the units below it change with it."
+        ),
+    )
 
 
 class SectorSerializer(serializers.ModelSerializer):

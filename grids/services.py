@@ -6,11 +6,18 @@ membership by another road.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
+from grids import rules
 from grids.models import GridUnit, ImportJob, Membership, Role, User
 from grids.scope import Action, forget_scope, scope_for
 
@@ -72,26 +79,169 @@ def unit_update(*, by: User, unit: GridUnit, **fields) -> GridUnit:
 
 
 @transaction.atomic
-def unit_move(*, by: User, unit: GridUnit, new_parent: GridUnit | None, position: str = "last-child") -> GridUnit:
-    """Move a unit (with its subtree) under ``new_parent``, refusing moves the grid forbids."""
+def unit_move(
+    *,
+    by: User,
+    unit: GridUnit,
+    new_parent: GridUnit | None,
+    position: str = "last-child",
+    code: str | None = None,
+) -> GridUnit:
+    """Move a unit (with its subtree) under ``new_parent``, refusing moves the grid forbids.
+
+    ``code`` gives the unit a new code as part of the move (a village moved to another township
+    needs one: its code begins with its township's). The codes of the units below it, which
+    derive from it, change with it: its old prefix is replaced by the new one in each. Who may
+    call it: someone who manages both the unit and ``new_parent``. The unit, its subtree and the
+    new parent are locked; the tree, the codes and the history change together or not at all.
+    """
     unit = GridUnit.objects.select_for_update().get(pk=unit.pk)
     _require(by, Action.MANAGE_GRID, unit, _("You may not move this unit."))
     _require(by, Action.MANAGE_GRID, new_parent, _("You may not move units into that unit."))
-    if new_parent is not None and new_parent.tree_id == unit.tree_id and unit.lft <= new_parent.lft <= unit.rght:
-        raise ValidationError(_("A unit cannot be placed inside itself."))
-    candidate = GridUnit(
-        parent=new_parent, kind=unit.kind, code=unit.code, credit_code=unit.credit_code, name=unit.name
+    if new_parent is not None:
+        new_parent = GridUnit.objects.select_for_update().get(pk=new_parent.pk)
+        if new_parent.tree_id == unit.tree_id and unit.lft <= new_parent.lft <= unit.rght:
+            raise ValidationError(_("A unit cannot be placed inside itself."))
+    descendants = list(
+        GridUnit.objects.select_for_update()
+        .filter(tree_id=unit.tree_id, lft__gt=unit.lft, rght__lt=unit.rght)
+        .order_by("lft")
     )
-    candidate.clean()  # placement and code against the new parent
+    new_codes = _codes_after_move(unit=unit, new_parent=new_parent, code=code, descendants=descendants)
+    old_code = unit.code
+    if unit.pk in new_codes:
+        unit.code = new_codes[unit.pk]
+        unit._change_reason = _("moved; code %(old)s → %(new)s") % {"old": old_code, "new": unit.code}
+    else:
+        unit._change_reason = _("moved")
+    unit._history_user = by
+    # ``move_to`` saves the unit (one history record); with a new code django-mptt also places
+    # it among its new siblings in code order (``order_insertion_by``).
     if new_parent is None:
         unit.move_to(None)
     else:
         unit.move_to(new_parent, position)
+    recoded = [descendant for descendant in descendants if descendant.pk in new_codes]
+    if recoded:
+        now = timezone.now()
+        for descendant in recoded:
+            descendant.code = new_codes[descendant.pk]
+            descendant.updated_at = now
+        bulk_update_with_history(
+            recoded,
+            GridUnit,
+            ["code", "updated_at"],
+            batch_size=500,
+            default_user=by,
+            default_change_reason=_("code changed with %(unit)s: %(old)s → %(new)s")
+            % {"unit": unit.name, "old": old_code, "new": unit.code},
+        )
     unit.refresh_from_db()
-    unit._change_reason = _("moved")
-    unit.save()
     forget_scope(by)
     return unit
+
+
+def unit_move_check(*, unit: GridUnit, new_parent: GridUnit | None, code: str | None = None) -> dict[int, str]:
+    """What ``unit_move`` would refuse, checked without writing or locking (for forms).
+
+    Returns the new code of each unit whose code the move would change, by primary key.
+    """
+    descendants = list(unit.get_descendants().order_by("lft"))
+    return _codes_after_move(unit=unit, new_parent=new_parent, code=code, descendants=descendants)
+
+
+MAX_LISTED_PROBLEMS = 5
+
+
+def _children_prefix(kind: str, code: str) -> str:
+    """The part of a unit's code that the codes of the units below it begin with (rules.check_code)."""
+    if kind in rules.TOWNSHIP_KINDS:
+        return code[:9]
+    if rules.TIER_OF_KIND.get(kind) == 1:
+        return code[:6]
+    return code  # a park: its enterprises are "<park code>-<suffix>"; tier 3 has no children
+
+
+def _codes_after_move(
+    *, unit: GridUnit, new_parent: GridUnit | None, code: str | None, descendants: list[GridUnit]
+) -> dict[int, str]:
+    """Check placement and codes after the move; return {pk: new code} of every code that changes.
+
+    ``descendants`` are the units below ``unit`` in tree order (parents before children).
+    """
+    new_code = (code or "").strip().upper() or unit.code
+    candidate = GridUnit(parent=new_parent, kind=unit.kind, code=new_code, credit_code=unit.credit_code, name=unit.name)
+    try:
+        candidate.clean()  # placement and code against the new parent
+    except ValidationError as exc:
+        errors = exc.update_error_dict({})
+        misplaced = "parent" in errors or "kind" in errors
+        if new_code == unit.code and "code" in errors and new_parent is not None and not misplaced:
+            errors["code"].append(_new_code_needed(unit, new_parent))
+        raise ValidationError(errors) from None
+    if new_code == unit.code:
+        return {}
+
+    new_codes = {unit.pk: new_code}
+    old_prefix, new_prefix = _children_prefix(unit.kind, unit.code), _children_prefix(unit.kind, new_code)
+    problems: list[str] = []
+    if old_prefix != new_prefix:
+        for descendant in descendants:
+            if not descendant.code.startswith(old_prefix):
+                problems.append(
+                    _("%(unit)s (%(code)s) does not begin with %(prefix)s and cannot follow the new code.")
+                    % {"unit": descendant.name, "code": descendant.code, "prefix": old_prefix}
+                )
+                continue
+            parent_code = new_codes.get(descendant.parent_id)
+            if parent_code is None:  # below a unit already listed as a problem
+                continue
+            recoded = new_prefix + descendant.code[len(old_prefix) :]
+            try:
+                rules.check_code(kind=descendant.kind, code=recoded, parent_code=parent_code)
+            except ValidationError as exc:
+                problems.append(
+                    _("%(unit)s would get the code %(code)s: %(error)s")
+                    % {"unit": descendant.name, "code": recoded, "error": " ".join(exc.messages)}
+                )
+            new_codes[descendant.pk] = recoded
+    if not problems:
+        # Codes outside the subtree, and the subtree's present codes (rows are updated one by one).
+        # (The other unit may be outside the caller's scope: its name is not shown.)
+        taken = GridUnit.objects.filter(code__in=list(new_codes.values())).values_list("code", flat=True)
+        problems = [
+            _("The code %(code)s is already used by another unit.") % {"code": taken_code}
+            for taken_code in taken[:MAX_LISTED_PROBLEMS]
+        ]
+    if problems:
+        if len(problems) > MAX_LISTED_PROBLEMS:
+            problems = problems[:MAX_LISTED_PROBLEMS] + [_("… and more.")]
+        raise ValidationError({"code": problems})
+    return new_codes
+
+
+def _new_code_needed(unit: GridUnit, new_parent: GridUnit) -> ValidationError:
+    """The hint added when a move is refused for the code the unit would keep."""
+    old_prefix = _children_prefix(unit.parent.kind, unit.parent.code) if unit.parent_id else ""
+    new_prefix = _children_prefix(new_parent.kind, new_parent.code)
+    example = ""
+    if old_prefix and unit.code.startswith(old_prefix):
+        example = new_prefix + unit.code[len(old_prefix) :]
+        try:
+            rules.check_code(kind=unit.kind, code=example, parent_code=new_parent.code)
+        except ValidationError:
+            example = ""
+        else:
+            if GridUnit.objects.filter(code=example).exists():
+                example = ""
+    if example:
+        message = _("Give the unit a new code with the move, beginning with %(prefix)s, e.g. %(example)s.") % {
+            "prefix": new_prefix,
+            "example": example,
+        }
+    else:
+        message = _("Give the unit a new code with the move, beginning with %(prefix)s.") % {"prefix": new_prefix}
+    return ValidationError(message, code="new_code_needed")
 
 
 @transaction.atomic
@@ -134,28 +284,97 @@ def import_job_create(*, by: User, dataset: str, upload) -> ImportJob:
     return job
 
 
-def import_job_run(*, job_id: int) -> str:
-    """Run a queued import as the person who uploaded it. Claimed with a conditional update."""
-    from grids.importing import run_import
+IMPORT_STALE_MINUTES = 30  # settings.IMPORT_STALE_MINUTES overrides
+IMPORT_MAX_ATTEMPTS = 3  # settings.IMPORT_MAX_ATTEMPTS overrides
 
+
+class _ClaimLost(Exception):
+    """The job was given to another worker while this one was importing: undo this import."""
+
+
+def import_job_claim(*, job_id: int, now: datetime | None = None) -> int | None:
+    """Claim a queued import for this worker (pending → running) with a conditional update.
+
+    Returns the attempt number that identifies this claim, or None if the job was not pending.
+    """
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
-        status=ImportJob.Status.RUNNING
+        status=ImportJob.Status.RUNNING, started_at=now or timezone.now(), attempts=F("attempts") + 1
     )
     if not claimed:
+        return None
+    return ImportJob.objects.filter(pk=job_id).values_list("attempts", flat=True).get()
+
+
+def import_job_run(*, job_id: int, now: datetime | None = None) -> str:
+    """Run a queued import as the person who uploaded it. Called by the Celery task only.
+
+    The job is claimed with a conditional update, so a message delivered twice imports once. The
+    import and the job's outcome are committed together, and only while the claim is still this
+    worker's: if the job was handed to another worker as stale (``import_jobs_requeue_stale``),
+    this worker's import is rolled back.
+    """
+    from grids.importing import run_import
+
+    attempt = import_job_claim(job_id=job_id, now=now)
+    if attempt is None:
         return "already claimed"
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    ours = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING, attempts=attempt)
     try:
-        with job.file.open("rb") as handle:
-            data = handle.read()
-        result = run_import(by=job.created_by, dataset=job.dataset, data=data, filename=job.original_name)
+        with transaction.atomic():
+            with job.file.open("rb") as handle:
+                data = handle.read()
+            result = run_import(by=job.created_by, dataset=job.dataset, data=data, filename=job.original_name)
+            finished = ours.update(
+                status=ImportJob.Status.DONE if result.ok else ImportJob.Status.REFUSED,
+                errors=[error.as_dict() for error in result.errors],
+                summary=result.summary(),
+                finished_at=timezone.now(),
+            )
+            if not finished:
+                raise _ClaimLost
+    except _ClaimLost:
+        return "claim lost"
     except Exception as exc:
-        ImportJob.objects.filter(pk=job_id).update(
+        ours.update(
             status=ImportJob.Status.FAILED, finished_at=timezone.now(), errors=[{"row": 0, "message": str(exc)}]
         )
         raise
-    job.status = ImportJob.Status.DONE if result.ok else ImportJob.Status.REFUSED
-    job.errors = [error.as_dict() for error in result.errors]
-    job.summary = result.summary()
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "errors", "summary", "finished_at"])
-    return job.status
+    return ImportJob.objects.filter(pk=job_id).values_list("status", flat=True).get()
+
+
+@transaction.atomic
+def import_jobs_requeue_stale(*, now: datetime | None = None) -> dict[str, list[int]]:
+    """Give imports whose worker died back to the queue; give up after too many attempts.
+
+    A job running for longer than ``IMPORT_STALE_MINUTES`` goes back to pending and is queued
+    again (the import is one transaction, so nothing of the dead worker's run was saved); a job
+    that has already been claimed ``IMPORT_MAX_ATTEMPTS`` times is marked failed instead. Called
+    by the periodic task ``grids.tasks.requeue_stale_imports``; it changes no one's data.
+    """
+    from grids.tasks import run_import_job
+
+    now = now or timezone.now()
+    stale_after = timedelta(minutes=getattr(settings, "IMPORT_STALE_MINUTES", IMPORT_STALE_MINUTES))
+    max_attempts = getattr(settings, "IMPORT_MAX_ATTEMPTS", IMPORT_MAX_ATTEMPTS)
+    # Jobs claimed before ``started_at`` existed have none: they are stale too.
+    stale = ImportJob.objects.filter(status=ImportJob.Status.RUNNING).filter(
+        Q(started_at__lt=now - stale_after) | Q(started_at__isnull=True)
+    )
+    # Rows a worker is finishing right now are locked by it: skip them, they are not stale.
+    found = list(stale.select_for_update(skip_locked=True).values_list("pk", "attempts"))
+    give_up = [pk for pk, attempts in found if attempts >= max_attempts]
+    retry = [pk for pk, attempts in found if attempts < max_attempts]
+    if give_up:
+        message = _(
+            "The import was interrupted %(count)d times (the worker stopped before finishing); "
+            "nothing was imported. Check the file size or upload it again later."
+        ) % {"count": max_attempts}
+        stale.filter(pk__in=give_up).update(
+            status=ImportJob.Status.FAILED, finished_at=now, errors=[{"row": 0, "message": message}]
+        )
+    if retry:
+        stale.filter(pk__in=retry).update(status=ImportJob.Status.PENDING, started_at=None)
+        for pk in retry:
+            transaction.on_commit(partial(run_import_job.delay, pk))
+    return {"requeued": retry, "failed": give_up}

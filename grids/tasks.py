@@ -21,6 +21,17 @@ def run_import_job(job_id: int) -> str:
     return import_job_run(job_id=job_id)
 
 
+@shared_task(name="grids.tasks.requeue_stale_imports")
+def requeue_stale_imports() -> dict[str, list[int]]:
+    """Queue again the imports whose worker died mid-run; mark failed those tried too often."""
+    from grids.services import import_jobs_requeue_stale
+
+    outcome = import_jobs_requeue_stale()
+    if outcome["requeued"] or outcome["failed"]:
+        log.warning("stale imports: requeued %s, failed %s", outcome["requeued"], outcome["failed"])
+    return outcome
+
+
 @shared_task(name="grids.tasks.purge_old_import_files")
 def purge_old_import_files(days: int = 90) -> int:
     """Delete uploaded files of finished imports older than ``days``; the job records stay."""
