@@ -127,17 +127,22 @@ def owner_for(unit: GridUnit) -> GridUnit:
 
 
 def allocate_number(*, unit: GridUnit, year: int) -> str:
-    """``<unit code>-<year>-<seq>``, unique under concurrent reports (row lock on the sequence)."""
+    """``<unit code>-<year>-<seq>``, unique under concurrent reports (row lock on the sequence).
+
+    A number already taken (a code that another unit held before a move) is skipped."""
     with transaction.atomic():
-        updated = HazardSequence.objects.filter(unit=unit, year=year).update(last=F("last") + 1)
-        if not updated:
-            try:
-                with transaction.atomic():
-                    HazardSequence.objects.create(unit=unit, year=year, last=1)
-            except IntegrityError:  # another report created it first
-                HazardSequence.objects.filter(unit=unit, year=year).update(last=F("last") + 1)
-        last = HazardSequence.objects.get(unit=unit, year=year).last
-    return f"{unit.code}-{year}-{last:04d}"
+        while True:
+            updated = HazardSequence.objects.filter(unit=unit, year=year).update(last=F("last") + 1)
+            if not updated:
+                try:
+                    with transaction.atomic():
+                        HazardSequence.objects.create(unit=unit, year=year, last=1)
+                except IntegrityError:  # another report created it first
+                    HazardSequence.objects.filter(unit=unit, year=year).update(last=F("last") + 1)
+            last = HazardSequence.objects.get(unit=unit, year=year).last
+            number = f"{unit.code}-{year}-{last:04d}"
+            if not Hazard.objects.filter(number=number).exists():
+                return number
 
 
 # --- the loop -----------------------------------------------------------------------------------

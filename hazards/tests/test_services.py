@@ -380,3 +380,14 @@ def test_overdue_task_marks_and_mails_the_owning_tier_once(world, mailoutbox):
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["huang@example.gov.cn"]
     assert hazard.number in mailoutbox[0].body
+
+
+def test_a_number_left_by_a_unit_that_changed_code_is_skipped(world):
+    from hazards.models import Hazard
+
+    first = report(world)
+    year = timezone.localdate().year
+    # village A's code later goes to another unit; that unit's first report must not reuse the number
+    Hazard.objects.filter(pk=first.pk).update(number=f"{world.village_b.code}-{year}-0001")
+    second = report(world, by=world.village_officer_b, unit=world.village_b, title="平兰村")
+    assert second.number == f"{world.village_b.code}-{year}-0002"
