@@ -7,6 +7,10 @@ on an administrator can change a schedule (or disable it) in the admin under 周
 from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict[str, dict] = {
+    "grids.requeue_stale_imports": {
+        "task": "grids.tasks.requeue_stale_imports",
+        "schedule": crontab(minute="*/5"),
+    },
     "dispatch.remind_unacknowledged_warnings": {
         "task": "dispatch.tasks.remind_unacknowledged_warnings",
         "schedule": crontab(),  # every minute: reminders are due 15–60 minutes after delivery

@@ -1,7 +1,8 @@
 """First-run set-up used by ``make run``: an administrator and the demo county, once.
 
 Creates the superuser ``admin`` when no superuser exists and prints its generated password once;
-loads the demo county when the database holds no grid unit. Running it again does nothing.
+loads the demo county, with some months of activity in it, when the database holds no grid unit.
+Running it again does nothing.
 """
 
 import secrets
@@ -28,5 +29,6 @@ class Command(BaseCommand):
         if not no_demo and not GridUnit.objects.exists():
             options = {"password": password} if password else {}
             call_command("seed_demo", stdout=self.stdout, **options)
+            call_command("seed_demo_activity", stdout=self.stdout)
             if password:
                 self.stdout.write("The demo accounts above log in with the administrator's password.")

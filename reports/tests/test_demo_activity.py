@@ -1,0 +1,180 @@
+"""``seed_demo_activity``: the demo county with hazards in every state, reports, consultations, a
+warning in force, incidents and a duty roster — all written by the demo's own people through the
+services, once."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from shapely.geometry import Point, shape
+
+from dispatch.duty import on_duty_now
+from dispatch.models import DutyLogEntry, DutyShift, Incident, IncidentReport, Warning
+from dispatch.warnings import warning_board
+from grids.models import GridUnit, Membership, User
+from hazards.models import Grade, Hazard, HazardCopy, HazardEvent, HazardPhoto, State
+from reports.models import Consultation, Countermeasure, Delivery, Document, MonthlyReport
+
+COUNTY = "451027"
+
+
+@pytest.fixture(scope="class")
+def activity_output(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo county and its activity, built once for the class and rolled back at its end."""
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        call_command("seed_demo", password="x", stdout=StringIO())
+        out = StringIO()
+        call_command("seed_demo_activity", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def county(activity_output, db):
+    return GridUnit.objects.get(code=COUNTY)
+
+
+def counts() -> dict[str, int]:
+    return {
+        "hazards": Hazard.objects.count(),
+        "events": HazardEvent.objects.count(),
+        "photos": HazardPhoto.objects.count(),
+        "reports": MonthlyReport.objects.count(),
+        "documents": Document.objects.count(),
+        "deliveries": Delivery.objects.count(),
+        "consultations": Consultation.objects.count(),
+        "warnings": Warning.objects.count(),
+        "incidents": Incident.objects.count(),
+        "shifts": DutyShift.objects.count(),
+        "log": DutyLogEntry.objects.count(),
+    }
+
+
+class TestDemoActivity:
+    """Read-only checks on one demo county with its activity (see ``activity_output``)."""
+
+    def test_hazards_reach_every_state_of_the_loop(self, county):
+        by_state = {state: Hazard.objects.filter(state=state).count() for state in State.values}
+        assert all(by_state[state] >= 3 for state in State.values), by_state
+        assert 50 <= sum(by_state.values()) <= 70
+        assert HazardEvent.objects.filter(action=HazardEvent.Action.CLOSE_ON_SPOT).count() >= 3
+        assert HazardEvent.objects.filter(action=HazardEvent.Action.ACCEPT).count() >= 5
+
+    def test_hazards_were_found_in_the_past_inside_their_units(self, county):
+        now = timezone.now()
+        hazards = list(Hazard.objects.select_related("unit"))
+        assert all(h.found_at < now for h in hazards)
+        assert min(h.found_at for h in hazards) < now - datetime.timedelta(days=120)
+        for hazard in hazards:
+            assert shape(hazard.unit.boundary).contains(Point(hazard.lng, hazard.lat)), hazard.number
+        assert len({h.unit_id for h in hazards}) >= 20
+        assert HazardPhoto.objects.filter(kind=HazardPhoto.Kind.REPORT).count() >= 5
+        assert HazardPhoto.objects.filter(kind=HazardPhoto.Kind.EVIDENCE).count() >= 10
+
+    def test_every_hazard_was_reported_by_someone_holding_a_role_in_its_unit(self, county):
+        pairs = set(Hazard.objects.values_list("reporter_id", "unit_id"))
+        roles = set(Membership.objects.active().values_list("user_id", "unit_id"))
+        assert pairs <= roles
+
+    def test_some_rectifying_hazards_are_overdue(self, county):
+        overdue = Hazard.objects.filter(state=State.RECTIFYING, overdue_since__isnull=False)
+        assert overdue.count() >= 2
+        assert Hazard.objects.filter(state=State.RECTIFYING, overdue_since__isnull=True).exists()
+        assert HazardEvent.objects.filter(action=HazardEvent.Action.OVERDUE).count() == overdue.count()
+
+    def test_major_hazards_are_owned_by_the_county_and_one_is_supervised_with_a_department_reply(self, county):
+        majors = Hazard.objects.filter(grade=Grade.MAJOR)
+        assert majors.count() >= 2
+        assert set(majors.values_list("owner_unit_id", flat=True)) == {county.pk}
+        supervised = Hazard.objects.get(supervised=True)
+        assert supervised.grade == Grade.MAJOR
+        assert supervised.supervising_department.short_name in ("水利局", "自然资源局")
+        copy = HazardCopy.objects.get(hazard=supervised, department=supervised.supervising_department)
+        assert copy.feedback and copy.feedback_by.department_id == copy.department_id
+        assert HazardEvent.objects.filter(action=HazardEvent.Action.ESCALATE, hazard__grade=Grade.GENERAL).exists()
+
+    def test_last_months_reports_are_partly_submitted_and_reach_the_township_inbox(self, county):
+        states = set(MonthlyReport.objects.values_list("state", flat=True))
+        assert {MonthlyReport.State.DRAFT, MonthlyReport.State.SUBMITTED} <= states
+        submitted = MonthlyReport.objects.filter(state=MonthlyReport.State.SUBMITTED)
+        assert all(report.signer_name for report in submitted)
+        sicheng = GridUnit.objects.get(name="泗城镇")
+        inbox = Delivery.objects.filter(recipient_unit=sicheng, document__kind=Document.Kind.MONTHLY_REPORT)
+        assert inbox.count() >= 5
+
+    def test_the_township_consultation_is_recorded_with_two_open_countermeasures(self, county):
+        consultation = Consultation.objects.get(unit__name="泗城镇")
+        assert consultation.state == Consultation.State.OPEN
+        assert consultation.held_on and consultation.participants and consultation.briefing
+        measures = Countermeasure.objects.filter(consultation=consultation)
+        assert measures.count() == 2
+        assert set(measures.values_list("state", flat=True)) == {Countermeasure.State.OPEN}
+
+    def test_an_active_warning_is_acknowledged_by_some_units_and_not_others(self, county):
+        warning = Warning.objects.get(state=Warning.State.ACTIVE)
+        assert warning.issued_by.username == "county_dispatcher"
+        assert warning.valid_from <= timezone.now() < warning.valid_to
+        assert warning.areas.count() == 2
+        board = warning_board(warning.issued_by, warning)
+        acknowledged = sum(row.acknowledged for row in board.tiers)
+        total = sum(row.total for row in board.tiers)
+        assert 0 < acknowledged < total
+
+    def test_incidents_went_up_the_tiers_and_the_fire_is_closed(self, county):
+        crash = Incident.objects.get(type__code="traffic")
+        fire = Incident.objects.get(type__code="forest_fire")
+        assert crash.reporter.username == "village_officer"
+        assert crash.tiers.get(unit=county).received_at is not None
+        assert not crash.is_final
+        assert fire.is_final
+        assert fire.reports.filter(kind=IncidentReport.Kind.FINAL).exists()
+        assert not crash.tiers.filter(phone_late=True).exists()
+        assert not fire.tiers.filter(written_late=True).exists()
+
+    def test_the_county_and_the_township_have_a_shift_on_duty_now(self, county):
+        sicheng = GridUnit.objects.get(name="泗城镇")
+        now = on_duty_now([county, sicheng])
+        assert set(now) == {county.pk, sicheng.pk}
+        assert now[county.pk].post_a.username == "county_dispatcher"
+        assert now[sicheng.pk].post_b_id is not None
+        assert DutyShift.objects.filter(unit=county).count() >= 7
+        assert DutyLogEntry.objects.filter(unit=county).count() >= 3
+
+    def test_the_summary_names_the_county(self, activity_output):
+        assert _("Demo activity in %(county)s:") % {"county": "凌云县"} in activity_output
+
+    def test_pages_of_the_county_dispatcher_show_the_activity(self, county, client):
+        client.force_login(User.objects.get(username="county_dispatcher"))
+        warning = Warning.objects.get()
+        home = client.get(reverse("grids:home"))
+        assert home.status_code == 200
+        dashboard = client.get(reverse("hazards:dashboard"))
+        assert dashboard.status_code == 200
+        assert dashboard.context["figures"]["overdue"] >= 2
+        assert client.get(reverse("hazards:map")).status_code == 200
+        data = client.get(reverse("hazards:map_data")).json()
+        assert data["total"] == Hazard.objects.count()
+        board = client.get(reverse("dispatch:warning_board", args=[warning.pk]))
+        assert board.status_code == 200
+        assert warning.title in board.content.decode()
+
+    def test_a_second_run_changes_nothing(self, county):
+        before = counts()
+        out = StringIO()
+        call_command("seed_demo_activity", stdout=out)
+        assert counts() == before
+        assert _("Hazards already exist: no demo activity was added.") in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_without_the_demo_county_the_command_refuses():
+    with pytest.raises(CommandError):
+        call_command("seed_demo_activity", stdout=StringIO())
+    assert not Hazard.objects.exists()
