@@ -9,6 +9,7 @@ import secrets
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from grids.models import GridUnit, User
 
@@ -24,11 +25,17 @@ class Command(BaseCommand):
         if not User.objects.filter(is_superuser=True).exists():
             password = secrets.token_urlsafe(12)
             User.objects.create_superuser("admin", password=password, real_name="系统管理员")
-            self.stdout.write(self.style.SUCCESS("Administrator created — user name: admin  password: " + password))
-            self.stdout.write("This password is shown only once. Change it under 管理 → 人员 after logging in.")
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Administrator created — user name: admin  password: %(password)s") % {"password": password}
+                )
+            )
+            self.stdout.write(
+                _("This password is shown only once. Change it in the admin under People after logging in.")
+            )
         if not no_demo and not GridUnit.objects.exists():
             options = {"password": password} if password else {}
             call_command("seed_demo", stdout=self.stdout, **options)
             call_command("seed_demo_activity", stdout=self.stdout)
             if password:
-                self.stdout.write("The demo accounts above log in with the administrator's password.")
+                self.stdout.write(_("The demo accounts above log in with the administrator's password."))
