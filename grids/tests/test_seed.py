@@ -42,6 +42,7 @@ def roles_by_unit() -> dict[int, Counter]:
 # --- seed_demo ---------------------------------------------------------------------------------
 
 
+@pytest.mark.django_db  # ordered with the database tests, before transactional ones flush the rule tables
 class TestDemoCounty:
     """Read-only checks on one demo county, built once (see ``demo_output``)."""
 

@@ -57,6 +57,7 @@ def counts() -> dict[str, int]:
     }
 
 
+@pytest.mark.django_db  # ordered with the database tests, before transactional ones flush the rule tables
 class TestDemoActivity:
     """Read-only checks on one demo county with its activity (see ``activity_output``)."""
 
