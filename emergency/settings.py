@@ -198,6 +198,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "County emergency-management grid. Every endpoint is limited to the grid scope of the caller.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # the schema is for our users only
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
