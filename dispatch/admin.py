@@ -40,17 +40,10 @@ from dispatch.models import (
     WarningMessage,
     WarningType,
 )
-from grids.admin import ReadOnlyHistoryMixin, UnitTierListFilter
-from grids.scope import scope_for
+from grids.admin import ReadOnlyHistoryMixin, SuperuserDeletesMixin, UnitTierListFilter
+from grids.admin import ScopedReadOnlyAdmin as GridScopedReadOnlyAdmin
 
 # --- rule tables ----------------------------------------------------------------------------------
-
-
-class SuperuserDeletesMixin:
-    """Rule rows are referenced by warnings and incidents: only a superuser removes one."""
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 class WarningTypeForm(forms.ModelForm):
@@ -243,34 +236,10 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class ScopedReadOnlyAdmin(admin.ModelAdmin):
-    """A register seen through ``grids.scope``: view only; a superuser may delete."""
+class ScopedReadOnlyAdmin(SuperuserDeletesMixin, GridScopedReadOnlyAdmin):
+    """Dispatch registers: department staff see their county's (read-only); a superuser may delete."""
 
-    unit_field = "unit"
-
-    def scoped_queryset(self, request) -> QuerySet:
-        return scope_for(request.user).filter(self.model._default_manager.all(), self.unit_field)
-
-    def get_queryset(self, request) -> QuerySet:
-        queryset = self.scoped_queryset(request)
-        if self.list_select_related:
-            queryset = queryset.select_related(*self.list_select_related)
-        ordering = self.get_ordering(request)
-        return queryset.order_by(*ordering) if ordering else queryset
-
-    def has_view_permission(self, request, obj=None):
-        if not super().has_view_permission(request, obj):
-            return False
-        return obj is None or self.scoped_queryset(request).filter(pk=obj.pk).exists()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+    grants_only = False
 
 
 class WarningMessageInline(ReadOnlyInline):

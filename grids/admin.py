@@ -62,6 +62,48 @@ class UnitTierListFilter(TierListFilter):
     level_field = "unit__level"
 
 
+class SuperuserDeletesMixin:
+    """Rule rows and registers are referenced elsewhere: only a superuser removes one."""
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class ScopedReadOnlyAdmin(admin.ModelAdmin):
+    """A register seen through ``grids.scope`` and changed only by its services: view only.
+
+    ``unit_field`` names the unit that decides visibility; ``grants_only`` leaves out the
+    read-only county of department staff. Override ``scoped_queryset`` for other rules."""
+
+    unit_field = "unit"
+    grants_only = True
+
+    def scoped_queryset(self, request):
+        queryset = self.model._default_manager.all()
+        return scope_for(request.user).filter(queryset, self.unit_field, grants_only=self.grants_only)
+
+    def get_queryset(self, request):
+        queryset = self.scoped_queryset(request)
+        if self.list_select_related:
+            queryset = queryset.select_related(*self.list_select_related)
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def has_view_permission(self, request, obj=None):
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or self.scoped_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyHistoryMixin:
     """History pages only for objects in the person's scope, and without "revert"."""
 

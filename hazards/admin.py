@@ -20,7 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from grids.admin import ReadOnlyHistoryMixin
+from grids.admin import ReadOnlyHistoryMixin, SuperuserDeletesMixin
 from hazards.models import (
     Hazard,
     HazardCategory,
@@ -34,13 +34,6 @@ from hazards.models import (
 from hazards.scope import can_see_hazard, visible_hazards
 
 # --- rule tables ----------------------------------------------------------------------------------
-
-
-class SuperuserDeletesMixin:
-    """Rule rows are referenced by hazards and by the grading: only a superuser removes one."""
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 @admin.register(HazardCategory)

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from grids.admin import ScopedReadOnlyAdmin, SuperuserDeletesMixin
 from grids.scope import scope_for
 from reports.models import (
     Consultation,
@@ -30,14 +31,11 @@ from reports.models import (
 
 
 @admin.register(ReportingRule)
-class ReportingRuleAdmin(admin.ModelAdmin):
+class ReportingRuleAdmin(SuperuserDeletesMixin, admin.ModelAdmin):
     list_display = ("kind", "tier", "period_months", "deadline_day", "is_active")
     list_editable = ("period_months", "deadline_day", "is_active")
     list_filter = ("kind", "is_active")
     ordering = ("kind", "tier")
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 @admin.register(SeasonalRisk)
@@ -54,24 +52,6 @@ class SeasonalRiskAdmin(admin.ModelAdmin):
 
 
 # --- registers: read here, changed by the services ------------------------------------------------
-
-
-class ScopedReadOnlyAdmin(admin.ModelAdmin):
-    """Rows whose unit (``unit_field``) lies in the person's own grants; no add, no change."""
-
-    unit_field = "unit"
-
-    def get_queryset(self, request):
-        return scope_for(request.user).filter(super().get_queryset(request), self.unit_field, grants_only=True)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CountermeasureInline(admin.TabularInline):
@@ -215,8 +195,8 @@ class DeliveryAdmin(ScopedReadOnlyAdmin):
     )
     readonly_fields = fields
 
-    def get_queryset(self, request):
-        queryset = admin.ModelAdmin.get_queryset(self, request)
+    def scoped_queryset(self, request):
+        queryset = Delivery.objects.all()
         scope = scope_for(request.user)
         if scope.is_superuser:
             return queryset
