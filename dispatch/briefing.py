@@ -13,44 +13,26 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, When, Window
+from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from dispatch.models import LEVEL_COLOURS, Incident, IncidentCategory, Level, Warning
 from grids.models import GridUnit
+from grids.selectors import ancestor_at
 from reports.models import Document
+from reports.periods import bounds
 
 CENTS = Decimal("0.01")  # SQLite sums decimals without their places; PostgreSQL keeps them
 
 LARGEST = 5  # incidents listed per unit
 
 
-def _bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        datetime.datetime.combine(start, datetime.time.min, tzinfo=tz),
-        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz),
-    )
-
-
-def _anchor(level: int):
-    """The id of each incident's unit's ancestor at ``level`` (itself included); the tree id at level 0."""
-    if level == 0:
-        return F("unit__tree_id")
-    return Case(
-        When(unit__level=level, then=F("unit_id")),
-        When(unit__level=level + 1, then=F("unit__parent_id")),
-        When(unit__level=level + 2, then=F("unit__parent__parent_id")),
-        output_field=IntegerField(),
-    )
-
-
 def briefing_sections(units: list[GridUnit], start: datetime.date, end: datetime.date) -> dict[int, dict[str, Any]]:
     """For each unit: ``incidents`` (in its subtree, happened from ``start`` to ``end`` inclusive:
     count, dead, injured, missing, direct loss, by category, the largest) and ``warnings`` (the
     warnings delivered to the unit itself in the period: count, by type, by level)."""
-    begin, stop = _bounds(start, end)
+    begin, stop = bounds(start, end)
     result: dict[int, dict[str, Any]] = {}
     by_level: dict[int, list[GridUnit]] = defaultdict(list)
     for unit in units:
@@ -66,7 +48,7 @@ def briefing_sections(units: list[GridUnit], start: datetime.date, end: datetime
             unit__level__gte=level,
             unit__tree_id__in={unit.tree_id for unit in group},
         )
-        base = base.annotate(anchor=_anchor(level)).filter(anchor__in=keys)
+        base = base.annotate(anchor=ancestor_at(level)).filter(anchor__in=keys)
         totals: dict[int, dict[str, Any]] = {}
         for row in (
             base.values("anchor", "category")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, When
 
 from grids.models import GridUnit, Membership, Role, User
 from grids.rules import TIER_OF_KIND
@@ -102,4 +102,18 @@ def people_for_user(user: User) -> QuerySet[User]:
         visible_people(user)
         .select_related("department")
         .prefetch_related(Prefetch("memberships", queryset=Membership.objects.active().select_related("unit")))
+    )
+
+
+def ancestor_at(level: int, *, unit: str = "unit"):
+    """SQL for the id of the ancestor at ``level`` of each row's unit (the unit itself when it is
+    at that level), so that one GROUP BY counts per township or per county. At level 0 (the
+    county) it is the unit's tree id: one tree per county."""
+    if level == 0:
+        return F(f"{unit}__tree_id")
+    return Case(
+        When(**{f"{unit}__level": level}, then=F(f"{unit}_id")),
+        When(**{f"{unit}__level": level + 1}, then=F(f"{unit}__parent_id")),
+        When(**{f"{unit}__level": level + 2}, then=F(f"{unit}__parent__parent_id")),
+        output_field=IntegerField(),
     )

@@ -12,13 +12,14 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grids.models import GridUnit, User
 from grids.scope import scope_for
+from grids.selectors import ancestor_at
 from hazards.models import Grade, Hazard, HazardCategory, State
 from reports import delivery, figures
 from reports.models import Consultation, Countermeasure, Document, MonthlyReport, ReportingRule, SeasonalRisk
@@ -332,7 +333,7 @@ def consultation_briefings(*, units: list[GridUnit], start: datetime.date, month
     previous_end = start - datetime.timedelta(days=1)
     year_ago_start, year_ago_end = add_months(previous_start, -12), add_months(start, -12) - datetime.timedelta(days=1)
     level = units[0].level if units else 0
-    anchor = _anchor_expression(level)
+    anchor = ancestor_at(level)
     categories = dict(HazardCategory.objects.values_list("id", "name"))
 
     def counts(first: datetime.date, last: datetime.date) -> dict[tuple[int, int], int]:
@@ -399,15 +400,6 @@ def consultation_briefings(*, units: list[GridUnit], start: datetime.date, month
         result[unit_id]["warnings"] = sections["warnings"]
         result[unit_id]["incidents"] = sections["incidents"]
     return result
-
-
-def _anchor_expression(level: int):
-    """The id of each hazard's unit's ancestor at ``level`` (0 county, 1 township), in SQL."""
-    from django.db.models import Case, When
-
-    if level == 0:
-        return F("unit__tree_id")
-    return Case(When(unit__level=1, then=F("unit_id")), When(unit__level=2, then=F("unit__parent_id")))
 
 
 def get_consultation_for_user(user: User, pk: int) -> Consultation:
