@@ -537,29 +537,29 @@ def hazard_copy_feedback(*, copy: HazardCopy, by: User, feedback: str) -> Hazard
 def mark_overdue(*, today: datetime.date | None = None) -> list[int]:
     """Mark rectifying hazards past their deadline (once each) and return their ids.
 
-    Claimed with a conditional update, so two runs never mark (or notify) one hazard twice."""
+    The rows are claimed under a lock that a second run skips, so two runs never mark (or
+    notify) one hazard twice; a constant number of queries however many hazards are due."""
     today = today or timezone.localdate()
-    candidates = list(
-        Hazard.objects.filter(state=State.RECTIFYING, deadline__lt=today, overdue_since__isnull=True).values_list(
-            "pk", flat=True
+    with transaction.atomic():
+        due = list(
+            Hazard.objects.select_for_update(skip_locked=True)
+            .filter(state=State.RECTIFYING, deadline__lt=today, overdue_since__isnull=True)
+            .only("pk", "state", "deadline")
         )
-    )
-    marked = []
-    for pk in candidates:
-        with transaction.atomic():
-            if Hazard.objects.filter(pk=pk, overdue_since__isnull=True, state=State.RECTIFYING).update(
-                overdue_since=today
-            ):
-                hazard = Hazard.objects.get(pk=pk)
-                _event(
-                    hazard,
-                    Action.OVERDUE,
-                    None,
-                    from_state=hazard.state,
-                    note=_("Deadline %(date)s passed.") % {"date": hazard.deadline.isoformat()},
-                )
-                marked.append(pk)
-    return marked
+        if not due:
+            return []
+        Hazard.objects.filter(pk__in=[h.pk for h in due]).update(overdue_since=today)
+        HazardEvent.objects.bulk_create(
+            HazardEvent(
+                hazard=hazard,
+                action=Action.OVERDUE,
+                from_state=hazard.state,
+                to_state=hazard.state,
+                note=_("Deadline %(date)s passed.") % {"date": hazard.deadline.isoformat()},
+            )
+            for hazard in due
+        )
+    return [hazard.pk for hazard in due]
 
 
 def notify_overdue(*, hazard_ids: Sequence[int]) -> int:

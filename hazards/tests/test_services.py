@@ -391,3 +391,18 @@ def test_a_number_left_by_a_unit_that_changed_code_is_skipped(world):
     Hazard.objects.filter(pk=first.pk).update(number=f"{world.village_b.code}-{year}-0001")
     second = report(world, by=world.village_officer_b, unit=world.village_b, title="平兰村")
     assert second.number == f"{world.village_b.code}-{year}-0002"
+
+
+def test_marking_overdue_takes_the_same_queries_for_one_or_many(world, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    later = timezone.localdate() + datetime.timedelta(days=11)
+    rectifying(world)
+    with CaptureQueriesContext(connection) as one:
+        assert len(services.mark_overdue(today=later)) == 1
+    for i in range(5):
+        rectifying(world, title=f"又一处{i}")
+    with CaptureQueriesContext(connection) as many:
+        assert len(services.mark_overdue(today=later)) == 5
+    assert len(many.captured_queries) == len(one.captured_queries)
