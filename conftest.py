@@ -117,30 +117,32 @@ def _database_url() -> str:
     return f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def celery_worker(tmp_path, settings):
+class _Workers:
     """``celery_worker(beat=False)`` starts a worker process (with beat if asked) on a queue of its
-    own, against the configured broker (Redis in CI) and this test's database; returns the queue."""
-    from emergency.celery import app as celery_app
+    own, against the configured broker (Redis in CI) and this test's database, on the test's clock;
+    returns the queue. ``celery_worker.succeeded(name)`` counts the runs of a task that finished."""
 
-    processes = []
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
+    def __init__(self, tmp_path, media_root):
+        self.tmp_path = tmp_path
+        self.media_root = media_root
+        self.processes = []
 
-    def start(*, beat: bool = False) -> str:
+    def __call__(self, *, beat: bool = False) -> str:
+        from django.utils import timezone
+
         queue = f"test-{uuid.uuid4().hex[:8]}"
         env = {
             **os.environ,
             "DJANGO_ENV": "test",
             "DATABASE_URL": _database_url(),
-            "MEDIA_ROOT": settings.MEDIA_ROOT,
+            "MEDIA_ROOT": self.media_root,
             "CELERY_QUEUE": queue,
+            "TEST_CLOCK": timezone.now().isoformat(),  # the worker's clock is the test's
         }
         command = [
             sys.executable,
             "-m",
-            "celery",
+            "emergency.testworker",
             "-A",
             "emergency",
             "worker",
@@ -153,29 +155,43 @@ def celery_worker(tmp_path, settings):
             queue,
         ]
         if beat:
-            command += ["--beat", "--schedule", str(tmp_path / "beat-schedule")]
-        processes.append(
-            subprocess.Popen(
-                command,
-                cwd=Path(__file__).resolve().parent,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
+            command += ["--beat", "--schedule", str(self.tmp_path / f"beat-schedule-{queue}")]
+        log = open(self.tmp_path / f"worker-{queue}.log", "w")  # noqa: SIM115 (closed in stop())
+        process = subprocess.Popen(
+            command, cwd=Path(__file__).resolve().parent, env=env, stdout=log, stderr=subprocess.STDOUT
         )
+        self.processes.append((process, log))
         return queue
 
-    yield start
+    def output(self) -> str:
+        return "".join(Path(log.name).read_text(errors="replace") for _, log in self.processes)
+
+    def succeeded(self, task: str) -> int:
+        return sum(1 for line in self.output().splitlines() if f"Task {task}[" in line and " succeeded in " in line)
+
+    def stop(self):
+        for process, log in self.processes:
+            process.send_signal(signal.SIGTERM)  # the main process only; it shuts its pool down
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            log.close()
+        print(self.output()[-5000:])
+
+
+@pytest.fixture
+def celery_worker(tmp_path, settings):
+    from emergency.celery import app as celery_app
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    workers = _Workers(tmp_path, settings.MEDIA_ROOT)
+    yield workers
     celery_app.conf.task_always_eager = eager
-    for process in processes:
-        process.send_signal(signal.SIGTERM)  # the main process only; it shuts its pool down
-        try:
-            output, _ = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output, _ = process.communicate()
-        print(output[-5000:])
+    workers.stop()
 
 
 @pytest.fixture

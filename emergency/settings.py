@@ -229,6 +229,11 @@ WARNING_CAP_MAX_BYTES = env.int("WARNING_CAP_MAX_BYTES", default=256 * 1024)
 
 # Security: HTTPS-only cookies and HSTS in production (TLS terminated in front of gunicorn).
 SESSION_COOKIE_HTTPONLY = True
+if TESTING:
+    # Tests run on a fixed clock (emergency/testclock.py); a browser on the real clock would drop
+    # cookies whose expiry date, computed on the test clock, lies in its past.
+    SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    CSRF_COOKIE_AGE = None
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

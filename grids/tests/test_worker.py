@@ -1,8 +1,6 @@
 """A real Celery worker, started as its own process against the configured broker (Redis in CI),
 executes a task queued by the application and its effect lands in the test database."""
 
-import time
-
 import pytest
 from django.core.files.base import ContentFile
 
@@ -13,12 +11,8 @@ from grids.tests.factories import build_world
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-@pytest.fixture
-def worker(celery_worker):
-    return celery_worker()
-
-
-def test_worker_runs_an_import_queued_by_the_application(worker, celery_wait_for):
+def test_worker_runs_an_import_queued_by_the_application(celery_worker, celery_wait_for):
+    worker = celery_worker()
     world = build_world()
     content = "代码,名称,类型,上级代码\n451027100203,新寨村,村,451027100000\n".encode("utf-8-sig")
     job = ImportJob.objects.create(dataset="units", original_name="units.csv", created_by=world.county_dispatcher)
@@ -33,5 +27,5 @@ def test_worker_runs_an_import_queued_by_the_application(worker, celery_wait_for
     assert GridUnit.objects.get(code="451027100203").parent == world.township
     # a rerun of the same message does nothing: the job was claimed once
     run_import_job.apply_async(args=[job.pk], queue=worker)
-    time.sleep(1)
+    assert celery_wait_for(lambda: celery_worker.succeeded("grids.tasks.run_import_job") == 2)
     assert GridUnit.objects.filter(code="451027100203").count() == 1

@@ -455,7 +455,8 @@ def test_monthly_export_has_the_reports_figures(compiled, client_for):
     assert by_name[GEOLOGICAL] == (0, 1, 0, 0, 1, 0)
 
 
-def test_matrix_export_has_a_coloured_cell_per_unit_and_month(compiled, client_for):
+def test_matrix_export_has_a_coloured_cell_per_unit_and_month(compiled, client_for, clock):
+    clock.move_to(datetime.datetime(TODAY.year, TODAY.month, 6, 10, tzinfo=TZ))  # a day after the deadline
     submit(compiled)
     response = client_for(compiled.township_officer).get(
         reverse("reports:matrix_export", args=[compiled.township.pk]), {"months": "3"}
@@ -465,7 +466,7 @@ def test_matrix_export_has_a_coloured_cell_per_unit_and_month(compiled, client_f
     assert header[1:] == [f"{m:%Y-%m}" for m in (add_months(PERIOD, -2), BEFORE, PERIOD)]
     rows = {sheet.cell(row=r, column=1).value: r for r in range(3, 5)}
     a_row, b_row = rows[compiled.village_a.name], rows[compiled.village_b.name]
-    assert sheet.cell(row=a_row, column=4).value == str(exports.STATUSES["late"][0])  # submitted today, after the 5th
+    assert sheet.cell(row=a_row, column=4).value == str(exports.STATUSES["late"][0])  # submitted on the 6th, after the 5th
     assert sheet.cell(row=b_row, column=4).value == str(exports.STATUSES["draft"][0])
     assert sheet.cell(row=b_row, column=2).fill.start_color.rgb.endswith(exports.STATUSES["missing"][1])
 

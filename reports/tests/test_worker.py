@@ -1,7 +1,6 @@
 """The monthly job run by a real Celery worker and beat (Redis in CI) for a small grid."""
 
 import datetime
-import time
 
 import pytest
 from django.utils import timezone
@@ -21,7 +20,13 @@ def every_two_seconds(name: str, task: str, queue: str) -> PeriodicTask:
     return PeriodicTask.objects.create(name=name, task=task, interval=interval, queue=queue)
 
 
-def test_beat_runs_the_monthly_job_and_the_auto_submit_with_one_report_per_unit(celery_worker, celery_wait_for):
+def test_beat_runs_the_monthly_job_and_the_auto_submit_with_one_report_per_unit(celery_worker, celery_wait_for, clock):
+    # the 17th: after the deadlines of last month's reports (day 5 for villages, day 8 for townships)
+    clock.move_to(
+        datetime.datetime.combine(
+            timezone.localdate().replace(day=17), datetime.time(10), timezone.get_current_timezone()
+        )
+    )
     world = build_world()
     last_month = previous_month(timezone.localdate())
     found = datetime.datetime.combine(
@@ -50,13 +55,13 @@ def test_beat_runs_the_monthly_job_and_the_auto_submit_with_one_report_per_unit(
         world.village_b.name: 1,
     }
 
-    # drafts are past their deadline by now (day 5/8 of this month) unless today is early in the month
-    if timezone.localdate().day > 8:
-        every_two_seconds("test auto submit", "reports.tasks.auto_submit_reports", queue)
-        assert celery_wait_for(lambda: Delivery.objects.filter(recipient_unit=world.township).count() == 2, timeout=60)
-        assert Delivery.objects.filter(recipient_unit=world.county).count() == 3  # two townships and the park
+    # drafts past their deadline go up
+    every_two_seconds("test auto submit", "reports.tasks.auto_submit_reports", queue)
+    assert celery_wait_for(lambda: Delivery.objects.filter(recipient_unit=world.township).count() == 2, timeout=60)
+    assert Delivery.objects.filter(recipient_unit=world.county).count() == 3  # two townships and the park
 
-    # beat fires the job every two seconds: let it run a few more times, still one report per unit and month
-    time.sleep(6)
+    # beat fires the job every two seconds: let it run three more times, still one report per unit and month
+    runs = celery_worker.succeeded("reports.tasks.monthly_reports")
+    assert celery_wait_for(lambda: celery_worker.succeeded("reports.tasks.monthly_reports") >= runs + 3, timeout=60)
     assert MonthlyReport.objects.filter(period=last_month).count() == units
     assert MonthlyReport.objects.filter(period=last_month, version=1).count() == units
