@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -339,6 +339,8 @@ class IncidentViewSet(
 
     def _tier_action(self, request, pk, body_class, run) -> Response:
         incident = services.get_incident_for_user(request.user, pk)
+        if not services.handled_units(request.user, incident, incident.tiers.select_related("unit")):
+            raise PermissionDenied(_("Your roles do not allow this on this incident."))  # before the body
         body = body_class(data=request.data)
         body.is_valid(raise_exception=True)
         tier = self._tier(request, incident, body.validated_data.get("unit"))

@@ -23,7 +23,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ParseError
+from rest_framework.exceptions import APIException, ParseError, PermissionDenied
 from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -331,6 +331,8 @@ class WarningViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveM
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         warning = self.get_object()
+        if not services.own_deliveries(request.user, warning):  # refused before the body is read
+            raise PermissionDenied(_("Only the units this warning was sent to acknowledge it."))
         body = AcknowledgeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         unit = GridUnit.objects.filter(pk=body.validated_data["unit"]).first()
@@ -399,8 +401,6 @@ class WarningViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveM
     )
     def import_cap(self, request):
         if not services.issuer_units(request.user).exists():
-            from rest_framework.exceptions import PermissionDenied
-
             raise PermissionDenied(_("Only county command may import warnings."))
         data = request.data if isinstance(request.data, bytes) else b""
         warning = cap.cap_import(data, by=request.user)

@@ -17,6 +17,7 @@ from shapely.geometry import Point, shape
 from dispatch.duty import on_duty_now
 from dispatch.models import DutyLogEntry, DutyShift, Incident, IncidentReport, Warning
 from dispatch.warnings import warning_board
+from emergency import testclock
 from grids.models import GridUnit, Membership, User
 from hazards.models import Grade, Hazard, HazardCopy, HazardEvent, HazardPhoto, State
 from reports.models import Consultation, Countermeasure, Delivery, Document, MonthlyReport
@@ -28,12 +29,20 @@ COUNTY = "451027"
 def activity_output(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo county and its activity, built once for the class and rolled back at its end."""
     media = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+    with testclock.travel(), django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
         call_command("seed_demo", password="x", stdout=StringIO())
         out = StringIO()
         call_command("seed_demo_activity", stdout=out)
         yield out.getvalue()
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def clock():
+    """The class's demo is built at the test clock's instant and takes a while: its tests go on
+    from when it was built instead of going back to the instant (its warning would not have begun)."""
+    with testclock.travel(timezone.now()) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -466,7 +466,9 @@ def test_matrix_export_has_a_coloured_cell_per_unit_and_month(compiled, client_f
     assert header[1:] == [f"{m:%Y-%m}" for m in (add_months(PERIOD, -2), BEFORE, PERIOD)]
     rows = {sheet.cell(row=r, column=1).value: r for r in range(3, 5)}
     a_row, b_row = rows[compiled.village_a.name], rows[compiled.village_b.name]
-    assert sheet.cell(row=a_row, column=4).value == str(exports.STATUSES["late"][0])  # submitted on the 6th, after the 5th
+    assert sheet.cell(row=a_row, column=4).value == str(
+        exports.STATUSES["late"][0]
+    )  # submitted on the 6th, after the 5th
     assert sheet.cell(row=b_row, column=4).value == str(exports.STATUSES["draft"][0])
     assert sheet.cell(row=b_row, column=2).fill.start_color.rgb.endswith(exports.STATUSES["missing"][1])
 

@@ -1,0 +1,392 @@
+"""Generated from the URLconf: every route of the site, for every persona, keeps to the grid scope.
+
+Two townships each get one object of every kind (a unit, a person and their role, a hazard with a
+photo and a department copy, an import job, a monthly report and its delivery, a consultation and
+a countermeasure, a warning, an incident, a duty shift and a log entry), made through the services.
+Then, for every route that names an object:
+
+- every persona of one side gets 404 for the other side's object, whatever the method (GET, POST);
+  a former member (their role has ended) gets 404 for both sides;
+- the read-only department officer never changes anything (POST is refused);
+- every list page, export and JSON list never shows the other side's unit names or numbers.
+
+``ROUTES`` says which kind of object each route's arguments name. A route missing from it fails
+``test_every_route_is_covered``, so a new register is checked from its first commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from dispatch import duty, incidents, warnings
+from dispatch.models import IncidentType, WarningType
+from emergency import testclock
+from grids import services as grid_services
+from grids.models import Membership, Role
+from grids.tests.factories import build_world, grant, make_person
+from hazards.models import HazardCopy
+from hazards.tests.factories import photo
+from hazards.tests.factories import report as report_hazard
+from reports import services as report_services
+from reports.models import Consultation, Delivery, MonthlyReport
+from reports.periods import month_start, previous_month
+
+# route name -> {URL argument: kind of object}; a kind in GLOBAL is a rule table everyone reads.
+GLOBAL = "global"
+ROUTES: dict[str, dict[str, str]] = {
+    "grids:unit_detail": {"pk": "unit"},
+    "grids:import_job": {"pk": "import_job"},
+    "hazards:detail": {"pk": "hazard"},
+    "hazards:act": {"pk": "hazard"},
+    "hazards:copy_feedback": {"pk": "copy"},
+    "hazards:photo": {"pk": "photo"},
+    "hazards:print_report_form": {"pk": "hazard"},
+    "hazards:print_supervision_order": {"pk": "hazard"},
+    "reports:delivery_open": {"pk": "delivery"},
+    "reports:delivery_receipt": {"pk": "delivery"},
+    "reports:monthly_detail": {"pk": "monthly"},
+    "reports:monthly_submit": {"pk": "monthly"},
+    "reports:monthly_reissue": {"pk": "monthly"},
+    "reports:monthly_export": {"pk": "monthly"},
+    "reports:matrix": {"unit_pk": "town"},
+    "reports:matrix_export": {"unit_pk": "town"},
+    "reports:consultation_detail": {"pk": "consultation"},
+    "reports:consultation_record": {"pk": "consultation"},
+    "reports:countermeasure_add": {"pk": "consultation"},
+    "reports:consultation_complete": {"pk": "consultation"},
+    "reports:countermeasure_done": {"pk": "countermeasure"},
+    "reports:consultation_overview": {"unit_pk": "town"},
+    "dispatch:warning_detail": {"pk": "warning"},
+    "dispatch:warning_edit": {"pk": "warning"},
+    "dispatch:warning_issue": {"pk": "warning"},
+    "dispatch:warning_lift": {"pk": "warning"},
+    "dispatch:warning_discard": {"pk": "warning"},
+    "dispatch:warning_acknowledge": {"pk": "warning"},
+    "dispatch:warning_local_instruction": {"pk": "warning"},
+    "dispatch:warning_evacuation": {"pk": "warning"},
+    "dispatch:warning_board": {"pk": "warning"},
+    "dispatch:warning_cap": {"pk": "warning"},
+    "dispatch:incident_detail": {"pk": "incident"},
+    "dispatch:incident_tier_act": {"pk": "incident", "unit_pk": "incident_tier_unit"},
+    "dispatch:incident_follow_up": {"pk": "incident"},
+    "dispatch:incident_final": {"pk": "incident"},
+    "dispatch:duty_shift_add": {"unit_pk": "town"},
+    "dispatch:duty_week_copy": {"unit_pk": "town"},
+    "dispatch:duty_shift_edit": {"pk": "shift"},
+    "dispatch:duty_shift_delete": {"pk": "shift"},
+    "dispatch:duty_log_edit": {"pk": "entry"},
+    "dispatch:duty_handover": {"unit_pk": "town"},
+    "dispatch:duty_log_print": {"unit_pk": "town"},
+    "units-detail": {"pk": "unit"},
+    "units-deactivate": {"pk": "unit"},
+    "units-move": {"pk": "unit"},
+    "people-detail": {"pk": "person"},
+    "memberships-detail": {"pk": "membership"},
+    "memberships-revoke": {"pk": "membership"},
+    "departments-detail": {"pk": GLOBAL},
+    "sectors-detail": {"pk": GLOBAL},
+    "hazard-categories-detail": {"pk": GLOBAL},
+    "risk-options-detail": {"pk": GLOBAL},
+    "risk-bands-detail": {"pk": GLOBAL},
+    "incident-types-detail": {"pk": GLOBAL},
+    **{
+        f"hazards-{action}": {"pk": "hazard"}
+        for action in (
+            "detail",
+            "accept",
+            "confirm",
+            "escalate",
+            "evidence",
+            "fail",
+            "photos",
+            "plan",
+            "reject",
+            "supervise",
+            "timeline",
+        )
+    },
+    "hazard-copies-detail": {"pk": "copy"},
+    "hazard-copies-feedback": {"pk": "copy"},
+    **{
+        f"warnings-{action}": {"pk": "warning"}
+        for action in ("detail", "acknowledge", "board", "cap", "update", "issue", "lift")
+    },
+    **{
+        f"incidents-{action}": {"pk": "incident"}
+        for action in ("detail", "confirm", "final", "follow-up", "forward", "phone")
+    },
+    "duty-shifts-detail": {"pk": "shift"},
+    "duty-log-detail": {"pk": "entry"},
+}
+# Other arguments a route needs, with a value that names no object.
+FIXED_ARGUMENTS = {"action": "confirm", "dataset": "units", "fmt": "xlsx"}
+# Routes with no object argument that answer the public (tested in test_every_url_needs_login).
+PUBLIC = {"login", "logout", "set_language", "javascript-catalog"}
+# Lists, exports and JSON that show many rows: none may name the other side.
+NOT_LISTS = {
+    "api-schema",
+    "api-docs",
+    "api-root",
+    "grids:import_upload",
+    "grids:import_template",
+    "hazards:report",
+    "hazards:propose_unit",  # answers one point's unit (tested with hazards)
+}
+# What department staff do write: feedback on the hazards copied to their department.
+DEPARTMENT_WRITES = {"hazards:copy_feedback", "hazard-copies-feedback"}
+
+
+def routes():
+    """(name, route, argument names) of every route outside the admin, format suffixes aside."""
+
+    def walk(resolver, prefix="", namespace=""):
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                if str(entry.pattern).startswith("admin/"):
+                    continue
+                space = ":".join(filter(None, [namespace, entry.namespace]))
+                yield from walk(entry, prefix + str(entry.pattern), space)
+            elif isinstance(entry, URLPattern) and entry.name:
+                route = prefix + str(entry.pattern)
+                if "format" in entry.pattern.regex.groupindex:
+                    continue  # DRF's .json variants of the routes below
+                name = f"{namespace}:{entry.name}" if namespace else entry.name
+                yield name, route, tuple(entry.pattern.regex.groupindex)
+
+    return sorted(set(walk(get_resolver())))
+
+
+OBJECT_ROUTES = [(name, args) for name, _route, args in routes() if set(args) - set(FIXED_ARGUMENTS)]
+LIST_ROUTES = [
+    name
+    for name, _route, args in routes()
+    if not set(args) - set(FIXED_ARGUMENTS) and name not in PUBLIC and name not in NOT_LISTS
+]
+
+
+def test_every_route_is_covered():
+    """A route that names an object must say here which kind it names."""
+    missing = [name for name, _args in OBJECT_ROUTES if name not in ROUTES]
+    assert not missing, f"add these routes to ROUTES: {missing}"
+
+
+# --- the two sides ---------------------------------------------------------------------------
+
+
+def _side(world, *, town, village, leader, officer) -> dict:
+    """One object of every kind in ``town``, made by its own people through the services."""
+    now = timezone.now()
+    hazard = report_hazard(
+        world, by=officer, unit=village, title=f"{village.name}滑坡隐患", photos=[photo()], code="flood"
+    )
+    copy = HazardCopy.objects.create(hazard=hazard, department=world.department)
+    job = grid_services.import_job_create(
+        by=leader,
+        dataset="people",
+        upload=SimpleUploadedFile(f"{town.code}.csv", "姓名,手机号\n".encode("utf-8-sig")),
+    )
+    monthly = MonthlyReport.objects.get(unit=village, period=previous_month(timezone.localdate()), version=1)
+    report_services.monthly_report_submit(report=monthly, by=officer, signer_name=officer.real_name)
+    delivery = Delivery.objects.filter(recipient_unit=town, document__sender_unit=village).latest("pk")
+    consultation = Consultation.objects.get(unit=town, period_start=month_start(timezone.localdate()))
+    countermeasure = report_services.countermeasure_add(
+        consultation=consultation,
+        by=leader,
+        risk=f"{town.name}汛期山洪",
+        level=3,
+        trend="rising",
+        measure="加密巡查",
+        responsible_unit=village,
+        deadline=timezone.localdate() + datetime.timedelta(days=10),
+    )
+    warning = warnings.warning_issue(
+        warning=warnings.warning_draft(
+            by=world.county_dispatcher,
+            type=WarningType.objects.get(code="rainstorm"),
+            level=4,
+            title=f"{town.name}暴雨蓝色预警",
+            content="…",
+            valid_from=now,
+            valid_to=now + datetime.timedelta(hours=6),
+            areas=[town],
+        ),
+        by=world.county_dispatcher,
+    )
+    incident, _created = incidents.incident_first_report(
+        by=leader,
+        unit=town,
+        type=IncidentType.objects.get(code="traffic"),
+        title=f"{town.name}交通事故",
+        occurred_at=now,
+        place="国道",
+        description="…",
+        reporter_phone=leader.mobile,
+        level=4,
+    )
+    start = now + datetime.timedelta(days=3)
+    shift = duty.duty_shift_add(
+        by=leader,
+        unit=town,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(days=1),
+        leader=leader,
+        post_a=leader,
+        post_b=world.county_dispatcher,
+    )
+    entry = duty.duty_log_add(by=leader, unit=town, kind="other", summary=f"{town.name}值班记录")
+    return {
+        "unit": village,
+        "town": town,
+        "person": officer,
+        "membership": Membership.objects.filter(user=officer, unit=village).first(),
+        "hazard": hazard,
+        "photo": hazard.photos.first(),
+        "copy": copy,
+        "import_job": job,
+        "monthly": monthly,
+        "delivery": delivery,
+        "consultation": consultation,
+        "countermeasure": countermeasure,
+        "warning": warning,
+        "incident": incident,
+        "incident_tier_unit": incident.tiers.order_by("pk").first().unit,
+        "shift": shift,
+        "entry": entry,
+        "names": [village.name, town.name, hazard.number, hazard.title, incident.title, entry.summary],
+    }
+
+
+@pytest.fixture(scope="module")
+def sides(django_db_setup, django_db_blocker):
+    """Both townships with their objects, built once for the module and rolled back at its end."""
+    with testclock.travel(), django_db_blocker.unblock(), transaction.atomic():
+        world = build_world()
+        report_services.monthly_job(today=month_start(timezone.localdate()))
+        report_services.consultations_open(today=month_start(timezone.localdate()))
+        other_leader = make_person("other_leader", real_name="逻镇长")
+        grant(other_leader, world.other_township, Role.GRID_LEADER)
+        officer_c = make_person("village_officer_c", real_name="班信息")
+        grant(officer_c, world.village_c, Role.INFORMATION_OFFICER)
+        grant(officer_c, world.village_c, Role.GRID_MANAGER)
+        former = make_person("former_member", real_name="离任干部")
+        ended = grant(former, world.township, Role.GRID_OFFICER)
+        grid_services.membership_revoke(by=world.township_leader, membership=ended)
+        ours = _side(
+            world, town=world.township, village=world.village_a, leader=world.township_leader,
+            officer=world.village_officer_a,
+        )  # fmt: skip
+        theirs = _side(
+            world, town=world.other_township, village=world.village_c, leader=other_leader, officer=officer_c
+        )
+        yield {"world": world, "ours": ours, "theirs": theirs, "officer_c": officer_c, "former": former}
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def clock():
+    """The module's data is built at the test clock's instant and takes a while: its tests go on
+    from when it was built (its warning would not have begun otherwise)."""
+    with testclock.travel(timezone.now()) as traveller:
+        yield traveller
+
+
+# persona -> (the user, which sides lie outside their scope)
+PERSONAS = {
+    "village_officer_a": ("village_officer_a", ("theirs",)),
+    "village_officer_c": ("officer_c", ("ours",)),
+    "township_officer": ("township_officer", ("theirs",)),
+    "former_member": ("former", ("ours", "theirs")),
+}
+
+
+def persona_user(sides, persona):
+    attribute, _outside = PERSONAS[persona]
+    return sides[attribute] if attribute in sides else getattr(sides["world"], attribute)
+
+
+def url_for(name: str, args: tuple[str, ...], objects: dict) -> str:
+    kwargs = {}
+    for arg in args:
+        kind = ROUTES[name].get(arg)
+        if kind is None:
+            kwargs[arg] = FIXED_ARGUMENTS[arg]
+        elif kind == GLOBAL:
+            kwargs[arg] = 1
+        else:
+            kwargs[arg] = objects[kind].pk
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("persona", sorted(PERSONAS))
+@pytest.mark.parametrize(("name", "args"), [r for r in OBJECT_ROUTES if ROUTES.get(r[0], {}).get("pk") != GLOBAL])
+def test_an_object_outside_the_scope_is_not_found(sides, db, persona, name, args):
+    client = Client()
+    client.force_login(persona_user(sides, persona))
+    for side in PERSONAS[persona][1]:
+        url = url_for(name, args, sides[side])
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code in {404, 405}, (persona, method, url, response.status_code)
+            if response.status_code == 405:
+                assert response.has_header("Allow"), (persona, method, url)
+
+
+@pytest.mark.parametrize(("name", "args"), [r for r in OBJECT_ROUTES if r[0] not in DEPARTMENT_WRITES])
+def test_the_read_only_department_officer_changes_nothing(sides, db, name, args):
+    """The department's staff read the county; a write anywhere is refused (403, 404 or 405)."""
+    client = Client()
+    client.force_login(sides["world"].department_officer)
+    url = url_for(name, args, sides["ours"])
+    response = client.post(url)
+    assert response.status_code in {403, 404, 405}, (url, response.status_code)
+
+
+def _without_visible_names(names: list[str], visible: list[str]) -> list[str]:
+    return [n for n in names if n and not any(n in v for v in visible)]
+
+
+@pytest.mark.parametrize("persona", sorted(p for p in PERSONAS if p != "former_member"))
+@pytest.mark.parametrize("name", LIST_ROUTES)
+def test_lists_exports_and_json_never_name_the_other_side(sides, db, persona, name):
+    client = Client()
+    client.force_login(persona_user(sides, persona))
+    (outside,) = PERSONAS[persona][1]
+    inside = "ours" if outside == "theirs" else "theirs"
+    url = reverse(name, kwargs={a: FIXED_ARGUMENTS[a] for a in _args_of(name)})
+    response = client.get(url)
+    assert response.status_code in {200, 302, 403, 405}, (persona, url, response.status_code)
+    if response.status_code != 200 or response.get("Content-Type", "").startswith("image/"):
+        return
+    body = _text_of(response)
+    names = _without_visible_names(sides[outside]["names"], sides[inside]["names"])
+    leaked = [n for n in names if n in body]
+    assert not leaked, (persona, url, leaked)
+
+
+def _args_of(name: str) -> tuple[str, ...]:
+    return next(args for n, _route, args in routes() if n == name)
+
+
+def _text_of(response) -> str:
+    content_type = response.get("Content-Type", "")
+    if "spreadsheetml" in content_type:
+        import io
+
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(response.content), read_only=True)
+        return "\n".join(
+            str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for value in row
+        )
+    text = response.content.decode("utf-8", errors="replace")
+    if "json" in content_type:
+        text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+    return text
