@@ -390,3 +390,89 @@ def _text_of(response) -> str:
     if "json" in content_type:
         text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
     return text
+
+
+# --- the admin ---------------------------------------------------------------------------------
+
+# Models of the admin that are rule tables or settings everyone with the permission reads.
+ADMIN_GLOBAL = {
+    "auth.group",
+    "authtoken.tokenproxy",
+    "django_celery_beat.clockedschedule",
+    "django_celery_beat.crontabschedule",
+    "django_celery_beat.intervalschedule",
+    "django_celery_beat.periodictask",
+    "django_celery_beat.solarschedule",
+    "grids.department",
+    "grids.sector",
+    "hazards.hazardcategory",
+    "hazards.riskband",
+    "hazards.riskfactoroption",
+    "dispatch.accidentthreshold",
+    "dispatch.acknowledgementrule",
+    "dispatch.incidenttype",
+    "dispatch.reportingdeadline",
+    "dispatch.warningtype",
+    "reports.jobfailure",
+    "reports.reportingrule",
+    "reports.seasonalrisk",
+}
+
+
+def admin_models():
+    from django.contrib import admin
+
+    return sorted(model._meta.label_lower for model in admin.site._registry)
+
+
+def _objects_by_model(side: dict) -> dict[str, object]:
+    found = {}
+    for value in side.values():
+        meta = getattr(value, "_meta", None)
+        if meta is not None:
+            found.setdefault(meta.label_lower, value)
+    found.setdefault("reports.document", side["delivery"].document)
+    return found
+
+
+def test_every_admin_model_is_covered(sides):
+    """A register in the admin needs an object of its kind in ``_side`` (or is a rule table)."""
+    objects = _objects_by_model(sides["theirs"])
+    missing = [label for label in admin_models() if label not in ADMIN_GLOBAL and label not in objects]
+    assert not missing, f"give _side an object of these kinds, or add them to ADMIN_GLOBAL: {missing}"
+
+
+@pytest.fixture
+def staff_leader(sides, db):
+    """The township leader as staff holding every model permission of the admin."""
+    from django.contrib.auth.models import Permission
+
+    leader = sides["world"].township_leader
+    leader.is_staff = True
+    leader.save(update_fields=["is_staff"])
+    leader.user_permissions.set(Permission.objects.all())
+    return type(leader).objects.get(pk=leader.pk)
+
+
+@pytest.mark.parametrize("label", [label for label in admin_models() if label not in ADMIN_GLOBAL])
+def test_admin_pages_of_another_township_are_closed(sides, staff_leader, label):
+    """Change, history and delete pages of the other township's object are closed; the list, and
+    the change, history and add pages of one's own object (their selects), name nothing of the other side."""
+    client = Client()
+    client.force_login(staff_leader)
+    obj = _objects_by_model(sides["theirs"]).get(label)
+    if obj is None:
+        pytest.fail(f"no object of {label} (see test_every_admin_model_is_covered)")
+    app, model = label.split(".")
+    for page in ("change", "history", "delete"):
+        url = reverse(f"admin:{app}_{model}_{page}", args=[obj.pk])
+        response = client.get(url)
+        assert response.status_code in {302, 403, 404}, (label, page, response.status_code)
+    names = _without_visible_names(sides["theirs"]["names"], sides["ours"]["names"])
+    own = _objects_by_model(sides["ours"])[label]
+    for page, args in (("changelist", []), ("change", [own.pk]), ("history", [own.pk]), ("add", [])):
+        response = client.get(reverse(f"admin:{app}_{model}_{page}", args=args))
+        assert response.status_code in {200, 302, 403}, (label, page, response.status_code)
+        if response.status_code == 200:
+            leaked = [n for n in names if n in response.content.decode()]
+            assert not leaked, (label, page, leaked)
