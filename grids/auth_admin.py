@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,7 +44,22 @@ def reset_passwords_once(modeladmin, request, queryset):
 
 
 class PasswordResetAdminMixin:
-    """Gives ``UserAdmin`` the permission check of the action above."""
+    """Gives ``UserAdmin`` the permission check of the action above, and holds the admin's own
+    "change password" form of a person to the same rule: only for someone the viewer may manage
+    (``may_manage_person``; oneself too), and a password set there for someone else is one they
+    must change at their next login (their API tokens end, as with the action)."""
 
     def has_reset_password_permission(self, request) -> bool:
         return scope_for(request.user).may_anywhere(Action.MANAGE_GRID)
+
+    def user_change_password(self, request, id, form_url=""):
+        person = self.get_object(request, unquote(id))
+        others = person is not None and person.pk != request.user.pk
+        if others and not may_manage_person(request.user, person):
+            raise PermissionDenied(
+                _("Only a grid leader who manages every role of this person may do this, never for themselves.")
+            )
+        response = super().user_change_password(request, id, form_url)
+        if others and request.method == "POST" and response.status_code == 302:
+            auth_services.user_password_set_by_other(person=person, by=request.user)
+        return response

@@ -54,6 +54,19 @@ def user_password_reset(*, person: User, by: User) -> str:
     return password
 
 
+def user_password_set_by_other(*, person: User, by: User) -> None:
+    """Someone else (the administrator, in the admin) chose ``person``'s password: they must change
+    it at their next login, and their API tokens end."""
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=person.pk)
+        person.must_change_password = True
+        person._history_user = by
+        person._change_reason = f"password set by {by.username}"
+        person.save(update_fields=["must_change_password"])
+        Token.objects.filter(user=person).delete()
+    log.warning("Password of %s set by %s in the admin", person.username, by.username)
+
+
 def user_password_changed(*, person: User) -> None:
     """The person chose their own password: no longer asked to change it."""
     if person.must_change_password:

@@ -308,3 +308,64 @@ def test_admin_action_skips_the_administrator_themselves(client_for, world):
     assert done.status_code == 200
     world.admin.refresh_from_db()
     assert not world.admin.must_change_password and world.admin.check_password("pw-admin")
+
+
+def test_a_password_set_by_the_administrator_in_the_admin_must_be_changed(client_for, world):
+    person = world.village_officer_a
+    Token.objects.create(user=person)
+    url = reverse("admin:auth_user_password_change", args=[person.pk])
+    response = client_for(world.admin).post(
+        url, {"password1": "Set-by-admin-2026", "password2": "Set-by-admin-2026", "usable_password": "true"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person.refresh_from_db()
+    assert person.check_password("Set-by-admin-2026") and person.must_change_password
+    assert not Token.objects.filter(user=person).exists()
+
+
+def test_administrator_changing_their_own_password_in_the_admin_is_not_forced(client_for, world):
+    url = reverse("admin:auth_user_password_change", args=[world.admin.pk])
+    response = client_for(world.admin).post(
+        url, {"password1": "Admin-own-2026!", "password2": "Admin-own-2026!", "usable_password": "true"}
+    )
+    assert response.status_code == 302
+    world.admin.refresh_from_db()
+    assert not world.admin.must_change_password
+
+
+def test_staff_leader_cannot_set_the_password_of_someone_with_a_role_elsewhere_in_the_admin(client_for, world):
+    from django.contrib.auth.models import Permission
+
+    leader = world.township_leader
+    leader.is_staff = True
+    leader.save(update_fields=["is_staff"])
+    leader.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "change_user"]))
+    person = world.village_officer_a
+    grant(person, world.village_c, Role.GRID_OFFICER)
+    url = reverse("admin:auth_user_password_change", args=[person.pk])
+    client = client_for(User.objects.get(pk=leader.pk))
+    assert client.get(url).status_code == 403
+    response = client.post(
+        url, {"password1": "Taken-over-2026", "password2": "Taken-over-2026", "usable_password": "true"}
+    )
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert person.check_password(world.password(person))
+
+
+def test_staff_leader_sets_the_password_of_their_own_person_in_the_admin(client_for, world):
+    from django.contrib.auth.models import Permission
+
+    leader = world.township_leader
+    leader.is_staff = True
+    leader.save(update_fields=["is_staff"])
+    leader.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "change_user"]))
+    person = world.village_officer_b
+    url = reverse("admin:auth_user_password_change", args=[person.pk])
+    client = client_for(User.objects.get(pk=leader.pk))
+    response = client.post(
+        url, {"password1": "Given-by-leader-26", "password2": "Given-by-leader-26", "usable_password": "true"}
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password("Given-by-leader-26") and person.must_change_password
