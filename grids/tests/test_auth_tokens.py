@@ -106,3 +106,13 @@ def test_logout_leaves_other_peoples_tokens(client, client_for, world):
     other = issue(client, world, world.village_officer_b)
     client_for(world.village_officer_a).post("/accounts/logout/")
     assert Token.objects.filter(key=other).exists()
+
+
+def test_token_of_a_person_who_must_change_their_password_is_refused(client, world):
+    user = world.village_officer_a
+    key = issue(client, world, user)
+    user.must_change_password = True
+    user.save(update_fields=["must_change_password"])
+    response = me(client, key)
+    assert response.status_code == 401
+    assert "重置" in response.json()["detail"]
