@@ -184,8 +184,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="应急网格 <norepl
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "grids.auth.ExpiringTokenAuthentication",  # first: a refused token is a 401 with its reason
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -203,6 +203,32 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Logins and API tokens (grids/auth.py). django-axes counts wrong passwords on every login (the
+# site, the admin, the API's token endpoint) and after LOGIN_FAILURE_LIMIT of them locks the account
+# for LOGIN_LOCKOUT_MINUTES, even against the right password. Locked per user name by default: a
+# township office behind one NAT address is not locked out by one colleague's typos
+# (LOGIN_LOCKOUT_BY=username_ip counts per user name and address instead). A grid leader unlocks
+# their own people on the person's page, the administrator in the admin (Axes › access attempts).
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS.append("axes")
+MIDDLEWARE += ["grids.auth.PasswordChangeRequiredMiddleware", "axes.middleware.AxesMiddleware"]  # axes last
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+LOGIN_LOCKOUT_BY = env.str("LOGIN_LOCKOUT_BY", default="username")
+if LOGIN_LOCKOUT_BY not in {"username", "username_ip"}:
+    raise ImproperlyConfigured(f"LOGIN_LOCKOUT_BY must be username or username_ip, not {LOGIN_LOCKOUT_BY!r}")
+AXES_LOCKOUT_PARAMETERS = ["username"] if LOGIN_LOCKOUT_BY == "username" else [["username", "ip_address"]]
+# axes.W006 warns of any parameters without the address; per user name, failures are summed over
+# every address and browser, so rotating the User-Agent does not help (grids/tests/test_auth_lockout.py).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True  # a right password forgives earlier typos
+AXES_LOCKOUT_CALLABLE = "grids.auth.lockout_response"  # Chinese page, JSON under /api/
+# Where the client address comes from (behind nginx: HTTP_X_REAL_IP set by the proxy, then REMOTE_ADDR).
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("LOGIN_CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])
+TOKEN_TTL_HOURS = env.int("TOKEN_TTL_HOURS", default=12)  # an API token older than this is refused
 
 # Maps: tiles from a configurable URL (an intranet tile server); boundaries draw without it.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="http://127.0.0.1:8081/tiles/{z}/{x}/{y}.png")

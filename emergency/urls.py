@@ -4,13 +4,21 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from grids import auth_views as grids_auth_views
+
 urlpatterns = [
     path("", include("grids.urls")),
     path("hazards/", include("hazards.urls")),
     path("reports/", include("reports.urls")),
     path("dispatch/", include("dispatch.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", grids_auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", grids_auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("grids.api_urls")),

@@ -26,6 +26,7 @@ from mptt.admin import DraggableMPTTAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from grids import rules, services
+from grids.auth_admin import PasswordResetAdminMixin, reset_passwords_once
 from grids.models import Department, GridUnit, ImportJob, Membership, Sector, User
 from grids.scope import Action, scope_for, visible_people
 from grids.widgets import GeoJSONMapWidget
@@ -523,7 +524,8 @@ class MembershipInline(MembershipScopeMixin, admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(PasswordResetAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin, BaseUserAdmin):
+    actions = (reset_passwords_once,)
     fieldsets = (
         BaseUserAdmin.fieldsets[0],
         (_("Grid profile"), {"fields": ("real_name", "mobile", "position", "department")}),

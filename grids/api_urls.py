@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from grids import api
+from grids import api, auth_views
 
 router = DefaultRouter()
 router.register("units", api.GridUnitViewSet, basename="units")
@@ -14,5 +14,6 @@ router.register("sectors", api.SectorViewSet, basename="sectors")
 
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="api-me"),
+    path("auth/token/", auth_views.ObtainTokenView.as_view(), name="api-token"),
     *router.urls,
 ]

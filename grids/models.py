@@ -185,6 +185,11 @@ class User(AbstractUser):
         related_name="staff",
         verbose_name=_("department"),
     )
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set when a grid leader or the administrator reset the password: asked for a new one at login."),
+    )
 
     objects = UserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])

@@ -221,3 +221,59 @@ def visible_people(user) -> QuerySet[User]:
     return User.objects.filter(
         Q(pk__in=in_units) | Q(department__county__in=scope.units().filter(level=0)) | Q(pk=user.pk)
     )
+
+
+def may_manage_person(user, person: User) -> bool:
+    """May ``user`` reset the password of ``person`` or unlock their login?
+
+    The administrator may, for anyone but themselves and other superusers. Anyone else needs
+    MANAGE_GRID over every unit ``person`` holds an active role in (and over the county of their
+    department), with at least one such unit: a township leader never acts on someone who also
+    holds a role in another township, nor on a fellow leader or dispatcher of the township itself
+    (that is for the tier above). No one acts on themselves here: they change their own password."""
+    if person.pk == user.pk or person.is_superuser:
+        return False
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return True
+    if not scope.grants:
+        return False
+    fields = ("unit_id", "unit__tree_id", "unit__lft", "unit__rght", "unit__kind")
+    anchors: list[tuple[_Node, Role | None]] = [
+        (_Node(unit_id, tree_id, lft, rght, TIER_OF_KIND[kind]), Role(role))
+        for role, unit_id, tree_id, lft, rght, kind in Membership.objects.active()
+        .filter(user=person)
+        .values_list("role", *fields)
+    ]
+    if person.department_id:
+        county = GridUnit.objects.filter(departments__id=person.department_id).values_list(
+            "id", "tree_id", "lft", "rght", "kind"
+        )
+        anchors += [
+            (_Node(pk, tree_id, lft, rght, TIER_OF_KIND[kind]), None) for pk, tree_id, lft, rght, kind in county
+        ]
+    if not anchors:
+        return False
+    managing = PERMISSIONS[Action.MANAGE_GRID]
+    mine = [node for node, role in scope.grants if role in managing.get(node.tier, ())]
+    return all(
+        any(
+            node.covers(anchor) and (node.unit_id != anchor.unit_id or role not in managing.get(anchor.tier, ()))
+            for node in mine
+        )
+        for anchor, role in anchors
+    )
+
+
+def get_person_for_user(user, pk, *, manage: bool = False) -> User:
+    """The person ``pk`` if ``user`` may see them (404 otherwise); with ``manage``, 403 unless
+    ``may_manage_person``."""
+    try:
+        person = visible_people(user).get(pk=pk)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such person.")) from None
+    if manage and not may_manage_person(user, person):
+        raise PermissionDenied(
+            _("Only a grid leader who manages every role of this person may do this, never for themselves.")
+        )
+    return person

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grids import views
+from grids import auth_views, views
 
 app_name = "grids"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("grid/", views.tree, name="tree"),
     path("grid/units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("grid/people/<int:pk>/", auth_views.person_detail, name="person_detail"),
+    path("grid/people/<int:pk>/password-reset/", auth_views.person_password_reset, name="person_password_reset"),
+    path("grid/people/<int:pk>/unlock/", auth_views.person_unlock, name="person_unlock"),
     path("grid/import/", views.import_upload, name="import_upload"),
     path("grid/import/<int:pk>/", views.import_job_detail, name="import_job"),
     path("grid/template/<str:dataset>.<str:fmt>", views.import_template, name="import_template"),
