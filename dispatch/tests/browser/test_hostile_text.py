@@ -18,6 +18,7 @@ from dispatch import warnings as warning_services
 from dispatch.models import DutyLogEntry, IncidentType, WarningType
 from grids.models import GridUnit
 from grids.tests.factories import build_world
+from hazards import services as hazard_services
 from hazards.tests.factories import report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -55,6 +56,15 @@ def plant(world):
         lng=106.45,
         lat=24.25,
     )
+    hazard = hazard_services.hazard_confirm(
+        hazard=hazard,
+        by=world.township_officer,
+        grade="general",
+        risk_method="direct",
+        risk_level=2,
+        risk_reason=f"现场研判{IMG}",
+        note=f"已核实{SCRIPT}",
+    )
     entry = duty.duty_log_add(
         by=world.township_officer,
         unit=world.township,
@@ -85,6 +95,7 @@ def plant(world):
         valid_to=now + datetime.timedelta(hours=12),
         areas=[world.township],
     )
+    warning = warning_services.warning_issue(warning=warning, by=world.county_dispatcher)
     return hazard, entry, incident, warning
 
 
@@ -139,7 +150,15 @@ def test_planted_markup_shows_as_text_and_never_runs(page, live_server, screensh
 
     # the register: list, detail, the risk map with tooltips and the hazard's popup, the prints
     shows_literally(page, f"{url}{reverse('hazards:list')}", f"山体裂缝{IMG}", IMG)
-    shows_literally(page, f"{url}{reverse('hazards:detail', args=[hazard.pk])}", f"山体裂缝{IMG}", SCRIPT, f"三组{IMG}")
+    shows_literally(
+        page,
+        f"{url}{reverse('hazards:detail', args=[hazard.pk])}",
+        f"山体裂缝{IMG}",
+        SCRIPT,
+        f"三组{IMG}",
+        f"现场研判{IMG}",
+        f"已核实{SCRIPT}",
+    )
     shows_literally(page, f"{url}{reverse('hazards:map')}")
     expect(page.locator("#risk-map[data-ready='1']")).to_be_attached(timeout=10000)
     open_tooltips(page, "#risk-map")
@@ -167,6 +186,11 @@ def test_planted_markup_shows_as_text_and_never_runs(page, live_server, screensh
     log_in_as(page, live_server, world, world.county_dispatcher)
     shows_literally(page, f"{url}{reverse('dispatch:warning_list')}", f"暴雨预警{IMG}")
     shows_literally(page, f"{url}{reverse('dispatch:warning_detail', args=[warning.pk])}", f"暴雨预警{IMG}", SCRIPT)
+    shows_literally(page, f"{url}{reverse('dispatch:warning_board', args=[warning.pk])}", f"暴雨预警{IMG}")
+
+    log_in_as(page, live_server, world, world.village_officer_a)  # the village's inbox and its own pages
+    shows_literally(page, f"{url}{reverse('reports:inbox')}", f"暴雨预警{IMG}")
+    shows_literally(page, f"{url}{reverse('hazards:mine')}", f"山体裂缝{IMG}")
 
     # the admin's change lists and change forms
     log_in_as(page, live_server, world, world.admin)
