@@ -4,9 +4,10 @@ A spreadsheet program runs a cell that begins with ``=``, ``+``, ``-`` or ``@`` 
 tab or carriage return) as a formula: a village officer who names a hazard ``=HYPERLINK(...)``
 would otherwise plant a live formula in the county's export (CSV or formula injection, OWASP).
 
-- ``.xlsx`` (openpyxl): every string is written as a string cell (``data_type = "s"``, which
-  openpyxl would otherwise turn into a formula for ``=``), and one that begins with a trigger also
-  gets Excel's quote prefix, so it stays text even after someone edits the cell.
+- ``.xlsx`` (openpyxl): every string is written as a string cell — one that begins with a
+  trigger (or reads like an error code) as a cell with ``data_type = "s"``, which openpyxl would
+  otherwise turn into a formula for ``=``, and Excel's quote prefix, so it stays text even after
+  someone edits the cell; other text openpyxl already stores as a string.
 - CSV: a string that begins with a trigger is prefixed with a single quote, as OWASP advises;
   ``csv_unescape`` takes it off again when our own import reads the file back.
 
@@ -35,21 +36,25 @@ def _as_text(value: Any) -> Any:
 
 
 def cell(sheet, value: Any):
-    """An openpyxl cell for ``sheet`` (normal or write-only) holding ``value``; strings as text."""
-    from openpyxl.cell.cell import Cell
+    """What to hand ``sheet.append`` (normal or write-only sheet) for ``value``: the value itself
+    when openpyxl stores it as it is (numbers, dates, ordinary text), else a string cell — for text
+    that openpyxl would store as a formula (``=…``) or an error (``#N/A``), or that a spreadsheet
+    program would run (``+ - @``, tab, CR), with Excel's quote prefix."""
+    from openpyxl.cell.cell import ERROR_CODES, Cell
 
     value = _as_text(value)
     if isinstance(value, str):
+        if not is_formula_like(value) and value not in ERROR_CODES:
+            return value  # openpyxl writes it as a string cell already
         target = Cell(sheet, row=1, column=1)  # append() sets the real position
         target.value = value
-        target.data_type = "s"  # openpyxl makes any "=..." a formula; this keeps it a string
-        if is_formula_like(value):
-            target.quotePrefix = True  # Excel keeps it text even when the cell is edited
+        target.data_type = "s"  # openpyxl would make "=..." a formula and "#N/A" an error
+        target.quotePrefix = True  # Excel keeps it text even when the cell is edited
         return target
-    if isinstance(value, Decimal):
-        value = float(value)
-    if value is None or isinstance(value, (bool, int, float, datetime.date, datetime.time, datetime.timedelta)):
-        return Cell(sheet, row=1, column=1, value=value)
+    if value is None or isinstance(
+        value, (bool, int, float, Decimal, datetime.date, datetime.time, datetime.timedelta)
+    ):
+        return value
     return cell(sheet, str(value))
 
 
