@@ -40,6 +40,12 @@ def test_strings_are_text_cells_and_numbers_stay_numbers(write_only):
     assert when.value == datetime.datetime(2026, 3, 1, 8, 30) and when.is_date
 
 
+def test_text_that_reads_like_an_error_code_stays_text():
+    workbook = Workbook()
+    append_row(workbook.active, ["#N/A", "#REF!"])
+    assert [(c.value, c.data_type) for c in saved(workbook).active[1]] == [("#N/A", "s"), ("#REF!", "s")]
+
+
 def test_csv_values_beginning_with_a_trigger_get_a_quote_and_come_back():
     buffer = io.StringIO()
     write_csv_row(csv.writer(buffer), [*HOSTILE, "平常", 7, -3])
