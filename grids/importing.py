@@ -21,6 +21,7 @@ from grids import rules
 from grids.models import Department, GridUnit, Membership, Role, User
 from grids.rules import Kind
 from grids.scope import Action, forget_scope, scope_for
+from grids.spreadsheets import append_row, csv_unescape, write_csv_row, write_csv_rows
 
 MAX_ROWS = 50_000
 
@@ -166,7 +167,7 @@ def _csv_rows(data: bytes) -> Iterator[list]:
             continue
     else:
         raise FileError(_("The CSV file's text encoding is not UTF-8 or GBK."))
-    return iter(list(csv.reader(io.StringIO(text))))
+    return iter([[csv_unescape(value) for value in row] for row in csv.reader(io.StringIO(text))])
 
 
 def _match_header(header: list, columns) -> dict[int, str]:
@@ -585,16 +586,16 @@ def write_table(dataset: str, rows: Iterable[list], fmt: str) -> bytes:
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(headers(dataset))
-        writer.writerows(rows)
+        write_csv_row(writer, headers(dataset))
+        write_csv_rows(writer, rows)
         return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet({"units": "网格", "people": "人员"}[dataset])
-    sheet.append(headers(dataset))
+    append_row(sheet, headers(dataset))
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

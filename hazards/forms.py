@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.models import Department, GridUnit
 from hazards.models import Family, Grade, HazardCategory, Method, RiskLevel, RootCause, Source
-
-MAX_PHOTOS = 9
+from hazards.photos import check_photo_batch
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -37,9 +36,8 @@ class PhotosField(forms.FileField):
             files = [single(data, initial)] if data else []
         if self.required and not files:
             raise ValidationError(self.error_messages["required"], code="required")
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(_("Send at most %(count)d photos at a time.") % {"count": MAX_PHOTOS})
-        return files  # size and type are checked by hazards.photos when the service runs
+        check_photo_batch(files)  # how many and how many bytes: the limits of hazards.photos
+        return files  # each photo's size, type and dimensions are checked when the service runs
 
 
 class UnitChoiceField(forms.ModelChoiceField):

@@ -1,39 +1,94 @@
-"""Photos from phones: checked, turned upright, shrunk and stripped of EXIF (GPS, device) on the server."""
+"""Photos from phones: checked, turned upright, shrunk and stripped of EXIF (GPS, device) on the server.
+
+Limits live here, in one place (each can be overridden by a setting of the same name): a photo's
+bytes, its sides and pixel count read from the header *before* anything is decoded (a 10,900 ×
+10,900 PNG of half a megabyte would otherwise take a gigabyte to decode), and how many photos and
+how many bytes one request may send.
+"""
 
 from __future__ import annotations
 
 import io
 import uuid
+from collections.abc import Sequence
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-MAX_UPLOAD_BYTES = 15 * 1024 * 1024
-MAX_SIDE = 1600
+MAX_SIDE = 1600  # what we keep: the longer side after shrinking
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
-Image.MAX_IMAGE_PIXELS = 60_000_000  # refuse decompression bombs
+
+DEFAULT_LIMITS = {
+    "HAZARD_PHOTO_MAX_BYTES": 15 * 1024 * 1024,  # one photo
+    "HAZARD_PHOTO_MAX_SIDE": 8000,  # width or height in the header, pixels (a 48 MP phone: 8000 × 6000)
+    "HAZARD_PHOTO_MAX_PIXELS": 50_000_000,  # width × height in the header
+    "HAZARD_PHOTOS_PER_REQUEST": 9,  # photos in one request, all fields together
+    "HAZARD_PHOTOS_MAX_TOTAL_BYTES": 60 * 1024 * 1024,  # bytes of photos in one request
+}
+
+
+def limit(name: str) -> int:
+    return int(getattr(settings, name, DEFAULT_LIMITS[name]))
+
+
+Image.MAX_IMAGE_PIXELS = DEFAULT_LIMITS["HAZARD_PHOTO_MAX_PIXELS"]  # a second line behind the header check
+
+
+def check_photo_batch(uploads: Sequence) -> None:
+    """Refuse a request that sends too many photos or too many bytes of them, before any is opened."""
+    count = limit("HAZARD_PHOTOS_PER_REQUEST")
+    if len(uploads) > count:
+        raise ValidationError(_("Send at most %(count)d photos at a time.") % {"count": count})
+    total = limit("HAZARD_PHOTOS_MAX_TOTAL_BYTES")
+    if sum(upload.size or 0 for upload in uploads) > total:
+        raise ValidationError(
+            _("The photos together are larger than %(mb)d MB; send fewer or smaller photos.")
+            % {"mb": total // (1024 * 1024)}
+        )
 
 
 def process_photo(upload) -> tuple[ContentFile, int, int]:
     """A clean JPEG of at most 1600 px on its longer side, or a ValidationError in Chinese."""
     name = getattr(upload, "name", "photo")
-    if upload.size > MAX_UPLOAD_BYTES:
+    max_bytes = limit("HAZARD_PHOTO_MAX_BYTES")
+    if upload.size > max_bytes:
         raise ValidationError(
-            _("The photo %(name)s is larger than 15 MB; take it again at a lower resolution.") % {"name": name}
+            _("The photo %(name)s is larger than %(mb)d MB; take it again at a lower resolution.")
+            % {"name": name, "mb": max_bytes // (1024 * 1024)}
         )
+    side, pixels = limit("HAZARD_PHOTO_MAX_SIDE"), limit("HAZARD_PHOTO_MAX_PIXELS")
+    unreadable = ValidationError(_("%(name)s is not a photo we can read; send a JPEG or PNG picture.") % {"name": name})
+    too_large = ValidationError(
+        _(
+            "The photo %(name)s has too many pixels (at most %(side)d pixels a side and %(mp)d megapixels); "
+            "take it again at a lower resolution."
+        )
+        % {"name": name, "side": side, "mp": pixels // 1_000_000}
+    )
     try:
         upload.seek(0)
-        image = Image.open(upload)
+        image = Image.open(upload)  # reads the header only
         image_format = image.format
-        image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError):
-        raise ValidationError(_("%(name)s is not a photo we can read; send a JPEG or PNG picture.") % {"name": name})
+        width, height = image.size
+    except Image.DecompressionBombError:  # Pillow's own header check, far above ours
+        raise too_large from None
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise unreadable from None
     if image_format not in ALLOWED_FORMATS:
         raise ValidationError(
             _("%(name)s is a %(format)s file; send a JPEG or PNG picture.") % {"name": name, "format": image_format}
         )
+    if width > side or height > side or width * height > pixels:
+        raise too_large
+    try:
+        if image_format in ("JPEG", "MPO"):
+            image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # decode a JPEG at a reduced scale when it can
+        image.load()
+    except (OSError, Image.DecompressionBombError, ValueError):
+        raise unreadable from None
     image = ImageOps.exif_transpose(image)
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     if image.mode not in ("RGB", "L"):

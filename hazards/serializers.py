@@ -29,6 +29,7 @@ from hazards.models import (
     State,
 )
 from hazards.permissions import HazardAction
+from hazards.photos import limit as photo_limit
 from hazards.scope import may
 
 # action -> (states that allow it, the permission it needs). The services check the same again.
@@ -289,7 +290,7 @@ class PhotoListField(serializers.ListField):
         kwargs.setdefault("child", serializers.FileField(allow_empty_file=False, use_url=False))
         kwargs.setdefault("required", False)
         kwargs.setdefault("default", list)
-        kwargs.setdefault("max_length", 9)
+        kwargs.setdefault("max_length", photo_limit("HAZARD_PHOTOS_PER_REQUEST"))
         super().__init__(**kwargs)
 
     def get_value(self, dictionary):

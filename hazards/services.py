@@ -35,7 +35,7 @@ from hazards.models import (
 )
 from hazards.permissions import RULERS as HAZARD_RULERS
 from hazards.permissions import HazardAction
-from hazards.photos import process_photo
+from hazards.photos import check_photo_batch, process_photo
 
 Action = HazardEvent.Action
 
@@ -180,6 +180,7 @@ def _save_photos(hazard: Hazard, photos: Sequence, kind: str, by: User) -> None:
 
 def _check_photos(photos: Sequence) -> list:
     """Process every photo before anything is saved, so a bad one refuses the whole submission."""
+    check_photo_batch(photos)
     return [process_photo(upload) for upload in photos]
 
 
@@ -226,6 +227,7 @@ def hazard_report(
         root_cause = ""
     if fixed_on_spot and not evidence_photos:
         raise ValidationError({"evidence_photos": _("A danger fixed on the spot needs a photo of the result.")})
+    check_photo_batch([*photos, *evidence_photos])  # the limits are per request, both fields together
     report_photos = _check_photos(photos)
     evidence = _check_photos(evidence_photos)
     found_at = found_at or timezone.now()

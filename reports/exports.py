@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grids.models import GridUnit
+from grids.spreadsheets import append_row
 from hazards.models import Grade, RiskLevel
 from reports.models import MonthlyReport
 
@@ -108,64 +109,66 @@ def monthly_report_workbook(report: MonthlyReport, *, versions: list[MonthlyRepo
     bold = Font(bold=True)
 
     def heading(text: str) -> None:
-        sheet.append([])
-        sheet.append([text])
+        append_row(sheet, [])
+        append_row(sheet, [text])
         sheet.cell(row=sheet.max_row, column=1).font = bold
 
     title = _("%(unit)s monthly hazard report, %(month)s") % {
         "unit": report.unit.name,
         "month": report.period.strftime("%Y-%m"),
     }
-    sheet.append([title])
+    append_row(sheet, [title])
     sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
-    sheet.append([_("Grid unit"), report.unit.name, report.unit.code])
-    sheet.append([_("Month"), report.period.strftime("%Y-%m")])
-    sheet.append([_("Version"), report.version])
-    sheet.append([_("State"), report.get_state_display()])
-    sheet.append([_("Due"), report.deadline])
-    sheet.append([_("Signed by"), report.signer_name])
-    sheet.append([_("Submitted"), _naive(report.submitted_at)])
+    append_row(sheet, [_("Grid unit"), report.unit.name, report.unit.code])
+    append_row(sheet, [_("Month"), report.period.strftime("%Y-%m")])
+    append_row(sheet, [_("Version"), report.version])
+    append_row(sheet, [_("State"), report.get_state_display()])
+    append_row(sheet, [_("Due"), report.deadline])
+    append_row(sheet, [_("Signed by"), report.signer_name])
+    append_row(sheet, [_("Submitted"), _naive(report.submitted_at)])
     marks = []
     if report.auto_submitted:
         marks.append(_("Submitted automatically"))
     if report.is_late:
         marks.append(_("Submitted late"))
-    sheet.append([_("Marks"), "、".join(str(m) for m in marks)])
+    append_row(sheet, [_("Marks"), "、".join(str(m) for m in marks)])
     if report.correction_reason:
-        sheet.append([_("Reason for the new version"), report.correction_reason])
+        append_row(sheet, [_("Reason for the new version"), report.correction_reason])
 
     heading(_("Totals"))
     for item in tables["totals"]:
-        sheet.append([str(item["label"]), item["value"]])
-    sheet.append([_("Rectification rate"), tables["rate"] if tables["rate"] is not None else ""])
+        append_row(sheet, [str(item["label"]), item["value"]])
+    append_row(sheet, [_("Rectification rate"), tables["rate"] if tables["rate"] is not None else ""])
     if tables["rate"] is not None:
         sheet.cell(row=sheet.max_row, column=2).number_format = "0.0%"
 
     header = [""] + [str(c) for c in tables["columns"]]
     for name, key in ((_("By category"), "by_category"), (_("By grade"), "by_grade"), (_("By risk level"), "by_level")):
         heading(name)
-        sheet.append(header)
+        append_row(sheet, header)
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for row in tables[key]:
-            sheet.append([row["label"], *row["values"]])
+            append_row(sheet, [row["label"], *row["values"]])
 
     heading(_("Major hazards"))
-    sheet.append([_("Number"), _("Title"), _("Grid unit"), _("State"), _("Listed supervision")])
+    append_row(sheet, [_("Number"), _("Title"), _("Grid unit"), _("State"), _("Listed supervision")])
     for major in tables["majors"]:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 major["number"],
                 major["title"],
                 major["unit"],
                 major.get("state_display", major["state"]),
                 _("Yes") if major.get("supervised") else "",
-            ]
+            ],
         )
 
     if tables["children"] is not None:
         heading(_("Tier-3 units"))
-        sheet.append(
+        append_row(
+            sheet,
             [
                 _("Grid unit"),
                 _("Code"),
@@ -174,11 +177,12 @@ def monthly_report_workbook(report: MonthlyReport, *, versions: list[MonthlyRepo
                 str(METRIC_LABELS["open_end"]),
                 _("Found nothing"),
                 _("Reported"),
-            ]
+            ],
         )
         for child in tables["children"]:
             reported = child.get("reported")
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     child["name"],
                     child["code"],
@@ -187,12 +191,12 @@ def monthly_report_workbook(report: MonthlyReport, *, versions: list[MonthlyRepo
                     child["open_end"],
                     _("Yes") if child["found_nothing"] else "",
                     "" if reported is None else (_("Yes") if reported else _("No")),
-                ]
+                ],
             )
 
     if report.annotation:
         heading(_("Notes of the unit"))
-        sheet.append([report.annotation])
+        append_row(sheet, [report.annotation])
         sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.column_dimensions["A"].width = 26
     for letter in "BCDEFG":
@@ -208,9 +212,9 @@ def matrix_workbook(parent: GridUnit, rows: list[dict], months: list[datetime.da
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Reporting matrix")[:31]
-    sheet.append([_("%(unit)s: monthly reports of the units below") % {"unit": parent.name}])
+    append_row(sheet, [_("%(unit)s: monthly reports of the units below") % {"unit": parent.name}])
     sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
-    sheet.append([_("Grid unit"), *[month.strftime("%Y-%m") for month in months]])
+    append_row(sheet, [_("Grid unit"), *[month.strftime("%Y-%m") for month in months]])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
@@ -218,15 +222,15 @@ def matrix_workbook(parent: GridUnit, rows: list[dict], months: list[datetime.da
         key: PatternFill("solid", start_color=colour, end_color=colour) for key, (_label, colour) in STATUSES.items()
     }
     for row in rows:
-        sheet.append([row["unit"].name, *[str(STATUSES[cell["status"]][0]) for cell in row["cells"]]])
+        append_row(sheet, [row["unit"].name, *[str(STATUSES[cell["status"]][0]) for cell in row["cells"]]])
         for index, cell in enumerate(row["cells"], start=2):
             target = sheet.cell(row=sheet.max_row, column=index)
             target.fill = fills[cell["status"]]
             target.alignment = Alignment(horizontal="center")
-    sheet.append([])
-    sheet.append([_("Legend")])
+    append_row(sheet, [])
+    append_row(sheet, [_("Legend")])
     for key, (label, _colour) in STATUSES.items():
-        sheet.append(["", str(label)])
+        append_row(sheet, ["", str(label)])
         sheet.cell(row=sheet.max_row, column=2).fill = fills[key]
     sheet.column_dimensions["A"].width = 24
     for index in range(2, len(months) + 2):

@@ -585,3 +585,13 @@ def test_api_log_search_and_create(world, log, api):
         client.post(LOG, {"unit": world.township.pk, "kind": "call", "summary": "x"}, format="json").status_code == 400
     )
     assert client.delete(f"{LOG}{log['call'].pk}/").status_code == 405
+
+
+def test_log_export_writes_formula_like_text_as_text(world, client_for):
+    from openpyxl import load_workbook
+
+    entry(world, kind="call", summary="=1+1", caller="@SUM(A1)", details="-2+3")
+    response = client_for(world.township_officer).get(reverse("dispatch:duty_log_export"))
+    row = list(load_workbook(io.BytesIO(response.content)).active[2])
+    assert [(c.value, c.data_type) for c in row[3:6]] == [("=1+1", "s"), ("@SUM(A1)", "s"), ("-2+3", "s")]
+    assert row[0].is_date  # the time stays a date

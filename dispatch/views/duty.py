@@ -39,6 +39,7 @@ from dispatch.forms_duty import (
 from dispatch.models import DutyLogEntry
 from dispatch.permissions import DispatchAction
 from grids.scope import scope_for
+from grids.spreadsheets import append_row
 from grids.web import add_service_errors, query_without
 
 LOG_PAGE_SIZE = 50
@@ -283,7 +284,8 @@ def log_export(request):
     entries = duty.search_log(request.user, **values)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Duty log"))
-    sheet.append(
+    append_row(
+        sheet,
         [
             _("Time"),
             _("Dispatch centre"),
@@ -292,13 +294,16 @@ def log_export(request):
             _("Caller and number"),
             _("Details"),
             _("Written by"),
-        ]
+        ],
     )
     for written, entry in enumerate(entries.iterator(chunk_size=2000)):
         if written >= limit:
-            sheet.append([_("Only the first %(count)s entries were exported; narrow the filters.") % {"count": limit}])
+            append_row(
+                sheet, [_("Only the first %(count)s entries were exported; narrow the filters.") % {"count": limit}]
+            )
             break
-        sheet.append(
+        append_row(
+            sheet,
             [
                 _naive(entry.at),
                 entry.unit.name,
@@ -307,7 +312,7 @@ def log_export(request):
                 entry.caller,
                 entry.details,
                 entry.by.display_name,
-            ]
+            ],
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -25,6 +25,7 @@ from dispatch import incidents as services
 from dispatch.models import LEVEL_COLOURS, IncidentCategory, IncidentReport, Level
 from dispatch.permissions import DispatchAction
 from grids.scope import scope_for
+from grids.spreadsheets import append_row
 from grids.web import add_service_errors
 
 PER_PAGE = 20
@@ -326,27 +327,30 @@ def incident_statistics_export(request):
 
     sheet = workbook.active
     sheet.title = _("By period")[:31]
-    sheet.append([_("Incident statistics") + f" — {stats.year if stats.period != 'year' else ''}"])
+    append_row(sheet, [_("Incident statistics") + f" — {stats.year if stats.period != 'year' else ''}"])
     sheet["A1"].font = bold
-    sheet.append([_("Period"), *head, *[str(label) for _v, label in categories], *[str(label) for _v, label in levels]])
+    append_row(
+        sheet, [_("Period"), *head, *[str(label) for _v, label in categories], *[str(label) for _v, label in levels]]
+    )
     for cell in sheet[2]:
         cell.font = bold
     for line in [*stats.rows, stats.total]:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 line.label,
                 *numbers(line),
                 *[line.by_category.get(v, 0) for v, _l in categories],
                 *[line.by_level.get(v, 0) for v, _l in levels],
-            ]
+            ],
         )
     for title, lines in ((_("By category"), stats.categories), (_("By level"), stats.levels)):
         extra = workbook.create_sheet(title[:31])
-        extra.append([title, *head])
+        append_row(extra, [title, *head])
         for cell in extra[1]:
             cell.font = bold
         for line in lines:
-            extra.append([line.label, *numbers(line)])
+            append_row(extra, [line.label, *numbers(line)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -693,3 +693,23 @@ def test_export_stops_at_the_row_limit_and_says_so(client_for, world, register, 
     newest = list(Hazard.objects.order_by("-found_at", "-id").values_list("number", flat=True)[:2])
     assert [rows[1][0], rows[2][0]] == newest
     assert "2" in rows[-1][0] and not any(rows[-1][1:])
+
+
+def test_exports_write_user_text_beginning_with_a_formula_sign_as_text(client_for, world, register):
+    from grids.models import GridUnit
+
+    hazard = hf.report(world, title="=1+1", address="@SUM(A1)")
+    GridUnit.objects.filter(pk=world.village_a.pk).update(name="-2+3")
+    client = client_for(world.township_officer)
+    response = client.get(reverse("hazards:export"))
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == hazard.number)
+    assert (row[1].value, row[1].data_type) == ("=1+1", "s")
+    assert (row[2].value, row[2].data_type) == ("-2+3", "s")
+    assert "@SUM(A1)" in [c.value for c in row] and all(c.data_type != "f" for c in row)
+    assert row[12].data_type == "n"  # the longitude stays a number
+    statistics = client.get(reverse("hazards:statistics_export"))
+    sheet = load_workbook(io.BytesIO(statistics.content)).active
+    labels = {r[0].value: r for r in sheet.iter_rows(min_row=5)}
+    assert labels["-2+3"][0].data_type == "s" and labels["-2+3"][0].quotePrefix
+    assert labels["-2+3"][1].data_type == "n"

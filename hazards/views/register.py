@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from grids.spreadsheets import append_row
 from grids.web import query_without
 from hazards import selectors
 from hazards.filters import active_filter_count, parse_filters
@@ -75,7 +76,8 @@ def export(request):
     hazards = selectors.hazard_list(request.user, values).select_related("reporter")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Hazards"))
-    sheet.append(
+    append_row(
+        sheet,
         [
             _("Number"),
             _("Title"),
@@ -96,13 +98,16 @@ def export(request):
             _("Under listed supervision"),
             _("Supervising department"),
             _("Closed at"),
-        ]
+        ],
     )
     for written, hazard in enumerate(hazards.iterator(chunk_size=2000)):
         if written >= limit:
-            sheet.append([_("Only the first %(count)s hazards were exported; narrow the filters.") % {"count": limit}])
+            append_row(
+                sheet, [_("Only the first %(count)s hazards were exported; narrow the filters.") % {"count": limit}]
+            )
             break
-        sheet.append(
+        append_row(
+            sheet,
             [
                 hazard.number,
                 hazard.title,
@@ -123,7 +128,7 @@ def export(request):
                 _("Yes") if hazard.supervised else "",
                 str(hazard.supervising_department or ""),
                 _naive(hazard.closed_at),
-            ]
+            ],
         )
     return _xlsx(workbook, f"hazards-{timezone.localdate():%Y%m%d}.xlsx")
 
@@ -265,16 +270,16 @@ def statistics_export(request):
     sheet = workbook.active
     sheet.title = _("Grid hazard statistics")[:31]
     roots = "、".join(root.name for root in table.roots)
-    sheet.append([_("Grid hazard statistics table") + (f" — {roots}" if roots else "")])
-    sheet.append([_("As of %(date)s") % {"date": timezone.localdate().isoformat()}])
+    append_row(sheet, [_("Grid hazard statistics table") + (f" — {roots}" if roots else "")])
+    append_row(sheet, [_("As of %(date)s") % {"date": timezone.localdate().isoformat()}])
     groups = [_("Total"), *[c.label for c in table.columns]]
     width = len(table.measures)
     header, sub = [_("Grid unit")], [""]
     for label in groups:
         header += [label] + [""] * (width - 1)
         sub += [m_label for _m, m_label in table.measures]
-    sheet.append(header)
-    sheet.append(sub)
+    append_row(sheet, header)
+    append_row(sheet, sub)
     for index in range(len(groups)):
         start = 2 + index * width
         if width > 1:
@@ -282,7 +287,7 @@ def statistics_export(request):
     sheet.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
     for row, figures in table.grid():
         label = _row_label(row, table)
-        sheet.append([label, *figures])
+        append_row(sheet, [label, *figures])
     bold = Font(bold=True)
     for cell in (*sheet[1], *sheet[3], *sheet[4], *sheet[sheet.max_row]):
         cell.font = bold

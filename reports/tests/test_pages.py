@@ -725,3 +725,28 @@ def test_admin_scopes_reports_and_hides_job_failures_from_staff(compiled, client
         client.post(reverse("admin:reports_monthlyreport_change", args=[report.pk]), {"state": "submitted"}).status_code
         == 403
     )
+
+
+def test_exports_write_formula_like_text_as_text(compiled, client_for, clock):
+    from grids.models import GridUnit
+
+    GridUnit.objects.filter(pk=compiled.village_b.pk).update(name="@SUM(A1)")
+    report = draft_of(compiled.village_a)
+    report = services.monthly_report_submit(report=report, by=compiled.village_officer_a, signer_name="=1+1")
+    sheet = load_workbook(
+        io.BytesIO(
+            client_for(compiled.township_officer).get(reverse("reports:monthly_export", args=[report.pk])).content
+        )
+    ).active
+    signed = next(row for row in sheet.iter_rows() if row[0].value == gettext("Signed by"))
+    assert (signed[1].value, signed[1].data_type) == ("=1+1", "s")
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    matrix = load_workbook(
+        io.BytesIO(
+            client_for(compiled.township_officer)
+            .get(reverse("reports:matrix_export", args=[compiled.township.pk]), {"months": "3"})
+            .content
+        )
+    ).active
+    names = {row[0].value: (row[0].data_type, row[0].quotePrefix) for row in matrix.iter_rows(min_row=3)}
+    assert names["@SUM(A1)"] == ("s", True)  # Excel keeps it text even when the cell is edited

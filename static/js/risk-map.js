@@ -18,6 +18,8 @@
   function format(template, values) {
     return String(template || "").replace(/%\((\w+)\)s/g, function (_m, key) { return values[key]; });
   }
+  /* Leaflet inserts a string tooltip, popup or icon as HTML: hand it an element holding text. */
+  function label(value) { var span = document.createElement("span"); span.textContent = value == null ? "" : String(value); return span; }
   function setStatus(message) { if (statusEl) { statusEl.textContent = message; } }
 
   var map = L.map(el, { zoomControl: true, attributionControl: false, preferCanvas: false });
@@ -29,7 +31,7 @@
       var root = feature.properties.role === "root";
       return { color: root ? "#b71c1c" : "#1565c0", weight: root ? 2.5 : 1.2, fillOpacity: root ? 0.02 : 0.06, interactive: !root };
     },
-    onEachFeature: function (feature, layer) { layer.bindTooltip(feature.properties.name, { sticky: true }); }
+    onEachFeature: function (feature, layer) { layer.bindTooltip(label(feature.properties.name), { sticky: true }); }
   }).addTo(map);
 
   var clusterGroup = L.markerClusterGroup ? L.markerClusterGroup({
@@ -52,7 +54,7 @@
     var size = Math.round(Math.min(64, 26 + 8 * Math.log10(Math.max(1, count))));
     return L.divIcon({
       className: "rg-bucket rg-bucket-" + colourOf(level),
-      html: "<span>" + (count >= 10000 ? Math.round(count / 1000) + "k" : count) + "</span>",
+      html: label(count >= 10000 ? Math.round(count / 1000) + "k" : count),
       iconSize: [size, size]
     });
   }

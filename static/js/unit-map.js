@@ -5,6 +5,8 @@
   var el = document.getElementById("unit-map");
   if (!el || !window.L) { return; }
   function data(id) { var node = document.getElementById(id); return node ? JSON.parse(node.textContent) : null; }
+  /* Leaflet inserts a string tooltip as HTML: hand it an element holding the name as text. */
+  function label(text) { var span = document.createElement("span"); span.textContent = text == null ? "" : String(text); return span; }
   var shapes = data(el.dataset.mapData) || { type: "FeatureCollection", features: [] };
   var points = data(el.dataset.points) || [];
   var map = L.map(el, { zoomControl: true, attributionControl: false });
@@ -17,7 +19,7 @@
       return { color: self ? "#b71c1c" : "#1565c0", weight: self ? 3 : 1.5, fillOpacity: self ? 0.05 : 0.12 };
     },
     onEachFeature: function (feature, lyr) {
-      lyr.bindTooltip(feature.properties.name);
+      lyr.bindTooltip(label(feature.properties.name));
       if (feature.properties.role === "child") {
         lyr.on("click", function () { window.location.href = "../" + feature.properties.id + "/"; });
       }
@@ -27,7 +29,7 @@
     pointToLayer: function (feature, latlng) {
       return L.circleMarker(latlng, { radius: 7, color: "#b71c1c", fillColor: "#fff", fillOpacity: 1, weight: 3 });
     },
-    onEachFeature: function (feature, lyr) { lyr.bindTooltip(feature.properties.name); }
+    onEachFeature: function (feature, lyr) { lyr.bindTooltip(label(feature.properties.name)); }
   }).addTo(map);
   var bounds = layer.getBounds();
   if (markers.getLayers().length) { bounds = bounds.isValid() ? bounds.extend(markers.getBounds()) : markers.getBounds(); }
