@@ -194,15 +194,35 @@ class SectorViewSet(viewsets.ReadOnlyModelViewSet):
 # --- people and memberships -------------------------------------------------------------------
 
 
+def _units_in_scope(request):
+    if request is None:  # the schema
+        return GridUnit.objects.none()
+    return scope_for(request.user).units()
+
+
+def _departments_in_scope(request):
+    if request is None:
+        return Department.objects.none()
+    return scope_for(request.user).filter(Department.objects.all(), "county")
+
+
 class PersonFilter(filters.FilterSet):
-    unit = IntegerFilter(method="filter_unit", help_text="People holding an active role in this unit.")
+    """Choices come from the caller's scope: a unit or department beyond it is a 400, never rows
+    (a foreign unit would tell which of one's people also hold a role there)."""
+
+    unit = filters.ModelChoiceFilter(
+        queryset=_units_in_scope, method="filter_unit", help_text="People holding an active role in this unit."
+    )
+    department = filters.ModelChoiceFilter(queryset=_departments_in_scope)
 
     class Meta:
         model = User
         fields = ["department", "unit"]
 
-    def filter_unit(self, queryset, name, value: int):
-        return queryset.filter(pk__in=Membership.objects.active().filter(unit_id=value).values("user_id"))
+    def filter_unit(self, queryset, name, value: GridUnit):
+        if value is None:
+            return queryset
+        return queryset.filter(pk__in=Membership.objects.active().filter(unit=value).values("user_id"))
 
 
 @extend_schema(tags=["people"])
