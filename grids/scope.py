@@ -188,6 +188,11 @@ class GridScope:
         """Only a manager of the department's county (tier 1) places people in a department."""
         return self.is_superuser or (department.county.tier == 1 and self.can(Action.MANAGE_GRID, department.county))
 
+    def stands_in(self, unit: GridUnit) -> bool:
+        """Does this person hold an active role in ``unit`` or above it (or, for a county, work in
+        one of its departments)? Who may stand duty there; a shift of anyone else gives nothing."""
+        return bool(self.roles_at(unit)) or any(node.unit_id == unit.pk for node in self.read_only)
+
     def own_unit_ids(self) -> set[int]:
         return {node.unit_id for node, _role in self.grants}
 
