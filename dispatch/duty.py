@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
+from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -98,12 +99,8 @@ POSTS = ("leader", "post_a", "post_b")
 def _on_roll(post: str) -> ExpressionWrapper:
     """Does the person in ``post`` still stand in the shift's centre (an active role in it or above
     it; for a county, the staff of its active departments)? A subquery: no extra query."""
-    role = Membership.objects.active().filter(
-        user_id=OuterRef(f"{post}_id"),
-        unit__tree_id=OuterRef("unit__tree_id"),
-        unit__lft__lte=OuterRef("unit__lft"),
-        unit__rght__gte=OuterRef("unit__rght"),
-    )
+    centre = SimpleNamespace(tree_id=OuterRef("unit__tree_id"), lft=OuterRef("unit__lft"), rght=OuterRef("unit__rght"))
+    role = Membership.objects.active().filter(above_q(centre, "unit__"), user_id=OuterRef(f"{post}_id"))
     staff = User.objects.filter(
         pk=OuterRef(f"{post}_id"),
         department__county_id=OuterRef("unit_id"),

@@ -59,7 +59,7 @@ from dispatch.models import (
     WarningType,
 )
 from dispatch.permissions import DispatchAction
-from grids.models import GridUnit, Membership, User
+from grids.models import GridUnit, Membership, User, above_q, within_q
 from grids.rules import TIER_LABELS
 from grids.scope import scope_for
 from reports.delivery import delivery_receipt, send_documents
@@ -189,7 +189,7 @@ def local_instructions_for(user, warning: Warning, units: Iterable[GridUnit] = (
     scope = scope_for(user)
     condition = Q(pk__in=[])
     for unit in units:
-        condition |= Q(unit__tree_id=unit.tree_id, unit__lft__lte=unit.lft, unit__rght__gte=unit.rght)
+        condition |= above_q(unit, "unit__")
     condition |= scope.unit_q("unit__", grants_only=True)
     return list(warning.local_instructions.filter(condition).select_related("unit", "by").order_by("at", "pk"))
 
@@ -200,7 +200,7 @@ def local_instructions_for(user, warning: Warning, units: Iterable[GridUnit] = (
 def _subtree_q(units: Iterable[GridUnit], prefix: str = "") -> Q:
     return reduce(
         or_,
-        (Q(**{f"{prefix}tree_id": u.tree_id, f"{prefix}lft__gte": u.lft, f"{prefix}rght__lte": u.rght}) for u in units),
+        (within_q(u, prefix) for u in units),
         Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []}),
     )
 
@@ -208,13 +208,10 @@ def _subtree_q(units: Iterable[GridUnit], prefix: str = "") -> Q:
 def issuer_units(user) -> QuerySet[GridUnit]:
     """The units for which the person may issue warnings: those where they hold a command role of
     tier 1 (an administrator: every county)."""
-    from grids.scope import PERMISSIONS
-
     scope = scope_for(user)
     if scope.is_superuser:
         return GridUnit.objects.filter(level=0, is_active=True).order_by("code")
-    table = PERMISSIONS[DispatchAction.ISSUE_WARNING]
-    ids = [node.unit_id for node, role in scope.grants if role in table.get(node.tier, ())]
+    ids = scope.units_granting(DispatchAction.ISSUE_WARNING)
     return GridUnit.objects.filter(pk__in=ids, is_active=True).order_by("level", "code")
 
 
@@ -591,7 +588,8 @@ def report_evacuation(
         raise WarningRefused(_("This warning does not ask for evacuation figures."))
     if warning.state == Warning.State.DRAFT:
         raise WarningRefused(_("This warning has not been issued."))
-    if not (scope_for(by).holds_role_in(unit) or by.is_superuser):
+    scope = scope_for(by)
+    if not (scope.holds_role_in(unit) or scope.is_superuser):
         raise PermissionDenied(_("Only the people of %(unit)s report its figures.") % {"unit": unit.name})
     _delivery_of(warning, unit)
     errors = {}

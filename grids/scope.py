@@ -124,6 +124,11 @@ class GridScope:
             return GridUnit.objects.none()
         return GridUnit.objects.filter(reduce(or_, (within_q(n) for n in nodes)))
 
+    def units_granting(self, action: str) -> list[int]:
+        """The units of the person's own memberships that grant ``action`` (not the units below)."""
+        table = PERMISSIONS[action]
+        return [node.unit_id for node, role in self.grants if role in table.get(node.tier, ())]
+
     def _nodes_where(self, action: str) -> list[_Node]:
         table = PERMISSIONS[action]
         return _outermost([node for node, role in self.grants if role in table.get(node.tier, ())])
