@@ -546,7 +546,7 @@ def _plan_person(cells, units, departments, counties, scope):
     unit = None
     if unit_code or role_text:
         unit = units.get(unit_code)
-        if unit is None:
+        if unit is None or not scope.can_see(unit):  # another county's unit: as if it did not exist
             raise ValidationError(
                 _("No grid unit has the code “%(code)s”; import the units first.") % {"code": unit_code}
             )

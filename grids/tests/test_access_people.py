@@ -198,3 +198,21 @@ def test_unchanged_rows_of_people_out_of_reach_pass(world, township_dispatcher, 
     result = import_people(by=township_dispatcher, data=xlsx(rows), filename="p.xlsx")
     assert result.ok, result.errors
     assert result.unchanged == 2
+
+
+def test_a_unit_of_another_county_is_answered_like_an_unknown_code(world, township_dispatcher):
+    from grids.rules import Kind
+    from grids.tests.factories import make_unit
+
+    other_county = make_unit(None, Kind.COUNTY, "451028", "乐业县")
+    rows = [
+        ["13907762002", "甲", "", "", other_county.code, "网格员"],
+        ["13907762003", "乙", "", "", "451099", "网格员"],
+        ["13907762004", "丙", "", "", world.village_c.code, "网格员"],
+    ]
+    result = import_people(by=township_dispatcher, data=xlsx(rows), filename="p.xlsx")
+    messages = {e.row: e.message for e in result.errors}
+    assert set(messages) == {2, 3, 4}
+    assert "乐业县" not in messages[2]
+    assert messages[2].replace(other_county.code, "X") == messages[3].replace("451099", "X")
+    assert "逻楼村" not in messages[4]  # the other township is not seen either
