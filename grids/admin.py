@@ -522,6 +522,24 @@ class MembershipInline(MembershipScopeMixin, admin.TabularInline):
         return False
 
 
+class ManageableListFilter(admin.SimpleListFilter):
+    """People one may change (``GridScope.manageable_people``) or only see."""
+
+    title = _("may change")
+    parameter_name = "manageable"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        manageable = scope_for(request.user).manageable_people().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=manageable)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=manageable)
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, BaseUserAdmin):
     fieldsets = (
@@ -539,7 +557,7 @@ class UserAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, BaseUserAdmin):
         ),
     )
     list_display = ("username", "real_name", "mobile", "position", "department", "is_staff", "is_active")
-    list_filter = ("is_active", "is_staff", ("department", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("is_active", "is_staff", ManageableListFilter, ("department", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("department",)
     search_fields = ("username", "real_name", "mobile", "email")
     inlines = (MembershipInline,)

@@ -143,3 +143,10 @@ def test_department_filter_lists_only_departments_of_listed_people(world, leader
     Department.objects.create(county=world.county, name="凌云县秘密局")
     content = client_for(leader).get(reverse("admin:grids_user_changelist")).content.decode()
     assert "凌云县秘密局" not in content
+
+
+def test_the_changelist_filters_the_people_one_may_change(world, leader, straddler, client_for):
+    response = client_for(leader).get(reverse("admin:grids_user_changelist"), {"manageable": "yes"})
+    assert set(response.context["cl"].result_list) == {world.township_officer, world.village_officer_a}
+    response = client_for(leader).get(reverse("admin:grids_user_changelist"), {"manageable": "no"})
+    assert set(response.context["cl"].result_list) == {leader, straddler}
