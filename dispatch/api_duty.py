@@ -57,6 +57,9 @@ class DutyShiftSerializer(serializers.ModelSerializer):
     post_a = DutyPersonSerializer(read_only=True)
     post_b = DutyPersonSerializer(read_only=True, allow_null=True)
     on_duty_now = serializers.SerializerMethodField()
+    off_roll = serializers.SerializerMethodField(
+        help_text="Posts (leader, post_a, post_b) whose person no longer holds a role at the centre or above it."
+    )
 
     class Meta:
         model = DutyShift
@@ -71,8 +74,12 @@ class DutyShiftSerializer(serializers.ModelSerializer):
             "post_b",
             "note",
             "on_duty_now",
+            "off_roll",
         ]
         read_only_fields = fields
+
+    def get_off_roll(self, shift: DutyShift) -> list[str]:
+        return [post for post in duty.POSTS if getattr(shift, f"{post}_on_roll", None) is False]
 
     def get_on_duty_now(self, shift: DutyShift) -> bool:
         now = self.context.get("now") or timezone.now()
@@ -229,7 +236,7 @@ class DutyShiftViewSet(
     def get_queryset(self) -> QuerySet[DutyShift]:
         if _schema_only(self):
             return DutyShift.objects.none()
-        return (
+        return duty.with_roll(
             scope_for(self.request.user)
             .filter(DutyShift.objects.all(), "unit")
             .select_related("unit", "leader", "post_a", "post_b")

@@ -39,8 +39,9 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from dispatch.models import CAP_SEVERITY, Level, Warning, WarningMessage, WarningType
-from dispatch.warnings import BEIJING, WarningRefused, default_headline, warning_draft
+from dispatch.warnings import BEIJING, WarningRefused, default_headline, unknown_codes_message, warning_draft
 from grids.models import GridUnit, User
+from grids.scope import scope_for
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 LEVEL_PARAMETER = "GB_T_35965_LEVEL"
@@ -327,7 +328,7 @@ def _level(info) -> int:
     )
 
 
-def _areas(info) -> list[GridUnit]:
+def _areas(info, *, by: User) -> list[GridUnit]:
     codes: list[str] = []
     for area in info.findall(f"{{{CAP_NS}}}area"):
         for name, value in _pairs(area, "geocode"):
@@ -341,10 +342,12 @@ def _areas(info) -> list[GridUnit]:
     for code in codes:  # a 9-digit township code is our 12-digit code ending in 000
         if len(code) == 9 and code.isdigit():
             wanted[code] = code + "000"
-    units = {unit.code: unit for unit in GridUnit.objects.filter(code__in=set(wanted.values()), is_active=True)}
+    # Only units the person can see: another county's unit is "unknown", never named.
+    found = scope_for(by).units().filter(code__in=set(wanted.values()), is_active=True)
+    units = {unit.code: unit for unit in found}
     unknown = [code for code in codes if wanted[code] not in units]
     if unknown:
-        raise _refuse(_("<geocode> %(codes)s: no such unit in the grid.") % {"codes": "、".join(unknown)})
+        raise _refuse("<geocode> " + unknown_codes_message(unknown))
     return list({units[wanted[code]].pk: units[wanted[code]] for code in codes}.values())
 
 
@@ -386,7 +389,7 @@ def cap_import(data: bytes | str, *, by: User, issuer_unit: GridUnit | None = No
             instructions=_text(info, "instruction"),
             valid_from=valid_from,
             valid_to=valid_to,
-            areas=_areas(info),
+            areas=_areas(info, by=by),
             issuer_unit=issuer_unit,
             sender_name=_text(info, "senderName")[:100],
             source_identifier=_text(root, "identifier"),

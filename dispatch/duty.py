@@ -16,9 +16,14 @@ for the person's right):
   ends exclusive, so one shift may begin exactly when the previous one ends.
 - Writing in the duty log of a centre: whoever may keep its roster (``DUTY``), whoever holds any
   role in the centre itself, and the leader, A and B posts of the shift on duty there now (even a
-  grid officer, or a county person on a township roster). An entry is edited only by its author
-  and only while the shift during which it was written is still running (with no shift on the
-  roster then: until the end of that local day).
+  grid officer, or a county person on a township roster). An entry is edited only by its author,
+  only while they may still write in that log, and only while the shift during which it was
+  written is still running (with no shift on the roster then: until the end of that local day).
+- Rights come from ACTIVE memberships only. A shift gives nothing to a person who no longer
+  stands in the centre (``GridScope.stands_in``: their membership there or above has ended). Ending
+  a membership does not delete their shifts: the roster and the "on duty now" card show them
+  flagged (``<post>_on_roll`` is False, no phone link), and the roster keeper replaces them (the
+  shift cannot be saved again with them on it).
 """
 
 from __future__ import annotations
@@ -28,17 +33,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
+from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dispatch.models import DutyLogEntry, DutyShift, Incident, Warning
 from dispatch.permissions import DispatchAction
-from grids.models import GridUnit, Membership, User
+from grids.models import GridUnit, Membership, User, above_q, within_q
 from grids.scope import scope_for
 
 CENTRE_MAX_LEVEL = 1  # MPTT depth: 0 the county, 1 a township or park (tiers 1 and 2)
@@ -69,7 +75,7 @@ def relevant_centres(user: User) -> list[GridUnit]:
         if scope.is_superuser:
             return list(GridUnit.objects.filter(level=0, is_active=True).order_by("tree_id"))
         return []
-    above = reduce(or_, (Q(tree_id=n.tree_id, lft__lte=n.lft, rght__gte=n.rght) for n in nodes))
+    above = reduce(or_, (above_q(n) for n in nodes))
     return list(
         GridUnit.objects.filter(above, level__lte=CENTRE_MAX_LEVEL, is_active=True).order_by("-level", "tree_id", "lft")
     )
@@ -78,11 +84,7 @@ def relevant_centres(user: User) -> list[GridUnit]:
 def duty_people(unit: GridUnit) -> QuerySet[User]:
     """People who may stand duty at ``unit``: an active role in it or above it; for a county, also
     the staff of its departments."""
-    holders = (
-        Membership.objects.active()
-        .filter(unit__tree_id=unit.tree_id, unit__lft__lte=unit.lft, unit__rght__gte=unit.rght)
-        .values("user_id")
-    )
+    holders = Membership.objects.active().filter(above_q(unit, "unit__")).values("user_id")
     condition = Q(pk__in=holders)
     if unit.level == 0:
         condition |= Q(department__county=unit, department__is_active=True)
@@ -90,6 +92,26 @@ def duty_people(unit: GridUnit) -> QuerySet[User]:
 
 
 # --- selectors of the roster ----------------------------------------------------------------------
+
+POSTS = ("leader", "post_a", "post_b")
+
+
+def _on_roll(post: str) -> ExpressionWrapper:
+    """Does the person in ``post`` still stand in the shift's centre (an active role in it or above
+    it; for a county, the staff of its active departments)? A subquery: no extra query."""
+    centre = SimpleNamespace(tree_id=OuterRef("unit__tree_id"), lft=OuterRef("unit__lft"), rght=OuterRef("unit__rght"))
+    role = Membership.objects.active().filter(above_q(centre, "unit__"), user_id=OuterRef(f"{post}_id"))
+    staff = User.objects.filter(
+        pk=OuterRef(f"{post}_id"),
+        department__county_id=OuterRef("unit_id"),
+        department__is_active=True,
+    )
+    return ExpressionWrapper(Q(Exists(role)) | Q(Exists(staff)), output_field=BooleanField())
+
+
+def with_roll(shifts: QuerySet[DutyShift]) -> QuerySet[DutyShift]:
+    """Annotate ``leader_on_roll``, ``post_a_on_roll``, ``post_b_on_roll`` (False: flag them)."""
+    return shifts.annotate(**{f"{post}_on_roll": _on_roll(post) for post in POSTS})
 
 
 def on_duty_now(
@@ -103,7 +125,7 @@ def on_duty_now(
         units = [u if isinstance(u, int) else u.pk for u in units]
         if not units:
             return {}
-    shifts = (
+    shifts = with_roll(
         DutyShift.objects.filter(unit__in=units, starts_at__lte=at, ends_at__gt=at)
         .select_related("unit", "leader", "post_a", "post_b")
         .order_by("unit_id", "starts_at")
@@ -118,13 +140,13 @@ def shifts_between(
     queryset = scope_for(user).filter(DutyShift.objects.all(), "unit").filter(starts_at__lt=end, ends_at__gt=start)
     if unit is not None:
         queryset = queryset.filter(unit=unit)
-    return queryset.select_related("unit", "leader", "post_a", "post_b").order_by("starts_at", "unit__lft")
+    return with_roll(queryset.select_related("unit", "leader", "post_a", "post_b").order_by("starts_at", "unit__lft"))
 
 
 def get_shift_for_user(user: User, pk, *, write: bool = False) -> DutyShift:
     """The shift ``pk``: 404 when its centre is unseen, 403 when ``write`` and no ``DUTY`` there."""
     try:
-        shift = DutyShift.objects.select_related("unit", "leader", "post_a", "post_b").get(pk=pk)
+        shift = with_roll(DutyShift.objects.select_related("unit", "leader", "post_a", "post_b")).get(pk=pk)
     except (DutyShift.DoesNotExist, ValueError, TypeError):
         raise Http404(_("No such duty shift.")) from None
     scope = scope_for(user)
@@ -367,7 +389,7 @@ def search_log(
                 Q(summary__icontains=word) | Q(details__icontains=word) | Q(caller__icontains=word)
             )
     if unit is not None:
-        queryset = queryset.filter(unit__tree_id=unit.tree_id, unit__lft__gte=unit.lft, unit__rght__lte=unit.rght)
+        queryset = queryset.filter(within_q(unit, "unit__"))
     if kind:
         queryset = queryset.filter(kind=kind)
     if date_from:
@@ -378,7 +400,8 @@ def search_log(
 
 
 def may_write_log(user: User, unit: GridUnit, *, at: datetime.datetime | None = None) -> bool:
-    """``DUTY`` at the centre, any role held in the centre itself, or a post on the shift on duty now."""
+    """``DUTY`` at the centre, any role held in the centre itself, or a post on the shift on duty
+    now while still standing in the centre (an ended membership gives nothing)."""
     if not is_centre(unit):
         return False
     scope = scope_for(user)
@@ -388,6 +411,8 @@ def may_write_log(user: User, unit: GridUnit, *, at: datetime.datetime | None = 
 
 
 def _on_shift(user: User, unit: GridUnit, at: datetime.datetime | None = None) -> bool:
+    if not scope_for(user).stands_in(unit):
+        return False
     shift = on_duty_now([unit], at=at).get(unit.pk)
     return shift is not None and user.pk in {shift.leader_id, shift.post_a_id, shift.post_b_id}
 
@@ -408,7 +433,9 @@ def writable_centres(user: User) -> list[GridUnit]:
     return [
         unit
         for unit in candidates
-        if unit.pk in on_shift_ids or scope.can(DispatchAction.DUTY, unit) or scope.holds_role_in(unit)
+        if (unit.pk in on_shift_ids and scope.stands_in(unit))
+        or scope.can(DispatchAction.DUTY, unit)
+        or scope.holds_role_in(unit)
     ]
 
 
@@ -429,7 +456,12 @@ def editable_until(entry: DutyLogEntry) -> datetime.datetime:
 
 
 def may_edit_entry(user: User, entry: DutyLogEntry, *, now: datetime.datetime | None = None) -> bool:
-    return entry.by_id == user.pk and (now or timezone.now()) < editable_until(entry)
+    """Its author, while they may still write in that log, during the shift it was written in."""
+    return (
+        entry.by_id == user.pk
+        and (now or timezone.now()) < editable_until(entry)
+        and may_write_log(user, entry.unit, at=now)
+    )
 
 
 def editable_entry_ids(
@@ -448,6 +480,7 @@ def editable_entry_ids(
         ).values_list("unit_id", "starts_at", "ends_at")
     )
     editable = set()
+    writable: dict[int, bool] = {}
     for entry in own:
         covering = sorted(
             (start, end)
@@ -456,7 +489,10 @@ def editable_entry_ids(
         )
         until = covering[0][1] if covering else day_range(timezone.localtime(entry.created_at).date(), 1)[1]
         if now < until:
-            editable.add(entry.pk)
+            if entry.unit_id not in writable:  # rights now, once per centre (an ended role: none)
+                writable[entry.unit_id] = may_write_log(user, entry.unit, at=now)
+            if writable[entry.unit_id]:
+                editable.add(entry.pk)
     return editable
 
 
@@ -467,7 +503,7 @@ def get_entry_for_user(user: User, pk, *, write: bool = False) -> DutyLogEntry:
         entry = DutyLogEntry.objects.select_related("unit", "by").get(pk=pk)
     except (DutyLogEntry.DoesNotExist, ValueError, TypeError):
         raise Http404(_("No such duty log entry.")) from None
-    if not scope_for(user).can_see(entry.unit) and entry.by_id != user.pk:
+    if not scope_for(user).can_see(entry.unit):  # a former member no longer sees their old entries
         raise Http404(_("No such duty log entry."))
     if write and not may_edit_entry(user, entry):
         raise PermissionDenied(_("Only its author may change an entry, and only during the shift it was written in."))
@@ -489,9 +525,7 @@ def _check_entry(entry: DutyLogEntry) -> None:
     unit = entry.unit
     if entry.incident_id:
         incident = Incident.objects.select_related("unit").get(pk=entry.incident_id)
-        if not (
-            incident.unit.tree_id == unit.tree_id and unit.lft <= incident.unit.lft and incident.unit.rght <= unit.rght
-        ):
+        if not unit.contains(incident.unit):
             errors.setdefault("incident", []).append(
                 _("This incident is not in the grid of %(unit)s.") % {"unit": unit.name}
             )
@@ -503,8 +537,8 @@ def _check_entry(entry: DutyLogEntry) -> None:
 
 def _warning_concerns(warning_id: int, unit: GridUnit) -> bool:
     """Issued by the centre, or targets an area that contains the centre or lies under it."""
-    inside = Q(areas__tree_id=unit.tree_id, areas__lft__gte=unit.lft, areas__rght__lte=unit.rght)
-    above = Q(areas__tree_id=unit.tree_id, areas__lft__lte=unit.lft, areas__rght__gte=unit.rght)
+    inside = within_q(unit, "areas__")
+    above = above_q(unit, "areas__")
     return (
         Warning.objects.filter(Q(issuer_unit=unit) | inside | above, pk=warning_id)
         .exclude(state=Warning.State.DRAFT)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from functools import reduce
+from operator import or_
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dispatch.models import Level, Warning, WarningType
-from grids.models import GridUnit
+from dispatch.warnings import unknown_codes_message
+from grids.models import GridUnit, within_q
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 
@@ -74,6 +77,7 @@ class WarningForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.active = active
         issuers = issuers if issuers is not None else GridUnit.objects.none()
+        self.issuers = issuers
         self.fields["issuer_unit"].queryset = issuers
         issuer_ids = list(issuers.values_list("pk", flat=True)[:20])
         first = issuers.first()
@@ -93,10 +97,14 @@ class WarningForm(forms.Form):
         codes = [code for code in re.split(r"[\s,，、;；]+", self.cleaned_data.get("area_codes") or "") if code]
         if not codes:
             return []
-        units = {unit.code: unit for unit in GridUnit.objects.filter(code__in=codes, is_active=True)}
+        # Only units in the grid of an issuer the person may issue for: a code of another county is
+        # "unknown", never named (dispatch.warnings.unknown_codes_message).
+        grids = [within_q(issuer) for issuer in self.issuers]
+        found = GridUnit.objects.filter(reduce(or_, grids), code__in=codes, is_active=True) if grids else []
+        units = {unit.code: unit for unit in found}
         unknown = [code for code in codes if code not in units]
         if unknown:
-            raise ValidationError(_("No such unit: %(codes)s") % {"codes": "、".join(unknown)})
+            raise ValidationError(unknown_codes_message(unknown))
         return list(units.values())
 
     def clean(self):

@@ -59,7 +59,7 @@ from dispatch.models import (
     WarningType,
 )
 from dispatch.permissions import DispatchAction
-from grids.models import GridUnit, Membership, User
+from grids.models import GridUnit, Membership, User, above_q, within_q
 from grids.rules import TIER_LABELS
 from grids.scope import scope_for
 from reports.delivery import delivery_receipt, send_documents
@@ -189,7 +189,7 @@ def local_instructions_for(user, warning: Warning, units: Iterable[GridUnit] = (
     scope = scope_for(user)
     condition = Q(pk__in=[])
     for unit in units:
-        condition |= Q(unit__tree_id=unit.tree_id, unit__lft__lte=unit.lft, unit__rght__gte=unit.rght)
+        condition |= above_q(unit, "unit__")
     condition |= scope.unit_q("unit__", grants_only=True)
     return list(warning.local_instructions.filter(condition).select_related("unit", "by").order_by("at", "pk"))
 
@@ -200,7 +200,7 @@ def local_instructions_for(user, warning: Warning, units: Iterable[GridUnit] = (
 def _subtree_q(units: Iterable[GridUnit], prefix: str = "") -> Q:
     return reduce(
         or_,
-        (Q(**{f"{prefix}tree_id": u.tree_id, f"{prefix}lft__gte": u.lft, f"{prefix}rght__lte": u.rght}) for u in units),
+        (within_q(u, prefix) for u in units),
         Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []}),
     )
 
@@ -208,13 +208,10 @@ def _subtree_q(units: Iterable[GridUnit], prefix: str = "") -> Q:
 def issuer_units(user) -> QuerySet[GridUnit]:
     """The units for which the person may issue warnings: those where they hold a command role of
     tier 1 (an administrator: every county)."""
-    from grids.scope import PERMISSIONS
-
     scope = scope_for(user)
     if scope.is_superuser:
         return GridUnit.objects.filter(level=0, is_active=True).order_by("code")
-    table = PERMISSIONS[DispatchAction.ISSUE_WARNING]
-    ids = [node.unit_id for node, role in scope.grants if role in table.get(node.tier, ())]
+    ids = scope.units_granting(DispatchAction.ISSUE_WARNING)
     return GridUnit.objects.filter(pk__in=ids, is_active=True).order_by("level", "code")
 
 
@@ -234,24 +231,36 @@ def _check_fields(*, type: WarningType, level: int, valid_from, valid_to) -> Non
         raise ValidationError(errors)
 
 
-def _check_areas(*, issuer: GridUnit, areas: list[GridUnit]) -> None:
+def unknown_codes_message(codes: Iterable[str]) -> str:
+    """The one answer for a code that names no unit the person can see: it never tells whether the
+    unit exists elsewhere (another county), nor its name."""
+    return _("Code %(codes)s does not exist or is not within your jurisdiction.") % {"codes": "、".join(codes)}
+
+
+def _check_areas(*, by: User, issuer: GridUnit, areas: list[GridUnit]) -> None:
+    """The target area lies in the issuer's grid and is active. Units the person cannot see are
+    named only by the code they gave (``unknown_codes_message``)."""
     if not areas:
         raise ValidationError({"areas": [_("Choose at least one target unit.")]})
-    outside = [
-        a.name for a in areas if not (a.tree_id == issuer.tree_id and issuer.lft <= a.lft and a.rght <= issuer.rght)
-    ]
+    scope = scope_for(by)
+    outside = [a for a in areas if not issuer.contains(a)]
+    inactive = [a for a in areas if a.is_active is False and a not in outside]
+    hidden = [a.code for a in outside + inactive if not scope.can_see(a)]
+    if hidden:
+        raise ValidationError({"areas": [unknown_codes_message(hidden)]})
     if outside:
         raise ValidationError(
             {
                 "areas": [
                     _("%(units)s is outside the grid of %(issuer)s.")
-                    % {"units": "、".join(outside), "issuer": issuer.name}
+                    % {"units": "、".join(a.name for a in outside), "issuer": issuer.name}
                 ]
             }
         )
-    inactive = [a.name for a in areas if not a.is_active]
     if inactive:
-        raise ValidationError({"areas": [_("%(units)s is no longer active.") % {"units": "、".join(inactive)}]})
+        raise ValidationError(
+            {"areas": [_("%(units)s is no longer active.") % {"units": "、".join(a.name for a in inactive)}]}
+        )
 
 
 def warning_draft(
@@ -281,7 +290,7 @@ def warning_draft(
         raise PermissionDenied(_("You may not issue warnings for %(unit)s.") % {"unit": issuer_unit.name})
     areas = list(areas)
     _check_fields(type=type, level=level, valid_from=valid_from, valid_to=valid_to)
-    _check_areas(issuer=issuer_unit, areas=areas)
+    _check_areas(by=by, issuer=issuer_unit, areas=areas)
     if not title.strip():
         title = default_headline(sender=sender_name or issuer_unit.name, type_name=type.name, level=level)
     if not content.strip():
@@ -430,7 +439,7 @@ def warning_issue(*, warning: Warning, by: User, now: datetime.datetime | None =
             raise WarningRefused(_("The warning's validity has already ended; change the end time first."))
         _check_fields(type=warning.type, level=warning.level, valid_from=warning.valid_from, valid_to=warning.valid_to)
         areas = list(warning.areas.all())
-        _check_areas(issuer=warning.issuer_unit, areas=areas)
+        _check_areas(by=by, issuer=warning.issuer_unit, areas=areas)
         message = _message(warning, msg_type=WarningMessage.MsgType.ALERT, by=by, now=now)
         document = _deliver(warning, msg_type=message.msg_type, by=by, units=_recipients(warning), now=now)
         warning.state = Warning.State.ACTIVE
@@ -476,9 +485,9 @@ def warning_update(*, warning: Warning, by: User, changes: dict, now: datetime.d
         if not (warning.title and warning.content):
             raise ValidationError({"title" if not warning.title else "content": [_("This field cannot be empty.")]})
         if areas is not None:
-            _check_areas(issuer=warning.issuer_unit, areas=areas)
+            _check_areas(by=by, issuer=warning.issuer_unit, areas=areas)
         elif "issuer_unit" in changed:
-            _check_areas(issuer=warning.issuer_unit, areas=list(warning.areas.all()))
+            _check_areas(by=by, issuer=warning.issuer_unit, areas=list(warning.areas.all()))
         if not active:
             if changed:
                 warning.save(update_fields=changed)
@@ -579,7 +588,8 @@ def report_evacuation(
         raise WarningRefused(_("This warning does not ask for evacuation figures."))
     if warning.state == Warning.State.DRAFT:
         raise WarningRefused(_("This warning has not been issued."))
-    if not (scope_for(by).holds_role_in(unit) or by.is_superuser):
+    scope = scope_for(by)
+    if not (scope.holds_role_in(unit) or scope.is_superuser):
         raise PermissionDenied(_("Only the people of %(unit)s report its figures.") % {"unit": unit.name})
     _delivery_of(warning, unit)
     errors = {}

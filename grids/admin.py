@@ -523,6 +523,24 @@ class MembershipInline(MembershipScopeMixin, admin.TabularInline):
         return False
 
 
+class ManageableListFilter(admin.SimpleListFilter):
+    """People one may change (``GridScope.manageable_people``) or only see."""
+
+    title = _("may change")
+    parameter_name = "manageable"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        manageable = scope_for(request.user).manageable_people().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=manageable)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=manageable)
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(PasswordResetAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin, BaseUserAdmin):
     actions = (reset_passwords_once,)
@@ -541,12 +559,15 @@ class UserAdmin(PasswordResetAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmi
         ),
     )
     list_display = ("username", "real_name", "mobile", "position", "department", "is_staff", "is_active")
-    list_filter = ("is_active", "is_staff", "department")
+    list_filter = ("is_active", "is_staff", ManageableListFilter, ("department", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("department",)
     search_fields = ("username", "real_name", "mobile", "email")
     inlines = (MembershipInline,)
     PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
+    # Seen: ``visible_people`` (404 beyond). Changed (profile, password, department): only the
+    # people ``GridScope.may_manage_person`` allows — never oneself (one's own password is changed
+    # on the admin's own "change password" page), never someone who also holds a role elsewhere.
     def get_queryset(self, request):
         queryset = visible_people(request.user).select_related("department")
         ordering = self.get_ordering(request)
@@ -554,13 +575,20 @@ class UserAdmin(PasswordResetAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmi
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
-        if not request.user.is_superuser:
+        scope = scope_for(request.user)
+        if not scope.is_superuser:
             readonly = (*readonly, *self.PRIVILEGE_FIELDS)  # no one grants what they lack
+            if not self._departments(request).exists():
+                readonly = (*readonly, "department")  # a department is given from its county only
         return readonly
+
+    def _departments(self, request):
+        counties = scope_for(request.user).units_where(Action.MANAGE_GRID).filter(level=0)
+        return Department.objects.filter(county__in=counties)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "department":
-            kwargs["queryset"] = scope_for(request.user).filter(Department.objects.all(), "county")
+            kwargs["queryset"] = self._departments(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_view_permission(self, request, obj=None):
@@ -572,16 +600,17 @@ class UserAdmin(PasswordResetAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmi
         if not super().has_change_permission(request, obj):
             return False
         scope = scope_for(request.user)
-        if scope.is_superuser:
-            return True
         if obj is None:
             return scope.may_anywhere(Action.MANAGE_GRID)
-        if obj.is_superuser:
-            return False
-        if obj.pk == request.user.pk:
-            return True
-        managed = scope.units_where(Action.MANAGE_GRID)
-        return obj.memberships.filter(unit__in=managed).exists()
+        return scope.may_manage_person(obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, unquote(id))
+        if user is None:
+            raise Http404(gettext("Not found in your grid."))
+        if not scope_for(request.user).may_manage_person(user):
+            raise PermissionDenied(gettext("You may not change this person's password."))
+        return super().user_change_password(request, id, form_url)
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and scope_for(request.user).may_anywhere(Action.MANAGE_GRID)

@@ -22,7 +22,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import APIView
 
 from grids import selectors, services
-from grids.models import Department, GridUnit, Membership, Role, Sector, User
+from grids.models import Department, GridUnit, Membership, Role, Sector, User, within_q
 from grids.rules import TIER_OF_KIND, Kind
 from grids.scope import PERMISSIONS, Action, get_unit_for_user, scope_for, visible_people
 from grids.serializers import (
@@ -54,7 +54,7 @@ class ReadOnlyUnlessSuperuser(permissions.IsAuthenticated):
     def has_permission(self, request, view) -> bool:
         if not super().has_permission(request, view):
             return False
-        return request.method in permissions.SAFE_METHODS or request.user.is_superuser
+        return request.method in permissions.SAFE_METHODS or scope_for(request.user).is_superuser
 
 
 class IntegerFilter(filters.NumberFilter):
@@ -85,7 +85,7 @@ class GridUnitFilter(filters.FilterSet):
 
     def filter_under(self, queryset, name, value: int):
         unit = get_unit_for_user(self.request.user, value)
-        return queryset.filter(tree_id=unit.tree_id, lft__gte=unit.lft, rght__lte=unit.rght)
+        return queryset.filter(within_q(unit))
 
 
 @extend_schema(tags=["units"])
@@ -194,15 +194,35 @@ class SectorViewSet(viewsets.ReadOnlyModelViewSet):
 # --- people and memberships -------------------------------------------------------------------
 
 
+def _units_in_scope(request):
+    if request is None:  # the schema
+        return GridUnit.objects.none()
+    return scope_for(request.user).units()
+
+
+def _departments_in_scope(request):
+    if request is None:
+        return Department.objects.none()
+    return scope_for(request.user).filter(Department.objects.all(), "county")
+
+
 class PersonFilter(filters.FilterSet):
-    unit = IntegerFilter(method="filter_unit", help_text="People holding an active role in this unit.")
+    """Choices come from the caller's scope: a unit or department beyond it is a 400, never rows
+    (a foreign unit would tell which of one's people also hold a role there)."""
+
+    unit = filters.ModelChoiceFilter(
+        queryset=_units_in_scope, method="filter_unit", help_text="People holding an active role in this unit."
+    )
+    department = filters.ModelChoiceFilter(queryset=_departments_in_scope)
 
     class Meta:
         model = User
         fields = ["department", "unit"]
 
-    def filter_unit(self, queryset, name, value: int):
-        return queryset.filter(pk__in=Membership.objects.active().filter(unit_id=value).values("user_id"))
+    def filter_unit(self, queryset, name, value: GridUnit):
+        if value is None:
+            return queryset
+        return queryset.filter(pk__in=Membership.objects.active().filter(unit=value).values("user_id"))
 
 
 @extend_schema(tags=["people"])

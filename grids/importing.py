@@ -432,6 +432,10 @@ def import_people(*, by: User, data: bytes, filename: str) -> ImportResult:
                 % {"mobile": mobile},
             )
         )
+    existing = set(
+        Membership.objects.filter(user__in=users.values()).values_list("user_id", "unit_id", "role", "is_active")
+    )
+    result.errors += _refused_people(by, scope, people, grants, users, existing)
     if result.errors:
         result.errors.sort(key=lambda e: e.row)
         return result
@@ -453,9 +457,6 @@ def import_people(*, by: User, data: bytes, filename: str) -> ImportResult:
                 result.updated += 1
             else:
                 result.unchanged += 1
-        existing = set(
-            Membership.objects.filter(user__in=users.values()).values_list("user_id", "unit_id", "role", "is_active")
-        )
         active = {(u, unit, r) for u, unit, r, a in existing if a}
         inactive = {(u, unit, r) for u, unit, r, a in existing if not a}
         new = []
@@ -473,6 +474,64 @@ def import_people(*, by: User, data: bytes, filename: str) -> ImportResult:
     return result
 
 
+def _refused_people(by, scope, people, grants, users, existing) -> list[RowError]:
+    """The scope of the import (``GridScope.may_manage_person``): a row may create a person, or
+    change one the importer manages — every role they hold (and those the file gives them, each
+    already checked to lie in a unit the importer manages) inside the importer's manageable
+    subtree; never oneself. A row that would change nothing is let through (an export re-imported).
+    A department is set only by a manager of its county (tier 1), and never on oneself."""
+    errors = []
+    active = {(u, unit, r) for u, unit, r, a in existing if a}
+    new_roles: dict[str, bool] = {}
+    for mobile, unit, role in grants:
+        user = users.get(mobile)
+        if user is not None and (user.pk, unit.pk, role) not in active:
+            new_roles[mobile] = True
+    changing = {}
+    for mobile, person in people.items():
+        user = users.get(mobile)
+        if user is None:
+            continue
+        differs = any(_current(user, f) != (v.pk if isinstance(v, Department) else v) for f, v in _fields(person))
+        if differs or new_roles.get(mobile):
+            changing[mobile] = user
+    manageable = set(
+        scope.manageable_people().filter(pk__in=[u.pk for u in changing.values()]).values_list("pk", flat=True)
+    )
+    for mobile, person in people.items():
+        user = users.get(mobile)
+        row = person["row"]
+        department = person["department"]
+        if department is not None and (user is None or user.department_id != department.pk):
+            if user is not None and user.pk == by.pk:
+                errors.append(RowError(row, _("You cannot put yourself in a department by import.")))
+                continue
+            if not scope.may_set_department(department):
+                errors.append(
+                    RowError(
+                        row,
+                        _("Only a manager of the county may place people in the department “%(name)s”.")
+                        % {"name": department.name},
+                    )
+                )
+                continue
+        if mobile not in changing or changing[mobile].pk in manageable:
+            continue
+        if user.pk == by.pk:
+            message = _("You cannot change your own name, position, department or roles by import.")
+        else:
+            message = _(
+                "The person with mobile %(mobile)s also holds a role outside the units you manage "
+                "(or has no role you manage); you may not change them or give them roles."
+            ) % {"mobile": mobile}
+        errors.append(RowError(row, message))
+    return errors
+
+
+def _fields(person: dict):
+    return [(f, v) for f, v in person.items() if f != "row"]
+
+
 def _current(user: User, field_name: str):
     return user.department_id if field_name == "department" else getattr(user, field_name)
 
@@ -488,7 +547,7 @@ def _plan_person(cells, units, departments, counties, scope):
     unit = None
     if unit_code or role_text:
         unit = units.get(unit_code)
-        if unit is None:
+        if unit is None or not scope.can_see(unit):  # another county's unit: as if it did not exist
             raise ValidationError(
                 _("No grid unit has the code “%(code)s”; import the units first.") % {"code": unit_code}
             )

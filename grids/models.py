@@ -6,11 +6,29 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from simple_history.models import HistoricalRecords
 
 from grids import rules
 from grids.rules import Kind
+
+
+def within_q(unit: "GridUnit", prefix: str = "") -> Q:
+    """Rows whose unit (reached through ``prefix``, e.g. ``"unit__"``) lies in ``unit``'s subtree,
+    ``unit`` included. The one place the tree's ``tree_id/lft/rght`` range is written out."""
+    return Q(**{f"{prefix}tree_id": unit.tree_id, f"{prefix}lft__gte": unit.lft, f"{prefix}rght__lte": unit.rght})
+
+
+def above_q(unit: "GridUnit", prefix: str = "") -> Q:
+    """Rows whose unit (through ``prefix``) is ``unit`` or one of its ancestors."""
+    return Q(**{f"{prefix}tree_id": unit.tree_id, f"{prefix}lft__lte": unit.lft, f"{prefix}rght__gte": unit.rght})
+
+
+class GridUnitManager(TreeManager):
+    def within(self, unit: "GridUnit"):
+        """``unit`` and every unit below it."""
+        return self.filter(within_q(unit))
 
 
 class GridUnit(MPTTModel):
@@ -46,6 +64,8 @@ class GridUnit(MPTTModel):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = GridUnitManager()
+
     class MPTTMeta:
         order_insertion_by = ["code"]
 
@@ -69,6 +89,10 @@ class GridUnit(MPTTModel):
     @property
     def tier_label(self) -> str:
         return str(rules.TIER_LABELS[self.tier])
+
+    def contains(self, other: "GridUnit") -> bool:
+        """Is ``other`` this unit or below it?"""
+        return other.tree_id == self.tree_id and self.lft <= other.lft and other.rght <= self.rght
 
     @property
     def descendant_total(self) -> int:
@@ -107,9 +131,7 @@ class GridUnit(MPTTModel):
             except ValidationError as exc:
                 errors.setdefault(field, []).append(exc)
         if parent and self.pk and not parent._state.adding:
-            if parent.pk == self.pk or (
-                parent.tree_id == self.tree_id and self.lft <= parent.lft and parent.rght <= self.rght
-            ):
+            if parent.pk == self.pk or self.contains(parent):
                 errors.setdefault("parent", []).append(ValidationError(_("A unit cannot be placed inside itself.")))
         if errors:
             raise ValidationError(errors)

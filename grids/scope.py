@@ -18,11 +18,11 @@ from functools import reduce
 from operator import or_
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from grids.models import GridUnit, Membership, Role, User
+from grids.models import GridUnit, Membership, Role, User, within_q
 from grids.rules import TIER_OF_KIND
 
 
@@ -83,13 +83,7 @@ class GridScope:
         nodes = _outermost([node for node, _role in self.grants] if grants_only else self.nodes)
         if not nodes:
             return Q(pk__in=[])
-        return reduce(
-            or_,
-            (
-                Q(**{f"{prefix}tree_id": n.tree_id, f"{prefix}lft__gte": n.lft, f"{prefix}rght__lte": n.rght})
-                for n in nodes
-            ),
-        )
+        return reduce(or_, (within_q(n, prefix) for n in nodes))
 
     def units(self) -> QuerySet[GridUnit]:
         return GridUnit.objects.filter(self.unit_q())
@@ -125,13 +119,19 @@ class GridScope:
         """Every unit in which this person may do ``action``."""
         if self.is_superuser:
             return GridUnit.objects.all()
-        table = PERMISSIONS[action]
-        nodes = _outermost([node for node, role in self.grants if role in table.get(node.tier, ())])
+        nodes = self._nodes_where(action)
         if not nodes:
             return GridUnit.objects.none()
-        return GridUnit.objects.filter(
-            reduce(or_, (Q(tree_id=n.tree_id, lft__gte=n.lft, rght__lte=n.rght) for n in nodes))
-        )
+        return GridUnit.objects.filter(reduce(or_, (within_q(n) for n in nodes)))
+
+    def units_granting(self, action: str) -> list[int]:
+        """The units of the person's own memberships that grant ``action`` (not the units below)."""
+        table = PERMISSIONS[action]
+        return [node.unit_id for node, role in self.grants if role in table.get(node.tier, ())]
+
+    def _nodes_where(self, action: str) -> list[_Node]:
+        table = PERMISSIONS[action]
+        return _outermost([node for node, role in self.grants if role in table.get(node.tier, ())])
 
     def may_anywhere(self, action: str) -> bool:
         if self.is_superuser:
@@ -144,12 +144,73 @@ class GridScope:
         reports are acted on by the unit's own people."""
         return any(node.unit_id == unit.pk for node, _role in self.grants)
 
+    # --- people -----------------------------------------------------------------------------
+    # Who may edit whom (profile, password, department, roles): a person is managed by whoever
+    # manages EVERY place their rights come from — each unit of an active membership and, for the
+    # staff of a county department, that county. Never oneself, never a superuser, and a person
+    # whose rights come from nowhere (no active role, no department) only by a superuser. A person
+    # who does not exist yet (a new row of an import) has no rights to protect: see
+    # ``grids.importing``.
+
+    def may_manage_person(self, person: User, *, also: Iterable[GridUnit] = ()) -> bool:
+        """May this person change ``person``? ``also``: units where ``person`` is about to get a
+        role (an import row), counted with the roles they hold."""
+        if self.is_superuser:
+            return True
+        if person.pk is not None and person.pk == self.user.pk:
+            return False
+        if person.is_superuser:
+            return False
+        managed = self._nodes_where(Action.MANAGE_GRID)
+        if not managed:
+            return False
+        places = list(also)
+        if person.pk is not None:
+            places += list(GridUnit.objects.filter(_active_places(person.pk)))
+        if not places:
+            return False
+        return all(any(node.contains(unit) for node in managed) for unit in places)
+
+    def manageable_people(self) -> QuerySet[User]:
+        """Everyone ``may_manage_person`` allows, in one SQL query."""
+        if self.is_superuser:
+            return User.objects.all()
+        managed = self._nodes_where(Action.MANAGE_GRID)
+        if not managed:
+            return User.objects.none()
+        inside = reduce(or_, (within_q(n, "unit__") for n in managed))
+        county_inside = reduce(or_, (within_q(n, "department__county__") for n in managed))
+        roles = Membership.objects.active().filter(user=OuterRef("pk"))
+        return (
+            User.objects.filter(is_superuser=False)
+            .exclude(pk=self.user.pk)
+            .filter(~Exists(roles.exclude(inside)))
+            .filter(Q(department__isnull=True) | county_inside)
+            .filter(Exists(roles.filter(inside)) | Q(department__isnull=False))
+        )
+
+    def may_set_department(self, department) -> bool:
+        """Only a manager of the department's county (tier 1) places people in a department."""
+        return self.is_superuser or (department.county.tier == 1 and self.can(Action.MANAGE_GRID, department.county))
+
+    def stands_in(self, unit: GridUnit) -> bool:
+        """Does this person hold an active role in ``unit`` or above it (or, for a county, work in
+        one of its departments)? Who may stand duty there; a shift of anyone else gives nothing."""
+        return bool(self.roles_at(unit)) or any(node.unit_id == unit.pk for node in self.read_only)
+
     def own_unit_ids(self) -> set[int]:
         return {node.unit_id for node, _role in self.grants}
 
     def roles_at(self, unit: GridUnit) -> set[Role]:
         """Roles this person holds at ``unit`` or above it."""
         return {role for node, role in self.grants if node.contains(unit)}
+
+
+def _active_places(user_id: int) -> Q:
+    """The units a person's rights come from: active memberships and their department's county."""
+    roles = Membership.objects.active().filter(user_id=user_id).values("unit_id")
+    county = User.objects.filter(pk=user_id, department__isnull=False).values("department__county_id")
+    return Q(pk__in=roles) | Q(pk__in=county)
 
 
 def _outermost(nodes: Iterable[_Node]) -> list[_Node]:

@@ -106,7 +106,9 @@ def test_draft_refuses_areas_outside_the_issuers_grid(world):
     other_county = make_unit(None, "county", "451028", "乐业县")
     with pytest.raises(ValidationError) as refused:
         draft(world, areas=[other_county])
-    assert other_county.name in refused.value.message_dict["areas"][0]
+    # another county's unit is named by its code only, never by its name (issue 8)
+    assert other_county.code in refused.value.message_dict["areas"][0]
+    assert other_county.name not in refused.value.message_dict["areas"][0]
 
 
 def test_township_officer_cannot_draft_a_warning(world):
