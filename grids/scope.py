@@ -153,8 +153,9 @@ class GridScope:
     # ``grids.importing``.
 
     def may_manage_person(self, person: User, *, also: Iterable[GridUnit] = ()) -> bool:
-        """May this person change ``person``? ``also``: units where ``person`` is about to get a
-        role (an import row), counted with the roles they hold."""
+        """May this person change ``person`` (profile, password, department, roles, unlock)?
+        ``also``: units where ``person`` is about to get a role (an import row), counted with the
+        roles they hold."""
         if self.is_superuser:
             return True
         if person.pk is not None and person.pk == self.user.pk:
@@ -167,9 +168,21 @@ class GridScope:
         places = list(also)
         if person.pk is not None:
             places += list(GridUnit.objects.filter(_active_places(person.pk)))
+            fellows = self._fellow_roles_q()
+            if fellows is not None and Membership.objects.active().filter(fellows, user_id=person.pk).exists():
+                return False
         if not places:
             return False
         return all(any(node.contains(unit) for node in managed) for unit in places)
+
+    def _fellow_roles_q(self) -> Q | None:
+        """Roles that manage the very unit this person manages from: a fellow leader, deputy or
+        dispatcher of that unit is managed by the tier above, not by their colleague."""
+        table = PERMISSIONS[Action.MANAGE_GRID]
+        own = [node for node, role in self.grants if role in table.get(node.tier, ())]
+        tops = _outermost(own)
+        fellows = [Q(unit_id=n.unit_id, role__in=table.get(n.tier, ())) for n in tops if table.get(n.tier)]
+        return reduce(or_, fellows) if fellows else None
 
     def manageable_people(self) -> QuerySet[User]:
         """Everyone ``may_manage_person`` allows, in one SQL query."""
@@ -181,13 +194,15 @@ class GridScope:
         inside = reduce(or_, (within_q(n, "unit__") for n in managed))
         county_inside = reduce(or_, (within_q(n, "department__county__") for n in managed))
         roles = Membership.objects.active().filter(user=OuterRef("pk"))
-        return (
+        people = (
             User.objects.filter(is_superuser=False)
             .exclude(pk=self.user.pk)
             .filter(~Exists(roles.exclude(inside)))
             .filter(Q(department__isnull=True) | county_inside)
             .filter(Exists(roles.filter(inside)) | Q(department__isnull=False))
         )
+        fellows = self._fellow_roles_q()
+        return people.filter(~Exists(roles.filter(fellows))) if fellows is not None else people
 
     def may_set_department(self, department) -> bool:
         """Only a manager of the department's county (tier 1) places people in a department."""
@@ -285,45 +300,12 @@ def visible_people(user) -> QuerySet[User]:
 
 
 def may_manage_person(user, person: User) -> bool:
-    """May ``user`` reset the password of ``person`` or unlock their login?
-
-    The administrator may, for anyone but themselves and other superusers. Anyone else needs
-    MANAGE_GRID over every unit ``person`` holds an active role in (and over the county of their
-    department), with at least one such unit: a township leader never acts on someone who also
-    holds a role in another township, nor on a fellow leader or dispatcher of the township itself
-    (that is for the tier above). No one acts on themselves here: they change their own password."""
+    """May ``user`` reset the password of ``person``, unlock their login or edit them? The
+    administrator may, for anyone but themselves and other superusers (they change their own
+    password on the password page); everyone else as ``GridScope.may_manage_person`` says."""
     if person.pk == user.pk or person.is_superuser:
         return False
-    scope = scope_for(user)
-    if scope.is_superuser:
-        return True
-    if not scope.grants:
-        return False
-    fields = ("unit_id", "unit__tree_id", "unit__lft", "unit__rght", "unit__kind")
-    anchors: list[tuple[_Node, Role | None]] = [
-        (_Node(unit_id, tree_id, lft, rght, TIER_OF_KIND[kind]), Role(role))
-        for role, unit_id, tree_id, lft, rght, kind in Membership.objects.active()
-        .filter(user=person)
-        .values_list("role", *fields)
-    ]
-    if person.department_id:
-        county = GridUnit.objects.filter(departments__id=person.department_id).values_list(
-            "id", "tree_id", "lft", "rght", "kind"
-        )
-        anchors += [
-            (_Node(pk, tree_id, lft, rght, TIER_OF_KIND[kind]), None) for pk, tree_id, lft, rght, kind in county
-        ]
-    if not anchors:
-        return False
-    managing = PERMISSIONS[Action.MANAGE_GRID]
-    mine = [node for node, role in scope.grants if role in managing.get(node.tier, ())]
-    return all(
-        any(
-            node.covers(anchor) and (node.unit_id != anchor.unit_id or role not in managing.get(anchor.tier, ()))
-            for node in mine
-        )
-        for anchor, role in anchors
-    )
+    return scope_for(user).may_manage_person(person)
 
 
 def get_person_for_user(user, pk, *, manage: bool = False) -> User:
