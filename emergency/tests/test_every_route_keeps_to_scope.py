@@ -44,6 +44,9 @@ GLOBAL = "global"
 ROUTES: dict[str, dict[str, str]] = {
     "grids:unit_detail": {"pk": "unit"},
     "grids:import_job": {"pk": "import_job"},
+    "grids:person_detail": {"pk": "person"},
+    "grids:person_password_reset": {"pk": "person"},
+    "grids:person_unlock": {"pk": "person"},
     "hazards:detail": {"pk": "hazard"},
     "hazards:act": {"pk": "hazard"},
     "hazards:copy_feedback": {"pk": "copy"},
@@ -394,10 +397,12 @@ def _text_of(response) -> str:
 
 # --- the admin ---------------------------------------------------------------------------------
 
+# Models of the admin that only a superuser opens, whatever permissions a staff member holds:
+# everyone's API keys and login records.
+SUPERUSER_ONLY = {"authtoken.tokenproxy", "axes.accessattempt", "axes.accessfailurelog", "axes.accesslog"}
 # Models of the admin that are rule tables or settings everyone with the permission reads.
-ADMIN_GLOBAL = {
+ADMIN_GLOBAL = SUPERUSER_ONLY | {
     "auth.group",
-    "authtoken.tokenproxy",
     "django_celery_beat.clockedschedule",
     "django_celery_beat.crontabschedule",
     "django_celery_beat.intervalschedule",
@@ -476,3 +481,11 @@ def test_admin_pages_of_another_township_are_closed(sides, staff_leader, label):
         if response.status_code == 200:
             leaked = [n for n in names if n in response.content.decode()]
             assert not leaked, (label, page, leaked)
+
+
+@pytest.mark.parametrize("label", sorted(SUPERUSER_ONLY))
+def test_keys_and_login_records_are_for_the_superuser_alone(sides, staff_leader, label):
+    client = Client()
+    client.force_login(staff_leader)
+    app, model = label.split(".")
+    assert client.get(reverse(f"admin:{app}_{model}_changelist")).status_code == 403
