@@ -27,17 +27,19 @@ def install_schedules(
     mapping: Mapping[str, dict] | None = None,
     *,
     app=None,
-    attempts: int = ATTEMPTS,
-    backoff: float = BACKOFF_SECONDS,
+    attempts: int | None = None,
+    backoff: float | None = None,
 ) -> list[PeriodicTask]:
     """Add the declared periodic jobs missing from the database (default: every job of
     ``emergency.schedules``); leave existing ones as an administrator set them. Each entry is
-    retried on ``OperationalError`` with a doubling pause; the error of the last attempt is
-    raised. Returns the rows added."""
+    retried on ``OperationalError`` with a doubling pause, then logged as an error and left for
+    the next start (``manage.py check`` reports it). Returns the rows added."""
     if mapping is None:
         from emergency.schedules import BEAT_SCHEDULE as mapping
     if app is None:
         from emergency.celery import app
+    attempts = ATTEMPTS if attempts is None else attempts
+    backoff = BACKOFF_SECONDS if backoff is None else backoff
     installed: list[PeriodicTask] = []
     for name, fields in mapping.items():
         for attempt in range(1, attempts + 1):
@@ -49,7 +51,9 @@ def install_schedules(
                 break
             except OperationalError as exc:
                 if attempt == attempts:
-                    raise
+                    # Go on with the others; ``manage.py check`` reports this one as missing.
+                    log.error("beat: could not install %s after %d attempts: %s", name, attempts, exc)
+                    break
                 pause = backoff * 2 ** (attempt - 1)
                 log.warning("beat: cannot install %s yet (%s); trying again in %.1f s", name, exc, pause)
                 if not transaction.get_connection().in_atomic_block:
@@ -60,10 +64,6 @@ def install_schedules(
 
 class EditableScheduler(DatabaseScheduler):
     def update_from_dict(self, mapping):
-        try:
-            installed = install_schedules(mapping, app=self.app)
-        except OperationalError:
-            # Beat goes on with the jobs it has; ``manage.py check`` reports the missing ones.
-            log.exception("beat: could not install the declared schedules %s", sorted(mapping))
-            return
-        self.schedule.update({task.name: self.Entry(task, app=self.app) for task in installed if task.enabled})
+        installed = install_schedules(mapping, app=self.app)
+        if installed:
+            self.schedule.update({task.name: self.Entry(task, app=self.app) for task in installed if task.enabled})

@@ -151,3 +151,30 @@ def test_periodic_task_requeues_a_stale_import(job, queued, django_capture_on_co
         outcome = requeue_stale_imports()  # the task's function, called directly
     assert outcome == {"requeued": [job.pk], "failed": []}
     assert queued == [job.pk]
+
+
+def test_import_left_pending_is_queued_again_after_a_few_minutes_and_runs_once(
+    job, queued, settings, django_capture_on_commit_callbacks
+):
+    """Its message never reached a worker (the broker was down, or lost its queue in a restart)."""
+    uploaded = job.created_at
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.import_jobs_requeue_pending(now=uploaded + timedelta(minutes=4)) == []
+    assert queued == []
+    wait = timedelta(minutes=settings.IMPORT_PENDING_MINUTES, seconds=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.import_jobs_requeue_pending(now=uploaded + wait) == [job.pk]
+    assert queued == [job.pk]
+    # The lost message turns up after all: two runs, one import.
+    assert services.import_job_run(job_id=job.pk) == ImportJob.Status.DONE
+    assert services.import_job_run(job_id=job.pk) == "already claimed"
+    assert GridUnit.objects.filter(code=NEW_VILLAGE).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.import_jobs_requeue_pending(now=uploaded + wait) == []  # done: left alone
+
+
+def test_periodic_task_queues_an_import_left_pending(job, queued, clock, settings, django_capture_on_commit_callbacks):
+    clock.shift(timedelta(minutes=settings.IMPORT_PENDING_MINUTES + 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_stale_imports() == {"requeued": [], "failed": []}
+    assert queued == [job.pk]
