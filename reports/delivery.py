@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.services import enqueue
+from core.services import enqueue, enqueue_email
 from grids.models import Department, GridUnit, Membership, User
 from grids.scope import scope_for
 from reports.models import Delivery, Document
@@ -58,9 +58,14 @@ def send_document(
 
 def email_deliveries(*, document_ids: list[int]) -> int:
     """E-mail the people of each recipient unit (and department staff) once per delivery.
-    Each delivery is claimed with a conditional update, so a retried job sends nothing twice."""
-    from django.core.mail import send_mass_mail
+    Each delivery is claimed with a conditional update, so a retried job sends nothing twice; the
+    e-mails are written to the outbox with the claim, and sent (and retried while the mail server
+    refuses them) by the worker. Returns the number of e-mails queued."""
+    with transaction.atomic():
+        return _email_deliveries(document_ids)
 
+
+def _email_deliveries(document_ids: list[int]) -> int:
     pending = list(
         Delivery.objects.filter(document_id__in=document_ids, emailed=False).select_related(
             "document", "document__sender_unit"
@@ -100,7 +105,8 @@ def email_deliveries(*, document_ids: list[int]) -> int:
         )
         subject = f"[{document.sender_unit.name}] {document.title}"
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, sorted(emails[key])))
-    return send_mass_mail(messages, fail_silently=False) if messages else 0
+    enqueue_email(messages)
+    return len(messages)
 
 
 # --- inbox ----------------------------------------------------------------------------------------
