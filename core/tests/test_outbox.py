@@ -163,3 +163,32 @@ def test_the_sweep_is_a_declared_periodic_job():
     from emergency.schedules import BEAT_SCHEDULE
 
     assert BEAT_SCHEDULE["core.sweep_outbox"]["task"] == "core.tasks.sweep_outbox"
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_upload_during_an_outage_is_imported_by_a_real_worker_once_the_broker_is_back(
+    world, client_for, settings, celery_worker, celery_wait_for
+):
+    queue = celery_worker()  # a worker on the configured broker (Redis in CI), its own queue
+    broker = Broker()
+    default_queue = broker.app.conf.task_default_queue
+    broker.down()
+    try:
+        client = client_for(world.county_dispatcher)
+        upload = SimpleUploadedFile("units.xlsx", xlsx(UNIT_HEADER, GOOD_UNITS))
+        response = client.post(reverse("grids:import_upload"), {"dataset": "units", "file": upload})
+    finally:
+        broker.up()
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    row = OutboxMessage.objects.get(task_name="grids.tasks.run_import_job")
+    assert (job.status, row.sent_at) == (ImportJob.Status.PENDING, None)
+
+    broker.app.conf.task_default_queue = queue
+    try:
+        assert services.sweep(now=after_grace(settings, row))["published"] == 1
+    finally:
+        broker.app.conf.task_default_queue = default_queue
+    assert celery_wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.DONE)
+    assert GridUnit.objects.filter(code=GOOD_UNITS[0][0]).count() == 1
