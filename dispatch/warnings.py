@@ -46,6 +46,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.services import enqueue_email
 from dispatch.models import (
     LEVEL_COLOURS,
     AcknowledgementRule,
@@ -817,8 +818,6 @@ def warning_reminders(*, now: datetime.datetime | None = None) -> ReminderRun:
     (``parent_told_at``): each parent unit gets one notice per run listing its children that have
     not acknowledged. Rows are claimed with conditional updates, so concurrent or repeated runs
     never remind twice. A constant number of queries, whatever the number of units."""
-    from django.core.mail import send_mass_mail
-
     now = now or timezone.now()
     run = ReminderRun()
     rules = list(AcknowledgementRule.objects.all())
@@ -909,5 +908,5 @@ def warning_reminders(*, now: datetime.datetime | None = None) -> ReminderRun:
             run.notices = len(notices)
         if messages:
             run.emails = len(messages)
-            transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+            enqueue_email(messages)  # with the claims: sent by the worker, retried by the outbox sweep
     return run

@@ -1,12 +1,17 @@
 """Every periodic Celery job, declared in one place.
 
-django-celery-beat's DatabaseScheduler copies these into its tables when beat starts; from then
-on an administrator can change a schedule (or disable it) in the admin under 周期任务.
+``setup_site`` and beat (``emergency.beat``) copy the missing ones into django-celery-beat's
+tables; from then on an administrator can change a schedule (or disable it) in the admin under
+周期任务. ``manage.py check`` warns about a declared job missing from the database.
 """
 
 from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict[str, dict] = {
+    "core.sweep_outbox": {
+        "task": "core.tasks.sweep_outbox",
+        "schedule": crontab(),  # every minute: jobs and e-mails left unsent while the broker was away
+    },
     "grids.requeue_stale_imports": {
         "task": "grids.tasks.requeue_stale_imports",
         "schedule": crontab(minute="*/5"),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "simple_history",
     "leaflet",
     "django_celery_beat",
+    "core",  # shared machinery (the outbox): imports no app; every app may import it
     "grids",
     "hazards",
     "reports",
@@ -153,6 +154,11 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
+    # A message taken by a worker that dies (kill -9, power cut) goes back to the queue after this
+    # many seconds (acks are late). It must exceed the longest task and the longest countdown/ETA
+    # (retries back off to 240 s), or the message is handed to a second worker while the first
+    # still runs it; tasks claim their work, so that costs time, not duplicates.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(VAR_DIR / "celery")))
@@ -174,6 +180,11 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "emergency.beat:EditableScheduler"
 CELERY_RESULT_EXPIRES = 7 * 24 * 3600
+# The outbox (core/): jobs and e-mails written with the change, published after the commit; rows
+# still unsent this long after (the broker was down) are published by the sweep, every minute.
+OUTBOX_GRACE_SECONDS = env.int("OUTBOX_GRACE_SECONDS", default=60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=20)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
 
 # E-mail: printed to the console unless EMAIL_URL is set (smtp://user:pass@host:port).
 if env.str("EMAIL_URL", default=""):
@@ -244,6 +255,8 @@ LEAFLET_CONFIG = {
 # Imports: a job running longer than this is taken to be abandoned by a dead worker and requeued.
 IMPORT_STALE_MINUTES = env.int("IMPORT_STALE_MINUTES", default=30)
 IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=3)
+# An import still pending (never started) this long after the upload is queued again.
+IMPORT_PENDING_MINUTES = env.int("IMPORT_PENDING_MINUTES", default=5)
 
 # Warnings in the CAP profile of GB/T 35965.1: identifier parts after the 6-digit division code
 # (DDD: sector code of GB/T 4657, UUU: sub-unit, XX: extension) and the sender name.

@@ -7,7 +7,6 @@ membership by another road.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from core.services import enqueue, enqueue_many
 from grids import rules
 from grids.models import GridUnit, ImportJob, Membership, Role, User
 from grids.scope import Action, forget_scope, scope_for
@@ -276,11 +276,10 @@ def membership_revoke(*, by: User, membership: Membership) -> Membership:
 
 
 def import_job_create(*, by: User, dataset: str, upload) -> ImportJob:
-    """Store an uploaded file and queue its import once the upload is committed."""
-    from grids.tasks import run_import_job
-
+    """Store an uploaded file and queue its import once the upload is committed (through the
+    outbox: if the broker is down, the upload still succeeds and the import runs when it is back)."""
     job = ImportJob.objects.create(dataset=dataset, file=upload, original_name=upload.name[:200], created_by=by)
-    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    enqueue("grids.tasks.run_import_job", job.pk)
     return job
 
 
@@ -352,8 +351,6 @@ def import_jobs_requeue_stale(*, now: datetime | None = None) -> dict[str, list[
     that has already been claimed ``IMPORT_MAX_ATTEMPTS`` times is marked failed instead. Called
     by the periodic task ``grids.tasks.requeue_stale_imports``; it changes no one's data.
     """
-    from grids.tasks import run_import_job
-
     now = now or timezone.now()
     stale_after = timedelta(minutes=getattr(settings, "IMPORT_STALE_MINUTES", IMPORT_STALE_MINUTES))
     max_attempts = getattr(settings, "IMPORT_MAX_ATTEMPTS", IMPORT_MAX_ATTEMPTS)
@@ -375,6 +372,25 @@ def import_jobs_requeue_stale(*, now: datetime | None = None) -> dict[str, list[
         )
     if retry:
         stale.filter(pk__in=retry).update(status=ImportJob.Status.PENDING, started_at=None)
-        for pk in retry:
-            transaction.on_commit(partial(run_import_job.delay, pk))
+        enqueue_many("grids.tasks.run_import_job", [(pk,) for pk in retry])
     return {"requeued": retry, "failed": give_up}
+
+
+IMPORT_PENDING_MINUTES = 5  # settings.IMPORT_PENDING_MINUTES overrides
+
+
+@transaction.atomic
+def import_jobs_requeue_pending(*, now: datetime | None = None) -> list[int]:
+    """Queue again the imports still pending ``IMPORT_PENDING_MINUTES`` after their upload: their
+    message never reached a worker (the broker was down, or lost its queue in a restart). A job
+    already queued and merely waiting runs once anyway: the first worker claims it, the second
+    message finds it claimed. Called by ``grids.tasks.requeue_stale_imports``; returns the ids."""
+    now = now or timezone.now()
+    waited = timedelta(minutes=getattr(settings, "IMPORT_PENDING_MINUTES", IMPORT_PENDING_MINUTES))
+    pending = list(
+        ImportJob.objects.filter(status=ImportJob.Status.PENDING, created_at__lt=now - waited, started_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    enqueue_many("grids.tasks.run_import_job", [(pk,) for pk in pending])
+    return pending

@@ -23,9 +23,13 @@ def run_import_job(job_id: int) -> str:
 
 @shared_task(name="grids.tasks.requeue_stale_imports")
 def requeue_stale_imports() -> dict[str, list[int]]:
-    """Queue again the imports whose worker died mid-run; mark failed those tried too often."""
-    from grids.services import import_jobs_requeue_stale
+    """Queue again the imports never started (their message was lost) and those whose worker
+    died mid-run; mark failed those tried too often."""
+    from grids.services import import_jobs_requeue_pending, import_jobs_requeue_stale
 
+    pending = import_jobs_requeue_pending()  # first: the stale ones it requeues are pending too
+    if pending:
+        log.warning("pending imports queued again: %s", pending)
     outcome = import_jobs_requeue_stale()
     if outcome["requeued"] or outcome["failed"]:
         log.warning("stale imports: requeued %s, failed %s", outcome["requeued"], outcome["failed"])

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.services import enqueue, enqueue_email
 from grids.models import Department, GridUnit, Membership, User
 from grids.scope import scope_for
 from reports.models import Delivery, Document
@@ -22,8 +23,9 @@ from reports.models import Delivery, Document
 def send_documents(
     items: Iterable[tuple[Document, Iterable[GridUnit], Iterable[Department]]],
 ) -> list[Document]:
-    """Save many documents with their recipients in a constant number of queries; e-mails follow
-    once the transaction commits."""
+    """Save many documents with their recipients in a constant number of queries; the e-mail job
+    is written to the outbox in the same transaction and runs once it commits (or, if the broker
+    is down then, when the outbox sweep finds it)."""
     items = [(doc, list(units), list(departments)) for doc, units, departments in items]
     if not items:
         return []
@@ -34,8 +36,8 @@ def send_documents(
             deliveries += [Delivery(document=document, recipient_unit=unit) for unit in units]
             deliveries += [Delivery(document=document, recipient_department=dept) for dept in departments]
         Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-        ids = [document.pk for document in documents]
-        transaction.on_commit(lambda: _queue_emails(ids))
+        # Written with the deliveries, published after the commit, swept if the broker was down.
+        enqueue("reports.tasks.email_deliveries", [document.pk for document in documents])
     return documents
 
 
@@ -54,17 +56,16 @@ def send_document(
     return send_documents([(document, to_units, to_departments)])[0]
 
 
-def _queue_emails(document_ids: list[int]) -> None:
-    from reports.tasks import email_deliveries
-
-    email_deliveries.delay(document_ids)
-
-
 def email_deliveries(*, document_ids: list[int]) -> int:
     """E-mail the people of each recipient unit (and department staff) once per delivery.
-    Each delivery is claimed with a conditional update, so a retried job sends nothing twice."""
-    from django.core.mail import send_mass_mail
+    Each delivery is claimed with a conditional update, so a retried job sends nothing twice; the
+    e-mails are written to the outbox with the claim, and sent (and retried while the mail server
+    refuses them) by the worker. Returns the number of e-mails queued."""
+    with transaction.atomic():
+        return _email_deliveries(document_ids)
 
+
+def _email_deliveries(document_ids: list[int]) -> int:
     pending = list(
         Delivery.objects.filter(document_id__in=document_ids, emailed=False).select_related(
             "document", "document__sender_unit"
@@ -104,7 +105,8 @@ def email_deliveries(*, document_ids: list[int]) -> int:
         )
         subject = f"[{document.sender_unit.name}] {document.title}"
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, sorted(emails[key])))
-    return send_mass_mail(messages, fail_silently=False) if messages else 0
+    enqueue_email(messages)
+    return len(messages)
 
 
 # --- inbox ----------------------------------------------------------------------------------------
@@ -122,17 +124,27 @@ def inbox_for(user: User) -> QuerySet[Delivery]:
     )
 
 
-def may_act_on(user: User, delivery: Delivery) -> bool:
+def is_recipient(user: User, delivery: Delivery) -> bool:
+    """Is the person one of the recipient's own people: a role in the recipient unit itself (not
+    above it), or staff of the recipient department? Being a superuser does not make one."""
     if delivery.recipient_unit_id:
-        return scope_for(user).holds_role_in(delivery.recipient_unit) or user.is_superuser
-    return user.is_superuser or user.department_id == delivery.recipient_department_id
+        return scope_for(user).holds_role_in(delivery.recipient_unit)
+    return user.department_id is not None and user.department_id == delivery.recipient_department_id
+
+
+def may_act_on(user: User, delivery: Delivery) -> bool:
+    return user.is_superuser or is_recipient(user, delivery)
 
 
 @transaction.atomic
 def delivery_read(*, delivery: Delivery, by: User) -> Delivery:
-    """The first opening by one of the recipient's people marks it read."""
+    """The first opening by one of the recipient's own people marks it read. An administrator
+    (or anyone else allowed to open it) reading it leaves it as it was: the recipient's unread
+    badge is theirs."""
     if not may_act_on(by, delivery):
         raise PermissionDenied(_("This document was not sent to your unit."))
+    if not is_recipient(by, delivery):
+        return delivery
     Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.DELIVERED).update(
         state=Delivery.State.READ, read_at=timezone.now(), read_by=by
     )

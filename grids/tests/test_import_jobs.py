@@ -21,9 +21,9 @@ NEW_VILLAGE = "451027100203"
 
 @pytest.fixture
 def queued(monkeypatch) -> list[int]:
-    """Ids handed to ``run_import_job.delay`` (instead of a broker)."""
+    """Ids the outbox hands to the broker for ``run_import_job`` (kept here instead)."""
     ids: list[int] = []
-    monkeypatch.setattr(run_import_job, "delay", ids.append)
+    monkeypatch.setattr(run_import_job, "apply_async", lambda args=(), kwargs=None, **options: ids.append(*args))
     return ids
 
 
@@ -138,7 +138,8 @@ def test_requeue_takes_a_fixed_number_of_queries(
         services.import_job_claim(job_id=job.pk, now=T0)
         if index % 2:
             ImportJob.objects.filter(pk=job.pk).update(attempts=3)
-    with django_assert_max_num_queries(5), django_capture_on_commit_callbacks(execute=True):
+    # 5, and 2 for the outbox: its rows in one insert, marked published in one update
+    with django_assert_max_num_queries(7), django_capture_on_commit_callbacks(execute=True):
         outcome = services.import_jobs_requeue_stale(now=T0 + timedelta(hours=1))
     assert sorted(outcome["requeued"]) == [job.pk for job in jobs[::2]]
     assert sorted(outcome["failed"]) == [job.pk for job in jobs[1::2]]
@@ -149,4 +150,31 @@ def test_periodic_task_requeues_a_stale_import(job, queued, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         outcome = requeue_stale_imports()  # the task's function, called directly
     assert outcome == {"requeued": [job.pk], "failed": []}
+    assert queued == [job.pk]
+
+
+def test_import_left_pending_is_queued_again_after_a_few_minutes_and_runs_once(
+    job, queued, settings, django_capture_on_commit_callbacks
+):
+    """Its message never reached a worker (the broker was down, or lost its queue in a restart)."""
+    uploaded = job.created_at
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.import_jobs_requeue_pending(now=uploaded + timedelta(minutes=4)) == []
+    assert queued == []
+    wait = timedelta(minutes=settings.IMPORT_PENDING_MINUTES, seconds=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.import_jobs_requeue_pending(now=uploaded + wait) == [job.pk]
+    assert queued == [job.pk]
+    # The lost message turns up after all: two runs, one import.
+    assert services.import_job_run(job_id=job.pk) == ImportJob.Status.DONE
+    assert services.import_job_run(job_id=job.pk) == "already claimed"
+    assert GridUnit.objects.filter(code=NEW_VILLAGE).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.import_jobs_requeue_pending(now=uploaded + wait) == []  # done: left alone
+
+
+def test_periodic_task_queues_an_import_left_pending(job, queued, clock, settings, django_capture_on_commit_callbacks):
+    clock.shift(timedelta(minutes=settings.IMPORT_PENDING_MINUTES + 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_stale_imports() == {"requeued": [], "failed": []}
     assert queued == [job.pk]

@@ -1,7 +1,9 @@
 """First-run set-up used by ``make run``: an administrator and the demo county, once.
 
 Creates the superuser ``admin`` when no superuser exists and prints its generated password once;
-loads the demo county, with some months of activity in it, when the database holds no grid unit.
+loads the demo county, with some months of activity in it, when the database holds no grid unit;
+installs the periodic jobs declared in ``emergency/schedules.py`` that the database lacks, before
+the worker and beat start (so beat's first start cannot lose one to ``database is locked``).
 Running it again does nothing.
 """
 
@@ -33,6 +35,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("This password is shown only once. Change it in the admin under People after logging in.")
             )
+        from emergency.beat import install_schedules
+
+        installed = install_schedules()
+        if installed:
+            self.stdout.write(_("Periodic jobs installed: %(count)d") % {"count": len(installed)})
         if not no_demo and not GridUnit.objects.exists():
             options = {"password": password} if password else {}
             call_command("seed_demo", stdout=self.stdout, **options)

@@ -1,0 +1,48 @@
+"""The outbox in the admin, for administrators: what is waiting for the broker or the mail
+server, and why (read-only; the sweep sends it when they are back)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from core.models import OutboxMessage
+
+
+class SentFilter(admin.SimpleListFilter):
+    title = _("sent")
+    parameter_name = "sent"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Waiting")), ("yes", _("Sent"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(sent_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(sent_at__isnull=False)
+        return queryset
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ("task_name", "kind", "created_at", "sent_at", "attempts", "last_error")
+    list_filter = (SentFilter, "kind")
+    search_fields = ("task_name",)
+    readonly_fields = ("kind", "task_name", "args", "kwargs", "created_at", "sent_at", "attempts", "last_error")
+    date_hierarchy = "created_at"
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser

@@ -1,0 +1,42 @@
+"""The transactional outbox: work for the Celery worker, written in the transaction of the change
+that asks for it, so that the change and its follow-up commit (or roll back) together."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxMessage(models.Model):
+    """One queued job (a Celery task by name with its JSON arguments) or one batch of e-mails.
+
+    ``sent_at`` stays empty until the work has left: a job when the broker accepted it, e-mails
+    when the mail server did. ``core.services.sweep`` (every minute) picks up rows left unsent
+    after a short grace period — the broker was down at commit time, or the worker died."""
+
+    class Kind(models.TextChoices):
+        TASK = "task", _("Background job")
+        EMAIL = "email", _("E-mail")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TASK)
+    task_name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=models.Q(sent_at__isnull=True), name="core_outbox_unsent_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} #{self.pk}"
