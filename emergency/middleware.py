@@ -11,7 +11,7 @@ def _header(policy):
 
 
 class PermissionsPolicyMiddleware:
-    """Adds ``Permissions-Policy: geolocation=(self), camera=(), …`` to every response that has none."""
+    """Adds ``Permissions-Policy: geolocation=(self), microphone=(), …`` to every response that has none."""
 
     def __init__(self, get_response):
         self.get_response = get_response

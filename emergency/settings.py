@@ -301,10 +301,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
-# Permissions-Policy (emergency/middleware.py): the phone report form asks for the location; photos
-# come through the file picker (no camera API), so every other feature is switched off.
+# Permissions-Policy (emergency/middleware.py): the phone forms ask for the location and take photos
+# (<input capture="environment">), for the site itself only; every other feature is switched off.
 PERMISSIONS_POLICY = {
-    feature: ["self"] if feature == "geolocation" else []
+    feature: ["self"] if feature in {"camera", "geolocation"} else []
     for feature in [
         "accelerometer",
         "autoplay",

@@ -23,7 +23,8 @@ def test_login_page_carries_the_security_headers(client):
     assert "blob:" in csp["img-src"]  # the phone form previews the chosen photos
     policy = response.headers["Permissions-Policy"]
     assert "geolocation=(self)" in policy  # the phone form asks for the location
-    assert "camera=()" in policy and "microphone=()" in policy and "payment=()" in policy
+    assert "camera=(self)" in policy  # and takes photos (<input capture>)
+    assert "microphone=()" in policy and "payment=()" in policy and "usb=()" in policy
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
 
