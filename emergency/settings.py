@@ -47,9 +47,13 @@ if PRODUCTION:
             "DATABASE_URL 必须指向 PostgreSQL (DATABASE_URL must point at PostgreSQL: postgres://user:pass@host:5432/name)"
         )
     if not env.str("REDIS_URL", default="").startswith(("redis://", "rediss://")):
-        _problems.append("请设置 REDIS_URL (set REDIS_URL to the Redis server: redis://host:6379/0)")
+        _problems.append(
+            "REDIS_URL 必须指向 Redis 服务器 (REDIS_URL must point at the Redis server: redis://host:6379/0)"
+        )
     if not env.str("EMAIL_URL", default="").startswith(("smtp://", "smtps://", "smtp+tls://", "smtp+ssl://")):
-        _problems.append("请设置 EMAIL_URL (set EMAIL_URL to the SMTP server: smtp://user:pass@mail.example.gov.cn:25)")
+        _problems.append(
+            "EMAIL_URL 必须指向 SMTP 邮件服务器 (EMAIL_URL must point at the SMTP server: smtp://user:pass@mail.example.gov.cn:25)"
+        )
     if _problems:
         raise ImproperlyConfigured("生产模式无法启动 (production mode cannot start):\n- " + "\n- ".join(_problems))
     DEBUG = False
