@@ -19,7 +19,13 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed
+# Browser assets PyPI does not ship whole (leaflet.markercluster) come from npm, pinned by
+# package-lock.json; Django serves them from node_modules/ (STATICFILES_DIRS in emergency/settings.py).
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
 
 translations: install
 	$(BIN)/pybabel compile --statistics -d locale -D django
@@ -45,4 +51,4 @@ lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) var staticfiles node_modules

@@ -4,14 +4,17 @@ Three modes, chosen by DJANGO_ENV:
 - ``development`` (default): SQLite file, a Celery broker on the file system (no server),
   e-mail printed to the console.
 - ``test``: the same defaults, with only what makes tests faster or deterministic changed.
-- ``production``: refuses to start without SECRET_KEY and ALLOWED_HOSTS; HTTPS-only cookies.
+- ``production``: refuses to start without a real SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL
+  (PostgreSQL), REDIS_URL and EMAIL_URL; HTTPS-only cookies, HSTS.
 
 DATABASE_URL and REDIS_URL switch any mode to PostgreSQL and Redis (broker, results, cache).
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -25,14 +28,37 @@ if ENV not in {"development", "test", "production"}:
 PRODUCTION = ENV == "production"
 TESTING = ENV == "test"
 
+DEV_SECRET_KEY = "dev-only-insecure-key-" + "x" * 40
 if PRODUCTION:
-    SECRET_KEY = env.str("SECRET_KEY")  # raises ImproperlyConfigured when missing
-    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+    # Production refuses to start on the embedded defaults (SQLite, the file-system broker,
+    # console e-mail, the development key): every problem is listed in one error.
+    _problems = []
+    SECRET_KEY = env.str("SECRET_KEY", default="")
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith(("dev-only-", "django-insecure")):
+        _problems.append(
+            "SECRET_KEY 必须是随机生成的、至少 50 个字符的密钥 (SECRET_KEY must be a random key of at least 50"
+            " characters, not the development default: python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
     if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("Set ALLOWED_HOSTS in production.")
+        _problems.append("请设置 ALLOWED_HOSTS (set ALLOWED_HOSTS, e.g. grid.example.gov.cn)")
+    if not env.str("DATABASE_URL", default="").startswith(("postgres://", "postgresql://", "pgsql://")):
+        _problems.append(
+            "DATABASE_URL 必须指向 PostgreSQL (DATABASE_URL must point at PostgreSQL: postgres://user:pass@host:5432/name)"
+        )
+    if not env.str("REDIS_URL", default="").startswith(("redis://", "rediss://")):
+        _problems.append(
+            "REDIS_URL 必须指向 Redis 服务器 (REDIS_URL must point at the Redis server: redis://host:6379/0)"
+        )
+    if not env.str("EMAIL_URL", default="").startswith(("smtp://", "smtps://", "smtp+tls://", "smtp+ssl://")):
+        _problems.append(
+            "EMAIL_URL 必须指向 SMTP 邮件服务器 (EMAIL_URL must point at the SMTP server: smtp://user:pass@mail.example.gov.cn:25)"
+        )
+    if _problems:
+        raise ImproperlyConfigured("生产模式无法启动 (production mode cannot start):\n- " + "\n- ".join(_problems))
     DEBUG = False
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-" + "x" * 40)
+    SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
     DEBUG = env.bool("DEBUG", default=not TESTING)
 
@@ -53,6 +79,7 @@ INSTALLED_APPS = [
     "simple_history",
     "leaflet",
     "django_celery_beat",
+    "csp",
     "core",  # shared machinery (the outbox): imports no app; every app may import it
     "grids",
     "hazards",
@@ -62,6 +89,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "emergency.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -130,10 +159,10 @@ FORMAT_MODULE_PATH = ["emergency.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Third-party browser assets installed from PyPI (XStatic packages), served under static/vendor/.
-import xstatic.pkg.leaflet_markercluster  # noqa: E402
-
-STATICFILES_DIRS.append(("vendor/markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR))
+# Browser assets PyPI does not ship whole, installed from npm by `make install` (`npm ci` with the
+# committed package-lock.json) and served under static/vendor/ like our own files.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS.append(("vendor/markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
@@ -283,8 +312,57 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Preloading is hard to undo (browsers ship the list): only when the office asks for it.
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
     CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]  # preload is opt-in
+
+
+def _origin(url):
+    """``http://{s}.tiles.intranet:8081/{z}/{x}/{y}.png`` → ``http://*.tiles.intranet:8081``."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}" if parts.scheme and parts.netloc else None
+
+
+# Content-Security-Policy in every mode, so tests and development meet what production sends.
+# Scripts only from our own files (no inline script, no eval, no event-handler attributes).
+# Style sheets and <style> elements only from our own files too; style="" attributes are allowed
+# ('unsafe-inline' in style-src-attr only) because django-mptt's tree admin indents every row of the
+# grid list with one. An attribute cannot run script nor load anything outside img-src/font-src.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *filter(None, [_origin(MAP_TILE_URL)])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (emergency/middleware.py): the phone forms ask for the location and take photos
+# (<input capture="environment">), for the site itself only; every other feature is switched off.
+PERMISSIONS_POLICY = {
+    feature: ["self"] if feature in {"camera", "geolocation"} else []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    ]
+}
 
 LOGGING = {
     "version": 1,
