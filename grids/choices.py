@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import django_filters
 from django.db.models import Model, Q, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
 
 from grids.models import Department, GridUnit, User
 from grids.scope import scope_for, visible_people
@@ -60,3 +62,28 @@ def _departments(user) -> QuerySet[Department]:
 register_choices(GridUnit, lambda user: scope_for(user).units())
 register_choices(User, visible_people)
 register_choices(Department, _departments)
+
+
+class ScopedFilterBackend(DjangoFilterBackend):
+    """django-filter, with every model choice filter (a unit, person, department, hazard …) offering
+    and accepting only what the caller may see (``grids.choices``): the browsable API's filter form
+    lists nothing outside the scope. The default filter backend of every API view (it lives here, not in ``grids.api``:
+    DRF reads the setting while ``grids.api`` is being imported)."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is None:
+            return None
+        for filter_ in filterset.filters.values():
+            if isinstance(filter_, (django_filters.ModelChoiceFilter, django_filters.ModelMultipleChoiceFilter)):
+                filter_.queryset = _scoped_filter_choices(filter_.queryset)
+        return filterset
+
+
+def _scoped_filter_choices(queryset):
+    def choices(request):
+        rows = queryset(request) if callable(queryset) else queryset
+        user = getattr(request, "user", None)
+        return rows.none() if user is None else limit_choices(user, rows)
+
+    return choices
