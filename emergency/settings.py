@@ -135,6 +135,9 @@ import xstatic.pkg.leaflet_markercluster  # noqa: E402
 STATICFILES_DIRS.append(("vendor/markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Uploaded files are served by views that check scope (grids/files.py); in production they hand the
+# sending to nginx (X-Accel-Redirect to its internal /protected-media/ location, see README).
+FILES_X_ACCEL_REDIRECT = env.bool("FILES_X_ACCEL_REDIRECT", default=PRODUCTION)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -19,6 +19,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -738,7 +739,7 @@ class ImportJobAdmin(ScopedAdmin):
     fields = (
         "dataset",
         "original_name",
-        "file",
+        "file_link",
         "status",
         "created_by",
         "created_at",
@@ -753,6 +754,13 @@ class ImportJobAdmin(ScopedAdmin):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(created_by=request.user)
+
+    @admin.display(description=_("file"))
+    def file_link(self, job: ImportJob):
+        """The scoped download (never a MEDIA_URL), under the name it was uploaded with."""
+        if not job.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("grids:import_file", args=[job.pk]), job.original_name)
 
     @admin.display(description=_("errors"))
     def errors_list(self, job: ImportJob):
