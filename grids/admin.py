@@ -30,6 +30,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from grids import rules, services
 from grids.choices import is_scoped, limit_choices
+from grids.files import import_jobs_for
 from grids.models import Department, GridUnit, ImportJob, Membership, Sector, User
 from grids.scope import Action, scope_for, visible_people
 from grids.widgets import GeoJSONMapWidget
@@ -750,10 +751,7 @@ class ImportJobAdmin(ScopedAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(created_by=request.user)
+        return import_jobs_for(request.user).select_related("created_by")
 
     @admin.display(description=_("file"))
     def file_link(self, job: ImportJob):
