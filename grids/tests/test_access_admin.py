@@ -192,3 +192,13 @@ def test_token_admin_is_for_superusers_only(world, client_for):
     assert changelist not in index
     assert client_for(world.admin).get(changelist).status_code == 200
     assert isinstance(admin.site._registry[TokenProxy], ScopedChoicesMixin)
+
+
+def test_history_list_of_a_person_never_shows_a_password_hash(world, client_for):
+    person = world.village_officer_b
+    person.set_password("new-secret-1")
+    person.save()
+    leader = staff(world.township_leader, "view_user", "change_user")
+    content = client_for(leader).get(reverse("admin:grids_user_history", args=[person.pk])).content.decode()
+    assert person.password not in content
+    assert person.password.split("$")[-1] not in content
