@@ -40,7 +40,13 @@ from dispatch.models import (
     WarningMessage,
     WarningType,
 )
-from grids.admin import ReadOnlyHistoryMixin, SuperuserDeletesMixin, UnitTierListFilter
+from grids.admin import (
+    ReadOnlyHistoryMixin,
+    ScopedAdmin,
+    ScopedTabularInline,
+    SuperuserDeletesMixin,
+    UnitTierListFilter,
+)
 from grids.admin import ScopedReadOnlyAdmin as GridScopedReadOnlyAdmin
 
 # --- rule tables ----------------------------------------------------------------------------------
@@ -80,7 +86,7 @@ class WarningTypeForm(forms.ModelForm):
 
 
 @admin.register(WarningType)
-class WarningTypeAdmin(SuperuserDeletesMixin, admin.ModelAdmin):
+class WarningTypeAdmin(SuperuserDeletesMixin, ScopedAdmin):
     form = WarningTypeForm
     list_display = ("name", "code", "source", "levels_display", "feed_code", "cap_category", "order", "is_active")
     list_editable = ("order", "is_active")
@@ -115,7 +121,7 @@ class AcknowledgementRuleForm(forms.ModelForm):
 
 
 @admin.register(AcknowledgementRule)
-class AcknowledgementRuleAdmin(SuperuserDeletesMixin, admin.ModelAdmin):
+class AcknowledgementRuleAdmin(SuperuserDeletesMixin, ScopedAdmin):
     form = AcknowledgementRuleForm
     list_display = ("tier", "remind_after_minutes", "tell_parent_after_minutes")
     list_editable = ("remind_after_minutes", "tell_parent_after_minutes")
@@ -165,7 +171,7 @@ class AccidentThresholdForm(forms.ModelForm):
 
 
 @admin.register(AccidentThreshold)
-class AccidentThresholdAdmin(SuperuserDeletesMixin, admin.ModelAdmin):
+class AccidentThresholdAdmin(SuperuserDeletesMixin, ScopedAdmin):
     """Production-safety accident grading (国务院令第493号): a level is reached by any one criterion."""
 
     form = AccidentThresholdForm
@@ -192,7 +198,7 @@ class ReportingDeadlineForm(forms.ModelForm):
 
 
 @admin.register(ReportingDeadline)
-class ReportingDeadlineAdmin(SuperuserDeletesMixin, admin.ModelAdmin):
+class ReportingDeadlineAdmin(SuperuserDeletesMixin, ScopedAdmin):
     form = ReportingDeadlineForm
     list_display = ("level", "phone_minutes", "written_minutes")
     list_editable = ("phone_minutes", "written_minutes")
@@ -203,7 +209,7 @@ class ReportingDeadlineAdmin(SuperuserDeletesMixin, admin.ModelAdmin):
 
 
 @admin.register(IncidentType)
-class IncidentTypeAdmin(SuperuserDeletesMixin, admin.ModelAdmin):
+class IncidentTypeAdmin(SuperuserDeletesMixin, ScopedAdmin):
     list_display = ("name", "code", "category", "production_safety", "order")
     list_editable = ("production_safety", "order")
     list_filter = ("category", "production_safety")
@@ -218,7 +224,7 @@ class IncidentTypeAdmin(SuperuserDeletesMixin, admin.ModelAdmin):
 # --- read-only registers --------------------------------------------------------------------------
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ScopedTabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
@@ -248,13 +254,26 @@ class WarningMessageInline(ReadOnlyInline):
 
 
 class LocalInstructionInline(ReadOnlyInline):
+    """A county-wide warning gathers the instructions of every township: each viewer sees those of
+    the units in their scope (the warning page also shows those from above)."""
+
     model = LocalInstruction
     fields = ("unit", "text", "by", "at")
+    unit_field = "unit"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("unit", "by")
 
 
 class EvacuationReportInline(ReadOnlyInline):
+    """Evacuation figures of the units in the viewer's scope only."""
+
     model = EvacuationReport
     fields = ("unit", "evacuated", "sheltered", "by", "at")
+    unit_field = "unit"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("unit", "by")
 
 
 @admin.register(Warning)
@@ -276,6 +295,8 @@ class WarningAdmin(ReadOnlyHistoryMixin, ScopedReadOnlyAdmin, SimpleHistoryAdmin
         return request.user.is_superuser and (obj is None or obj.state == Warning.State.DRAFT)
 
 
+# The reports and tiers of an incident are those of its own chain (the unit where it happened and
+# the units above it, up to the county): seen whole with the incident, so no ``unit_field``.
 class IncidentReportInline(ReadOnlyInline):
     model = IncidentReport
     fields = ("kind", "sequence", "unit", "text", "by", "at")

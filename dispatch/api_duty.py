@@ -35,7 +35,7 @@ from rest_framework.views import APIView
 from dispatch import duty
 from dispatch.forms_duty import DATE_INPUT_FORMATS
 from dispatch.models import DutyLogEntry, DutyShift, Incident, Warning
-from grids.api import ServiceErrorsMixin, _schema_only
+from grids.api import ScopedFilterBackend, ServiceErrorsMixin, _schema_only
 from grids.models import User
 from grids.scope import scope_for, visible_people
 
@@ -230,7 +230,7 @@ class DutyShiftViewSet(
     """Shifts: the leader on duty and the A and B posts of a dispatch centre."""
 
     serializer_class = DutyShiftSerializer
-    filter_backends = [filters.DjangoFilterBackend]
+    filter_backends = [ScopedFilterBackend]
     filterset_class = DutyShiftFilter
 
     def get_queryset(self) -> QuerySet[DutyShift]:
@@ -326,7 +326,7 @@ class DutyLogViewSet(
     """The written duty log (值班记录): calls, warnings passed on, incidents, handovers."""
 
     serializer_class = DutyLogEntrySerializer
-    filter_backends = [filters.DjangoFilterBackend]
+    filter_backends = [ScopedFilterBackend]
     filterset_class = DutyLogFilter
 
     def get_queryset(self) -> QuerySet[DutyLogEntry]:

@@ -27,6 +27,7 @@ from dispatch import incidents as services
 from dispatch.models import Incident, IncidentCategory, IncidentReport, IncidentTier, IncidentType, Level
 from grids.api import ServiceErrorsMixin, _schema_only
 from grids.models import GridUnit
+from grids.serializers import ScopedRelatedFieldsMixin
 
 # --- serializers ----------------------------------------------------------------------------------
 
@@ -37,7 +38,7 @@ class IncidentTypeSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "category", "production_safety"]
 
 
-class IncidentTierSerializer(serializers.ModelSerializer):
+class IncidentTierSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     confirmed_by_name = serializers.CharField(source="confirmed_by.display_name", read_only=True, default="")
 
@@ -57,7 +58,7 @@ class IncidentTierSerializer(serializers.ModelSerializer):
         ]
 
 
-class IncidentChainReportSerializer(serializers.ModelSerializer):
+class IncidentChainReportSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     by_name = serializers.CharField(source="by.display_name", read_only=True)
     figures = serializers.JSONField(
@@ -92,7 +93,7 @@ LIST_FIELDS = [
 ]
 
 
-class IncidentListSerializer(serializers.ModelSerializer):
+class IncidentListSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     type_name = serializers.CharField(source="type.name", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     any_late = serializers.BooleanField(read_only=True, help_text=gettext_lazy("Some tier reported late."))
@@ -105,7 +106,7 @@ class IncidentListSerializer(serializers.ModelSerializer):
         fields = [*LIST_FIELDS, "any_late", "reached_me"]
 
 
-class IncidentDetailSerializer(serializers.ModelSerializer):
+class IncidentDetailSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     type_name = serializers.CharField(source="type.name", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     reporter_name = serializers.CharField(source="reporter.display_name", read_only=True)
@@ -144,7 +145,7 @@ class FiguresInputSerializer(serializers.Serializer):
     )
 
 
-class IncidentFirstReportSerializer(FiguresInputSerializer):
+class IncidentFirstReportSerializer(ScopedRelatedFieldsMixin, FiguresInputSerializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=GridUnit.objects.all())
     type = serializers.PrimaryKeyRelatedField(queryset=IncidentType.objects.all())
     title = serializers.CharField(max_length=200)
@@ -317,7 +318,7 @@ class IncidentViewSet(
         },
     )
     def create(self, request, *args, **kwargs):
-        body = IncidentFirstReportSerializer(data=request.data)
+        body = IncidentFirstReportSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         data["reporter_phone"] = data.get("reporter_phone") or request.user.mobile

@@ -14,19 +14,24 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import NotRelationField, flatten_fieldsets, get_fields_from_path, unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from mptt.admin import DraggableMPTTAdmin
+from rest_framework.authtoken import admin as _token_admin  # noqa: F401  (registered before we re-register it)
+from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from grids import rules, services
 from grids.auth_admin import PasswordResetAdminMixin, reset_passwords_once
+from grids.choices import is_scoped, limit_choices
+from grids.files import import_jobs_for
 from grids.models import Department, GridUnit, ImportJob, Membership, Sector, User
 from grids.scope import Action, scope_for, visible_people
 from grids.widgets import GeoJSONMapWidget
@@ -63,6 +68,114 @@ class UnitTierListFilter(TierListFilter):
     level_field = "unit__level"
 
 
+class ScopedRelatedFieldListFilter(admin.RelatedOnlyFieldListFilter):
+    """A list filter on a unit, person, department …: only values of the rows listed, and only
+    those the person may see (``grids.choices``)."""
+
+    def field_choices(self, field, request, model_admin):
+        listed = model_admin.get_queryset(request).distinct().values_list(f"{self.field_path}__pk", flat=True)
+        allowed = limit_choices(request.user, field.related_model._default_manager.filter(pk__in=listed))
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False, limit_choices_to={"pk__in": allowed.values("pk")}, ordering=ordering
+        )
+
+
+class ScopedChoicesMixin:
+    """Every select, multiple select, list filter and autocomplete of the admin offers only rows the
+    person may see: fields pointing at units, people, departments, hazards and documents take their
+    queryset from ``grids.choices`` (cut down further by any queryset a subclass sets). Every
+    ModelAdmin and inline of every app inherits it (``ScopedAdmin``, ``ScopedTabularInline``,
+    ``ReadOnlyHistoryMixin``); ``grids/tests/test_access_admin.py`` checks that none is left out."""
+
+    def _scoped_field_kwargs(self, db_field, request, kwargs: dict) -> dict:
+        if not is_scoped(db_field.remote_field.model):
+            return kwargs
+        queryset = kwargs.get("queryset")
+        if queryset is None:
+            queryset = self.get_field_queryset(None, db_field, request)
+        if queryset is None:
+            queryset = db_field.remote_field.model._default_manager.all()
+        return {**kwargs, "queryset": limit_choices(request.user, queryset)}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **self._scoped_field_kwargs(db_field, request, kwargs)
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(
+            db_field, request, **self._scoped_field_kwargs(db_field, request, kwargs)
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        """The autocomplete of a select elsewhere searches here: only rows the person may pick."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return limit_choices(request.user, queryset), may_have_duplicates
+
+    def get_list_filter(self, request):
+        filters = []
+        for item in super().get_list_filter(request):
+            if isinstance(item, str):
+                try:
+                    field = get_fields_from_path(self.model, item)[-1]
+                except (FieldDoesNotExist, NotRelationField):
+                    field = None
+                if field is not None and field.is_relation and is_scoped(field.related_model):
+                    item = (item, ScopedRelatedFieldListFilter)
+            filters.append(item)
+        return filters
+
+
+class ScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+    """The base of every ModelAdmin of the site."""
+
+
+class ScopedTabularInline(ScopedChoicesMixin, admin.TabularInline):
+    """The base of every inline. ``unit_field`` set: only the rows whose unit is in the viewer's
+    scope (``grants_only`` as in ``GridScope.filter``); left None where every row belongs to the
+    parent object's own chain of units (it is seen whole with its parent)."""
+
+    unit_field: str | None = None
+    grants_only = False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.unit_field is None:
+            return queryset
+        return scope_for(request.user).filter(queryset, self.unit_field, grants_only=self.grants_only)
+
+
+def superuser_only(model) -> None:
+    """Re-register the admin of ``model`` so that only a superuser sees it (its module, its list,
+    its pages): e.g. the API tokens, whose list would show every user's live key."""
+    base = type(admin.site._registry[model]) if admin.site.is_registered(model) else admin.ModelAdmin
+
+    class SuperuserOnlyAdmin(ScopedChoicesMixin, base):
+        def has_module_permission(self, request):
+            return request.user.is_active and request.user.is_superuser
+
+        def has_view_permission(self, request, obj=None):
+            return request.user.is_active and request.user.is_superuser
+
+        def has_add_permission(self, request, *args):
+            return request.user.is_active and request.user.is_superuser
+
+        def has_change_permission(self, request, obj=None):
+            return request.user.is_active and request.user.is_superuser
+
+        def has_delete_permission(self, request, obj=None):
+            return request.user.is_active and request.user.is_superuser
+
+    SuperuserOnlyAdmin.__name__ = SuperuserOnlyAdmin.__qualname__ = f"SuperuserOnly{base.__name__}"
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, SuperuserOnlyAdmin)
+
+
+superuser_only(TokenProxy)
+
+
 class SuperuserDeletesMixin:
     """Rule rows and registers are referenced elsewhere: only a superuser removes one."""
 
@@ -70,7 +183,7 @@ class SuperuserDeletesMixin:
         return request.user.is_superuser
 
 
-class ScopedReadOnlyAdmin(admin.ModelAdmin):
+class ScopedReadOnlyAdmin(ScopedAdmin):
     """A register seen through ``grids.scope`` and changed only by its services: view only.
 
     ``unit_field`` names the unit that decides visibility; ``grants_only`` leaves out the
@@ -105,8 +218,16 @@ class ScopedReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyHistoryMixin:
-    """History pages only for objects in the person's scope, and without "revert"."""
+def _showing_past_version(request) -> bool:
+    return getattr(request, "_showing_past_version", False)
+
+
+class ReadOnlyHistoryMixin(ScopedChoicesMixin):
+    """History pages only for objects in the person's scope, and without "revert".
+
+    A past version is shown with every field read-only, as text: it is there to be read (a
+    "revert" would write around the services), and a form would render selects of units and
+    people. Subclasses that override ``get_readonly_fields`` call ``super()`` first."""
 
     def history_view(self, request, object_id, extra_context=None):
         if self.get_object(request, unquote(object_id)) is None:
@@ -119,7 +240,24 @@ class ReadOnlyHistoryMixin:
             raise Http404(gettext("Not found in your grid."))
         if request.method != "GET":
             raise PermissionDenied(gettext("Past versions cannot be restored here; change the record instead."))
+        request._showing_past_version = True
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        if _showing_past_version(request):
+            return self._all_form_fields(request)
+        return super().get_readonly_fields(request, obj)
+
+    def _all_form_fields(self, request) -> list[str]:
+        if self.fieldsets:
+            names = flatten_fieldsets(self.fieldsets)
+        elif self.fields:
+            names = list(self.fields)
+        else:
+            opts = self.model._meta
+            names = [f.name for f in (*opts.fields, *opts.many_to_many) if f.editable and not f.auto_created]
+        # A password stays in the form: its widget shows the algorithm, never the stored hash.
+        return [name for name in names if name != "password"]
 
     def revert_disabled(self, request, obj=None):
         return True
@@ -352,7 +490,7 @@ class GridUnitAdmin(ReadOnlyHistoryMixin, DraggableMPTTAdmin, SimpleHistoryAdmin
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(ScopedAdmin):
     list_display = ("name", "code", "order")
     list_editable = ("order",)
     search_fields = ("name", "code")
@@ -463,7 +601,7 @@ class MembershipAdmin(ReadOnlyHistoryMixin, MembershipScopeMixin, SimpleHistoryA
         return super().has_add_permission(request) and scope_for(request.user).may_anywhere(Action.MANAGE_GRID)
 
     def get_readonly_fields(self, request, obj=None):
-        return ("user", "unit", "role") if obj is not None else ()
+        return super().get_readonly_fields(request, obj) or (("user", "unit", "role") if obj is not None else ())
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "unit":
@@ -502,7 +640,7 @@ class MembershipAdmin(ReadOnlyHistoryMixin, MembershipScopeMixin, SimpleHistoryA
 # --- people ---------------------------------------------------------------------------------
 
 
-class MembershipInline(MembershipScopeMixin, admin.TabularInline):
+class MembershipInline(MembershipScopeMixin, ScopedTabularInline):
     """A person's roles in the units the viewer sees; changed on the membership pages."""
 
     model = Membership
@@ -623,7 +761,7 @@ class UserAdmin(PasswordResetAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmi
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ScopedAdmin):
     """The log of uploaded spreadsheets (uploads happen on the import page)."""
 
     list_display = ("dataset", "original_name", "status", "created_by", "created_at")
@@ -633,7 +771,7 @@ class ImportJobAdmin(admin.ModelAdmin):
     fields = (
         "dataset",
         "original_name",
-        "file",
+        "file_link",
         "status",
         "created_by",
         "created_at",
@@ -644,10 +782,14 @@ class ImportJobAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(created_by=request.user)
+        return import_jobs_for(request.user).select_related("created_by")
+
+    @admin.display(description=_("file"))
+    def file_link(self, job: ImportJob):
+        """The scoped download (never a MEDIA_URL), under the name it was uploaded with."""
+        if not job.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("grids:import_file", args=[job.pk]), job.original_name)
 
     @admin.display(description=_("errors"))
     def errors_list(self, job: ImportJob):

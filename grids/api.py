@@ -22,6 +22,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import APIView
 
 from grids import selectors, services
+from grids.choices import ScopedFilterBackend
 from grids.models import Department, GridUnit, Membership, Role, Sector, User, within_q
 from grids.rules import TIER_OF_KIND, Kind
 from grids.scope import PERMISSIONS, Action, get_unit_for_user, scope_for, visible_people
@@ -100,7 +101,7 @@ class GridUnitViewSet(
     """Grid units in the caller's scope. No hard delete: deactivate a unit instead."""
 
     serializer_class = GridUnitSerializer
-    filter_backends = [filters.DjangoFilterBackend, SearchFilter]
+    filter_backends = [ScopedFilterBackend, SearchFilter]
     filterset_class = GridUnitFilter
     search_fields = ["name", "code"]
 
@@ -150,7 +151,7 @@ class GridUnitViewSet(
         Give ``code`` to change the unit's code with the move (its subtree is re-coded with it).
         """
         unit = self.get_object()
-        body = UnitMoveSerializer(data=request.data)
+        body = UnitMoveSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         unit = services.unit_move(
             by=request.user, unit=unit, new_parent=body.validated_data["parent"], code=body.validated_data.get("code")
@@ -230,7 +231,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     """People in scope with their roles in the units the caller sees. Managed by import and admin."""
 
     serializer_class = PersonSerializer
-    filter_backends = [filters.DjangoFilterBackend, SearchFilter]
+    filter_backends = [ScopedFilterBackend, SearchFilter]
     filterset_class = PersonFilter
     search_fields = ["username", "real_name", "mobile"]
 

@@ -11,6 +11,7 @@ from mptt.models import MPTTModel, TreeForeignKey
 from simple_history.models import HistoricalRecords
 
 from grids import rules
+from grids.files import RandomName
 from grids.rules import Kind
 
 
@@ -288,7 +289,7 @@ class ImportJob(models.Model):
         FAILED = "failed", _("Failed")
 
     dataset = models.CharField(_("data"), max_length=10, choices=Dataset.choices)
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=RandomName("imports"))  # served by grids.files
     original_name = models.CharField(_("file name"), max_length=200)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     created_by = models.ForeignKey(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+from types import MethodType
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from grids.choices import limit_choices
 from grids.models import Department, GridUnit, Membership, Role, Sector, User
 from grids.rules import Kind
 
@@ -29,6 +33,38 @@ GEOJSON_POINT = {
 }
 
 
+class ScopedRelatedFieldsMixin:
+    """Every writable related field (a unit, person, department, hazard or document chosen by its
+    id) *offers* only rows the caller may see: the choices it renders (the browsable API's forms)
+    come from ``grids.choices``, cut down per request. Every serializer with such a field inherits
+    it (checked by ``grids/tests/test_browsable_api.py``).
+
+    The ids it *accepts* are still checked by the services, which answer as everywhere else: 404
+    for what the caller cannot see, 403 (with the reason in Chinese) for what they may see but not
+    do there. Validating against the scoped rows instead would turn those into a bare 400, and would
+    refuse a manager granting a first role to a new person (nobody sees a person without a role)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        for field in fields.values():
+            relation = field.child_relation if isinstance(field, serializers.ManyRelatedField) else field
+            if isinstance(relation, serializers.RelatedField) and not relation.read_only:
+                relation.get_choices = MethodType(partial(_scoped_choices, user=user), relation)
+        return fields
+
+
+def _scoped_choices(relation: serializers.RelatedField, cutoff=None, *, user) -> dict:
+    queryset = relation.get_queryset()
+    if queryset is None:
+        return {}
+    queryset = queryset.none() if user is None else limit_choices(user, queryset)
+    if cutoff is not None:
+        queryset = queryset[:cutoff]
+    return {relation.to_representation(item): relation.display_value(item) for item in queryset}
+
+
 @extend_schema_field(GEOJSON_POLYGON)
 class BoundaryField(serializers.JSONField):
     pass
@@ -39,7 +75,7 @@ class LocationField(serializers.JSONField):
     pass
 
 
-class GridUnitSerializer(serializers.ModelSerializer):
+class GridUnitSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     """A grid unit. ``parent`` is set on creation only: moving a unit is the ``move`` action."""
 
     kind = serializers.ChoiceField(choices=Kind.choices)
@@ -96,7 +132,7 @@ class GridUnitSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class UnitMoveSerializer(serializers.Serializer):
+class UnitMoveSerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
     parent = serializers.PrimaryKeyRelatedField(
         queryset=GridUnit.objects.all(), allow_null=True, help_text=_("The new parent unit (which you must manage).")
     )
@@ -116,7 +152,7 @@ class SectorSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "order"]
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     county = serializers.PrimaryKeyRelatedField(queryset=GridUnit.objects.filter(level=0))
     county_name = serializers.CharField(source="county.name", read_only=True)
     sectors = serializers.PrimaryKeyRelatedField(queryset=Sector.objects.all(), many=True, required=False)
@@ -145,7 +181,7 @@ class PersonSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     user_name = serializers.CharField(source="user.display_name", read_only=True)
     unit = serializers.PrimaryKeyRelatedField(queryset=GridUnit.objects.all())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grids import auth_views, views
+from grids import auth_views, files, views
 
 app_name = "grids"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("grid/people/<int:pk>/unlock/", auth_views.person_unlock, name="person_unlock"),
     path("grid/import/", views.import_upload, name="import_upload"),
     path("grid/import/<int:pk>/", views.import_job_detail, name="import_job"),
+    path("grid/import/<int:pk>/file/", files.import_file, name="import_file"),
     path("grid/template/<str:dataset>.<str:fmt>", views.import_template, name="import_template"),
     path("grid/export/<str:dataset>.<str:fmt>", views.export, name="export"),
 ]

@@ -20,7 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from grids.admin import ReadOnlyHistoryMixin, SuperuserDeletesMixin
+from grids.admin import ReadOnlyHistoryMixin, ScopedAdmin, ScopedTabularInline, SuperuserDeletesMixin
 from hazards.models import (
     Hazard,
     HazardCategory,
@@ -37,7 +37,7 @@ from hazards.scope import can_see_hazard, visible_hazards
 
 
 @admin.register(HazardCategory)
-class HazardCategoryAdmin(SuperuserDeletesMixin, admin.ModelAdmin):
+class HazardCategoryAdmin(SuperuserDeletesMixin, ScopedAdmin):
     list_display = ("name", "code", "family", "sector", "icon", "order", "is_active")
     list_editable = ("sector", "order", "is_active")
     list_filter = ("family", "sector", "is_active")
@@ -53,7 +53,7 @@ class HazardCategoryAdmin(SuperuserDeletesMixin, admin.ModelAdmin):
 
 
 @admin.register(RiskFactorOption)
-class RiskFactorOptionAdmin(SuperuserDeletesMixin, admin.ModelAdmin):
+class RiskFactorOptionAdmin(SuperuserDeletesMixin, ScopedAdmin):
     """The listed values of each factor, shown grouped by factor (highest value first)."""
 
     list_display = ("factor", "value", "label")
@@ -103,7 +103,7 @@ class RiskBandForm(forms.ModelForm):
 
 
 @admin.register(RiskBand)
-class RiskBandAdmin(SuperuserDeletesMixin, admin.ModelAdmin):
+class RiskBandAdmin(SuperuserDeletesMixin, ScopedAdmin):
     """From which score each level starts, per method (RULES.md §1)."""
 
     form = RiskBandForm
@@ -134,7 +134,7 @@ class OverdueListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ScopedTabularInline):
     """A hazard's parts, visible to whoever may view the hazard, changed only by the services."""
 
     extra = 0
@@ -293,6 +293,7 @@ class HazardAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
         return request.user.is_superuser
 
     def get_readonly_fields(self, request, obj=None):
-        if not self.has_change_permission(request, obj):
-            return [name for fieldset in self.fieldsets for name in fieldset[1]["fields"]]
+        readonly = super().get_readonly_fields(request, obj)  # every field on a past version
+        if readonly or not self.has_change_permission(request, obj):
+            return readonly or [name for fieldset in self.fieldsets for name in fieldset[1]["fields"]]
         return self.WORKFLOW_FIELDS

@@ -24,7 +24,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from grids.api import ServiceErrorsMixin, _schema_only
+from grids.api import ScopedFilterBackend, ServiceErrorsMixin, _schema_only
 from hazards import selectors, services
 from hazards.filters import HazardFilterSet
 from hazards.models import (
@@ -114,7 +114,7 @@ class HazardViewSet(
 
     # The register's shared filters (hazards.filters / selectors.apply_filters): the same query
     # string filters the list page, the map, the export and this endpoint.
-    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    filter_backends = [ScopedFilterBackend, OrderingFilter]
     filterset_class = HazardFilterSet
     ordering_fields = ["found_at", "number", "risk_level", "deadline", "state"]
     ordering = ["-found_at", "-id"]
@@ -154,7 +154,7 @@ class HazardViewSet(
         },
     )
     def create(self, request, *args, **kwargs):
-        body = HazardReportSerializer(data=request.data)
+        body = HazardReportSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         self.photo_field = "photos"
         hazard, created = services.hazard_report(by=request.user, **body.validated_data)
@@ -165,7 +165,7 @@ class HazardViewSet(
     # --- transitions -------------------------------------------------------------------------
     def _transition(self, request, permission: str, body_class, service, **fixed) -> Response:
         hazard = self.get_object(permission)
-        body = body_class(data=request.data)
+        body = body_class(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         hazard = service(hazard=hazard, by=request.user, **body.validated_data, **fixed)
         return Response(HazardDetailSerializer(hazard, context=self.get_serializer_context()).data)

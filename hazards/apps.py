@@ -8,4 +8,9 @@ class HazardsConfig(AppConfig):
     verbose_name = _("Hazards")
 
     def ready(self) -> None:
+        from grids.choices import register_choices
         from hazards import permissions  # noqa: F401  (adds the hazard actions to the scope table)
+        from hazards.models import Hazard
+        from hazards.scope import visible_hazards
+
+        register_choices(Hazard, visible_hazards)  # what a select or filter of hazards may offer

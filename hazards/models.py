@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from grids.files import RandomName
 from grids.models import Department, GridUnit, Sector
 
 
@@ -268,7 +269,7 @@ class HazardPhoto(models.Model):
 
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="photos")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    image = models.ImageField(_("photo"), upload_to="hazards/%Y/%m/")
+    image = models.ImageField(_("photo"), upload_to=RandomName("hazards"))  # served by hazards:photo
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from grids.models import Department, GridUnit
+from grids.serializers import ScopedRelatedFieldsMixin
 from hazards.models import (
     OPEN_STATES,
     Grade,
@@ -302,7 +303,7 @@ class PhotoListField(serializers.ListField):
         return super().get_value(dictionary)
 
 
-class HazardReportSerializer(serializers.Serializer):
+class HazardReportSerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
     """A report from the phone (multipart, with photos)."""
 
     category = serializers.PrimaryKeyRelatedField(queryset=HazardCategory.objects.filter(is_active=True))
@@ -387,7 +388,7 @@ class EvidenceSerializer(serializers.Serializer):
     photos = PhotoListField(help_text=_("Photos of the rectified place (at least one)."))
 
 
-class SuperviseSerializer(serializers.Serializer):
+class SuperviseSerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.filter(is_active=True))
     deadline = serializers.DateField()
     requirements = serializers.CharField()

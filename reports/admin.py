@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from grids.admin import ScopedReadOnlyAdmin, SuperuserDeletesMixin
+from grids.admin import ScopedAdmin, ScopedReadOnlyAdmin, ScopedTabularInline, SuperuserDeletesMixin
 from grids.scope import scope_for
 from reports.models import (
     Consultation,
@@ -31,7 +31,7 @@ from reports.models import (
 
 
 @admin.register(ReportingRule)
-class ReportingRuleAdmin(SuperuserDeletesMixin, admin.ModelAdmin):
+class ReportingRuleAdmin(SuperuserDeletesMixin, ScopedAdmin):
     list_display = ("kind", "tier", "period_months", "deadline_day", "is_active")
     list_editable = ("period_months", "deadline_day", "is_active")
     list_filter = ("kind", "is_active")
@@ -39,7 +39,7 @@ class ReportingRuleAdmin(SuperuserDeletesMixin, admin.ModelAdmin):
 
 
 @admin.register(SeasonalRisk)
-class SeasonalRiskAdmin(admin.ModelAdmin):
+class SeasonalRiskAdmin(ScopedAdmin):
     list_display = ("name", "category", "season", "advice")
     list_select_related = ("category",)
     list_filter = ("category",)
@@ -54,7 +54,7 @@ class SeasonalRiskAdmin(admin.ModelAdmin):
 # --- registers: read here, changed by the services ------------------------------------------------
 
 
-class CountermeasureInline(admin.TabularInline):
+class CountermeasureInline(ScopedTabularInline):
     model = Countermeasure
     extra = 0
     can_delete = False
@@ -226,7 +226,7 @@ class DeliveryAdmin(ScopedReadOnlyAdmin):
 
 
 @admin.register(JobFailure)
-class JobFailureAdmin(admin.ModelAdmin):
+class JobFailureAdmin(ScopedAdmin):
     """Background jobs that failed: administrators only, read-only."""
 
     list_display = ("task", "unit", "short_error", "occurred_at")

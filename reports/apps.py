@@ -9,3 +9,26 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Reports between tiers")
+
+    def ready(self) -> None:
+        from grids.choices import register_choices
+        from reports.models import Document
+
+        register_choices(Document, _visible_documents)  # what a select or filter of documents may offer
+
+
+def _visible_documents(user):
+    """Documents sent by a unit in the person's scope or delivered to one (or to their department)."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from grids.scope import scope_for
+    from reports.models import Delivery, Document
+
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Document.objects.all()
+    delivered = Q(recipient_unit__in=scope.units())
+    if getattr(user, "department_id", None):
+        delivered |= Q(recipient_department_id=user.department_id)
+    to_scope = Delivery.objects.filter(delivered, document_id=OuterRef("pk"))
+    return Document.objects.filter(scope.unit_q("sender_unit__") | Q(Exists(to_scope)))

@@ -399,7 +399,13 @@ def _text_of(response) -> str:
 
 # Models of the admin that only a superuser opens, whatever permissions a staff member holds:
 # everyone's API keys and login records.
-SUPERUSER_ONLY = {"authtoken.tokenproxy", "axes.accessattempt", "axes.accessfailurelog", "axes.accesslog"}
+SUPERUSER_ONLY = {
+    "authtoken.tokenproxy",
+    "axes.accessattempt",
+    "axes.accessfailurelog",
+    "axes.accesslog",
+    "core.outboxmessage",
+}
 # Models of the admin that are rule tables or settings everyone with the permission reads.
 ADMIN_GLOBAL = SUPERUSER_ONLY | {
     "auth.group",

@@ -15,13 +15,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from grids.files import serve_file
 from grids.models import Department, GridUnit
 from grids.scope import PERMISSIONS, scope_for
 from grids.web import add_service_errors
@@ -390,14 +390,7 @@ def photo(request, pk: int):
     """A photo of a hazard the user may see; never a public media URL."""
     item = get_object_or_404(HazardPhoto.objects.only("id", "hazard_id", "image"), pk=pk)
     get_hazard_for_user(request.user, item.hazard_id)
-    try:
-        handle = item.image.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404(_("The photo file is missing.")) from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    patch_cache_control(response, private=True, max_age=3600)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_file(request, item.image, content_type="image/jpeg")
 
 
 # --- helpers ------------------------------------------------------------------------------------
