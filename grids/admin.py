@@ -175,6 +175,14 @@ def superuser_only(model) -> None:
 
 superuser_only(TokenProxy)
 
+# django-axes' login records (user names, addresses, failures of everyone): the administrator's,
+# who unlocks there. Registered by axes' admin module, imported here first so it can be replaced.
+import axes.admin  # noqa: E402, F401
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog  # noqa: E402
+
+for _model in (AccessAttempt, AccessFailureLog, AccessLog):
+    superuser_only(_model)
+
 
 class SuperuserDeletesMixin:
     """Rule rows and registers are referenced elsewhere: only a superuser removes one."""
@@ -697,7 +705,12 @@ class UserAdmin(PasswordResetAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmi
         ),
     )
     list_display = ("username", "real_name", "mobile", "position", "department", "is_staff", "is_active")
-    list_filter = ("is_active", "is_staff", ManageableListFilter, ("department", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        "is_active",
+        "is_staff",
+        ManageableListFilter,
+        "department",
+    )  # scoped: grids.admin.ScopedRelatedFieldListFilter
     list_select_related = ("department",)
     search_fields = ("username", "real_name", "mobile", "email")
     inlines = (MembershipInline,)

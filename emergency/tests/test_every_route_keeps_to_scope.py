@@ -44,6 +44,7 @@ GLOBAL = "global"
 ROUTES: dict[str, dict[str, str]] = {
     "grids:unit_detail": {"pk": "unit"},
     "grids:import_job": {"pk": "import_job"},
+    "grids:import_file": {"pk": "import_job"},
     "grids:person_detail": {"pk": "person"},
     "grids:person_password_reset": {"pk": "person"},
     "grids:person_unlock": {"pk": "person"},

@@ -141,7 +141,14 @@ def test_without_the_browsable_renderer_format_api_is_404(world, monkeypatch):
 
 def test_production_settings_render_json_only():
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS"}}
-    env.update(DJANGO_ENV="production", SECRET_KEY="k" * 50, ALLOWED_HOSTS="grid.example.gov.cn")
+    env.update(
+        DJANGO_ENV="production",
+        SECRET_KEY="".join(chr(ord("a") + i % 26) for i in range(60)),
+        ALLOWED_HOSTS="grid.example.gov.cn",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/emergency",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        EMAIL_URL="smtp://user:pass@mail.example.gov.cn:25",
+    )
     code = (
         "from rest_framework.settings import api_settings;"
         "from django.urls import resolve;"
