@@ -24,3 +24,9 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Chinese error pages that need no database (JSON under /api/): emergency/errors.py.
+handler400 = "emergency.errors.bad_request"
+handler403 = "emergency.errors.permission_denied"
+handler404 = "emergency.errors.page_not_found"
+handler500 = "emergency.errors.server_error"
