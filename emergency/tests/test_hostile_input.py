@@ -243,3 +243,32 @@ def test_api_value_error_from_a_service_is_a_chinese_400(world, api, monkeypatch
     response = api(world.township_leader).post("/api/v1/units/", body, format="json")
     assert response.status_code == 400
     assert has_chinese(response.json()["detail"]) and "internal" not in response.json()["detail"]
+
+
+def test_evacuation_service_refuses_figures_beyond_the_field(world):
+    from django.core.exceptions import ValidationError
+
+    from dispatch import warnings as services
+
+    warning = issued(world, report_evacuation=True)
+    with pytest.raises(ValidationError) as refused:
+        services.report_evacuation(
+            warning=warning, unit=world.village_a, by=world.village_officer_a, evacuated=HUGE, sheltered=0
+        )
+    assert "evacuated" in refused.value.message_dict
+    assert not EvacuationReport.objects.exists()
+
+
+def test_hazard_found_in_the_year_9999_with_an_offset_is_a_400(world, api):
+    from hazards.tests.factories import category
+
+    body = {
+        "unit": world.village_a.pk,
+        "category": category().pk,
+        "title": "山体裂缝",
+        "description": "裂缝宽约5厘米",
+        "found_at": "9999-12-31T23:59:59-12:00",
+    }
+    response = api(world.village_officer_a).post("/api/v1/hazards/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert "found_at" in response.json() and has_chinese(response.json()["found_at"])
