@@ -35,6 +35,7 @@ from rest_framework.views import APIView
 from dispatch import duty
 from dispatch.forms_duty import DATE_INPUT_FORMATS
 from dispatch.models import DutyLogEntry, DutyShift, Incident, Warning
+from grids import limits
 from grids.api import ScopedFilterBackend, ServiceErrorsMixin, _schema_only
 from grids.models import User
 from grids.scope import scope_for, visible_people
@@ -99,8 +100,8 @@ class VisiblePersonField(serializers.PrimaryKeyRelatedField):
 
 class DutyShiftCreateSerializer(serializers.Serializer):
     unit = serializers.IntegerField(help_text=gettext_lazy("The dispatch centre (a tier-1 or tier-2 unit)."))
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = limits.BoundedDateTimeField()
+    ends_at = limits.BoundedDateTimeField()
     leader = VisiblePersonField()
     post_a = VisiblePersonField()
     post_b = VisiblePersonField(required=False, allow_null=True)
@@ -137,7 +138,7 @@ class DutyLogEntrySerializer(serializers.ModelSerializer):
 
 class DutyLogEntryCreateSerializer(serializers.Serializer):
     unit = serializers.IntegerField(help_text=gettext_lazy("The dispatch centre whose log this is."))
-    at = serializers.DateTimeField(required=False, help_text=gettext_lazy("When it happened; now if left out."))
+    at = limits.BoundedDateTimeField(required=False, help_text=gettext_lazy("When it happened; now if left out."))
     kind = serializers.ChoiceField(choices=DutyLogEntry.Kind.choices)
     summary = serializers.CharField(max_length=200)
     details = serializers.CharField(required=False, allow_blank=True, default="")
@@ -173,10 +174,10 @@ REFUSALS = {
 
 class DutyShiftFilter(filters.FilterSet):
     unit = django_filters.NumberFilter(field_name="unit_id", help_text="Only this centre's shifts.")
-    after = django_filters.IsoDateTimeFilter(
+    after = limits.BoundedIsoDateTimeFilter(
         field_name="ends_at", lookup_expr="gt", help_text="Shifts that end after this moment."
     )
-    before = django_filters.IsoDateTimeFilter(
+    before = limits.BoundedIsoDateTimeFilter(
         field_name="starts_at", lookup_expr="lt", help_text="Shifts that start before this moment."
     )
 
@@ -189,12 +190,12 @@ class DutyLogFilter(filters.FilterSet):
     q = django_filters.CharFilter(method="filter_noop", help_text="Words searched in summary, details and caller.")
     unit = django_filters.NumberFilter(method="filter_noop", help_text="A centre (with the units below it).")
     kind = django_filters.ChoiceFilter(choices=DutyLogEntry.Kind.choices, method="filter_noop")
-    date_from = django_filters.DateFilter(
+    date_from = limits.BoundedDateFilter(
         method="filter_noop",
         input_formats=DATE_INPUT_FORMATS,
         help_text="First local date, e.g. 2026-01-05 or 2026年1月5日.",
     )
-    date_to = django_filters.DateFilter(
+    date_to = limits.BoundedDateFilter(
         method="filter_noop", input_formats=DATE_INPUT_FORMATS, help_text="Last local date (inclusive)."
     )
 

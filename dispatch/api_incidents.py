@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from dispatch import incidents as services
 from dispatch.models import Incident, IncidentCategory, IncidentReport, IncidentTier, IncidentType, Level
+from grids import limits
 from grids.api import ServiceErrorsMixin, _schema_only
 from grids.models import GridUnit
 from grids.serializers import ScopedRelatedFieldsMixin
@@ -130,11 +131,11 @@ class IncidentDetailSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerial
 
 
 class FiguresInputSerializer(serializers.Serializer):
-    deaths = serializers.IntegerField(min_value=0, required=False, default=0)
-    injured = serializers.IntegerField(min_value=0, required=False, default=0)
-    serious_injuries = serializers.IntegerField(min_value=0, required=False, default=0)
-    missing = serializers.IntegerField(min_value=0, required=False, default=0)
-    trapped = serializers.IntegerField(min_value=0, required=False, default=0)
+    deaths = limits.model_int_field(Incident, "deaths", min_value=0, required=False, default=0)
+    injured = limits.model_int_field(Incident, "injured", min_value=0, required=False, default=0)
+    serious_injuries = limits.model_int_field(Incident, "serious_injuries", min_value=0, required=False, default=0)
+    missing = limits.model_int_field(Incident, "missing", min_value=0, required=False, default=0)
+    trapped = limits.model_int_field(Incident, "trapped", min_value=0, required=False, default=0)
     direct_loss = serializers.DecimalField(
         max_digits=12,
         decimal_places=2,
@@ -149,7 +150,7 @@ class IncidentFirstReportSerializer(ScopedRelatedFieldsMixin, FiguresInputSerial
     unit = serializers.PrimaryKeyRelatedField(queryset=GridUnit.objects.all())
     type = serializers.PrimaryKeyRelatedField(queryset=IncidentType.objects.all())
     title = serializers.CharField(max_length=200)
-    occurred_at = serializers.DateTimeField()
+    occurred_at = limits.BoundedDateTimeField()
     place = serializers.CharField(max_length=200)
     lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180, default=None)
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90, default=None)
@@ -182,16 +183,16 @@ class IncidentTierActionSerializer(serializers.Serializer):
 
 
 class IncidentPhoneSerializer(IncidentTierActionSerializer):
-    at = serializers.DateTimeField()
+    at = limits.BoundedDateTimeField()
 
 
 class IncidentFollowUpSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=4000)
-    deaths = serializers.IntegerField(min_value=0, required=False)
-    injured = serializers.IntegerField(min_value=0, required=False)
-    serious_injuries = serializers.IntegerField(min_value=0, required=False)
-    missing = serializers.IntegerField(min_value=0, required=False)
-    trapped = serializers.IntegerField(min_value=0, required=False)
+    deaths = limits.model_int_field(Incident, "deaths", min_value=0, required=False)
+    injured = limits.model_int_field(Incident, "injured", min_value=0, required=False)
+    serious_injuries = limits.model_int_field(Incident, "serious_injuries", min_value=0, required=False)
+    missing = limits.model_int_field(Incident, "missing", min_value=0, required=False)
+    trapped = limits.model_int_field(Incident, "trapped", min_value=0, required=False)
     direct_loss = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     level = serializers.ChoiceField(
         choices=Level.choices, required=False, help_text=gettext_lazy("Only for incidents whose level is not computed.")
@@ -248,8 +249,8 @@ LIST_PARAMETERS = [
 class _ListFilters(serializers.Serializer):
     category = serializers.ChoiceField(choices=IncidentCategory.choices, required=False)
     level = serializers.ChoiceField(choices=Level.choices, required=False)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = limits.BoundedDateField(required=False)
+    date_to = limits.BoundedDateField(required=False)
     late = serializers.BooleanField(required=False, default=False)
 
 

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from dispatch import api_duty, api_incidents, api_warnings
 
 router = DefaultRouter()
+router.include_format_suffixes = False  # no ".json" suffixes (extra actions take no format): 404, not 500
 for module in (api_warnings, api_incidents, api_duty):
     module.register(router)
 

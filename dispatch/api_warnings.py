@@ -32,6 +32,7 @@ from dispatch import cap
 from dispatch import warnings as services
 from dispatch.models import LEVEL_COLOURS, Level, Warning
 from dispatch.permissions import DispatchAction
+from grids import limits
 from grids.api import ServiceErrorsMixin, _schema_only
 from grids.models import GridUnit
 from grids.scope import scope_for
@@ -140,8 +141,8 @@ class WarningChangeSerializer(serializers.Serializer):
     level = serializers.IntegerField(
         min_value=1, max_value=4, required=False, help_text="1 red (I), 2 orange (II), 3 yellow (III), 4 blue (IV)"
     )
-    valid_from = serializers.DateTimeField(required=False)
-    valid_to = serializers.DateTimeField(required=False)
+    valid_from = limits.BoundedDateTimeField(required=False)
+    valid_to = limits.BoundedDateTimeField(required=False)
     report_evacuation = serializers.BooleanField(required=False)
     sender_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
@@ -228,6 +229,12 @@ class CapXMLRenderer(BaseRenderer):
 
         detail = data.get("detail", data) if isinstance(data, dict) else data
         return f'<?xml version="1.0" encoding="UTF-8"?><error>{escape(str(detail))}</error>'.encode()
+
+
+class CapTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The upload is too large: make the file smaller or send it in parts.")
+    default_code = "payload_too_large"
 
 
 class Conflict(APIException):
@@ -403,6 +410,8 @@ class WarningViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveM
         if not services.issuer_units(request.user).exists():
             raise PermissionDenied(_("Only county command may import warnings."))
         data = request.data if isinstance(request.data, bytes) else b""
+        if len(data) > cap.max_bytes():
+            raise CapTooLarge()
         warning = cap.cap_import(data, by=request.user)
         return self._detail(warning, status.HTTP_201_CREATED)
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dispatch.duty import duty_people
 from dispatch.models import DutyLogEntry
 from emergency.formats.zh_Hans import formats as zh_formats
+from grids import limits
 from grids.models import GridUnit, User
 
 DATE_INPUT_FORMATS = list(zh_formats.DATE_INPUT_FORMATS)
@@ -27,7 +28,7 @@ class CentreChoiceField(forms.ModelChoiceField):
 
 
 def _datetime_field(label) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return limits.BoundedDateTimeFormField(
         label=label,
         input_formats=DATETIME_INPUT_FORMATS,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

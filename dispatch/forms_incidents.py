@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dispatch.incidents import PERIODS, group_types
 from dispatch.models import IncidentCategory, IncidentType, Level
+from grids import limits
 from grids.models import GridUnit
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -89,7 +90,7 @@ class FirstReportForm(FiguresMixin, forms.Form):
             attrs={"placeholder": _("e.g. house collapsed after heavy rain"), "autocomplete": "off"}
         ),
     )
-    occurred_at = forms.DateTimeField(
+    occurred_at = limits.BoundedDateTimeFormField(
         label=_("Happened at"),
         widget=DateTimeLocalInput(),
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
@@ -208,7 +209,7 @@ class FinalForm(forms.Form):
 
 
 class PhoneForm(forms.Form):
-    at = forms.DateTimeField(
+    at = limits.BoundedDateTimeFormField(
         label=_("Told by phone at"),
         widget=DateTimeLocalInput(),
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],

@@ -10,8 +10,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from dispatch.models import Level, Warning, WarningType
+from dispatch.models import EvacuationReport, Level, Warning, WarningType
 from dispatch.warnings import unknown_codes_message
+from grids import limits
 from grids.models import GridUnit, within_q
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -25,7 +26,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 def _datetime_field(label) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return limits.BoundedDateTimeFormField(
         label=label,
         widget=DateTimeLocalInput(),
         input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"],
@@ -168,8 +169,8 @@ class LocalInstructionForm(UnitChoiceForm):
 
 
 class EvacuationForm(UnitChoiceForm):
-    evacuated = forms.IntegerField(label=_("People evacuated"), min_value=0)
-    sheltered = forms.IntegerField(label=_("People sheltered"), min_value=0)
+    evacuated = limits.model_int_form_field(EvacuationReport, "evacuated", label=_("People evacuated"), min_value=0)
+    sheltered = limits.model_int_form_field(EvacuationReport, "sheltered", label=_("People sheltered"), min_value=0)
 
 
 class CapUploadForm(forms.Form):

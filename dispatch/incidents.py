@@ -59,6 +59,7 @@ from dispatch.models import (
     ReportingDeadline,
 )
 from dispatch.permissions import DispatchAction
+from grids import limits
 from grids.models import GridUnit, User
 from grids.scope import PERMISSIONS, scope_for
 from reports.delivery import delivery_receipt, send_documents
@@ -283,10 +284,16 @@ def _clean_figures(values: Mapping[str, Any], errors: dict[str, list[str]]) -> d
         value = values[name]
         try:
             number = int(value if value not in (None, "") else 0)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             number = -1
         if number < 0:
             errors.setdefault(name, []).append(_("Give a whole number, 0 or more."))
+        else:
+            try:
+                limits.check_int(number, Incident, name)
+            except ValidationError as exc:
+                errors.setdefault(name, []).extend(exc.messages)
+                number = 0
         cleaned[name] = max(number, 0)
     if "direct_loss" in values:
         try:

@@ -60,6 +60,7 @@ from dispatch.models import (
     WarningType,
 )
 from dispatch.permissions import DispatchAction
+from grids import limits
 from grids.models import GridUnit, Membership, User, above_q, within_q
 from grids.rules import TIER_LABELS
 from grids.scope import scope_for
@@ -597,6 +598,11 @@ def report_evacuation(
     for name, value in (("evacuated", evacuated), ("sheltered", sheltered)):
         if value is None or value < 0:
             errors[name] = [_("Enter a number of people, 0 or more.")]
+        else:
+            try:
+                limits.check_int(value, EvacuationReport, name)
+            except ValidationError as exc:
+                errors[name] = exc.messages
     if not errors and sheltered > evacuated:
         errors["sheltered"] = [_("More people sheltered than evacuated: check the figures.")]
     if errors:

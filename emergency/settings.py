@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "emergency.errors.RequestTooBigMiddleware",  # an oversized body is a Chinese 413, not a 400/500
 ]
 
 ROOT_URLCONF = "emergency.urls"
@@ -238,6 +239,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "emergency.errors.api_exception_handler",  # service/database errors → 400, in Chinese
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "应急网格 API",

@@ -27,3 +27,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 # No static() for MEDIA_URL: every uploaded file is served by a view that checks scope (grids/files.py).
+
+# Chinese error pages that need no database (JSON under /api/): emergency/errors.py.
+handler400 = "emergency.errors.bad_request"
+handler403 = "emergency.errors.permission_denied"
+handler404 = "emergency.errors.page_not_found"
+handler500 = "emergency.errors.server_error"

@@ -7,7 +7,6 @@ A Django ``ValidationError`` raised by a service becomes a 400 with its messages
 
 from __future__ import annotations
 
-from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
@@ -21,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import APIView
 
-from grids import selectors, services
+from grids import limits, selectors, services
 from grids.choices import ScopedFilterBackend
 from grids.models import Department, GridUnit, Membership, Role, Sector, User, within_q
 from grids.rules import TIER_OF_KIND, Kind
@@ -59,7 +58,7 @@ class ReadOnlyUnlessSuperuser(permissions.IsAuthenticated):
 
 
 class IntegerFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = limits.BoundedIntegerFormField
 
 
 # --- units ------------------------------------------------------------------------------------
@@ -130,7 +129,9 @@ class GridUnitViewSet(
         return unit
 
     def perform_create(self, serializer) -> None:
-        serializer.instance = services.unit_create(by=self.request.user, **serializer.validated_data)
+        data = dict(serializer.validated_data)
+        parent = data.pop("parent", None)  # optional in the schema: a county has none
+        serializer.instance = services.unit_create(by=self.request.user, parent=parent, **data)
 
     def perform_update(self, serializer) -> None:
         fields = {k: v for k, v in serializer.validated_data.items() if k != "parent"}

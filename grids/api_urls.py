@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from grids import api, auth_views
 
 router = DefaultRouter()
+router.include_format_suffixes = False  # no ".json" suffixes (extra actions take no format): 404, not 500
 router.register("units", api.GridUnitViewSet, basename="units")
 router.register("departments", api.DepartmentViewSet, basename="departments")
 router.register("people", api.PersonViewSet, basename="people")

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from hazards import api
 
 router = DefaultRouter()
+router.include_format_suffixes = False  # no ".json" suffixes (extra actions take no format): 404, not 500
 router.register("hazards", api.HazardViewSet, basename="hazards")
 router.register("hazard-categories", api.HazardCategoryViewSet, basename="hazard-categories")
 router.register("risk-options", api.RiskFactorOptionViewSet, basename="risk-options")

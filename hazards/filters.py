@@ -15,6 +15,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from emergency.formats.zh_Hans import formats as zh_formats
+from grids import limits
 from grids.models import GridUnit
 from grids.scope import scope_for
 from hazards import selectors
@@ -63,12 +64,10 @@ class HazardFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=STATE_CHOICES, label=_("State"), empty_label=_("All"))
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), widget=forms.CheckboxInput)
     supervised = django_filters.BooleanFilter(label=_("Under listed supervision only"), widget=forms.CheckboxInput)
-    found_from = django_filters.DateFilter(
+    found_from = limits.BoundedDateFilter(
         label=_("Found from"), input_formats=DATE_INPUT_FORMATS, widget=_date_widget()
     )
-    found_to = django_filters.DateFilter(
-        label=_("Found until"), input_formats=DATE_INPUT_FORMATS, widget=_date_widget()
-    )
+    found_to = limits.BoundedDateFilter(label=_("Found until"), input_formats=DATE_INPUT_FORMATS, widget=_date_widget())
 
     class Meta:
         model = Hazard

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from grids import limits
 from grids.models import Department, GridUnit
 from grids.serializers import ScopedRelatedFieldsMixin
 from hazards.models import (
@@ -317,7 +318,7 @@ class HazardReportSerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
     address = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     source = serializers.ChoiceField(choices=Source.choices, required=False, default=Source.PATROL)
     root_cause = serializers.ChoiceField(choices=RootCause.choices, required=False, allow_blank=True, default="")
-    found_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    found_at = limits.BoundedDateTimeField(required=False, allow_null=True, default=None)
     client_key = serializers.UUIDField(
         required=False,
         allow_null=True,
@@ -378,7 +379,7 @@ class PlanSerializer(serializers.Serializer):
         default=None,
         help_text=_("Yuan; required for a major hazard."),
     )
-    deadline = serializers.DateField()
+    deadline = limits.BoundedDateField()
     contingency = serializers.CharField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -390,7 +391,7 @@ class EvidenceSerializer(serializers.Serializer):
 
 class SuperviseSerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.filter(is_active=True))
-    deadline = serializers.DateField()
+    deadline = limits.BoundedDateField()
     requirements = serializers.CharField()
     order_no = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
 
