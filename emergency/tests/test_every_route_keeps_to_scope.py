@@ -447,7 +447,7 @@ def _objects_by_model(side: dict) -> dict[str, object]:
     return found
 
 
-def test_every_admin_model_is_covered(sides):
+def test_every_admin_model_is_covered(sides, db):
     """A register in the admin needs an object of its kind in ``_side`` (or is a rule table)."""
     objects = _objects_by_model(sides["theirs"])
     missing = [label for label in admin_models() if label not in ADMIN_GLOBAL and label not in objects]
