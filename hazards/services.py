@@ -566,12 +566,13 @@ def mark_overdue(*, today: datetime.date | None = None) -> list[int]:
 
 def notify_overdue(*, hazard_ids: Sequence[int]) -> int:
     """E-mail the leaders, officers and dispatchers of each owning tier the list of its newly
-    overdue hazards (one message per tier). Returns the number of messages sent."""
+    overdue hazards (one message per tier), through the outbox: the messages are rows of the
+    caller's transaction, sent by the worker after the commit. Returns the number of messages."""
     from collections import defaultdict
 
     from django.conf import settings
-    from django.core.mail import send_mass_mail
 
+    from core.services import enqueue_email
     from grids.models import Membership
 
     if not hazard_ids:
@@ -599,4 +600,5 @@ def notify_overdue(*, hazard_ids: Sequence[int]) -> int:
             "count": len(hazards),
         }
         messages.append((subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, sorted(recipients[owner_id])))
-    return send_mass_mail(messages, fail_silently=False) if messages else 0
+    enqueue_email(messages)
+    return len(messages)
