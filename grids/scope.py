@@ -7,6 +7,9 @@ role and on the tier of the unit they hold it in: ``PERMISSIONS`` below is the w
 Every view, API endpoint, admin list, export and task asks a ``GridScope`` (``scope_for(user)``)
 or one of the access helpers built on it. Registers of other apps filter through
 ``scope.filter(queryset, "unit")`` so that a new page that forgets scope shows nothing, not all.
+No other module tests ``is_superuser``, writes a tree range or reads ``grants``: it calls a helper
+here (``is_administrator``, ``acts_for``, ``can_here``, ``filter_q``, ``serves_department`` …;
+``docs/architecture.md`` "Access in one screen"), and ``.ci/access-check`` fails otherwise.
 """
 
 from __future__ import annotations
