@@ -48,6 +48,7 @@ from grids.admin import (
     UnitTierListFilter,
 )
 from grids.admin import ScopedReadOnlyAdmin as GridScopedReadOnlyAdmin
+from grids.scope import is_administrator
 
 # --- rule tables ----------------------------------------------------------------------------------
 
@@ -292,7 +293,7 @@ class WarningAdmin(ReadOnlyHistoryMixin, ScopedReadOnlyAdmin, SimpleHistoryAdmin
 
     def has_delete_permission(self, request, obj=None):
         # Only drafts: an issued warning has reached the units and stays on the record.
-        return request.user.is_superuser and (obj is None or obj.state == Warning.State.DRAFT)
+        return is_administrator(request.user) and (obj is None or obj.state == Warning.State.DRAFT)
 
 
 # The reports and tiers of an incident are those of its own chain (the unit where it happened and

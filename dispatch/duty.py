@@ -72,9 +72,7 @@ def relevant_centres(user: User) -> list[GridUnit]:
     scope = scope_for(user)
     nodes = scope.nodes
     if not nodes:
-        if scope.is_superuser:
-            return list(GridUnit.objects.filter(level=0, is_active=True).order_by("tree_id"))
-        return []
+        return list(scope.administrator_counties().order_by("tree_id"))
     above = reduce(or_, (above_q(n) for n in nodes))
     return list(
         GridUnit.objects.filter(above, level__lte=CENTRE_MAX_LEVEL, is_active=True).order_by("-level", "tree_id", "lft")

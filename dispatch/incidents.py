@@ -61,7 +61,7 @@ from dispatch.models import (
 from dispatch.permissions import DispatchAction
 from grids import limits
 from grids.models import GridUnit, User
-from grids.scope import PERMISSIONS, scope_for
+from grids.scope import scope_for
 from reports.delivery import delivery_receipt, send_documents
 from reports.models import Delivery, Document
 
@@ -148,14 +148,12 @@ def visible_incidents(user: User) -> QuerySet[Incident]:
     """Incidents whose unit is in the person's scope (department staff: their county, read-only),
     plus incidents that reached a tier where the person holds a role."""
     scope = scope_for(user)
-    if scope.is_superuser:
-        return Incident.objects.all()
     condition = scope.unit_q("unit__")
     own = scope.own_unit_ids()
     if own:
         reached = IncidentTier.objects.filter(incident=OuterRef("pk"), unit_id__in=own, received_at__isnull=False)
         condition |= Q(Exists(reached))
-    return Incident.objects.filter(condition)
+    return scope.filter_q(Incident.objects.all(), condition)
 
 
 def can_see_incident(user: User, incident: Incident) -> bool:
@@ -179,11 +177,7 @@ def may_close(user: User, incident: Incident) -> bool:
 def may_handle_tier(user: User, unit: GridUnit) -> bool:
     """Confirm, forward and record the phone time at a tier: that unit's own officers (a role held
     in the unit itself, allowed by the scope table for its tier), not people of the tiers above."""
-    scope = scope_for(user)
-    if scope.is_superuser:
-        return True
-    table = PERMISSIONS[DispatchAction.HANDLE_INCIDENT]
-    return any(node.unit_id == unit.pk and role in table.get(node.tier, ()) for node, role in scope.grants)
+    return scope_for(user).can_here(DispatchAction.HANDLE_INCIDENT, unit)
 
 
 INCIDENT_ACTIONS = {"follow_up": may_add_report, "final": may_close}

@@ -130,13 +130,10 @@ def visible_warnings(user) -> QuerySet[Warning]:
     """Warnings delivered to a unit in the person's scope or issued by one; drafts only to those who
     may issue warnings for the issuing unit."""
     scope = scope_for(user)
-    queryset = Warning.objects.all()
-    if scope.is_superuser:
-        return queryset
     delivered = scope.filter(Delivery.objects.filter(document_id=OuterRef("document_id")), "recipient_unit")
     sent = (Exists(delivered) | scope.unit_q("issuer_unit__")) & ~Q(state=Warning.State.DRAFT)
     drafts = Q(state=Warning.State.DRAFT, issuer_unit__in=scope.units_where(DispatchAction.ISSUE_WARNING).values("pk"))
-    return queryset.filter(sent | drafts)
+    return scope.filter_q(Warning.objects.all(), sent | drafts)
 
 
 def may_issue(user, warning: Warning) -> bool:
@@ -211,10 +208,9 @@ def issuer_units(user) -> QuerySet[GridUnit]:
     """The units for which the person may issue warnings: those where they hold a command role of
     tier 1 (an administrator: every county)."""
     scope = scope_for(user)
-    if scope.is_superuser:
-        return GridUnit.objects.filter(level=0, is_active=True).order_by("code")
     ids = scope.units_granting(DispatchAction.ISSUE_WARNING)
-    return GridUnit.objects.filter(pk__in=ids, is_active=True).order_by("level", "code")
+    own = GridUnit.objects.filter(pk__in=ids, is_active=True)
+    return (own | scope.administrator_counties()).order_by("level", "code")
 
 
 def _check_fields(*, type: WarningType, level: int, valid_from, valid_to) -> None:
@@ -591,7 +587,7 @@ def report_evacuation(
     if warning.state == Warning.State.DRAFT:
         raise WarningRefused(_("This warning has not been issued."))
     scope = scope_for(by)
-    if not (scope.holds_role_in(unit) or scope.is_superuser):
+    if not scope.acts_for(unit):
         raise PermissionDenied(_("Only the people of %(unit)s report its figures.") % {"unit": unit.name})
     _delivery_of(warning, unit)
     errors = {}

@@ -32,8 +32,8 @@ from grids import rules, services
 from grids.auth_admin import PasswordResetAdminMixin, reset_passwords_once
 from grids.choices import is_scoped, limit_choices
 from grids.files import import_jobs_for
-from grids.models import Department, GridUnit, ImportJob, Membership, Sector, User
-from grids.scope import Action, scope_for, visible_people
+from grids.models import Department, GridUnit, ImportJob, Membership, Sector, User, within_q
+from grids.scope import Action, is_administrator, scope_for, visible_people
 from grids.widgets import GeoJSONMapWidget
 
 MOVE_POSITIONS = ("first-child", "last-child", "left", "right")
@@ -146,26 +146,27 @@ class ScopedTabularInline(ScopedChoicesMixin, admin.TabularInline):
         return scope_for(request.user).filter(queryset, self.unit_field, grants_only=self.grants_only)
 
 
-def superuser_only(model) -> None:
+def superuser_only(model, *, read_only: bool = False) -> None:
     """Re-register the admin of ``model`` so that only a superuser sees it (its module, its list,
-    its pages): e.g. the API tokens, whose list would show every user's live key."""
+    its pages): e.g. the API tokens, whose list would show every user's live key. ``read_only``:
+    not even the superuser adds or changes a row (the outbox), they may only look and delete."""
     base = type(admin.site._registry[model]) if admin.site.is_registered(model) else admin.ModelAdmin
 
     class SuperuserOnlyAdmin(ScopedChoicesMixin, base):
         def has_module_permission(self, request):
-            return request.user.is_active and request.user.is_superuser
+            return is_administrator(request.user)
 
         def has_view_permission(self, request, obj=None):
-            return request.user.is_active and request.user.is_superuser
+            return is_administrator(request.user)
 
         def has_add_permission(self, request, *args):
-            return request.user.is_active and request.user.is_superuser
+            return not read_only and is_administrator(request.user)
 
         def has_change_permission(self, request, obj=None):
-            return request.user.is_active and request.user.is_superuser
+            return not read_only and is_administrator(request.user)
 
         def has_delete_permission(self, request, obj=None):
-            return request.user.is_active and request.user.is_superuser
+            return is_administrator(request.user)
 
     SuperuserOnlyAdmin.__name__ = SuperuserOnlyAdmin.__qualname__ = f"SuperuserOnly{base.__name__}"
     if admin.site.is_registered(model):
@@ -174,6 +175,12 @@ def superuser_only(model) -> None:
 
 
 superuser_only(TokenProxy)
+
+# The outbox (core imports no app, so its admin is made superuser-only here, after it registered).
+import core.admin  # noqa: E402, F401
+from core.models import OutboxMessage  # noqa: E402
+
+superuser_only(OutboxMessage, read_only=True)
 
 # django-axes' login records (user names, addresses, failures of everyone): the administrator's,
 # who unlocks there. Registered by axes' admin module, imported here first so it can be replaced.
@@ -188,7 +195,7 @@ class SuperuserDeletesMixin:
     """Rule rows and registers are referenced elsewhere: only a superuser removes one."""
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return is_administrator(request.user)
 
 
 class ScopedReadOnlyAdmin(ScopedAdmin):
@@ -390,12 +397,12 @@ class GridUnitAdmin(ReadOnlyHistoryMixin, DraggableMPTTAdmin, SimpleHistoryAdmin
             scope = scope_for(request.user)
             choices = scope.units_where(Action.MANAGE_GRID)
             if obj is not None:
-                choices = choices.exclude(tree_id=obj.tree_id, lft__gte=obj.lft, rght__lte=obj.rght)
+                choices = choices.exclude(within_q(obj))  # not under itself
                 if obj.parent_id:  # keeping the current parent is always allowed
                     choices = choices | GridUnit.objects.filter(pk=obj.parent_id)
             parent.queryset = choices.order_by("tree_id", "lft")
             # Only a superuser adds a county; a county stays at the top.
-            parent.required = not (scope.is_superuser or (obj is not None and obj.parent_id is None))
+            parent.required = not (is_administrator(request.user) or (obj is not None and obj.parent_id is None))
         return form
 
     def save_model(self, request, obj, form, change):
@@ -714,7 +721,7 @@ class UserAdmin(PasswordResetAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmi
     list_select_related = ("department",)
     search_fields = ("username", "real_name", "mobile", "email")
     inlines = (MembershipInline,)
-    PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+    PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")  # access: data
 
     # Seen: ``visible_people`` (404 beyond). Changed (profile, password, department): only the
     # people ``GridScope.may_manage_person`` allows — never oneself (one's own password is changed
@@ -726,8 +733,7 @@ class UserAdmin(PasswordResetAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmi
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
-        scope = scope_for(request.user)
-        if not scope.is_superuser:
+        if not is_administrator(request.user):
             readonly = (*readonly, *self.PRIVILEGE_FIELDS)  # no one grants what they lack
             if not self._departments(request).exists():
                 readonly = (*readonly, "department")  # a department is given from its county only

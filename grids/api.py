@@ -24,7 +24,7 @@ from grids import limits, selectors, services
 from grids.choices import ScopedFilterBackend
 from grids.models import Department, GridUnit, Membership, Role, Sector, User, within_q
 from grids.rules import TIER_OF_KIND, Kind
-from grids.scope import PERMISSIONS, Action, get_unit_for_user, scope_for, visible_people
+from grids.scope import PERMISSIONS, Action, get_unit_for_user, is_administrator, scope_for, visible_people
 from grids.serializers import (
     DepartmentSerializer,
     GridUnitSerializer,
@@ -54,7 +54,7 @@ class ReadOnlyUnlessSuperuser(permissions.IsAuthenticated):
     def has_permission(self, request, view) -> bool:
         if not super().has_permission(request, view):
             return False
-        return request.method in permissions.SAFE_METHODS or scope_for(request.user).is_superuser
+        return request.method in permissions.SAFE_METHODS or is_administrator(request.user)
 
 
 class IntegerFilter(filters.NumberFilter):
@@ -309,13 +309,13 @@ class MeView(APIView):
         user = request.user
         scope = scope_for(user)
         may = {str(name): scope.may_anywhere(name) for name in PERMISSIONS}
-        can_view = scope.is_superuser or bool(scope.nodes)
+        can_view = scope.sees_anything()
         may[str(Action.VIEW)] = can_view
         data = {
             "id": user.pk,
             "username": user.username,
             "real_name": user.real_name,
-            "is_superuser": user.is_superuser,
+            "is_superuser": user.is_superuser,  # access: data
             "department_id": user.department_id,
             "memberships": selectors.memberships_of(user),
             "top_units": list(scope.top_units().values_list("pk", flat=True)),

@@ -18,7 +18,7 @@ from django.db.models import Model, Q, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 
 from grids.models import Department, GridUnit, User
-from grids.scope import scope_for, visible_people
+from grids.scope import is_administrator, scope_for, visible_people
 
 ChoicesFor = Callable[[User], QuerySet]
 
@@ -45,7 +45,7 @@ def limit_choices(user, queryset: QuerySet) -> QuerySet:
     if queryset is None:
         return queryset
     allowed = choices_for(user, queryset.model)
-    if allowed is None or scope_for(user).is_superuser:
+    if allowed is None or is_administrator(user):
         return queryset
     return queryset.filter(pk__in=allowed.order_by().values("pk"))
 
@@ -53,10 +53,8 @@ def limit_choices(user, queryset: QuerySet) -> QuerySet:
 def _departments(user) -> QuerySet[Department]:
     """The departments of the counties the person works in (each tree of units is one county)."""
     scope = scope_for(user)
-    if scope.is_superuser:
-        return Department.objects.all()
     own = Q(pk=user.department_id) if getattr(user, "department_id", None) else Q(pk__in=[])
-    return Department.objects.filter(Q(county__tree_id__in={node.tree_id for node in scope.nodes}) | own)
+    return scope.filter_q(Department.objects.all(), Q(county__tree_id__in={node.tree_id for node in scope.nodes}) | own)
 
 
 register_choices(GridUnit, lambda user: scope_for(user).units())

@@ -134,7 +134,7 @@ class _Cast:
     """People to create and the memberships they will hold, before anything touches the database."""
 
     users: list[User] = field(default_factory=list)
-    grants: list[tuple[User, GridUnit, str, str]] = field(default_factory=list)  # user, unit, role, note
+    roles: list[tuple[User, GridUnit, str, str]] = field(default_factory=list)  # user, unit, role, note
 
     def person(
         self,
@@ -161,14 +161,14 @@ class _Cast:
         return user
 
     def grant(self, user: User, unit: GridUnit, role: str, note: str = "") -> None:
-        self.grants.append((user, unit, role, note))
+        self.roles.append((user, unit, role, note))
 
     def save(self, *, reason: str) -> tuple[int, int]:
         users = bulk_create_with_history(self.users, User, batch_size=1000, default_change_reason=reason)
         by_username = {user.username: user for user in users}
         memberships = [
             Membership(user=by_username[user.username], unit=unit, role=role, note=note)
-            for user, unit, role, note in self.grants
+            for user, unit, role, note in self.roles
         ]
         bulk_create_with_history(memberships, Membership, batch_size=1000, default_change_reason=reason)
         return len(users), len(memberships)

@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -85,9 +86,7 @@ def import_jobs_for(user):
     from grids.models import ImportJob
     from grids.scope import scope_for
 
-    if scope_for(user).is_superuser:
-        return ImportJob.objects.all()
-    return ImportJob.objects.filter(created_by_id=user.pk)
+    return scope_for(user).filter_q(ImportJob.objects.all(), Q(created_by_id=user.pk))
 
 
 @require_GET

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from grids import rules
 from grids.models import Department, GridUnit, Membership, Role, User
 from grids.rules import Kind
-from grids.scope import Action, forget_scope, scope_for
+from grids.scope import Action, forget_scope, is_administrator, scope_for
 from grids.spreadsheets import append_row, csv_unescape, write_csv_row, write_csv_rows
 
 MAX_ROWS = 50_000
@@ -316,7 +316,7 @@ def _plan_unit(cells, existing, by_code, scope, credit_owner) -> dict:
         anchor_code = by_code[anchor_code].get("parent_code", "")
     anchor = existing.get(anchor_code) if anchor_code else None
     target = current or anchor
-    if target is None and not scope.is_superuser:
+    if target is None and not is_administrator(scope.user):
         raise ValidationError(_("Only an administrator may add a county."))
     if target is not None and not scope.can(Action.MANAGE_GRID, target):
         raise ValidationError(_("You may not change units under %(code)s.") % {"code": anchor_code or code})
@@ -560,7 +560,7 @@ def _plan_person(cells, units, departments, counties, scope):
         if not scope.can(Action.MANAGE_GRID, unit):
             raise ValidationError(_("You may not assign roles in %(unit)s.") % {"unit": unit.name})
         grant = (unit, role)
-    elif not scope.is_superuser:
+    elif not is_administrator(scope.user):
         raise ValidationError(_("Give the grid code and role of this person."))
     department = None
     department_name = cells.get("department", "")

@@ -7,6 +7,9 @@ role and on the tier of the unit they hold it in: ``PERMISSIONS`` below is the w
 Every view, API endpoint, admin list, export and task asks a ``GridScope`` (``scope_for(user)``)
 or one of the access helpers built on it. Registers of other apps filter through
 ``scope.filter(queryset, "unit")`` so that a new page that forgets scope shows nothing, not all.
+No other module tests ``is_superuser``, writes a tree range or reads ``grants``: it calls a helper
+here (``is_administrator``, ``acts_for``, ``can_here``, ``filter_q``, ``serves_department`` …;
+``docs/architecture.md`` "Access in one screen"), and ``.ci/access-check`` fails otherwise.
 """
 
 from __future__ import annotations
@@ -100,6 +103,25 @@ class GridScope:
     def can_see(self, unit: GridUnit) -> bool:
         return self.is_superuser or any(node.contains(unit) for node in self.nodes)
 
+    def filter_q(self, queryset: QuerySet, condition: Q) -> QuerySet:
+        """``queryset`` whole for a superuser, else only the rows matching ``condition``: the rule
+        of a register whose visibility is not (only) a unit in the tree (an inbox, one's own
+        uploads, the copies of one's department)."""
+        if self.is_superuser:
+            return queryset
+        return queryset.filter(condition)
+
+    def sees_anything(self) -> bool:
+        """Does this person see some unit at all (a superuser, a role, or a department's county)?"""
+        return self.is_superuser or bool(self.nodes)
+
+    def administrator_counties(self) -> QuerySet[GridUnit]:
+        """The active counties, for a superuser (who holds no role but acts for every county, e.g.
+        issues its warnings or opens its overview); none for anyone else."""
+        if self.is_superuser:
+            return GridUnit.objects.filter(level=0, is_active=True)
+        return GridUnit.objects.none()
+
     def top_units(self) -> QuerySet[GridUnit]:
         """The highest units this person sees, each standing for its subtree."""
         if self.is_superuser:
@@ -143,6 +165,50 @@ class GridScope:
         """Does this person hold a role in ``unit`` itself (not above it)? Inboxes and a unit's own
         reports are acted on by the unit's own people."""
         return any(node.unit_id == unit.pk for node, _role in self.grants)
+
+    def acts_for(self, unit: GridUnit) -> bool:
+        """May this person act as ``unit``'s own people (sign its report, record its consultation,
+        report its evacuation figures, receipt what was sent to it)? A superuser, or someone who
+        holds a role in that very unit (a role above it is not enough)."""
+        return self.is_superuser or self.holds_role_in(unit)
+
+    def can_here(self, action: str, unit: GridUnit) -> bool:
+        """May this person do ``action`` in ``unit`` as one of its own officers: a superuser, or a
+        role held in that very unit that the table allows for its tier (not a role above it)."""
+        if self.is_superuser:
+            return True
+        table = PERMISSIONS[action]
+        return any(node.unit_id == unit.pk and role in table.get(node.tier, ()) for node, role in self.grants)
+
+    def own_units_at_tiers(self, tiers: Iterable[int]) -> list[int]:
+        """The units of the person's own memberships whose tier is in ``tiers`` (not the units below).
+        A superuser holds none: ask ``administrator_counties`` for theirs."""
+        tiers = set(tiers)
+        return [node.unit_id for node, _role in self.grants if node.tier in tiers]
+
+    # --- departments ------------------------------------------------------------------------
+    # The staff of a county department act for it: they reply to the hazards copied to it and
+    # receipt what is delivered to it. The department is the person's own ``department``.
+
+    def member_of_department(self, department_id: int | None) -> bool:
+        """Does this person work in department ``department_id`` (a superuser does not, as such)?"""
+        own = getattr(self.user, "department_id", None)
+        return own is not None and own == department_id
+
+    def serves_department(self, department_id: int | None) -> bool:
+        """May this person act for department ``department_id``: a superuser or its staff."""
+        return self.is_superuser or self.member_of_department(department_id)
+
+    def serves_any_department(self) -> bool:
+        """Does this person act for some department (a superuser, or the staff of one)? Who sees the
+        pages of department copies."""
+        return self.is_superuser or getattr(self.user, "department_id", None) is not None
+
+    def department_q(self, field: str = "department") -> Q:
+        """Rows whose ``field`` is the person's own department (nothing when they have none). No
+        superuser case: combine with other conditions, then ``filter_q``."""
+        own = getattr(self.user, "department_id", None)
+        return Q(**{f"{field}_id": own}) if own is not None else Q(pk__in=[])
 
     # --- people -----------------------------------------------------------------------------
     # Who may edit whom (profile, password, department, roles): a person is managed by whoever
@@ -265,6 +331,13 @@ def scope_for(user) -> GridScope:
         scope = GridScope(user=user, grants=grants, read_only=read_only)
     user._grid_scope = scope
     return scope
+
+
+def is_administrator(user) -> bool:
+    """Is ``user`` the administrator of the installation: an active superuser? Asked where only
+    the administrator may do something (superuser-only admin pages, adding a county, deleting
+    rule rows, writes to the unit API). No query."""
+    return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))
 
 
 def forget_scope(*users) -> None:

@@ -9,7 +9,7 @@ from operator import or_
 
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, When
 
-from grids.models import GridUnit, Membership, Role, User
+from grids.models import GridUnit, Membership, Role, User, above_q
 from grids.rules import TIER_OF_KIND
 from grids.scope import scope_for
 
@@ -70,14 +70,9 @@ def unit_children(unit: GridUnit) -> QuerySet[GridUnit]:
 def contacts_above(user: User) -> list[Membership]:
     """Leaders and dispatchers of the tiers above a person's units: whom to call to report up."""
     scope = scope_for(user)
-    if scope.is_superuser:
+    if not scope.nodes:  # a superuser holds no role: nobody above them
         return []
-    if not scope.nodes:
-        return []
-    above = reduce(
-        or_,
-        (Q(unit__tree_id=n.tree_id, unit__lft__lt=n.lft, unit__rght__gt=n.rght) for n in scope.nodes),
-    )
+    above = reduce(or_, (above_q(n, "unit__") & ~Q(unit_id=n.unit_id) for n in scope.nodes))
     return list(
         Membership.objects.active()
         .filter(above, role__in=[Role.DISPATCHER, Role.GRID_LEADER, Role.GRID_OFFICER])

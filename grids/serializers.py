@@ -212,7 +212,7 @@ class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     real_name = serializers.CharField()
-    is_superuser = serializers.BooleanField()
+    is_superuser = serializers.BooleanField()  # access: data
     department = serializers.IntegerField(allow_null=True, source="department_id")
     memberships = MeMembershipSerializer(many=True)
     top_units = serializers.ListField(

@@ -18,8 +18,8 @@ from simple_history.utils import bulk_update_with_history
 
 from core.services import enqueue, enqueue_many
 from grids import rules
-from grids.models import GridUnit, ImportJob, Membership, Role, User
-from grids.scope import Action, forget_scope, scope_for
+from grids.models import GridUnit, ImportJob, Membership, Role, User, within_q
+from grids.scope import Action, forget_scope, is_administrator, scope_for
 
 UNIT_FIELDS = (
     "name",
@@ -36,11 +36,10 @@ UNIT_FIELDS = (
 
 
 def _require(by: User, action: str, unit: GridUnit | None, message: str) -> None:
-    scope = scope_for(by)
-    if unit is None:
-        if not scope.is_superuser:
+    if unit is None:  # the top of the tree: a county
+        if not is_administrator(by):
             raise PermissionDenied(message)
-    elif not scope.can(action, unit):
+    elif not scope_for(by).can(action, unit):
         raise PermissionDenied(message)
 
 
@@ -102,11 +101,7 @@ def unit_move(
         new_parent = GridUnit.objects.select_for_update().get(pk=new_parent.pk)
         if new_parent.tree_id == unit.tree_id and unit.lft <= new_parent.lft <= unit.rght:
             raise ValidationError(_("A unit cannot be placed inside itself."))
-    descendants = list(
-        GridUnit.objects.select_for_update()
-        .filter(tree_id=unit.tree_id, lft__gt=unit.lft, rght__lt=unit.rght)
-        .order_by("lft")
-    )
+    descendants = list(GridUnit.objects.select_for_update().filter(within_q(unit)).exclude(pk=unit.pk).order_by("lft"))
     new_codes = _codes_after_move(unit=unit, new_parent=new_parent, code=code, descendants=descendants)
     old_code = unit.code
     if unit.pk in new_codes:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from grids import importing, selectors, services
+from grids.files import import_jobs_for
 from grids.forms import ImportForm
 from grids.models import GridUnit, ImportJob, Membership
 from grids.scope import Action, get_unit_for_user, scope_for
@@ -106,8 +107,7 @@ def import_upload(request):
 @require_GET
 @login_required
 def import_job_detail(request, pk: int):
-    jobs = ImportJob.objects.all() if request.user.is_superuser else ImportJob.objects.filter(created_by=request.user)
-    job = get_object_or_404(jobs, pk=pk)
+    job = get_object_or_404(import_jobs_for(request.user), pk=pk)
     return render(request, "grids/import_job.html", {"job": job})
 
 

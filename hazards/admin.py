@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from grids.admin import ReadOnlyHistoryMixin, ScopedAdmin, ScopedTabularInline, SuperuserDeletesMixin
+from grids.scope import is_administrator
 from hazards.models import (
     Hazard,
     HazardCategory,
@@ -284,13 +285,13 @@ class HazardAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
         return obj is None or can_see_hazard(request.user, obj)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser and super().has_change_permission(request, obj)
+        return is_administrator(request.user) and super().has_change_permission(request, obj)
 
     def has_add_permission(self, request):
         return False  # a hazard is reported on the report page or through the API
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return is_administrator(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)  # every field on a past version

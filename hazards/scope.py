@@ -19,22 +19,18 @@ from hazards.permissions import HazardAction
 
 def visible_hazards(user) -> QuerySet[Hazard]:
     scope = scope_for(user)
-    queryset = Hazard.objects.all()
-    if scope.is_superuser:
-        return queryset
-    condition = scope.unit_q("unit__", grants_only=True) if scope.grants else Q(pk__in=[])
+    condition = scope.unit_q("unit__", grants_only=True)
     if getattr(user, "department_id", None):
-        copied = HazardCopy.objects.filter(hazard=OuterRef("pk"), department_id=user.department_id)
+        copied = HazardCopy.objects.filter(scope.department_q(), hazard=OuterRef("pk"))
         condition |= Q(Exists(copied))
-    return queryset.filter(condition)
+    return scope.filter_q(Hazard.objects.all(), condition)
 
 
 def can_see_hazard(user, hazard: Hazard) -> bool:
     scope = scope_for(user)
     if scope.can_see_by_grant(hazard.unit):
         return True
-    department_id = getattr(user, "department_id", None)
-    return bool(department_id) and hazard.copies.filter(department_id=department_id).exists()
+    return bool(getattr(user, "department_id", None)) and hazard.copies.filter(scope.department_q()).exists()
 
 
 def may(user, action: str, hazard: Hazard) -> bool:

@@ -24,7 +24,7 @@ from django.db.models import Avg, Case, Count, F, FloatField, IntegerField, Min,
 from django.db.models.functions import Floor, TruncMonth
 from django.utils import timezone
 
-from grids.models import GridUnit, User
+from grids.models import GridUnit, User, within_q
 from grids.rules import TIER_OF_KIND
 from grids.scope import scope_for
 from hazards.models import OPEN_STATES, Family, Grade, Hazard, HazardCategory, HazardCopy, RiskLevel, State
@@ -52,7 +52,7 @@ def apply_filters(queryset: QuerySet[Hazard], filters: Filters | None) -> QueryS
     filters = filters or {}
     unit: GridUnit | None = filters.get("unit")
     if unit is not None:
-        queryset = queryset.filter(unit__tree_id=unit.tree_id, unit__lft__gte=unit.lft, unit__rght__lte=unit.rght)
+        queryset = queryset.filter(within_q(unit, "unit__"))
     if filters.get("category"):
         queryset = queryset.filter(category=filters["category"])
     if filters.get("family"):
@@ -179,7 +179,7 @@ def map_boundaries(user: User, filters: Filters | None = None) -> dict:
         return {"type": "FeatureCollection", "features": []}
     condition = Q()
     for root in roots:
-        condition |= Q(tree_id=root.tree_id, lft__gte=root.lft, rght__lte=root.rght, level__lte=root.level + 1)
+        condition |= within_q(root) & Q(level__lte=root.level + 1)
     root_ids = {root.pk for root in roots}
     units = (
         scope.units()
@@ -285,7 +285,7 @@ def statistics_table(
     if roots:
         in_roots = Q()
         for r in roots:
-            in_roots |= Q(unit__tree_id=r.tree_id, unit__lft__gte=r.lft, unit__rght__lte=r.rght)
+            in_roots |= within_q(r, "unit__")
         queryset = queryset.filter(in_roots)
     else:
         queryset = queryset.none()
@@ -503,8 +503,5 @@ def department_copies(user: User) -> QuerySet[HazardCopy]:
     queryset = HazardCopy.objects.select_related(
         "hazard", "hazard__unit", "hazard__category", "department", "feedback_by"
     ).order_by("-created_at", "-id")
-    if user.is_superuser:
-        return queryset
-    if not getattr(user, "department_id", None):
-        return queryset.none()
-    return queryset.filter(department_id=user.department_id)
+    scope = scope_for(user)
+    return scope.filter_q(queryset, scope.department_q())

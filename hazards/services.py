@@ -526,7 +526,7 @@ def _copy_to_departments(hazard: Hazard, by: User) -> None:
 def hazard_copy_feedback(*, copy: HazardCopy, by: User, feedback: str) -> HazardCopy:
     """A department's staff record what they did about a hazard copied to them (反馈)."""
     copy = HazardCopy.objects.select_for_update().select_related("hazard").get(pk=copy.pk)
-    if not (by.is_superuser or (by.department_id == copy.department_id)):
+    if not scope_for(by).serves_department(copy.department_id):
         raise PermissionDenied(_("Only the department the hazard was copied to can reply."))
     if not feedback.strip():
         raise ValidationError({"feedback": _("Write what the department did.")})

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from grids.admin import ScopedAdmin, ScopedReadOnlyAdmin, ScopedTabularInline, SuperuserDeletesMixin
-from grids.scope import scope_for
+from grids.scope import is_administrator, scope_for
 from reports.models import (
     Consultation,
     Countermeasure,
@@ -196,13 +196,11 @@ class DeliveryAdmin(ScopedReadOnlyAdmin):
     readonly_fields = fields
 
     def scoped_queryset(self, request):
-        queryset = Delivery.objects.all()
         scope = scope_for(request.user)
-        if scope.is_superuser:
-            return queryset
-        return queryset.filter(
+        return scope.filter_q(
+            Delivery.objects.all(),
             Q(scope.unit_q("recipient_unit__", grants_only=True))
-            | Q(scope.unit_q("document__sender_unit__", grants_only=True))
+            | Q(scope.unit_q("document__sender_unit__", grants_only=True)),
         )
 
     @admin.display(description=_("kind"), ordering="document__kind")
@@ -243,10 +241,10 @@ class JobFailureAdmin(ScopedAdmin):
         return first[:160]
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return is_administrator(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return is_administrator(request.user)
 
     def has_add_permission(self, request):
         return False

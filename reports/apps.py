@@ -25,10 +25,8 @@ def _visible_documents(user):
     from reports.models import Delivery, Document
 
     scope = scope_for(user)
-    if scope.is_superuser:
-        return Document.objects.all()
     delivered = Q(recipient_unit__in=scope.units())
     if getattr(user, "department_id", None):
-        delivered |= Q(recipient_department_id=user.department_id)
+        delivered |= scope.department_q("recipient_department")
     to_scope = Delivery.objects.filter(delivered, document_id=OuterRef("pk"))
-    return Document.objects.filter(scope.unit_q("sender_unit__") | Q(Exists(to_scope)))
+    return scope.filter_q(Document.objects.all(), scope.unit_q("sender_unit__") | Q(Exists(to_scope)))

@@ -117,9 +117,8 @@ def inbox_for(user: User) -> QuerySet[Delivery]:
     scope = scope_for(user)
     condition = Q(recipient_unit_id__in=scope.own_unit_ids())
     if user.department_id:
-        condition |= Q(recipient_department_id=user.department_id)
-    queryset = Delivery.objects.all() if scope.is_superuser else Delivery.objects.filter(condition)
-    return queryset.select_related(
+        condition |= scope.department_q("recipient_department")
+    return scope.filter_q(Delivery.objects.all(), condition).select_related(
         "document", "document__sender_unit", "recipient_unit", "recipient_department", "receipted_by"
     )
 
@@ -127,13 +126,18 @@ def inbox_for(user: User) -> QuerySet[Delivery]:
 def is_recipient(user: User, delivery: Delivery) -> bool:
     """Is the person one of the recipient's own people: a role in the recipient unit itself (not
     above it), or staff of the recipient department? Being a superuser does not make one."""
+    scope = scope_for(user)
     if delivery.recipient_unit_id:
-        return scope_for(user).holds_role_in(delivery.recipient_unit)
-    return user.department_id is not None and user.department_id == delivery.recipient_department_id
+        return scope.holds_role_in(delivery.recipient_unit)
+    return scope.member_of_department(delivery.recipient_department_id)
 
 
 def may_act_on(user: User, delivery: Delivery) -> bool:
-    return user.is_superuser or is_recipient(user, delivery)
+    """Read, receipt or answer a delivery: its recipient's own people (``is_recipient``) or a superuser."""
+    scope = scope_for(user)
+    if delivery.recipient_unit_id:
+        return scope.acts_for(delivery.recipient_unit)
+    return scope.serves_department(delivery.recipient_department_id)
 
 
 @transaction.atomic

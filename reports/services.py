@@ -96,7 +96,7 @@ def get_report_for_user(user: User, pk: int) -> MonthlyReport:
 
 
 def may_sign(user: User, report: MonthlyReport) -> bool:
-    return user.is_superuser or scope_for(user).holds_role_in(report.unit)
+    return scope_for(user).acts_for(report.unit)
 
 
 @transaction.atomic
@@ -433,7 +433,7 @@ def consultation_record(
 
 
 def _require_consultation_right(by: User, consultation: Consultation) -> None:
-    if not (by.is_superuser or scope_for(by).holds_role_in(consultation.unit)):
+    if not scope_for(by).acts_for(consultation.unit):
         raise PermissionDenied(
             _("Only the people of %(unit)s can record its consultation.") % {"unit": consultation.unit.name}
         )
@@ -521,7 +521,7 @@ def consultation_complete(*, consultation: Consultation, by: User) -> Consultati
 @transaction.atomic
 def countermeasure_done(*, item: Countermeasure, by: User, note: str) -> Countermeasure:
     item = Countermeasure.objects.select_for_update(of=("self",)).select_related("responsible_unit").get(pk=item.pk)
-    if not (by.is_superuser or scope_for(by).can_see_by_grant(item.responsible_unit)):
+    if not scope_for(by).can_see_by_grant(item.responsible_unit):
         raise PermissionDenied(_("Only the responsible unit can report this countermeasure done."))
     if item.state == Countermeasure.State.DONE:
         raise ReportRefused(_("This countermeasure is already done."))

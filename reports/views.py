@@ -23,7 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from grids.models import GridUnit
+from grids.models import GridUnit, within_q
 from grids.scope import scope_for
 from grids.web import query_without
 from hazards.models import RISK_COLOURS
@@ -59,10 +59,10 @@ def _report_units(user):
 def _units_led(user, *, tiers: tuple[int, ...]):
     """The person's own units of the given tiers (a superuser: the counties), for matrix/overview links."""
     scope = scope_for(user)
-    if scope.is_superuser:
-        return list(GridUnit.objects.root_nodes().filter(is_active=True)) if 1 in tiers else []
-    ids = [node.unit_id for node, _role in scope.grants if node.tier in tiers]
-    return list(GridUnit.objects.filter(pk__in=ids, is_active=True).order_by("tree_id", "lft"))
+    units = GridUnit.objects.filter(pk__in=scope.own_units_at_tiers(tiers), is_active=True)
+    if 1 in tiers:
+        units = units | scope.administrator_counties()
+    return list(units.order_by("tree_id", "lft"))
 
 
 # --- inbox ----------------------------------------------------------------------------------------
@@ -145,7 +145,7 @@ def monthly_list(request):
             reports = reports.filter(period=data["month"])
         if data["unit"]:
             unit = data["unit"]
-            reports = reports.filter(unit__tree_id=unit.tree_id, unit__lft__gte=unit.lft, unit__rght__lte=unit.rght)
+            reports = reports.filter(within_q(unit, "unit__"))
         state = data["state"]
     reports = reports.filter(state=state) if state else reports.exclude(state=MonthlyReport.State.SUPERSEDED)
     page = Paginator(reports.order_by("-period", "unit__tree_id", "unit__lft", "-version"), PER_PAGE).get_page(
@@ -388,13 +388,11 @@ def consultation_list(request):
 
 def _responsible_units(consultation: Consultation):
     unit = consultation.unit
-    return GridUnit.objects.filter(
-        tree_id=unit.tree_id, lft__gte=unit.lft, rght__lte=unit.rght, is_active=True
-    ).order_by("lft")
+    return GridUnit.objects.within(unit).filter(is_active=True).order_by("lft")
 
 
 def _may_record(user, consultation: Consultation) -> bool:
-    return user.is_superuser or scope_for(user).holds_role_in(consultation.unit)
+    return scope_for(user).acts_for(consultation.unit)
 
 
 def _render_consultation(
@@ -583,7 +581,7 @@ def countermeasure_done(request, pk: int):
         else:
             messages.success(request, _("Countermeasure marked done."))
             return back
-    elif not (request.user.is_superuser or scope.can_see_by_grant(item.responsible_unit)):
+    elif not scope.can_see_by_grant(item.responsible_unit):
         raise PermissionDenied(_("Only the responsible unit can report this countermeasure done."))
     if not sees_consultation:
         messages.error(request, "; ".join(m for errors in form.errors.values() for m in errors))

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from grids.files import serve_file
 from grids.models import Department, GridUnit
-from grids.scope import PERMISSIONS, scope_for
+from grids.scope import scope_for
 from grids.web import add_service_errors
 from hazards import forms, services
 from hazards.models import OPEN_STATES, Grade, Hazard, HazardCopy, HazardPhoto, RiskFactorOption, State
@@ -44,8 +44,7 @@ def _reportable_units(user):
 def _default_unit(user, units) -> GridUnit | None:
     """The unit a report starts in: the lowest unit where the person holds a role that may report
     (their village or enterprise), else the first unit they may report in."""
-    table = PERMISSIONS[HazardAction.REPORT]
-    held = [node.unit_id for node, role in scope_for(user).grants if role in table.get(node.tier, ())]
+    held = scope_for(user).units_granting(HazardAction.REPORT)
     return units.filter(pk__in=held).order_by("-level", "tree_id", "lft").first() or units.first()
 
 
@@ -126,7 +125,7 @@ def propose_unit(request):
 def mine(request):
     """What I reported, and the open hazards of my own village(s) or enterprise(s)."""
     scope = scope_for(request.user)
-    own_units = [node.unit_id for node, _role in scope.grants if node.tier == 3]
+    own_units = scope.own_units_at_tiers({3})
     hazards = (
         visible_hazards(request.user)
         .filter(Q(reporter=request.user) | Q(unit_id__in=own_units, state__in=OPEN_STATES))
@@ -265,7 +264,7 @@ def _county_departments(hazard: Hazard):
 
 
 def _may_reply(user, copy: HazardCopy) -> bool:
-    return user.is_superuser or (user.department_id is not None and user.department_id == copy.department_id)
+    return scope_for(user).serves_department(copy.department_id)
 
 
 def _render_detail(

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from grids.scope import scope_for
 from grids.spreadsheets import append_row
 from grids.web import query_without
 from hazards import selectors
@@ -328,7 +329,7 @@ def dashboard(request):
             "levels": [(colour, label, count, round(100 * count / peak)) for colour, label, count in levels],
             "trend": trend,
             "chart": selectors.trend_chart(trend, width=480, height=220),
-            "is_department": bool(request.user.department_id) or request.user.is_superuser,
+            "is_department": scope_for(request.user).serves_any_department(),
         },
     )
 
@@ -339,7 +340,7 @@ def dashboard(request):
 @require_GET
 @login_required
 def copies(request):
-    if not (request.user.is_superuser or request.user.department_id):
+    if not scope_for(request.user).serves_any_department():
         raise PermissionDenied(_("Only the staff of a county department have hazards copied to them."))
     page = Paginator(selectors.department_copies(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "hazards/copies.html", {"page_obj": page, "copies": page.object_list})

@@ -63,7 +63,7 @@ class Command(BaseCommand):
             county = biggest_county(min_units)
         if county is None:
             raise CommandError(f"No county with {min_units} units: run seed_scale or pass --build.")
-        admin = User(username="benchmark", is_superuser=True, is_active=True)
+        admin = User(username="benchmark", is_superuser=True, is_active=True)  # access: data
         warning_type = WarningType.objects.filter(code="rainstorm").first() or WarningType.objects.first()
         result = {}
         try:

@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_demo: bool = False, **options):
         password = None
-        if not User.objects.filter(is_superuser=True).exists():
+        if not User.objects.filter(is_superuser=True).exists():  # access: data
             password = secrets.token_urlsafe(12)
             User.objects.create_superuser("admin", password=password, real_name="系统管理员")
             self.stdout.write(

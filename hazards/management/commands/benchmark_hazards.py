@@ -48,9 +48,8 @@ class Command(BaseCommand):
         total = Hazard.objects.count()
         if not total:
             raise CommandError("The register is empty: run seed_scale and seed_hazards first.")
-        people = {
-            "superuser": User.objects.filter(is_superuser=True).first() or User(is_superuser=True, is_active=True)
-        }
+        administrator = User.objects.filter(is_superuser=True).first()  # access: data
+        people = {"superuser": administrator or User(is_superuser=True, is_active=True)}  # access: data
         county = Membership.objects.filter(unit__level=0, role=Role.DISPATCHER).select_related("user").first()
         township = Membership.objects.filter(unit__level=1).select_related("user").first()
         if county:
