@@ -19,7 +19,7 @@ class DispatchAction:
 
 register_permission(DispatchAction.ISSUE_WARNING, {1: COMMAND})
 register_permission(DispatchAction.LOCAL_INSTRUCTION, {1: COMMAND, 2: COMMAND | {Role.GRID_OFFICER}})
-register_permission(DispatchAction.ACKNOWLEDGE, {1: ALL, 2: ALL, 3: ALL})
+register_permission(DispatchAction.ACKNOWLEDGE, {1: ALL, 2: ALL, 3: ALL}, here_only=True)
 register_permission(DispatchAction.REPORT_INCIDENT, {1: ALL, 2: ALL, 3: ALL})
 register_permission(DispatchAction.HANDLE_INCIDENT, {1: OFFICERS, 2: OFFICERS})
 register_permission(DispatchAction.DUTY, {1: COMMAND, 2: COMMAND})

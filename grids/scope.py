@@ -38,15 +38,26 @@ ALL_ROLES = frozenset(Role)
 LEADERS_AND_DISPATCH = frozenset({Role.GRID_LEADER, Role.DEPUTY_LEADER, Role.DISPATCHER})
 
 # action -> {tier of the membership's unit: roles that may do it in that subtree}
+# (or in that very unit only, for the actions in ``HERE_ONLY``)
 PERMISSIONS: dict[str, dict[int, frozenset[Role]]] = {
     Action.VIEW: {1: ALL_ROLES, 2: ALL_ROLES, 3: ALL_ROLES},
     Action.MANAGE_GRID: {1: LEADERS_AND_DISPATCH, 2: LEADERS_AND_DISPATCH},
 }
 
 
-def register_permission(action: str, table: dict[int, Iterable[Role]]) -> None:
-    """Let another app (hazards, dispatch …) add its actions to the one table."""
+# Actions done by a unit's own people in that very unit (sign its report, receipt what was sent to
+# it): a role above the unit does not give them.
+HERE_ONLY: set[str] = set()
+
+
+def register_permission(action: str, table: dict[int, Iterable[Role]], *, here_only: bool = False) -> None:
+    """Let another app (hazards, dispatch, reports …) add its actions to the one table.
+    ``here_only``: the roles act in the unit they are held in, not in the units below it."""
     PERMISSIONS[action] = {tier: frozenset(roles) for tier, roles in table.items()}
+    if here_only:
+        HERE_ONLY.add(action)
+    else:
+        HERE_ONLY.discard(action)
 
 
 @dataclass(frozen=True)
@@ -134,6 +145,8 @@ class GridScope:
             return True
         if action == Action.VIEW:
             return self.can_see(unit)
+        if action in HERE_ONLY:
+            return self.can_here(action, unit)
         table = PERMISSIONS[action]
         return any(node.contains(unit) and role in table.get(node.tier, ()) for node, role in self.grants)
 
@@ -141,6 +154,8 @@ class GridScope:
         """Every unit in which this person may do ``action``."""
         if self.is_superuser:
             return GridUnit.objects.all()
+        if action in HERE_ONLY:
+            return GridUnit.objects.filter(pk__in=self.units_granting(action))
         nodes = self._nodes_where(action)
         if not nodes:
             return GridUnit.objects.none()

@@ -12,6 +12,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from grids.choices import register_choices
+        from reports import permissions  # noqa: F401  (adds the report actions to the scope table)
         from reports.models import Document
 
         register_choices(Document, _visible_documents)  # what a select or filter of documents may offer

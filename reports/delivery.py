@@ -18,6 +18,7 @@ from core.services import enqueue, enqueue_email
 from grids.models import Department, GridUnit, Membership, User
 from grids.scope import scope_for
 from reports.models import Delivery, Document
+from reports.permissions import ReportAction
 
 
 def send_documents(
@@ -136,7 +137,7 @@ def may_act_on(user: User, delivery: Delivery) -> bool:
     """Read, receipt or answer a delivery: its recipient's own people (``is_recipient``) or a superuser."""
     scope = scope_for(user)
     if delivery.recipient_unit_id:
-        return scope.acts_for(delivery.recipient_unit)
+        return scope.can_here(ReportAction.RECEIPT, delivery.recipient_unit)
     return scope.serves_department(delivery.recipient_department_id)
 
 

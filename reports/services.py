@@ -24,6 +24,7 @@ from hazards.models import Grade, Hazard, HazardCategory, State
 from reports import delivery, figures
 from reports.models import Consultation, Countermeasure, Document, MonthlyReport, ReportingRule, SeasonalRisk
 from reports.periods import add_months, bounds, day_in_month, month_start, period_end, period_start, previous_month
+from reports.permissions import ReportAction
 
 
 class ReportRefused(Exception):
@@ -96,7 +97,7 @@ def get_report_for_user(user: User, pk: int) -> MonthlyReport:
 
 
 def may_sign(user: User, report: MonthlyReport) -> bool:
-    return scope_for(user).acts_for(report.unit)
+    return scope_for(user).can_here(ReportAction.SIGN, report.unit)
 
 
 @transaction.atomic
@@ -433,7 +434,7 @@ def consultation_record(
 
 
 def _require_consultation_right(by: User, consultation: Consultation) -> None:
-    if not scope_for(by).acts_for(consultation.unit):
+    if not scope_for(by).can_here(ReportAction.CONSULT, consultation.unit):
         raise PermissionDenied(
             _("Only the people of %(unit)s can record its consultation.") % {"unit": consultation.unit.name}
         )
@@ -521,7 +522,7 @@ def consultation_complete(*, consultation: Consultation, by: User) -> Consultati
 @transaction.atomic
 def countermeasure_done(*, item: Countermeasure, by: User, note: str) -> Countermeasure:
     item = Countermeasure.objects.select_for_update(of=("self",)).select_related("responsible_unit").get(pk=item.pk)
-    if not scope_for(by).can_see_by_grant(item.responsible_unit):
+    if not scope_for(by).can(ReportAction.FINISH_COUNTERMEASURE, item.responsible_unit):
         raise PermissionDenied(_("Only the responsible unit can report this countermeasure done."))
     if item.state == Countermeasure.State.DONE:
         raise ReportRefused(_("This countermeasure is already done."))

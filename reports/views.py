@@ -31,6 +31,7 @@ from reports import delivery as deliveries
 from reports import exports, forms, services
 from reports.models import Consultation, Countermeasure, Delivery, MonthlyReport
 from reports.periods import add_months, month_start, previous_month
+from reports.permissions import ReportAction
 from reports.services import ReportRefused
 
 PER_PAGE = 30
@@ -392,7 +393,7 @@ def _responsible_units(consultation: Consultation):
 
 
 def _may_record(user, consultation: Consultation) -> bool:
-    return scope_for(user).acts_for(consultation.unit)
+    return scope_for(user).can_here(ReportAction.CONSULT, consultation.unit)
 
 
 def _render_consultation(
@@ -428,7 +429,9 @@ def _render_consultation(
             item.overdue_since is not None or item.deadline < today
         )
         item.colour = RISK_COLOURS.get(item.level, "none")
-        item.may_finish = item.state == Countermeasure.State.OPEN and scope.can_see_by_grant(item.responsible_unit)
+        item.may_finish = item.state == Countermeasure.State.OPEN and scope.can(
+            ReportAction.FINISH_COUNTERMEASURE, item.responsible_unit
+        )
         item.done_form = done_forms.get(item.pk) or (
             forms.CountermeasureDoneForm(prefix=f"done-{item.pk}") if item.may_finish else None
         )
@@ -581,7 +584,7 @@ def countermeasure_done(request, pk: int):
         else:
             messages.success(request, _("Countermeasure marked done."))
             return back
-    elif not scope.can_see_by_grant(item.responsible_unit):
+    elif not scope.can(ReportAction.FINISH_COUNTERMEASURE, item.responsible_unit):
         raise PermissionDenied(_("Only the responsible unit can report this countermeasure done."))
     if not sees_consultation:
         messages.error(request, "; ".join(m for errors in form.errors.values() for m in errors))

@@ -92,3 +92,19 @@ def test_outbox_admin_is_the_administrators_and_read_only(world, client_for):
     world.township_leader.is_staff = True
     world.township_leader.save(update_fields=["is_staff"])
     assert client_for(world.township_leader).get("/admin/core/outboxmessage/").status_code == 403
+
+
+def test_a_here_only_action_is_done_in_the_very_unit_not_below_it(world):
+    from dispatch.permissions import DispatchAction
+    from reports.permissions import ReportAction
+
+    county = scope_for(world.county_dispatcher)
+    village = scope_for(world.village_officer_a)
+    for action in (ReportAction.SIGN, ReportAction.RECEIPT, ReportAction.CONSULT, DispatchAction.ACKNOWLEDGE):
+        assert village.can(action, world.village_a)
+        assert not county.can(action, world.village_a)  # a role above the village is not enough
+        assert county.can(action, world.county)
+        assert list(county.units_where(action)) == [world.county]
+    # finishing a countermeasure reaches the subtree, as the table says
+    assert county.can(ReportAction.FINISH_COUNTERMEASURE, world.village_a)
+    assert not village.can(ReportAction.FINISH_COUNTERMEASURE, world.village_b)
