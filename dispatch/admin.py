@@ -287,7 +287,7 @@ class WarningAdmin(ReadOnlyHistoryMixin, ScopedReadOnlyAdmin, SimpleHistoryAdmin
     inlines = (WarningMessageInline, LocalInstructionInline, EvacuationReportInline)
 
     def scoped_queryset(self, request) -> QuerySet[Warning]:
-        from dispatch.warnings import visible_warnings  # the warnings' one access rule
+        from dispatch.access import visible_warnings  # the warnings' one access rule
 
         return visible_warnings(request.user)
 
@@ -327,7 +327,7 @@ class IncidentAdmin(ReadOnlyHistoryMixin, ScopedReadOnlyAdmin, SimpleHistoryAdmi
     inlines = (IncidentReportInline, IncidentTierInline)
 
     def scoped_queryset(self, request) -> QuerySet[Incident]:
-        from dispatch.incidents import visible_incidents  # the incidents' one access rule
+        from dispatch.access import visible_incidents  # the incidents' one access rule
 
         return visible_incidents(request.user)
 

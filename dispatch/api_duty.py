@@ -32,7 +32,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dispatch import duty
+from dispatch import access, duty
 from dispatch.forms_duty import DATE_INPUT_FORMATS
 from dispatch.models import DutyLogEntry, DutyShift, Incident, Warning
 from grids import limits
@@ -209,7 +209,7 @@ class DutyLogFilter(filters.FilterSet):
     def filter_queryset(self, queryset):
         values = {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "")}
         if "unit" in values:
-            values["unit"] = duty.get_centre_for_user(self.request.user, values["unit"])
+            values["unit"] = access.get_centre_for_user(self.request.user, values["unit"])
         return duty.search_log(self.request.user, **values)
 
 
@@ -245,7 +245,7 @@ class DutyShiftViewSet(
         )
 
     def get_object(self) -> DutyShift:
-        return duty.get_shift_for_user(self.request.user, self.kwargs["pk"])
+        return access.get_shift_for_user(self.request.user, self.kwargs["pk"])
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
@@ -259,9 +259,9 @@ class DutyShiftViewSet(
         body = DutyShiftCreateSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        centre = duty.get_centre_for_user(request.user, data.pop("unit"), write=True)
+        centre = access.get_centre_for_user(request.user, data.pop("unit"), write=True)
         shift = duty.duty_shift_add(by=request.user, unit=centre, **data)
-        shift = duty.get_shift_for_user(request.user, shift.pk)
+        shift = access.get_shift_for_user(request.user, shift.pk)
         return Response(
             DutyShiftSerializer(shift, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
         )
@@ -294,7 +294,7 @@ class OnDutyNowView(APIView):
                     pk = int(value)
                 except ValueError:
                     raise Http404(_("No such dispatch centre.")) from None
-                centres.append(by_id.get(pk) or duty.get_centre_for_user(request.user, pk))
+                centres.append(by_id.get(pk) or access.get_centre_for_user(request.user, pk))
         else:
             centres = relevant
         now = timezone.now()
@@ -333,10 +333,10 @@ class DutyLogViewSet(
     def get_queryset(self) -> QuerySet[DutyLogEntry]:
         if _schema_only(self):
             return DutyLogEntry.objects.none()
-        return duty.visible_log(self.request.user).select_related("unit", "by").order_by("-at", "-id")
+        return access.visible_log(self.request.user).select_related("unit", "by").order_by("-at", "-id")
 
     def get_object(self) -> DutyLogEntry:
-        return duty.get_entry_for_user(self.request.user, self.kwargs["pk"])
+        return access.get_entry_for_user(self.request.user, self.kwargs["pk"])
 
     @extend_schema(
         summary="Write an entry (the centre's people and those on duty there)",
@@ -347,7 +347,7 @@ class DutyLogViewSet(
         body = DutyLogEntryCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        centre = duty.get_centre_for_user(request.user, data.pop("unit"))
+        centre = access.get_centre_for_user(request.user, data.pop("unit"))
         errors = {}
         for name, model in (("warning", Warning), ("incident", Incident)):
             pk = data.pop(name, None)

@@ -23,6 +23,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dispatch import access
 from dispatch import incidents as services
 from dispatch.models import Incident, IncidentCategory, IncidentReport, IncidentTier, IncidentType, Level
 from grids import limits
@@ -302,7 +303,7 @@ class IncidentViewSet(
         return services.incident_list(self.request.user, filters.validated_data)
 
     def retrieve(self, request, *args, **kwargs):
-        incident = services.get_incident_for_user(request.user, kwargs["pk"])
+        incident = access.get_incident_for_user(request.user, kwargs["pk"])
         return Response(IncidentDetailSerializer(_detail(incident), context=self.get_serializer_context()).data)
 
     @extend_schema(
@@ -331,17 +332,17 @@ class IncidentViewSet(
     def _tier(self, request, incident: Incident, unit_pk: int | None) -> IncidentTier:
         if unit_pk is None:
             tiers = list(incident.tiers.select_related("unit"))
-            mine = [tier for tier in tiers if services.may_handle_tier(request.user, tier.unit)]
+            mine = [tier for tier in tiers if access.may_handle_tier(request.user, tier.unit)]
             if len(mine) != 1:
                 if not mine:
-                    return services.get_tier_for_user(request.user, incident, incident.unit_id)
+                    return access.get_tier_for_user(request.user, incident, incident.unit_id)
                 raise ValidationError({"unit": [_("Say for which of your units you act.")]})
             unit_pk = mine[0].unit_id
-        return services.get_tier_for_user(request.user, incident, unit_pk)
+        return access.get_tier_for_user(request.user, incident, unit_pk)
 
     def _tier_action(self, request, pk, body_class, run) -> Response:
-        incident = services.get_incident_for_user(request.user, pk)
-        if not services.handled_units(request.user, incident, incident.tiers.select_related("unit")):
+        incident = access.get_incident_for_user(request.user, pk)
+        if not access.handled_units(request.user, incident, incident.tiers.select_related("unit")):
             raise PermissionDenied(_("Your roles do not allow this on this incident."))  # before the body
         body = body_class(data=request.data)
         body.is_valid(raise_exception=True)
@@ -401,7 +402,7 @@ class IncidentViewSet(
     )
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request, pk=None):
-        incident = services.get_incident_for_user(request.user, pk, action="follow_up")
+        incident = access.get_incident_for_user(request.user, pk, action="follow_up")
         body = IncidentFollowUpSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -416,7 +417,7 @@ class IncidentViewSet(
     )
     @action(detail=True, methods=["post"])
     def final(self, request, pk=None):
-        incident = services.get_incident_for_user(request.user, pk, action="final")
+        incident = access.get_incident_for_user(request.user, pk, action="final")
         body = IncidentFinalSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.incident_final(incident=incident, by=request.user, text=body.validated_data["text"])

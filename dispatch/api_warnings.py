@@ -28,7 +28,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from dispatch import cap
+from dispatch import access, cap
 from dispatch import warnings as services
 from dispatch.models import LEVEL_COLOURS, Level, Warning
 from dispatch.permissions import DispatchAction
@@ -291,12 +291,12 @@ class WarningViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveM
         return super().handle_exception(exc)
 
     def get_object(self, permission: str | None = None) -> Warning:
-        warning = services.get_warning_for_user(self.request.user, self.kwargs["pk"], action=permission)
+        warning = access.get_warning_for_user(self.request.user, self.kwargs["pk"], action=permission)
         self.check_object_permissions(self.request, warning)
         return warning
 
     def _detail(self, warning: Warning, code: int = status.HTTP_200_OK) -> Response:
-        warning = services.get_warning_for_user(self.request.user, warning.pk)
+        warning = access.get_warning_for_user(self.request.user, warning.pk)
         return Response(WarningDetailSerializer(warning, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(
@@ -407,7 +407,7 @@ class WarningViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveM
         parser_classes=[CapXMLParser, CapTextXMLParser],
     )
     def import_cap(self, request):
-        if not services.issuer_units(request.user).exists():
+        if not access.issuer_units(request.user).exists():
             raise PermissionDenied(_("Only county command may import warnings."))
         data = request.data if isinstance(request.data, bytes) else b""
         if len(data) > cap.max_bytes():

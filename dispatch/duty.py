@@ -38,31 +38,27 @@ from types import SimpleNamespace
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dispatch.access import (  # who may see and do what: dispatch/access.py
+    CENTRE_MAX_LEVEL,
+    _require_duty,
+    is_centre,
+    may_edit_entry,
+    may_write_log,
+    visible_log,
+)
 from dispatch.models import DutyLogEntry, DutyShift, Incident, Warning
-from dispatch.permissions import DispatchAction
 from grids.models import GridUnit, Membership, User, above_q, within_q
 from grids.scope import scope_for
 
-CENTRE_MAX_LEVEL = 1  # MPTT depth: 0 the county, 1 a township or park (tiers 1 and 2)
 SHIFT_FIELDS = ("starts_at", "ends_at", "leader", "post_a", "post_b", "note")
 LOG_FIELDS = ("at", "kind", "summary", "details", "caller", "warning", "incident")
 WEEK = datetime.timedelta(days=7)
 
 
 # --- centres and people ---------------------------------------------------------------------------
-
-
-def is_centre(unit: GridUnit) -> bool:
-    return unit.level <= CENTRE_MAX_LEVEL
-
-
-def visible_centres(user: User) -> QuerySet[GridUnit]:
-    """The dispatch centres (tiers 1 and 2) in the person's scope, in tree order."""
-    return scope_for(user).units().filter(level__lte=CENTRE_MAX_LEVEL, is_active=True).order_by("tree_id", "lft")
 
 
 def relevant_centres(user: User) -> list[GridUnit]:
@@ -139,45 +135,6 @@ def shifts_between(
     if unit is not None:
         queryset = queryset.filter(unit=unit)
     return with_roll(queryset.select_related("unit", "leader", "post_a", "post_b").order_by("starts_at", "unit__lft"))
-
-
-def get_shift_for_user(user: User, pk, *, write: bool = False) -> DutyShift:
-    """The shift ``pk``: 404 when its centre is unseen, 403 when ``write`` and no ``DUTY`` there."""
-    try:
-        shift = with_roll(DutyShift.objects.select_related("unit", "leader", "post_a", "post_b")).get(pk=pk)
-    except (DutyShift.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("No such duty shift.")) from None
-    scope = scope_for(user)
-    if not scope.can_see(shift.unit):
-        raise Http404(_("No such duty shift."))
-    if write and not scope.can(DispatchAction.DUTY, shift.unit):
-        raise PermissionDenied(_("You may view this roster but not change it."))
-    return shift
-
-
-def get_centre_for_user(user: User, pk, *, write: bool = False) -> GridUnit:
-    """A dispatch centre: 404 when unseen or not a centre, 403 when ``write`` and no ``DUTY``."""
-    try:
-        unit = GridUnit.objects.get(pk=pk, level__lte=CENTRE_MAX_LEVEL)
-    except (GridUnit.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("No such dispatch centre.")) from None
-    scope = scope_for(user)
-    if not scope.can_see(unit):
-        raise Http404(_("No such dispatch centre."))
-    if write and not scope.can(DispatchAction.DUTY, unit):
-        raise PermissionDenied(_("You may view this roster but not change it."))
-    return unit
-
-
-# --- services of the roster -----------------------------------------------------------------------
-
-
-def _require_duty(by: User, unit: GridUnit) -> None:
-    if not scope_for(by).can(DispatchAction.DUTY, unit):
-        raise PermissionDenied(
-            _("Only the leaders and dispatchers of %(unit)s (or of the county) may keep its duty roster.")
-            % {"unit": unit.name}
-        )
 
 
 def _check_shift(shift: DutyShift) -> None:
@@ -364,11 +321,6 @@ def duty_week_copy(*, by: User, unit: GridUnit, week: datetime.date) -> WeekCopy
 # --- the duty log ---------------------------------------------------------------------------------
 
 
-def visible_log(user: User) -> QuerySet[DutyLogEntry]:
-    """Entries of the centres in the person's scope."""
-    return scope_for(user).filter(DutyLogEntry.objects.all(), "unit")
-
-
 def search_log(
     user: User,
     *,
@@ -395,117 +347,6 @@ def search_log(
     if date_to:
         queryset = queryset.filter(at__lt=day_range(date_to, 1)[1])
     return queryset.select_related("unit", "by").order_by("-at", "-id")
-
-
-def may_write_log(user: User, unit: GridUnit, *, at: datetime.datetime | None = None) -> bool:
-    """``DUTY`` at the centre, any role held in the centre itself, or a post on the shift on duty
-    now while still standing in the centre (an ended membership gives nothing)."""
-    if not is_centre(unit):
-        return False
-    scope = scope_for(user)
-    if scope.can(DispatchAction.DUTY, unit) or scope.holds_role_in(unit):
-        return True
-    return _on_shift(user, unit, at)
-
-
-def _on_shift(user: User, unit: GridUnit, at: datetime.datetime | None = None) -> bool:
-    if not scope_for(user).stands_in(unit):
-        return False
-    shift = on_duty_now([unit], at=at).get(unit.pk)
-    return shift is not None and user.pk in {shift.leader_id, shift.post_a_id, shift.post_b_id}
-
-
-def writable_centres(user: User) -> list[GridUnit]:
-    """Centres whose log the person may write in now (in their scope, or where they stand duty now)."""
-    scope = scope_for(user)
-    now = timezone.now()
-    on_shift = (
-        DutyShift.objects.filter(starts_at__lte=now, ends_at__gt=now)
-        .filter(Q(leader=user) | Q(post_a=user) | Q(post_b=user))
-        .values("unit_id")
-    )
-    candidates = GridUnit.objects.filter(
-        Q(pk__in=on_shift) | scope.unit_q(), level__lte=CENTRE_MAX_LEVEL, is_active=True
-    ).order_by("-level", "tree_id", "lft")
-    on_shift_ids = set(on_shift.values_list("unit_id", flat=True))
-    return [
-        unit
-        for unit in candidates
-        if (unit.pk in on_shift_ids and scope.stands_in(unit))
-        or scope.can(DispatchAction.DUTY, unit)
-        or scope.holds_role_in(unit)
-    ]
-
-
-def _shift_at(unit_id: int, moment: datetime.datetime) -> DutyShift | None:
-    return (
-        DutyShift.objects.filter(unit_id=unit_id, starts_at__lte=moment, ends_at__gt=moment)
-        .order_by("starts_at")
-        .first()
-    )
-
-
-def editable_until(entry: DutyLogEntry) -> datetime.datetime:
-    """The end of the shift during which the entry was written (else the end of that local day)."""
-    shift = _shift_at(entry.unit_id, entry.created_at)
-    if shift is not None:
-        return shift.ends_at
-    return day_range(timezone.localtime(entry.created_at).date(), 1)[1]
-
-
-def may_edit_entry(user: User, entry: DutyLogEntry, *, now: datetime.datetime | None = None) -> bool:
-    """Its author, while they may still write in that log, during the shift it was written in."""
-    return (
-        entry.by_id == user.pk
-        and (now or timezone.now()) < editable_until(entry)
-        and may_write_log(user, entry.unit, at=now)
-    )
-
-
-def editable_entry_ids(
-    user: User, entries: Iterable[DutyLogEntry], *, now: datetime.datetime | None = None
-) -> set[int]:
-    """Which of ``entries`` (a page of the archive) the person may still edit: one query at most."""
-    now = now or timezone.now()
-    own = [entry for entry in entries if entry.by_id == user.pk]
-    if not own:
-        return set()
-    shifts = list(
-        DutyShift.objects.filter(
-            unit_id__in={entry.unit_id for entry in own},
-            starts_at__lte=max(entry.created_at for entry in own),
-            ends_at__gt=min(entry.created_at for entry in own),
-        ).values_list("unit_id", "starts_at", "ends_at")
-    )
-    editable = set()
-    writable: dict[int, bool] = {}
-    for entry in own:
-        covering = sorted(
-            (start, end)
-            for unit_id, start, end in shifts
-            if unit_id == entry.unit_id and start <= entry.created_at < end
-        )
-        until = covering[0][1] if covering else day_range(timezone.localtime(entry.created_at).date(), 1)[1]
-        if now < until:
-            if entry.unit_id not in writable:  # rights now, once per centre (an ended role: none)
-                writable[entry.unit_id] = may_write_log(user, entry.unit, at=now)
-            if writable[entry.unit_id]:
-                editable.add(entry.pk)
-    return editable
-
-
-def get_entry_for_user(user: User, pk, *, write: bool = False) -> DutyLogEntry:
-    """A log entry: 404 when its centre is unseen, 403 when ``write`` and it is not (any more) the
-    person's to edit."""
-    try:
-        entry = DutyLogEntry.objects.select_related("unit", "by").get(pk=pk)
-    except (DutyLogEntry.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("No such duty log entry.")) from None
-    if not scope_for(user).can_see(entry.unit):  # a former member no longer sees their old entries
-        raise Http404(_("No such duty log entry."))
-    if write and not may_edit_entry(user, entry):
-        raise PermissionDenied(_("Only its author may change an entry, and only during the shift it was written in."))
-    return entry
 
 
 def _check_entry(entry: DutyLogEntry) -> None:

@@ -43,11 +43,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dispatch.access import (  # who may see and do what: dispatch/access.py
+    may_add_report,
+    may_close,
+    may_handle_tier,
+    visible_incidents,
+)
 from dispatch.models import (
     AccidentThreshold,
     Incident,
@@ -142,79 +147,6 @@ def _refresh_all_flags(incident: Incident, now: datetime.datetime) -> None:
 
 
 # --- scope ----------------------------------------------------------------------------------------
-
-
-def visible_incidents(user: User) -> QuerySet[Incident]:
-    """Incidents whose unit is in the person's scope (department staff: their county, read-only),
-    plus incidents that reached a tier where the person holds a role."""
-    scope = scope_for(user)
-    condition = scope.unit_q("unit__")
-    own = scope.own_unit_ids()
-    if own:
-        reached = IncidentTier.objects.filter(incident=OuterRef("pk"), unit_id__in=own, received_at__isnull=False)
-        condition |= Q(Exists(reached))
-    return scope.filter_q(Incident.objects.all(), condition)
-
-
-def can_see_incident(user: User, incident: Incident) -> bool:
-    scope = scope_for(user)
-    if scope.can_see(incident.unit):
-        return True
-    own = scope.own_unit_ids()
-    return bool(own) and incident.tiers.filter(unit_id__in=own, received_at__isnull=False).exists()
-
-
-def may_add_report(user: User, incident: Incident) -> bool:
-    """Follow-up reports: anyone who may report in the incident's unit (its own people and the tiers above)."""
-    return scope_for(user).can(DispatchAction.REPORT_INCIDENT, incident.unit)
-
-
-def may_close(user: User, incident: Incident) -> bool:
-    """The final report: the officers of tiers 1 and 2 over the incident's unit."""
-    return scope_for(user).can(DispatchAction.HANDLE_INCIDENT, incident.unit)
-
-
-def may_handle_tier(user: User, unit: GridUnit) -> bool:
-    """Confirm, forward and record the phone time at a tier: that unit's own officers (a role held
-    in the unit itself, allowed by the scope table for its tier), not people of the tiers above."""
-    return scope_for(user).can_here(DispatchAction.HANDLE_INCIDENT, unit)
-
-
-INCIDENT_ACTIONS = {"follow_up": may_add_report, "final": may_close}
-
-
-def get_incident_for_user(user: User, pk: Any, *, action: str | None = None) -> Incident:
-    """The incident ``pk``: 404 when the person cannot see it, 403 when they may not do ``action``
-    (``follow_up`` or ``final``; tier actions are checked with ``get_tier_for_user``)."""
-    try:
-        incident = Incident.objects.select_related("type", "unit", "reporter").get(pk=pk)
-    except (Incident.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("No such incident.")) from None
-    if not can_see_incident(user, incident):
-        raise Http404(_("No such incident."))
-    if action and not INCIDENT_ACTIONS[action](user, incident):
-        raise PermissionDenied(_("Your roles do not allow this on this incident."))
-    return incident
-
-
-def get_tier_for_user(user: User, incident: Incident, unit_pk: Any) -> IncidentTier:
-    """The incident's tier at unit ``unit_pk``: 404 when there is none, 403 when the person is
-    not one of that unit's officers."""
-    try:
-        tier = incident.tiers.select_related("unit").get(unit_id=unit_pk)
-    except (IncidentTier.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("This incident has no such tier.")) from None
-    if not may_handle_tier(user, tier.unit):
-        raise PermissionDenied(_("Only the officers of %(unit)s can act for that tier.") % {"unit": tier.unit.name})
-    return tier
-
-
-def handled_units(user: User, incident: Incident, tiers: Iterable[IncidentTier]) -> set[int]:
-    """Units among the incident's tiers where the person may act."""
-    return {tier.unit_id for tier in tiers if may_handle_tier(user, tier.unit)}
-
-
-# --- numbers and documents -----------------------------------------------------------------------
 
 
 def _allocate_number(unit: GridUnit, year: int) -> str:

@@ -32,21 +32,22 @@ from django.db.models import (
     Avg,
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Sum,
 )
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import enqueue_email
+from dispatch.access import (  # who may see and do what: dispatch/access.py
+    issuer_units,
+    visible_warnings,
+)
 from dispatch.models import (
     LEVEL_COLOURS,
     AcknowledgementRule,
@@ -126,32 +127,6 @@ def allocate_identifier(*, issuer: GridUnit, at: datetime.datetime) -> tuple[str
 # --- visibility -----------------------------------------------------------------------------------
 
 
-def visible_warnings(user) -> QuerySet[Warning]:
-    """Warnings delivered to a unit in the person's scope or issued by one; drafts only to those who
-    may issue warnings for the issuing unit."""
-    scope = scope_for(user)
-    delivered = scope.filter(Delivery.objects.filter(document_id=OuterRef("document_id")), "recipient_unit")
-    sent = (Exists(delivered) | scope.unit_q("issuer_unit__")) & ~Q(state=Warning.State.DRAFT)
-    drafts = Q(state=Warning.State.DRAFT, issuer_unit__in=scope.units_where(DispatchAction.ISSUE_WARNING).values("pk"))
-    return scope.filter_q(Warning.objects.all(), sent | drafts)
-
-
-def may_issue(user, warning: Warning) -> bool:
-    return scope_for(user).can(DispatchAction.ISSUE_WARNING, warning.issuer_unit)
-
-
-def get_warning_for_user(user, pk, *, action: str | None = None) -> Warning:
-    """The warning ``pk``: 404 when the person cannot see it, 403 when they may not ``action``
-    (``DispatchAction.ISSUE_WARNING``: draft, issue, update, lift, CAP)."""
-    try:
-        warning = visible_warnings(user).select_related("type", "issuer_unit", "document").get(pk=pk)
-    except (Warning.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("No such warning.")) from None
-    if action == DispatchAction.ISSUE_WARNING and not may_issue(user, warning):
-        raise PermissionDenied(_("Only the command of the issuing unit may change this warning."))
-    return warning
-
-
 def warning_list(user) -> QuerySet[Warning]:
     """Visible warnings, those in force first, then drafts, then lifted; newest first in each."""
     from django.db.models import Case, IntegerField, Value, When
@@ -202,15 +177,6 @@ def _subtree_q(units: Iterable[GridUnit], prefix: str = "") -> Q:
         (within_q(u, prefix) for u in units),
         Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []}),
     )
-
-
-def issuer_units(user) -> QuerySet[GridUnit]:
-    """The units for which the person may issue warnings: those where they hold a command role of
-    tier 1 (an administrator: every county)."""
-    scope = scope_for(user)
-    ids = scope.units_granting(DispatchAction.ISSUE_WARNING)
-    own = GridUnit.objects.filter(pk__in=ids, is_active=True)
-    return (own | scope.administrator_counties()).order_by("level", "code")
 
 
 def _check_fields(*, type: WarningType, level: int, valid_from, valid_to) -> None:

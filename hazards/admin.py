@@ -3,7 +3,7 @@
 - The rule tables (categories with their supervising sector, the factor values of LEC and the
   matrix, the risk bands) are edited here: this is how a county changes its numbers. The bands
   are checked to stay in order, so every score still falls in exactly one level.
-- The register is scoped through ``hazards.scope.visible_hazards`` and read-only: its state moves
+- The register is scoped through ``hazards.access.visible_hazards`` and read-only: its state moves
   only through the services (the pages and the API). A superuser may correct the descriptive
   fields of a record, never its number, state, owning tier or grading; only a superuser deletes.
   Timeline, photos and copies show as read-only inlines; the change history comes from
@@ -22,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from grids.admin import ReadOnlyHistoryMixin, ScopedAdmin, ScopedTabularInline, SuperuserDeletesMixin
 from grids.scope import is_administrator
+from hazards.access import can_see_hazard, visible_hazards
 from hazards.models import (
     Hazard,
     HazardCategory,
@@ -32,7 +33,6 @@ from hazards.models import (
     RiskFactorOption,
     RiskLevel,
 )
-from hazards.scope import can_see_hazard, visible_hazards
 
 # --- rule tables ----------------------------------------------------------------------------------
 

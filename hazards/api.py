@@ -1,4 +1,4 @@
-"""The hazard REST API (/api/v1/): the register read through ``hazards.scope``, every change a service.
+"""The hazard REST API (/api/v1/): the register read through ``hazards.access``, every change a service.
 
 - ``hazards/``: list (``visible_hazards`` with the register's filters), detail (``get_hazard_for_user``:
   404 unseen), create = report from the phone (multipart with photos; a repeated ``client_key``
@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 
 from grids.api import ScopedFilterBackend, ServiceErrorsMixin, _schema_only
 from hazards import selectors, services
+from hazards.access import get_hazard_for_user, visible_hazards
 from hazards.filters import HazardFilterSet
 from hazards.models import (
     Hazard,
@@ -38,7 +39,6 @@ from hazards.models import (
     RiskLevel,
 )
 from hazards.permissions import HazardAction
-from hazards.scope import get_hazard_for_user, visible_hazards
 from hazards.serializers import (
     ConfirmSerializer,
     CopyFeedbackSerializer,

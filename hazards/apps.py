@@ -10,7 +10,7 @@ class HazardsConfig(AppConfig):
     def ready(self) -> None:
         from grids.choices import register_choices
         from hazards import permissions  # noqa: F401  (adds the hazard actions to the scope table)
+        from hazards.access import visible_hazards
         from hazards.models import Hazard
-        from hazards.scope import visible_hazards
 
         register_choices(Hazard, visible_hazards)  # what a select or filter of hazards may offer

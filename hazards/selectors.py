@@ -1,7 +1,7 @@
 """Reads of the hazard register that respect scope: the list, the risk map, the statistics table
 (网格隐患统计表), the dashboard and the department copies.
 
-Every function takes the user and starts from ``hazards.scope.visible_hazards`` (or the user's
+Every function takes the user and starts from ``hazards.access.visible_hazards`` (or the user's
 department), so what one page shows the others show too. ``filters`` is the cleaned data of
 ``hazards.filters.HazardFilterSet`` (a plain dict: missing or empty keys do not filter), so the
 benchmark command and the API can call these with a dict of their own.
@@ -27,8 +27,8 @@ from django.utils import timezone
 from grids.models import GridUnit, User, within_q
 from grids.rules import TIER_OF_KIND
 from grids.scope import scope_for
+from hazards.access import visible_hazards
 from hazards.models import OPEN_STATES, Family, Grade, Hazard, HazardCategory, HazardCopy, RiskLevel, State
-from hazards.scope import visible_hazards
 
 Filters = Mapping[str, Any]
 

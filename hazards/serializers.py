@@ -14,6 +14,7 @@ from rest_framework import serializers
 from grids import limits
 from grids.models import Department, GridUnit
 from grids.serializers import ScopedRelatedFieldsMixin
+from hazards.access import may
 from hazards.models import (
     OPEN_STATES,
     Grade,
@@ -32,7 +33,6 @@ from hazards.models import (
 )
 from hazards.permissions import HazardAction
 from hazards.photos import limit as photo_limit
-from hazards.scope import may
 
 # action -> (states that allow it, the permission it needs). The services check the same again.
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {

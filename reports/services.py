@@ -22,6 +22,7 @@ from grids.scope import scope_for
 from grids.selectors import ancestor_at
 from hazards.models import Grade, Hazard, HazardCategory, State
 from reports import delivery, figures
+from reports.access import may_record, may_sign
 from reports.models import Consultation, Countermeasure, Document, MonthlyReport, ReportingRule, SeasonalRisk
 from reports.periods import add_months, bounds, day_in_month, month_start, period_end, period_start, previous_month
 from reports.permissions import ReportAction
@@ -85,19 +86,6 @@ def monthly_job(*, today: datetime.date | None = None) -> dict[str, int]:
     opened = monthly_reports_open(period=period)
     compiled = monthly_reports_compile(period=period)
     return {"opened": opened, "compiled": compiled}
-
-
-def get_report_for_user(user: User, pk: int) -> MonthlyReport:
-    from django.http import Http404
-
-    report = MonthlyReport.objects.select_related("unit", "unit__parent", "submitted_by").filter(pk=pk).first()
-    if report is None or not scope_for(user).can_see_by_grant(report.unit):
-        raise Http404(_("No such report."))
-    return report
-
-
-def may_sign(user: User, report: MonthlyReport) -> bool:
-    return scope_for(user).can_here(ReportAction.SIGN, report.unit)
 
 
 @transaction.atomic
@@ -403,15 +391,6 @@ def consultation_briefings(*, units: list[GridUnit], start: datetime.date, month
     return result
 
 
-def get_consultation_for_user(user: User, pk: int) -> Consultation:
-    from django.http import Http404
-
-    consultation = Consultation.objects.select_related("unit", "unit__parent").filter(pk=pk).first()
-    if consultation is None or not scope_for(user).can_see_by_grant(consultation.unit):
-        raise Http404(_("No such consultation."))
-    return consultation
-
-
 @transaction.atomic
 def consultation_record(
     *, consultation: Consultation, by: User, held_on: datetime.date, participants: str, summary: str
@@ -434,7 +413,7 @@ def consultation_record(
 
 
 def _require_consultation_right(by: User, consultation: Consultation) -> None:
-    if not scope_for(by).can_here(ReportAction.CONSULT, consultation.unit):
+    if not may_record(by, consultation):
         raise PermissionDenied(
             _("Only the people of %(unit)s can record its consultation.") % {"unit": consultation.unit.name}
         )

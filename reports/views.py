@@ -27,8 +27,8 @@ from grids.models import GridUnit, within_q
 from grids.scope import scope_for
 from grids.web import query_without
 from hazards.models import RISK_COLOURS
+from reports import access, exports, forms, services
 from reports import delivery as deliveries
-from reports import exports, forms, services
 from reports.models import Consultation, Countermeasure, Delivery, MonthlyReport
 from reports.periods import add_months, month_start, previous_month
 from reports.permissions import ReportAction
@@ -167,7 +167,7 @@ def monthly_list(request):
 
 def _render_monthly(request, report: MonthlyReport, *, sign_form=None, reissue_form=None, status: int = 200):
     user = request.user
-    may_sign = services.may_sign(user, report)
+    may_sign = access.may_sign(user, report)
     if sign_form is None and may_sign and report.state == MonthlyReport.State.DRAFT:
         sign_form = forms.MonthlySignForm(initial={"annotation": report.annotation, "signer_name": user.real_name})
     if reissue_form is None and may_sign and report.state == MonthlyReport.State.SUBMITTED:
@@ -217,7 +217,7 @@ def _children_with_reporting(report: MonthlyReport, children: list[dict] | None)
 @require_GET
 @login_required
 def monthly_detail(request, pk: int):
-    report = services.get_report_for_user(request.user, pk)
+    report = access.get_report_for_user(request.user, pk)
     return _render_monthly(request, report)
 
 
@@ -225,7 +225,7 @@ def monthly_detail(request, pk: int):
 @login_required
 def monthly_submit(request, pk: int):
     """Save the notes of a draft ("save"), or sign and submit it ("submit")."""
-    report = services.get_report_for_user(request.user, pk)
+    report = access.get_report_for_user(request.user, pk)
     form = forms.MonthlySignForm(request.POST)
     submitting = request.POST.get("action") != "save"
     if form.is_valid():
@@ -252,7 +252,7 @@ def monthly_submit(request, pk: int):
             else:
                 messages.success(request, _("Notes saved."))
             return redirect("reports:monthly_detail", pk=report.pk)
-    elif not services.may_sign(request.user, report):
+    elif not access.may_sign(request.user, report):
         raise PermissionDenied(_("Only the people of %(unit)s can change its report.") % {"unit": report.unit.name})
     return _render_monthly(request, report, sign_form=form, status=400)
 
@@ -261,9 +261,9 @@ def monthly_submit(request, pk: int):
 @login_required
 def monthly_reissue(request, pk: int):
     """Issue a corrected version of a submitted report; the old one is kept."""
-    report = services.get_report_for_user(request.user, pk)
+    report = access.get_report_for_user(request.user, pk)
     form = forms.ReissueForm(request.POST)
-    if not services.may_sign(request.user, report):
+    if not access.may_sign(request.user, report):
         raise PermissionDenied(_("Only the people of %(unit)s can correct its report.") % {"unit": report.unit.name})
     if form.is_valid():
         try:
@@ -284,7 +284,7 @@ def monthly_reissue(request, pk: int):
 @require_GET
 @login_required
 def monthly_export(request, pk: int):
-    report = services.get_report_for_user(request.user, pk)
+    report = access.get_report_for_user(request.user, pk)
     workbook = exports.monthly_report_workbook(report)
     filename = f"monthly-report-{report.unit.code}-{report.period:%Y%m}-v{report.version}.xlsx"
     return exports.xlsx_response(workbook, filename)
@@ -392,10 +392,6 @@ def _responsible_units(consultation: Consultation):
     return GridUnit.objects.within(unit).filter(is_active=True).order_by("lft")
 
 
-def _may_record(user, consultation: Consultation) -> bool:
-    return scope_for(user).can_here(ReportAction.CONSULT, consultation.unit)
-
-
 def _render_consultation(
     request,
     consultation: Consultation,
@@ -408,7 +404,7 @@ def _render_consultation(
 ):
     user = request.user
     scope = scope_for(user)
-    may_record = _may_record(user, consultation) and consultation.state == Consultation.State.OPEN
+    may_record = access.may_record(user, consultation) and consultation.state == Consultation.State.OPEN
     if may_record and record_form is None:
         record_form = forms.ConsultationRecordForm(
             initial={
@@ -464,7 +460,7 @@ def _render_consultation(
 @require_GET
 @login_required
 def consultation_detail(request, pk: int):
-    consultation = services.get_consultation_for_user(request.user, pk)
+    consultation = access.get_consultation_for_user(request.user, pk)
     return _render_consultation(request, consultation)
 
 
@@ -472,8 +468,8 @@ def consultation_detail(request, pk: int):
 @login_required
 def consultation_record(request, pk: int):
     """Record the meeting: when it was held, who took part, the trend analysis."""
-    consultation = services.get_consultation_for_user(request.user, pk)
-    if not _may_record(request.user, consultation):
+    consultation = access.get_consultation_for_user(request.user, pk)
+    if not access.may_record(request.user, consultation):
         raise PermissionDenied(
             _("Only the people of %(unit)s can record its consultation.") % {"unit": consultation.unit.name}
         )
@@ -503,8 +499,8 @@ def consultation_record(request, pk: int):
 @login_required
 def countermeasure_add(request, pk: int):
     """Add a line to the judgement list (研判一张单)."""
-    consultation = services.get_consultation_for_user(request.user, pk)
-    if not _may_record(request.user, consultation):
+    consultation = access.get_consultation_for_user(request.user, pk)
+    if not access.may_record(request.user, consultation):
         raise PermissionDenied(
             _("Only the people of %(unit)s can record its consultation.") % {"unit": consultation.unit.name}
         )
@@ -538,7 +534,7 @@ def countermeasure_add(request, pk: int):
 @login_required
 def consultation_complete(request, pk: int):
     """Complete the consultation: its report goes one tier up."""
-    consultation = services.get_consultation_for_user(request.user, pk)
+    consultation = access.get_consultation_for_user(request.user, pk)
     try:
         done = services.consultation_complete(consultation=consultation, by=request.user)
     except ReportRefused as exc:

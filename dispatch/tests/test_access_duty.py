@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
-from dispatch import duty
+from dispatch import access, duty
 from dispatch.models import DutyLogEntry
 from grids import services
 from grids.models import Membership, Role, User
@@ -57,18 +57,18 @@ def write(person, unit, summary="记录"):
 
 def test_a_former_member_on_a_running_shift_cannot_write_in_the_log(world, shift):
     former = end_membership(world, world.township_officer, world.township)
-    assert not duty.may_write_log(former, world.township)
-    assert world.township not in duty.writable_centres(former)
+    assert not access.may_write_log(former, world.township)
+    assert world.township not in access.writable_centres(former)
     with pytest.raises(PermissionDenied):
         write(former, world.township)
 
 
 def test_a_former_member_can_no_longer_edit_what_they_wrote(world, shift):
     written = write(world.township_officer, world.township, "初记")
-    assert duty.may_edit_entry(world.township_officer, written)
+    assert access.may_edit_entry(world.township_officer, written)
     former = end_membership(world, world.township_officer, world.township)
-    assert not duty.may_edit_entry(former, written)
-    assert duty.editable_entry_ids(former, [written]) == set()
+    assert not access.may_edit_entry(former, written)
+    assert access.editable_entry_ids(former, [written]) == set()
     with pytest.raises(PermissionDenied):
         duty.duty_log_change(by=former, entry=written, summary="离任后改")
     assert DutyLogEntry.objects.get(pk=written.pk).summary == "初记"
@@ -127,6 +127,6 @@ def test_the_calendar_flags_a_former_member(world, shift, client):
 
 def test_people_still_in_post_keep_writing_and_editing(world, shift):
     written = write(world.township_officer, world.township)
-    assert duty.may_edit_entry(world.township_officer, written)
+    assert access.may_edit_entry(world.township_officer, written)
     dispatcher = User.objects.get(username="township_dispatcher")
     assert write(dispatcher, world.township).by == dispatcher

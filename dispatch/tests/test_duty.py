@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from dispatch import duty
+from dispatch import access, duty
 from dispatch.models import DutyLogEntry, DutyShift
 from grids.models import Role
 from grids.tests.factories import grant, make_person
@@ -328,8 +328,8 @@ def test_an_entry_is_edited_by_its_author_only_during_its_shift(world, people):
         duty.duty_log_change(by=world.township_leader, entry=written, summary="他人改")
     duty.duty_log_change(by=world.township_officer, entry=written, summary="更正")
     assert DutyLogEntry.objects.get(pk=written.pk).summary == "更正"
-    assert not duty.may_edit_entry(world.township_officer, written, now=shift.ends_at)
-    assert duty.may_edit_entry(world.township_officer, written, now=shift.ends_at - datetime.timedelta(seconds=1))
+    assert not access.may_edit_entry(world.township_officer, written, now=shift.ends_at)
+    assert access.may_edit_entry(world.township_officer, written, now=shift.ends_at - datetime.timedelta(seconds=1))
 
 
 def test_archive_search_over_summary_details_and_caller(world, log):

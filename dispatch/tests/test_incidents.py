@@ -17,6 +17,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from dispatch import access
 from dispatch import incidents as svc
 from dispatch.briefing import briefing_sections
 from dispatch.models import (
@@ -472,27 +473,27 @@ def test_a_follow_up_needs_text(world):
 def test_who_sees_an_incident(world, persona, sees):
     incident = report(world)
     user = getattr(world, persona)
-    assert svc.visible_incidents(user).filter(pk=incident.pk).exists() is sees
+    assert access.visible_incidents(user).filter(pk=incident.pk).exists() is sees
     if sees:
-        assert svc.get_incident_for_user(user, incident.pk) == incident
+        assert access.get_incident_for_user(user, incident.pk) == incident
     else:
         with pytest.raises(Http404):
-            svc.get_incident_for_user(user, incident.pk)
+            access.get_incident_for_user(user, incident.pk)
 
 
 def test_department_staff_see_but_may_not_add(world):
     incident = report(world)
     for action in ("follow_up", "final"):
         with pytest.raises(PermissionDenied):
-            svc.get_incident_for_user(world.department_officer, incident.pk, action=action)
+            access.get_incident_for_user(world.department_officer, incident.pk, action=action)
 
 
 def test_an_incident_that_reached_a_tier_stays_visible_there(world):
     """A tier that received an incident keeps seeing it even when its unit is outside the person's subtree."""
     incident = report(world, by=world.county_dispatcher, unit=world.village_c)
     IncidentTier.objects.create(incident=incident, unit=world.township, received_at=timezone.now())
-    assert svc.visible_incidents(world.township_officer).filter(pk=incident.pk).exists()
-    assert not svc.visible_incidents(world.village_officer_a).filter(pk=incident.pk).exists()
+    assert access.visible_incidents(world.township_officer).filter(pk=incident.pk).exists()
+    assert not access.visible_incidents(world.village_officer_a).filter(pk=incident.pk).exists()
 
 
 # --- statistics -------------------------------------------------------------------------------------

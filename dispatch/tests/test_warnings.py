@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from dispatch import access
 from dispatch import warnings as services
 from dispatch.models import (
     DutyLogEntry,
@@ -329,30 +330,30 @@ def test_evacuation_figures_only_when_the_warning_asks(world):
 
 def test_village_officer_sees_a_warning_delivered_to_the_village(world):
     warning = issued(world, areas=[world.township])
-    assert services.get_warning_for_user(world.village_officer_a, warning.pk) == warning
-    assert list(services.visible_warnings(world.department_officer)) == [warning]
+    assert access.get_warning_for_user(world.village_officer_a, warning.pk) == warning
+    assert list(access.visible_warnings(world.department_officer)) == [warning]
 
 
 def test_warning_of_another_township_is_unseen(world):
     warning = issued(world, areas=[world.other_township])
     with pytest.raises(Http404):
-        services.get_warning_for_user(world.village_officer_a, warning.pk)
+        access.get_warning_for_user(world.village_officer_a, warning.pk)
     with pytest.raises(Http404):
-        services.get_warning_for_user(world.outsider, warning.pk)
+        access.get_warning_for_user(world.outsider, warning.pk)
 
 
 def test_drafts_are_seen_only_by_those_who_may_issue(world):
     warning = draft(world)
-    assert services.get_warning_for_user(world.county_dispatcher, warning.pk) == warning
+    assert access.get_warning_for_user(world.county_dispatcher, warning.pk) == warning
     for person in (world.township_officer, world.village_officer_a, world.department_officer):
         with pytest.raises(Http404):
-            services.get_warning_for_user(person, warning.pk)
+            access.get_warning_for_user(person, warning.pk)
 
 
 def test_seeing_a_warning_does_not_allow_changing_it(world):
     warning = issued(world)
     with pytest.raises(PermissionDenied):
-        services.get_warning_for_user(world.township_officer, warning.pk, action="warning.issue")
+        access.get_warning_for_user(world.township_officer, warning.pk, action="warning.issue")
 
 
 # --- the board -------------------------------------------------------------------------------------

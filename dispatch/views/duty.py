@@ -26,7 +26,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dispatch import duty
+from dispatch import access, duty
 from dispatch.forms_duty import (
     DATE_INPUT_FORMATS,
     HandoverForm,
@@ -73,9 +73,9 @@ def _default_centre(user, centres):
 @require_GET
 @login_required
 def calendar(request):
-    centres = list(duty.visible_centres(request.user)[:500])
+    centres = list(access.visible_centres(request.user)[:500])
     if request.GET.get("unit"):
-        centre = duty.get_centre_for_user(request.user, request.GET["unit"])
+        centre = access.get_centre_for_user(request.user, request.GET["unit"])
         if centre.pk not in {c.pk for c in centres}:
             centres.insert(0, centre)
     else:
@@ -118,7 +118,7 @@ def calendar(request):
         now=now,
         on_duty=duty.on_duty_now([centre], at=now).get(centre.pk),
         may_manage=scope_for(request.user).can(DispatchAction.DUTY, centre),
-        may_write=duty.may_write_log(request.user, centre),
+        may_write=access.may_write_log(request.user, centre),
         copy_form=WeekCopyForm(initial={"week": context.get("monday") or duty.week_start(today)}),
     )
     return render(request, "dispatch/duty/calendar.html", context)
@@ -143,7 +143,7 @@ def _calendar_url(centre, when: datetime.datetime | datetime.date | None = None)
 @require_http_methods(["GET", "POST"])
 @login_required
 def shift_add(request, unit_pk: int):
-    centre = duty.get_centre_for_user(request.user, unit_pk, write=True)
+    centre = access.get_centre_for_user(request.user, unit_pk, write=True)
     if request.method == "POST":
         form = ShiftForm(request.POST, unit=centre)
         if form.is_valid():
@@ -171,7 +171,7 @@ def _next_shift_times(centre) -> dict:
 @require_http_methods(["GET", "POST"])
 @login_required
 def shift_edit(request, pk: int):
-    shift = duty.get_shift_for_user(request.user, pk, write=True)
+    shift = access.get_shift_for_user(request.user, pk, write=True)
     centre = shift.unit
     if request.method == "POST":
         form = ShiftForm(request.POST, unit=centre)
@@ -201,7 +201,7 @@ def shift_edit(request, pk: int):
 @require_POST
 @login_required
 def shift_delete(request, pk: int):
-    shift = duty.get_shift_for_user(request.user, pk, write=True)
+    shift = access.get_shift_for_user(request.user, pk, write=True)
     try:
         duty.duty_shift_remove(by=request.user, shift=shift)
     except ValidationError as exc:
@@ -214,7 +214,7 @@ def shift_delete(request, pk: int):
 @require_POST
 @login_required
 def week_copy(request, unit_pk: int):
-    centre = duty.get_centre_for_user(request.user, unit_pk, write=True)
+    centre = access.get_centre_for_user(request.user, unit_pk, write=True)
     form = WeekCopyForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -237,7 +237,7 @@ def week_copy(request, unit_pk: int):
 
 
 def _log_filters(request) -> tuple[LogFilterForm, dict]:
-    centres = duty.visible_centres(request.user)
+    centres = access.visible_centres(request.user)
     data = {key: value for key, value in request.GET.items() if key != "page"}
     form = LogFilterForm(data or None, centres=centres)
     if not form.is_bound:
@@ -255,8 +255,8 @@ def log(request):
     form, values = _log_filters(request)
     entries = duty.search_log(request.user, **values)
     page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
-    centres = duty.writable_centres(request.user)
-    print_centre = values.get("unit") or (centres[0] if centres else duty.visible_centres(request.user).first())
+    centres = access.writable_centres(request.user)
+    print_centre = values.get("unit") or (centres[0] if centres else access.visible_centres(request.user).first())
     return render(
         request,
         "dispatch/duty/log.html",
@@ -268,7 +268,7 @@ def log(request):
             "may_write": bool(centres),
             "print_centre": print_centre,
             "print_date": values.get("date_from") or timezone.localdate(),
-            "editable_ids": duty.editable_entry_ids(request.user, page.object_list),
+            "editable_ids": access.editable_entry_ids(request.user, page.object_list),
         },
     )
 
@@ -324,7 +324,7 @@ def log_export(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def log_add(request):
-    centres = duty.writable_centres(request.user)
+    centres = access.writable_centres(request.user)
     if not centres:
         raise PermissionDenied(
             _("You are not on duty and hold no role in a dispatch centre, so you cannot write in a duty log.")
@@ -353,7 +353,7 @@ def log_add(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def log_edit(request, pk: int):
-    entry = duty.get_entry_for_user(request.user, pk, write=True)
+    entry = access.get_entry_for_user(request.user, pk, write=True)
     if request.method == "POST":
         form = LogEntryChangeForm(request.POST)
         if form.is_valid():
@@ -375,15 +375,15 @@ def log_edit(request, pk: int):
             }
         )
     return render(
-        request, "dispatch/duty/log_form.html", {"form": form, "entry": entry, "until": duty.editable_until(entry)}
+        request, "dispatch/duty/log_form.html", {"form": form, "entry": entry, "until": access.editable_until(entry)}
     )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def handover(request, unit_pk: int):
-    centre = duty.get_centre_for_user(request.user, unit_pk)
-    if not duty.may_write_log(request.user, centre):
+    centre = access.get_centre_for_user(request.user, unit_pk)
+    if not access.may_write_log(request.user, centre):
         raise PermissionDenied(
             _("Only the people of %(unit)s and those on duty there may write in its duty log.") % {"unit": centre.name}
         )
@@ -407,7 +407,7 @@ def handover(request, unit_pk: int):
 @login_required
 def log_print(request, unit_pk: int):
     """The day sheet (值班记录) of one centre: that day's shifts and entries, with signature lines."""
-    centre = duty.get_centre_for_user(request.user, unit_pk)
+    centre = access.get_centre_for_user(request.user, unit_pk)
     day = _parse_date(request.GET.get("date")) or timezone.localdate()
     start, end = duty.day_range(day, 1)
     shifts = list(duty.shifts_between(request.user, start, end, unit=centre))

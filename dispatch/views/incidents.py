@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dispatch import access
 from dispatch import forms_incidents as forms
 from dispatch import incidents as services
 from dispatch.models import LEVEL_COLOURS, IncidentCategory, IncidentReport, Level
@@ -140,7 +141,7 @@ def _tier_rows(user, incident, tiers):
             and (child.forwarded_at is None or child.forwarded_at > tier.received_at)
         )
         actions = []
-        if not origin and services.may_handle_tier(user, tier.unit):
+        if not origin and access.may_handle_tier(user, tier.unit):
             if tier.received_at and not tier.confirmed_at:
                 actions.append("confirm")
             if tier.received_at and not tier.forwarded_at and tier.unit.parent_id:
@@ -162,8 +163,8 @@ def _render_detail(request, incident, *, follow_up_form=None, final_form=None, s
     user = request.user
     tiers = list(incident.tiers.select_related("unit", "confirmed_by"))
     reports = list(incident.reports.select_related("by", "unit"))
-    may_follow = not incident.is_final and services.may_add_report(user, incident)
-    may_final = not incident.is_final and services.may_close(user, incident)
+    may_follow = not incident.is_final and access.may_add_report(user, incident)
+    may_final = not incident.is_final and access.may_close(user, incident)
     initial = {name: getattr(incident, name) for name in forms.FiguresMixin.FIGURES}
     initial["level"] = incident.level
     if may_follow and follow_up_form is None:
@@ -192,7 +193,7 @@ def _render_detail(request, incident, *, follow_up_form=None, final_form=None, s
 @require_GET
 @login_required
 def incident_detail(request, pk: int):
-    return _render_detail(request, services.get_incident_for_user(request.user, pk))
+    return _render_detail(request, access.get_incident_for_user(request.user, pk))
 
 
 TIER_ACTIONS = {
@@ -215,8 +216,8 @@ def incident_tier_act(request, pk: int, unit_pk: int, action: str):
     """A tier's step: confirm, forward, or record when it was told by phone."""
     if action not in TIER_ACTIONS:
         raise Http404(_("No such step."))
-    incident = services.get_incident_for_user(request.user, pk)
-    tier = services.get_tier_for_user(request.user, incident, unit_pk)
+    incident = access.get_incident_for_user(request.user, pk)
+    tier = access.get_tier_for_user(request.user, incident, unit_pk)
     data = {}
     if action == "phone":
         form = forms.PhoneForm(request.POST)
@@ -240,7 +241,7 @@ def incident_url(incident) -> str:
 @require_POST
 @login_required
 def incident_follow_up(request, pk: int):
-    incident = services.get_incident_for_user(request.user, pk, action="follow_up")
+    incident = access.get_incident_for_user(request.user, pk, action="follow_up")
     form = forms.FollowUpForm(request.POST, computed=incident.level_computed, prefix="fu")
     if form.is_valid():
         try:
@@ -262,7 +263,7 @@ def incident_follow_up(request, pk: int):
 @require_POST
 @login_required
 def incident_final(request, pk: int):
-    incident = services.get_incident_for_user(request.user, pk, action="final")
+    incident = access.get_incident_for_user(request.user, pk, action="final")
     form = forms.FinalForm(request.POST, prefix="final")
     if form.is_valid():
         try:

@@ -2,7 +2,7 @@
 button), draft / edit / update forms, issue and lift, local instructions, evacuation figures, the
 live acknowledgement board, CAP download and upload.
 
-Thin: every warning is fetched through ``dispatch.warnings.get_warning_for_user`` (404 unseen,
+Thin: every warning is fetched through ``dispatch.access.get_warning_for_user`` (404 unseen,
 403 not allowed), every change goes through a service; a state refusal is shown as a message."""
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dispatch import cap
+from dispatch import access, cap
 from dispatch import warnings as services
+from dispatch.access import get_warning_for_user
 from dispatch.forms_warnings import CapUploadForm, EvacuationForm, LocalInstructionForm, UnitChoiceForm, WarningForm
 from dispatch.models import LEVEL_COLOURS, EvacuationReport, Warning
 from dispatch.permissions import DispatchAction
-from dispatch.warnings import WarningRefused, get_warning_for_user
+from dispatch.warnings import WarningRefused
 from grids.models import GridUnit
 from grids.scope import scope_for
 from grids.web import add_service_errors
@@ -31,7 +32,7 @@ PER_PAGE = 30
 
 
 def _require_issuer(user):
-    issuers = services.issuer_units(user)
+    issuers = access.issuer_units(user)
     if not issuers.exists():
         raise PermissionDenied(_("Only county command may issue warnings."))
     return issuers
@@ -45,7 +46,7 @@ def _require_issuer(user):
 def warning_list(request):
     """Warnings in force first, then drafts, then lifted ones; newest first."""
     page = Paginator(services.warning_list(request.user), PER_PAGE).get_page(request.GET.get("page"))
-    may_issue = services.issuer_units(request.user).exists()
+    may_issue = access.issuer_units(request.user).exists()
     return render(
         request,
         "dispatch/warnings/list.html",
@@ -67,7 +68,7 @@ def warning_detail(request, pk: int):
     warning = get_warning_for_user(request.user, pk)
     own = services.own_deliveries(request.user, warning)
     own_units = [delivery.recipient_unit for delivery in own]
-    may_issue = services.may_issue(request.user, warning)
+    may_issue = access.may_issue(request.user, warning)
     scope = scope_for(request.user)
     instruct_units = [
         unit for unit in own_units if not unit.is_leaf_node() and scope.can(DispatchAction.LOCAL_INSTRUCTION, unit)
@@ -143,7 +144,7 @@ def warning_edit(request, pk: int):
         messages.error(request, _("A lifted warning cannot be changed."))
         return redirect("dispatch:warning_detail", pk=warning.pk)
     active = warning.state == Warning.State.ACTIVE
-    issuers = services.issuer_units(request.user)
+    issuers = access.issuer_units(request.user)
     if request.method == "POST":
         form = WarningForm(request.POST, issuers=issuers, active=active)
         if form.is_valid():

@@ -10,8 +10,8 @@ from django.utils import timezone
 from PIL import Image
 
 from hazards import services
+from hazards.access import can_see_hazard, get_hazard_for_user, visible_hazards
 from hazards.models import Grade, HazardCopy, HazardEvent, HazardPhoto, RiskBand, RiskLevel, State
-from hazards.scope import can_see_hazard, get_hazard_for_user, visible_hazards
 from hazards.services import TransitionRefused
 from hazards.tests.factories import category, confirmed, photo, rectifying, report
 

@@ -1,5 +1,5 @@
 """Pages of one hazard: the phone's report, "my hazards", the detail page with its timeline, and
-the loop's steps posted from it. Thin: every hazard is fetched through hazards.scope, every change
+the loop's steps posted from it. Thin: every hazard is fetched through hazards.access, every change
 goes through hazards.services, and a refusal is shown the way the service words it."""
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from grids.models import Department, GridUnit
 from grids.scope import scope_for
 from grids.web import add_service_errors
 from hazards import forms, services
+from hazards.access import get_hazard_for_user, may, visible_hazards
 from hazards.models import OPEN_STATES, Grade, Hazard, HazardCopy, HazardPhoto, RiskFactorOption, State
 from hazards.permissions import HazardAction
-from hazards.scope import get_hazard_for_user, may, visible_hazards
 from hazards.services import TransitionRefused
 
 MINE_PER_PAGE = 20

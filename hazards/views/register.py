@@ -3,7 +3,7 @@ the statistics table (网格隐患统计表) and its export, the dashboard, the 
 two printable forms (网格隐患报告单, 整改督办单).
 
 Thin: each parses the shared filters (hazards.filters), asks a scoped selector
-(hazards.selectors) or the access helper (hazards.scope.get_hazard_for_user), and renders.
+(hazards.selectors) or the access helper (hazards.access.get_hazard_for_user), and renders.
 A unit filter pointing outside the person's grids is answered 404, like any unseen unit."""
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from grids.scope import scope_for
 from grids.spreadsheets import append_row
 from grids.web import query_without
 from hazards import selectors
+from hazards.access import get_hazard_for_user
 from hazards.filters import active_filter_count, parse_filters
 from hazards.models import HazardPhoto, RiskLevel, State
-from hazards.scope import get_hazard_for_user
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
