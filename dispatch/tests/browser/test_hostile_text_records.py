@@ -50,6 +50,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from dispatch import duty
 from dispatch import incidents as incident_services
@@ -333,6 +334,8 @@ def test_planted_markup_in_records_shows_as_text_and_never_runs(page, live_serve
     )
     shows_literally(page, f"{url}{reverse('dispatch:duty_calendar')}", f"值班备注{IMG}")
     shows_literally(page, f"{url}{reverse('reports:consultation_overview', args=[world.county.pk])}")
+    shows_literally(page, f"{url}{reverse('grids:home')}")
+    shows_literally(page, f"{url}{reverse('hazards:dashboard')}")
 
     log_in_as(page, live_server, world, world.department_officer)  # the department the hazard was copied to
     shows_literally(page, f"{url}{reverse('hazards:copies')}", "河堤渗水", f"陇雅村{IMG}")
@@ -348,5 +351,17 @@ def test_planted_markup_in_records_shows_as_text_and_never_runs(page, live_serve
         shows_literally(page, f"{url}/admin/{model}/", text)
     shows_literally(page, f"{url}/admin/reports/monthlyreport/{submitted.pk}/change/", f"已逐户核实{SCRIPT}{IMG}")
     shows_literally(page, f"{url}/admin/grids/importjob/{job.pk}/change/", f"网格{IMG}.xlsx")
+    for path, *texts in (
+        (f"hazards/hazard/{hazard.pk}", f"削坡减载{IMG}", f"警示牌未设{IMG}", f"超出权限{SCRIPT}"),
+        (f"hazards/hazard/{major.pk}", f"30日内完成治理{IMG}", f"已派员核查{IMG}{SCRIPT}"),
+        (f"reports/consultation/{consultation.pk}", f"水利局、应急局{IMG}", f"加密巡查{SCRIPT}"),
+        (f"dispatch/warning/{warning.pk}", f"今晚转移低洼户{IMG}{SCRIPT}"),
+        (f"dispatch/incident/{incident.pk}", f"火势控制{IMG}", f"明火扑灭{SCRIPT}{IMG}"),
+    ):
+        shows_literally(page, f"{url}/admin/{path}/change/", *texts)
+    shows_literally(page, f"{url}/admin/grids/user/{world.village_officer_a.pk}/change/")
+    expect(page.locator("#id_position")).to_have_value(f"信息员{SCRIPT}")  # a form field: its value, as typed
+    for model in ("dispatch/dutyshift", "reports/delivery", "core/outboxmessage"):
+        shows_literally(page, f"{url}/admin/{model}/")
 
     assert dialogs == []
