@@ -38,10 +38,12 @@ Not covered, and why:
   supervision_order_no default, Incident.number, Warning.identifier, WarningMessage, JobFailure).
 - reports.Document title/body, dispatch.Warning sender_name: written by the services from the
   fields above (unit names, warning and incident text), covered through them (the inbox).
-- Rule tables an administrator edits in the admin (HazardCategory, RiskFactorOption, SeasonalRisk,
-  WarningType, IncidentType, Sector, Department, ReportingRule) and grids.Membership note: no
-  person outside the administrator writes them; they render through the same autoescaped
-  templates. Not planted here to keep the test under its time budget.
+- Of the tables the county's staff edit in the admin, grids.Department name and short_name,
+  hazards.HazardCategory name and reports.SeasonalRisk advice are planted here (hazard detail,
+  copies page, consultation briefing, admin lists); the others (RiskFactorOption label, WarningType,
+  IncidentType, Sector names, SeasonalRisk name) and grids.Membership note (shown only in the
+  admin's form, as an input's value) are not, to keep the test within its time budget; they render
+  through the same autoescaped templates.
 """
 
 import datetime
@@ -66,12 +68,12 @@ from emergency.tests.hostile import (
     shows_literally,
 )
 from grids import services as grid_services
-from grids.models import GridUnit, ImportJob, User
+from grids.models import Department, GridUnit, ImportJob, User
 from hazards import services as hazard_services
-from hazards.models import Grade, HazardCopy
+from hazards.models import Grade, HazardCategory, HazardCopy
 from hazards.tests.factories import photo, report
 from reports import services as report_services
-from reports.models import Consultation, MonthlyReport
+from reports.models import Consultation, MonthlyReport, SeasonalRisk
 from reports.periods import month_start
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -83,6 +85,14 @@ def plant_people(world) -> None:
     GridUnit.objects.filter(pk=world.village_a.pk).update(address=f"陇雅村委{IMG}")
     for person in (world.village_officer_a, world.village_a):
         person.refresh_from_db()
+
+
+def plant_rules(world) -> None:
+    """What the county's staff edit in the admin: a department, a category, the seasonal calendar."""
+    Department.objects.filter(pk=world.department.pk).update(name=f"凌云县水利局{IMG}", short_name=f"水利局{SCRIPT}")
+    HazardCategory.objects.filter(code="flood").update(name=f"洪涝{IMG}")
+    SeasonalRisk.objects.update(advice=f"注意防范{IMG}")
+    world.department.refresh_from_db()
 
 
 def plant_monthly_report(world) -> tuple[MonthlyReport, MonthlyReport]:
@@ -228,6 +238,7 @@ def test_planted_markup_in_records_shows_as_text_and_never_runs(page, live_serve
     world = seeded_world()
     plant_unit_names(world)
     plant_people(world)
+    plant_rules(world)
     submitted, corrected = plant_monthly_report(world)
     consultation = plant_consultation(world)
     hazard, rejected, major = plant_hazards(world)
@@ -273,6 +284,7 @@ def test_planted_markup_in_records_shows_as_text_and_never_runs(page, live_serve
         f"加密巡查{SCRIPT}",
         f"已巡查三次{IMG}",
         f"陇雅村{IMG}",
+        f"注意防范{IMG}",
     )
     shows_literally(page, f"{url}{reverse('reports:consultation_list')}")
 
@@ -327,6 +339,8 @@ def test_planted_markup_in_records_shows_as_text_and_never_runs(page, live_serve
         f"{url}{reverse('hazards:detail', args=[major.pk])}",
         f"30日内完成治理{IMG}",
         f"已派员核查{IMG}{SCRIPT}",
+        f"凌云县水利局{IMG}",
+        f"洪涝{IMG}",
     )
     shows_literally(page, f"{url}{reverse('hazards:print_supervision_order', args=[major.pk])}", f"30日内完成治理{IMG}")
     shows_literally(
@@ -338,7 +352,7 @@ def test_planted_markup_in_records_shows_as_text_and_never_runs(page, live_serve
     shows_literally(page, f"{url}{reverse('hazards:dashboard')}")
 
     log_in_as(page, live_server, world, world.department_officer)  # the department the hazard was copied to
-    shows_literally(page, f"{url}{reverse('hazards:copies')}", "河堤渗水", f"陇雅村{IMG}")
+    shows_literally(page, f"{url}{reverse('hazards:copies')}", "河堤渗水", f"陇雅村{IMG}", f"洪涝{IMG}")
 
     # the admin's change lists and a change form
     log_in_as(page, live_server, world, world.admin)
@@ -361,6 +375,9 @@ def test_planted_markup_in_records_shows_as_text_and_never_runs(page, live_serve
         shows_literally(page, f"{url}/admin/{path}/change/", *texts)
     shows_literally(page, f"{url}/admin/grids/user/{world.village_officer_a.pk}/change/")
     expect(page.locator("#id_position")).to_have_value(f"信息员{SCRIPT}")  # a form field: its value, as typed
+    shows_literally(page, f"{url}/admin/grids/department/", f"凌云县水利局{IMG}", f"水利局{SCRIPT}")
+    shows_literally(page, f"{url}/admin/reports/seasonalrisk/", f"注意防范{IMG}")
+    shows_literally(page, f"{url}/admin/hazards/hazardcategory/", f"洪涝{IMG}")
     for model in ("dispatch/dutyshift", "reports/delivery", "core/outboxmessage"):
         shows_literally(page, f"{url}/admin/{model}/")
 
