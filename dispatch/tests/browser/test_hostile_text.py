@@ -1,7 +1,10 @@
 """Text from users is never HTML in the browser: markup planted in every free-text field a user
 reaches (a unit's name, a hazard's title and description, a duty-log entry, an incident, a warning)
 shows literally on every page where it appears — lists, details, the maps with their tooltips and
-popups open, prints, the admin's change lists — and no script ever runs (any dialog fails)."""
+popups open, prints, the admin's change lists — and no script ever runs (any dialog fails).
+The records' other free-text fields (reports, consultations, the hazard loop's notes, people,
+imports, …) are in test_hostile_text_records.py, with the list of every field and where it is
+covered; the helpers of both are in emergency/tests/hostile.py."""
 
 import datetime
 
