@@ -1,13 +1,14 @@
 """Text from users is never HTML in the browser: markup planted in every free-text field a user
 reaches (a unit's name, a hazard's title and description, a duty-log entry, an incident, a warning)
 shows literally on every page where it appears — lists, details, the maps with their tooltips and
-popups open, prints, the admin's change lists — and no script ever runs (any dialog fails)."""
+popups open, prints, the admin's change lists — and no script ever runs (any dialog fails).
+The records' other free-text fields (reports, consultations, the hazard loop's notes, people,
+imports, …) are in test_hostile_text_records.py, with the list of every field and where it is
+covered; the helpers of both are in emergency/tests/hostile.py."""
 
 import datetime
-import importlib
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -16,37 +17,26 @@ from dispatch import duty
 from dispatch import incidents as incident_services
 from dispatch import warnings as warning_services
 from dispatch.models import DutyLogEntry, IncidentType, WarningType
-from grids.models import GridUnit
-from grids.tests.factories import build_world
+from emergency.tests.hostile import (
+    IMG,
+    PLANTED,
+    SCRIPT,
+    log_in_as,
+    open_tooltips,
+    plant_unit_names,
+    record_dialogs,
+    seeded_world,
+    shows_literally,
+)
 from hazards import services as hazard_services
 from hazards.tests.factories import report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-IMG = "<img src=x onerror=alert(1)>"
-SCRIPT = "<script>alert(2)</script>"
-# A page that ran either would hold an element these find.
-PLANTED = "img[onerror], img[src='x'], script:not([src]):not([type='application/json'])"
-
-
-def seeded_world():
-    """The personas on top of the rule tables (seeded again in case serialized_rollback could not
-    restore them after Playwright started; see hazards/tests/browser/test_hazard_loop.py)."""
-    for module in (
-        "grids.migrations.0002_seed_sectors",
-        "hazards.migrations.0002_seed_rules",
-        "dispatch.migrations.0002_seed_rules",
-    ):
-        importlib.import_module(module).seed(apps, None)
-    return build_world()
-
 
 def plant(world):
     """Hostile text in every field a village officer, a township officer or a dispatcher writes."""
-    GridUnit.objects.filter(pk=world.village_a.pk).update(name=f"陇雅村{IMG}")
-    GridUnit.objects.filter(pk=world.village_b.pk).update(name=f"平兰村{SCRIPT}")
-    world.village_a.refresh_from_db()
-    world.village_b.refresh_from_db()
+    plant_unit_names(world)
     now = timezone.now()
     hazard = report(
         world,
@@ -99,37 +89,10 @@ def plant(world):
     return hazard, entry, incident, warning
 
 
-def log_in_as(page, live_server, world, user):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}{reverse('login')}")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", world.password(user))
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-
-
-def shows_literally(page, url: str, *texts: str) -> None:
-    response = page.goto(url)
-    assert response is not None and response.status == 200, url
-    page.wait_for_load_state("networkidle")  # give an <img onerror> the time to fire
-    assert page.locator(PLANTED).count() == 0, url
-    body = page.locator("body")
-    for text in texts:
-        expect(body).to_contain_text(text)
-
-
-def open_tooltips(page, selector: str) -> None:
-    """Hover every interactive vector of a map, as a person's mouse would, one by one."""
-    paths = page.locator(f"{selector} path.leaflet-interactive")
-    for index in range(paths.count()):
-        paths.nth(index).dispatch_event("mouseover")
-
-
 def test_planted_markup_shows_as_text_and_never_runs(page, live_server, screenshot):
     world = seeded_world()
     hazard, entry, incident, warning = plant(world)
-    dialogs = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    dialogs = record_dialogs(page)
     page.set_viewport_size({"width": 1280, "height": 900})
     url = live_server.url
 
