@@ -152,8 +152,8 @@ class IncidentFirstReportSerializer(ScopedRelatedFieldsMixin, FiguresInputSerial
     title = serializers.CharField(max_length=200)
     occurred_at = limits.BoundedDateTimeField()
     place = serializers.CharField(max_length=200)
-    lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180, default=None)
-    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90, default=None)
+    lng = limits.lng_field(required=False, allow_null=True, default=None)
+    lat = limits.lat_field(required=False, allow_null=True, default=None)
     level = serializers.ChoiceField(
         choices=Level.choices,
         required=False,

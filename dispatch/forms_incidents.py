@@ -100,8 +100,8 @@ class FirstReportForm(FiguresMixin, forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. group 3 of the village, by the bridge")}),
     )
-    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
-    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = limits.lng_form_field(required=False, widget=forms.HiddenInput)
+    lat = limits.lat_form_field(required=False, widget=forms.HiddenInput)
     level = forms.TypedChoiceField(
         label=_("Estimated level"),
         coerce=int,

@@ -219,7 +219,12 @@ def issuer_units(user) -> QuerySet[GridUnit]:
 
 def _check_fields(*, type: WarningType, level: int, valid_from, valid_to) -> None:
     errors: dict[str, list[str]] = {}
-    if level not in Level.values:
+    for name, value in (("valid_from", valid_from), ("valid_to", valid_to)):
+        try:
+            limits.bound_moment(name, value, model=Warning)
+        except ValidationError as exc:
+            exc.update_error_dict(errors)
+    if isinstance(level, bool) or level not in Level.values:
         errors["level"] = [_("Choose a warning level.")]
     elif level not in (type.levels or []):
         allowed = "、".join(str(Level(value).label) for value in sorted(type.levels or []))
@@ -227,7 +232,7 @@ def _check_fields(*, type: WarningType, level: int, valid_from, valid_to) -> Non
             _("A %(type)s warning cannot be %(level)s; this type allows: %(allowed)s.")
             % {"type": type.name, "level": Level(level).label, "allowed": allowed or "—"}
         ]
-    if valid_from and valid_to and valid_to <= valid_from:
+    if valid_from and valid_to and not errors.keys() & {"valid_from", "valid_to"} and valid_to <= valid_from:
         errors["valid_to"] = [_("The end of validity must be after its start.")]
     if errors:
         raise ValidationError(errors)

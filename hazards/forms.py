@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from grids import limits
 from grids.models import Department, GridUnit
 from hazards.models import Family, Grade, HazardCategory, Method, RiskLevel, RootCause, Source
 from hazards.photos import check_photo_batch
@@ -68,8 +69,8 @@ class ReportForm(forms.Form):
         label=_("What you saw"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     photos = PhotosField(label=_("Photos"))
-    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
-    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = limits.lng_form_field(required=False, widget=forms.HiddenInput)
+    lat = limits.lat_form_field(required=False, widget=forms.HiddenInput)
     address = forms.CharField(
         label=_("Place"),
         required=False,
