@@ -69,10 +69,7 @@ def risk_grade(*, method: str, inputs: dict[str, Decimal | str | float]) -> tupl
                 raise ValueError(value)
         except (KeyError, ArithmeticError, ValueError, TypeError):
             raise ValidationError(
-                {
-                    "risk_inputs": _("Choose a value for %(factor)s.")
-                    % {"factor": RiskFactorOption.Factor(factor).label}
-                }
+                {"risk_inputs": _("Choose a value for %(factor)s.") % {"factor": RiskFactorOption.Factor(factor).label}}
             )
         if value not in allowed.get(factor, set()):
             raise ValidationError(
