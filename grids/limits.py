@@ -359,3 +359,15 @@ def bound_text(field: str, value: str, model: type[models.Model], field_name: st
             _("Write at most %(max)d characters (it has %(length)d).") % {"max": limit, "length": len(value)},
         )
     return value
+
+
+def decimal_limits(model: type[models.Model], field_name: str) -> dict:
+    """``max_digits``, ``decimal_places`` and any ``min_value``/``max_value`` of a model's
+    ``DecimalField``, as keyword arguments for a form or serializer ``DecimalField``."""
+    field = model._meta.get_field(field_name)
+    options = {"max_digits": field.max_digits, "decimal_places": field.decimal_places}
+    for validator in field.validators:
+        code = getattr(validator, "code", "")
+        if code in ("min_value", "max_value"):
+            options[code] = validator.limit_value
+    return options

@@ -478,3 +478,26 @@ def test_membership_grant_refuses_a_note_longer_than_the_field(world):
         by=world.township_leader, user=person, unit=world.village_a, role=Role.GRID_OFFICER, note="注" * 200
     )
     assert granted.pk
+
+
+# --- forms and serializers read their limits from the model --------------------------------------
+
+
+def test_form_and_serializer_limits_come_from_the_model():
+    from dispatch.api_duty import DutyLogEntryCreateSerializer
+    from dispatch.api_incidents import IncidentFirstReportSerializer
+    from hazards.forms import PlanForm
+    from hazards.serializers import HazardReportSerializer, PlanSerializer
+    from reports.forms import ReissueForm
+
+    def model_max(model, name):
+        return model._meta.get_field(name).max_length
+
+    assert HazardReportSerializer().fields["title"].max_length == model_max(Hazard, "title")
+    assert PlanSerializer().fields["responsible_phone"].max_length == model_max(Hazard, "responsible_phone")
+    assert PlanForm().fields["funds"].max_digits == Hazard._meta.get_field("funds").max_digits
+    assert IncidentFirstReportSerializer().fields["place"].max_length == model_max(Incident, "place")
+    assert DutyLogEntryCreateSerializer().fields["summary"].max_length == model_max(DutyLogEntry, "summary")
+    from reports.models import MonthlyReport
+
+    assert ReissueForm().fields["reason"].max_length == model_max(MonthlyReport, "correction_reason")
