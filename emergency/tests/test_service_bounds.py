@@ -501,3 +501,24 @@ def test_form_and_serializer_limits_come_from_the_model():
     from reports.models import MonthlyReport
 
     assert ReissueForm().fields["reason"].max_length == model_max(MonthlyReport, "correction_reason")
+
+
+def test_unit_import_refuses_a_population_beyond_the_column_on_its_row(world):
+    import io
+
+    from openpyxl import Workbook
+
+    from grids.importing import import_units
+
+    book = Workbook()
+    book.active.append(
+        ["代码", "名称", "类型", "上级代码", "统一社会信用代码", "人口", "户数", "经度", "纬度", "地址", "状态"]
+    )
+    book.active.append(["451027100299", "新村", "村", "451027100000", "", str(HUGE), "", "", "", "", "启用"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = import_units(by=world.county_dispatcher, data=buffer.getvalue(), filename="u.xlsx")
+    assert not result.ok and [e.row for e in result.errors] == [2]
+    assert str(label(GridUnit, "population")) in result.errors[0].message
+    assert has_chinese(result.errors[0].message)
+    assert not GridUnit.objects.filter(code="451027100299").exists()
