@@ -35,6 +35,8 @@ class MonthField(forms.CharField):
             return None
         match = MONTH_PATTERN.fullmatch(value)
         if match and 1 <= int(match["month"]) <= 12:
+            if not limits.MIN_YEAR <= int(match["year"]) <= limits.MAX_YEAR:
+                raise ValidationError(limits.out_of_range_date(), code="out_of_range")
             return datetime.date(int(match["year"]), int(match["month"]), 1)
         raise ValidationError(_("Give a month such as 2026-10."), code="invalid")
 

@@ -522,3 +522,44 @@ def test_unit_import_refuses_a_population_beyond_the_column_on_its_row(world):
     assert str(label(GridUnit, "population")) in result.errors[0].message
     assert has_chinese(result.errors[0].message)
     assert not GridUnit.objects.filter(code="451027100299").exists()
+
+
+# --- dates in query strings never reach the date arithmetic out of range -------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"week": "9999-12-31"},
+        {"week": "0001-01-01"},
+        {"view": "month", "month": "9999-12"},
+        {"view": "month", "month": "0000-01"},
+    ],
+)
+def test_duty_calendar_with_a_date_out_of_range_shows_today(world, client_for, query):
+    from django.urls import reverse
+
+    response = client_for(world.township_leader).get(
+        reverse("dispatch:duty_calendar"), {"unit": world.township.pk, **query}
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_duty_day_sheet_with_a_date_out_of_range_shows_today(world, client_for, day):
+    from django.urls import reverse
+
+    response = client_for(world.township_leader).get(
+        reverse("dispatch:duty_log_print", args=[world.township.pk]), {"date": day}
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("month", ["0000-10", "9999-12", "2101-01"])
+def test_report_month_out_of_range_is_a_form_error_or_this_month(world, client_for, month):
+    from django.urls import reverse
+
+    client = client_for(world.township_leader)
+    assert client.get(reverse("reports:monthly_list"), {"month": month}).status_code == 200
+    overview = reverse("reports:consultation_overview", args=[world.township.pk])
+    assert client.get(overview, {"period": month}).status_code == 200
