@@ -609,7 +609,7 @@ def report_evacuation(
     _delivery_of(warning, unit)
     errors = {}
     for name, value in (("evacuated", evacuated), ("sheltered", sheltered)):
-        if value is None or value < 0:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             errors[name] = [_("Enter a number of people, 0 or more.")]
         else:
             try:
