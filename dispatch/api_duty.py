@@ -105,7 +105,9 @@ class DutyShiftCreateSerializer(serializers.Serializer):
     leader = VisiblePersonField()
     post_a = VisiblePersonField()
     post_b = VisiblePersonField(required=False, allow_null=True)
-    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=limits.max_length(DutyShift, "note"), required=False, allow_blank=True, default=""
+    )
 
 
 class DutyLogEntrySerializer(serializers.ModelSerializer):
@@ -140,9 +142,11 @@ class DutyLogEntryCreateSerializer(serializers.Serializer):
     unit = serializers.IntegerField(help_text=gettext_lazy("The dispatch centre whose log this is."))
     at = limits.BoundedDateTimeField(required=False, help_text=gettext_lazy("When it happened; now if left out."))
     kind = serializers.ChoiceField(choices=DutyLogEntry.Kind.choices)
-    summary = serializers.CharField(max_length=200)
+    summary = serializers.CharField(max_length=limits.max_length(DutyLogEntry, "summary"))
     details = serializers.CharField(required=False, allow_blank=True, default="")
-    caller = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    caller = serializers.CharField(
+        max_length=limits.max_length(DutyLogEntry, "caller"), required=False, allow_blank=True, default=""
+    )
     warning = serializers.IntegerField(required=False, allow_null=True)
     incident = serializers.IntegerField(required=False, allow_null=True)
 

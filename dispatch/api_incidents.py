@@ -138,8 +138,7 @@ class FiguresInputSerializer(serializers.Serializer):
     missing = limits.model_int_field(Incident, "missing", min_value=0, required=False, default=0)
     trapped = limits.model_int_field(Incident, "trapped", min_value=0, required=False, default=0)
     direct_loss = serializers.DecimalField(
-        max_digits=12,
-        decimal_places=2,
+        **limits.decimal_limits(Incident, "direct_loss"),
         min_value=0,
         required=False,
         default=0,
@@ -150,11 +149,11 @@ class FiguresInputSerializer(serializers.Serializer):
 class IncidentFirstReportSerializer(ScopedRelatedFieldsMixin, FiguresInputSerializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=GridUnit.objects.all())
     type = serializers.PrimaryKeyRelatedField(queryset=IncidentType.objects.all())
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=limits.max_length(Incident, "title"))
     occurred_at = limits.BoundedDateTimeField()
-    place = serializers.CharField(max_length=200)
-    lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180, default=None)
-    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90, default=None)
+    place = serializers.CharField(max_length=limits.max_length(Incident, "place"))
+    lng = limits.lng_field(required=False, allow_null=True, default=None)
+    lat = limits.lat_field(required=False, allow_null=True, default=None)
     level = serializers.ChoiceField(
         choices=Level.choices,
         required=False,
@@ -165,7 +164,7 @@ class IncidentFirstReportSerializer(ScopedRelatedFieldsMixin, FiguresInputSerial
     description = serializers.CharField(max_length=4000)
     measures = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     reporter_phone = serializers.CharField(
-        max_length=20,
+        max_length=limits.max_length(Incident, "reporter_phone"),
         required=False,
         allow_blank=True,
         default="",
@@ -194,7 +193,9 @@ class IncidentFollowUpSerializer(serializers.Serializer):
     serious_injuries = limits.model_int_field(Incident, "serious_injuries", min_value=0, required=False)
     missing = limits.model_int_field(Incident, "missing", min_value=0, required=False)
     trapped = limits.model_int_field(Incident, "trapped", min_value=0, required=False)
-    direct_loss = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+    direct_loss = serializers.DecimalField(
+        **limits.decimal_limits(Incident, "direct_loss"), min_value=0, required=False
+    )
     level = serializers.ChoiceField(
         choices=Level.choices, required=False, help_text=gettext_lazy("Only for incidents whose level is not computed.")
     )
@@ -435,7 +436,7 @@ class IncidentTypeViewSet(viewsets.ReadOnlyModelViewSet):
 
 class _StatisticsQuery(serializers.Serializer):
     period = serializers.ChoiceField(choices=services.PERIODS, required=False, default="month")
-    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    year = serializers.IntegerField(min_value=2000, max_value=limits.MAX_YEAR, required=False)
     category = serializers.ChoiceField(choices=IncidentCategory.choices, required=False)
     level = serializers.ChoiceField(choices=Level.choices, required=False)
 

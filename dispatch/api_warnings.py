@@ -135,16 +135,21 @@ class WarningDetailSerializer(WarningListSerializer):
 class WarningChangeSerializer(serializers.Serializer):
     """The fields of a warning in force that may change (each optional)."""
 
-    title = serializers.CharField(max_length=200, required=False)
+    title = serializers.CharField(max_length=limits.max_length(Warning, "title"), required=False)
     content = serializers.CharField(required=False)
     instructions = serializers.CharField(required=False, allow_blank=True)
     level = serializers.IntegerField(
-        min_value=1, max_value=4, required=False, help_text="1 red (I), 2 orange (II), 3 yellow (III), 4 blue (IV)"
+        min_value=min(Level.values),
+        max_value=max(Level.values),
+        required=False,
+        help_text="1 red (I), 2 orange (II), 3 yellow (III), 4 blue (IV)",
     )
     valid_from = limits.BoundedDateTimeField(required=False)
     valid_to = limits.BoundedDateTimeField(required=False)
     report_evacuation = serializers.BooleanField(required=False)
-    sender_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    sender_name = serializers.CharField(
+        max_length=limits.max_length(Warning, "sender_name"), required=False, allow_blank=True
+    )
 
 
 class AcknowledgeSerializer(serializers.Serializer):

@@ -50,6 +50,7 @@ from dispatch.access import (  # who may see and do what: dispatch/access.py
     visible_log,
 )
 from dispatch.models import DutyLogEntry, DutyShift, Incident, Warning
+from grids import limits
 from grids.models import GridUnit, Membership, User, above_q, within_q
 from grids.scope import scope_for
 
@@ -147,6 +148,9 @@ def _check_shift(shift: DutyShift) -> None:
         )
     if shift.starts_at is None or shift.ends_at is None:
         raise ValidationError(_("A shift needs a start and an end."))
+    bounded = _bounded_moments(shift, ("starts_at", "ends_at"))
+    if bounded:
+        raise ValidationError(bounded)
     if shift.ends_at <= shift.starts_at:
         errors.setdefault("ends_at", []).append(_("A shift must end after it starts."))
     if shift.post_a_id is None:
@@ -167,6 +171,17 @@ def _check_shift(shift: DutyShift) -> None:
             )
     if errors:
         raise ValidationError(errors)
+
+
+def _bounded_moments(obj, names: Iterable[str]) -> dict[str, list]:
+    """Bound the moments ``names`` of ``obj`` in place (``grids.limits``); the refusals by field."""
+    errors: dict[str, list] = {}
+    for name in names:
+        try:
+            setattr(obj, name, limits.bound_moment(name, getattr(obj, name), model=type(obj)))
+        except ValidationError as exc:
+            exc.update_error_dict(errors)
+    return errors
 
 
 def _check_overlap(shift: DutyShift) -> None:
@@ -283,6 +298,7 @@ def duty_week_copy(*, by: User, unit: GridUnit, week: datetime.date) -> WeekCopy
     Idempotent: shifts already copied are skipped; any other clash or a person who may no longer
     stand duty refuses the whole copy (nothing is written). Callers: whoever has ``DUTY`` there."""
     _require_duty(by, unit)
+    week = limits.bound_date("week", week, allow_none=False)
     unit = _lock_centre(unit)
     monday = week_start(week)
     start, end = day_range(monday - WEEK, 7)
@@ -332,6 +348,8 @@ def search_log(
 ) -> QuerySet[DutyLogEntry]:
     """The archive: text search over summary, details and caller; centre (with the units below),
     kind and an inclusive range of local dates."""
+    date_from = limits.bound_date("date_from", date_from)
+    date_to = limits.bound_date("date_to", date_to)
     queryset = visible_log(user)
     if q:
         for word in q.split():
@@ -350,13 +368,15 @@ def search_log(
 
 
 def _check_entry(entry: DutyLogEntry) -> None:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = _bounded_moments(entry, ["at"] if entry.at is not None else [])
     if not (entry.summary or "").strip():
         errors.setdefault("summary", []).append(_("Write what happened in one line."))
     if entry.kind not in DutyLogEntry.Kind.values:
         errors.setdefault("kind", []).append(_("Choose the kind of entry."))
     if entry.at is None:
         errors.setdefault("at", []).append(_("Give the time."))
+    elif "at" in errors:
+        pass
     elif entry.at > timezone.now() + datetime.timedelta(minutes=5):
         errors.setdefault("at", []).append(_("The time cannot be in the future."))
     if entry.kind == DutyLogEntry.Kind.CALL and not (entry.caller or "").strip():

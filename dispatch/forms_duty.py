@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dispatch.duty import duty_people
-from dispatch.models import DutyLogEntry
+from dispatch.models import DutyLogEntry, DutyShift
 from emergency.formats.zh_Hans import formats as zh_formats
 from grids import limits
 from grids.models import GridUnit, User
@@ -55,7 +55,7 @@ class ShiftForm(forms.Form):
     leader = PersonChoiceField(queryset=User.objects.none(), label=_("Leader on duty"))
     post_a = PersonChoiceField(queryset=User.objects.none(), label=_("A post"))
     post_b = PersonChoiceField(queryset=User.objects.none(), label=_("B post"), required=False)
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    note = forms.CharField(label=_("Note"), max_length=limits.max_length(DutyShift, "note"), required=False)
 
     def __init__(self, *args, unit: GridUnit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,10 +79,10 @@ class LogEntryForm(forms.Form):
     unit = CentreChoiceField(queryset=GridUnit.objects.none(), label=_("Dispatch centre"), empty_label=None)
     at = _datetime_field(_("Time"))
     kind = forms.ChoiceField(label=_("Kind"), choices=DutyLogEntry.Kind.choices)
-    summary = forms.CharField(label=_("Summary"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), max_length=limits.max_length(DutyLogEntry, "summary"))
     caller = forms.CharField(
         label=_("Caller and number"),
-        max_length=100,
+        max_length=limits.max_length(DutyLogEntry, "caller"),
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. 陇雅村 陆信息 13800000000")}),
     )
@@ -104,7 +104,7 @@ class LogEntryChangeForm(LogEntryForm):
 
 
 class HandoverForm(forms.Form):
-    summary = forms.CharField(label=_("Summary"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), max_length=limits.max_length(DutyLogEntry, "summary"))
     details = forms.CharField(
         label=_("Handover note"),
         widget=forms.Textarea(attrs={"rows": 6}),

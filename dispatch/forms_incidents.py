@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dispatch.incidents import PERIODS, group_types
-from dispatch.models import IncidentCategory, IncidentType, Level
+from dispatch.models import Incident, IncidentCategory, IncidentType, Level
 from grids import limits
 from grids.models import GridUnit
 
@@ -44,8 +44,7 @@ def _loss_field():
     return forms.DecimalField(
         label=_("Direct loss (10,000 yuan)"),
         min_value=0,
-        max_digits=12,
-        decimal_places=2,
+        **limits.decimal_limits(Incident, "direct_loss"),
         initial=0,
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": 0, "class": "inc-num"}),
@@ -85,7 +84,7 @@ class FirstReportForm(FiguresMixin, forms.Form):
     )
     title = forms.CharField(
         label=_("In a few words"),
-        max_length=200,
+        max_length=limits.max_length(Incident, "title"),
         widget=forms.TextInput(
             attrs={"placeholder": _("e.g. house collapsed after heavy rain"), "autocomplete": "off"}
         ),
@@ -97,11 +96,11 @@ class FirstReportForm(FiguresMixin, forms.Form):
     )
     place = forms.CharField(
         label=_("Place"),
-        max_length=200,
+        max_length=limits.max_length(Incident, "place"),
         widget=forms.TextInput(attrs={"placeholder": _("e.g. group 3 of the village, by the bridge")}),
     )
-    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
-    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = limits.lng_form_field(required=False, widget=forms.HiddenInput)
+    lat = limits.lat_form_field(required=False, widget=forms.HiddenInput)
     level = forms.TypedChoiceField(
         label=_("Estimated level"),
         coerce=int,
@@ -123,7 +122,7 @@ class FirstReportForm(FiguresMixin, forms.Form):
     )
     reporter_phone = forms.CharField(
         label=_("Contact phone"),
-        max_length=20,
+        max_length=limits.max_length(Incident, "reporter_phone"),
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
     )
 
@@ -235,7 +234,7 @@ class StatisticsForm(forms.Form):
     year = forms.IntegerField(
         label=_("Year"),
         min_value=2000,
-        max_value=2100,
+        max_value=limits.MAX_YEAR,
         required=False,
         initial=lambda: timezone.localdate().year,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),

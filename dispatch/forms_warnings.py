@@ -49,7 +49,7 @@ class WarningForm(forms.Form):
     level = forms.TypedChoiceField(label=_("Level"), choices=Level.choices, coerce=int)
     title = forms.CharField(
         label=_("Headline"),
-        max_length=200,
+        max_length=limits.max_length(Warning, "title"),
         required=False,
         help_text=_("Left empty: “<issuer> issues a <type> <colour> warning”."),
     )
@@ -72,7 +72,9 @@ class WarningForm(forms.Form):
         help_text=_("Division codes of villages or other units, separated by spaces or commas."),
     )
     report_evacuation = forms.BooleanField(label=_("Villages report people evacuated and sheltered"), required=False)
-    sender_name = forms.CharField(label=_("Issuing authority"), max_length=100, required=False)
+    sender_name = forms.CharField(
+        label=_("Issuing authority"), max_length=limits.max_length(Warning, "sender_name"), required=False
+    )
 
     def __init__(self, *args, issuers=None, active: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -304,7 +304,17 @@ def incident_first_report(
     )
     _check_serious(figures["injured"], figures["serious_injuries"], errors)
     now = timezone.now()
-    if occurred_at is None:
+    try:
+        occurred_at = limits.bound_moment("occurred_at", occurred_at, model=Incident)
+    except ValidationError as exc:
+        exc.update_error_dict(errors)
+    try:
+        lng, lat = limits.bound_lng_lat(lng, lat, model=Incident)
+    except ValidationError as exc:
+        exc.update_error_dict(errors)
+    if "occurred_at" in errors:
+        pass
+    elif occurred_at is None:
         errors.setdefault("occurred_at", []).append(_("Give the time it happened."))
     elif occurred_at > now + FUTURE_TOLERANCE:
         errors.setdefault("occurred_at", []).append(_("The time it happened cannot be in the future."))
@@ -513,6 +523,7 @@ def incident_record_phone(*, incident: Incident, unit: GridUnit, by: User, at: d
     now = timezone.now()
     if at is None:
         raise ValidationError({"at": _("Give the time of the phone call.")})
+    at = limits.bound_moment("at", at)
     if at > now + FUTURE_TOLERANCE:
         raise ValidationError({"at": _("The time of the phone call cannot be in the future.")})
     if at < incident.occurred_at:

@@ -179,9 +179,19 @@ def _subtree_q(units: Iterable[GridUnit], prefix: str = "") -> Q:
     )
 
 
-def _check_fields(*, type: WarningType, level: int, valid_from, valid_to) -> None:
+def _check_fields(*, type: WarningType, level: int, valid_from, valid_to) -> tuple:
+    """Refuse a level the type does not allow or a validity out of range; the validity in the
+    current time zone (an offset PostgreSQL cannot store, such as +23:59, is converted)."""
     errors: dict[str, list[str]] = {}
-    if level not in Level.values:
+    try:
+        valid_from = limits.bound_moment("valid_from", valid_from, model=Warning)
+    except ValidationError as exc:
+        exc.update_error_dict(errors)
+    try:
+        valid_to = limits.bound_moment("valid_to", valid_to, model=Warning)
+    except ValidationError as exc:
+        exc.update_error_dict(errors)
+    if isinstance(level, bool) or level not in Level.values:
         errors["level"] = [_("Choose a warning level.")]
     elif level not in (type.levels or []):
         allowed = "、".join(str(Level(value).label) for value in sorted(type.levels or []))
@@ -189,10 +199,11 @@ def _check_fields(*, type: WarningType, level: int, valid_from, valid_to) -> Non
             _("A %(type)s warning cannot be %(level)s; this type allows: %(allowed)s.")
             % {"type": type.name, "level": Level(level).label, "allowed": allowed or "—"}
         ]
-    if valid_from and valid_to and valid_to <= valid_from:
+    if valid_from and valid_to and not errors.keys() & {"valid_from", "valid_to"} and valid_to <= valid_from:
         errors["valid_to"] = [_("The end of validity must be after its start.")]
     if errors:
         raise ValidationError(errors)
+    return valid_from, valid_to
 
 
 def unknown_codes_message(codes: Iterable[str]) -> str:
@@ -253,7 +264,7 @@ def warning_draft(
     if not scope_for(by).can(DispatchAction.ISSUE_WARNING, issuer_unit):
         raise PermissionDenied(_("You may not issue warnings for %(unit)s.") % {"unit": issuer_unit.name})
     areas = list(areas)
-    _check_fields(type=type, level=level, valid_from=valid_from, valid_to=valid_to)
+    valid_from, valid_to = _check_fields(type=type, level=level, valid_from=valid_from, valid_to=valid_to)
     _check_areas(by=by, issuer=issuer_unit, areas=areas)
     if not title.strip():
         title = default_headline(sender=sender_name or issuer_unit.name, type_name=type.name, level=level)
@@ -445,7 +456,9 @@ def warning_update(*, warning: Warning, by: User, changes: dict, now: datetime.d
         changed = [name for name, value in changes.items() if getattr(warning, name) != value]
         for name in changed:
             setattr(warning, name, changes[name])
-        _check_fields(type=warning.type, level=warning.level, valid_from=warning.valid_from, valid_to=warning.valid_to)
+        warning.valid_from, warning.valid_to = _check_fields(
+            type=warning.type, level=warning.level, valid_from=warning.valid_from, valid_to=warning.valid_to
+        )
         if not (warning.title and warning.content):
             raise ValidationError({"title" if not warning.title else "content": [_("This field cannot be empty.")]})
         if areas is not None:
@@ -558,7 +571,7 @@ def report_evacuation(
     _delivery_of(warning, unit)
     errors = {}
     for name, value in (("evacuated", evacuated), ("sheltered", sheltered)):
-        if value is None or value < 0:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             errors[name] = [_("Enter a number of people, 0 or more.")]
         else:
             try:

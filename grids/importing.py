@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from grids import rules
+from grids import limits, rules
 from grids.models import Department, GridUnit, Membership, Role, User
 from grids.rules import Kind
 from grids.scope import Action, forget_scope, is_administrator, scope_for
@@ -288,8 +288,8 @@ def _plan_unit(cells, existing, by_code, scope, credit_owner) -> dict:
         "name": name,
         "kind": kind,
         "credit_code": credit_code,
-        "population": _count(cells.get("population", ""), _("population")),
-        "households": _count(cells.get("households", ""), _("households")),
+        "population": _count(cells.get("population", ""), _("population"), "population"),
+        "households": _count(cells.get("households", ""), _("households"), "households"),
         "address": cells.get("address", ""),
         "location": _point(cells.get("longitude", ""), cells.get("latitude", "")),
         "is_active": _active(cells.get("is_active", "")),
@@ -344,12 +344,17 @@ def _apply_unit(plan: dict, saved: dict[str, GridUnit], result: ImportResult) ->
     result.updated += 1
 
 
-def _count(text: str, label) -> int | None:
+def _count(text: str, label, field: str) -> int | None:
     if not text:
         return None
     if not text.isdigit():
         raise ValidationError(_("%(label)s must be a whole number, not “%(value)s”.") % {"label": label, "value": text})
-    return int(text)
+    try:
+        return limits.check_int(int(text), GridUnit, field)
+    except ValidationError as exc:  # beyond the column: refused on its row, never a database error
+        raise ValidationError(
+            _("%(field)s: %(problem)s") % {"field": label, "problem": " ".join(exc.messages)}
+        ) from None
 
 
 def _point(lng: str, lat: str) -> dict | None:

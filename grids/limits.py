@@ -11,10 +11,12 @@ either gives a moment in range or a clear refusal (PostgreSQL accepts offsets up
 from __future__ import annotations
 
 import datetime
+import math
+from decimal import Decimal, InvalidOperation
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -172,3 +174,200 @@ class BoundedIntegerFormField(forms.IntegerField):
         kwargs.setdefault("min_value", -(2**63))
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
+
+
+# --- coordinates --------------------------------------------------------------------------------
+
+LNG_RANGE = (-180.0, 180.0)
+LAT_RANGE = (-90.0, 90.0)
+
+
+def out_of_range_lng() -> str:
+    return _("Give a longitude from %(min)s to %(max)s degrees.") % {"min": -180, "max": 180}
+
+
+def out_of_range_lat() -> str:
+    return _("Give a latitude from %(min)s to %(max)s degrees.") % {"min": -90, "max": 90}
+
+
+def is_lng(value) -> bool:
+    """A finite longitude in degrees (−180 … 180)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return math.isfinite(number) and LNG_RANGE[0] <= number <= LNG_RANGE[1]
+
+
+def is_lat(value) -> bool:
+    """A finite latitude in degrees (−90 … 90)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return math.isfinite(number) and LAT_RANGE[0] <= number <= LAT_RANGE[1]
+
+
+def is_bbox(west: float, south: float, east: float, north: float) -> bool:
+    """A box west ≤ east, south ≤ north, every side a valid longitude or latitude."""
+    return is_lng(west) and is_lng(east) and is_lat(south) and is_lat(north) and west <= east and south <= north
+
+
+def lng_form_field(**kwargs) -> forms.FloatField:
+    return forms.FloatField(min_value=LNG_RANGE[0], max_value=LNG_RANGE[1], **kwargs)
+
+
+def lat_form_field(**kwargs) -> forms.FloatField:
+    return forms.FloatField(min_value=LAT_RANGE[0], max_value=LAT_RANGE[1], **kwargs)
+
+
+def lng_field(**kwargs) -> serializers.FloatField:
+    return serializers.FloatField(min_value=LNG_RANGE[0], max_value=LNG_RANGE[1], **kwargs)
+
+
+def lat_field(**kwargs) -> serializers.FloatField:
+    return serializers.FloatField(min_value=LAT_RANGE[0], max_value=LAT_RANGE[1], **kwargs)
+
+
+# --- the service layer: refusals keyed by the field they concern ---------------------------------
+#
+# A service calls these on every number, date and moment it is given, so that a caller which
+# skips the form or serializer (a task, the admin, a management command, another service) gets
+# the same refusal. Each raises ``ValidationError({field: [message]})``; the message names the
+# field too, since a page may show it away from the input.
+
+
+def _refuse(field: str, label, message: str) -> ValidationError:
+    named = _("%(field)s: %(problem)s") % {"field": label or field, "problem": message}
+    return ValidationError({field: [ValidationError(named, code="out_of_range")]})
+
+
+def _label(model: type[models.Model] | None, field_name: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(field_name).verbose_name
+    except FieldDoesNotExist:  # a form-only name has no model label
+        return None
+
+
+def bound_int(
+    field: str,
+    value,
+    model: type[models.Model],
+    field_name: str | None = None,
+    *,
+    min_value: int | None = None,
+    allow_none: bool = False,
+) -> int | None:
+    """``value`` if the model field ``field_name`` (``field`` by default) can store it and it is at
+    least ``min_value``; ``None`` only with ``allow_none``."""
+    field_name = field_name or field
+    label = _label(model, field_name)
+    if value is None and allow_none:
+        return None
+    low, high = int_range(model, field_name)
+    if min_value is not None:
+        low = max(low, min_value)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise _refuse(field, label, out_of_range_number(low, high))
+    return value
+
+
+def bound_decimal(field: str, value, model: type[models.Model], field_name: str | None = None):
+    """A finite ``Decimal`` the model's ``DecimalField`` can store (digits and its validators), or ``None``."""
+    if value is None:
+        return None
+    field_name = field_name or field
+    model_field = model._meta.get_field(field_name)
+    label = model_field.verbose_name
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise _refuse(field, label, _("Give a number.")) from exc
+    if not number.is_finite():
+        raise _refuse(field, label, _("Give a number."))
+    try:
+        model_field.run_validators(number)
+    except ValidationError as exc:
+        raise _refuse(field, label, " ".join(exc.messages)) from exc
+    return number
+
+
+def bound_moment(
+    field: str, value, *, model: type[models.Model] | None = None, allow_none: bool = True
+) -> datetime.datetime | None:
+    """An aware moment in the current time zone between ``MIN_YEAR`` and ``MAX_YEAR`` (any offset converted)."""
+    label = _label(model, field)
+    if value is None:
+        if allow_none:
+            return None
+        raise _refuse(field, label, _("Give the time."))
+    if not isinstance(value, datetime.datetime):
+        raise _refuse(field, label, _("Give a date and time."))
+    try:
+        return check_moment(value)
+    except ValidationError as exc:
+        raise _refuse(field, label, " ".join(exc.messages)) from exc
+
+
+def bound_date(
+    field: str, value, *, model: type[models.Model] | None = None, allow_none: bool = True
+) -> datetime.date | None:
+    """A date between ``MIN_YEAR`` and ``MAX_YEAR`` (a moment is refused: give its date)."""
+    label = _label(model, field)
+    if value is None:
+        if allow_none:
+            return None
+        raise _refuse(field, label, _("Give a date."))
+    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+        raise _refuse(field, label, _("Give a date."))
+    if not _FIRST_DAY <= value <= _LAST_DAY:
+        raise _refuse(field, label, out_of_range_date())
+    return value
+
+
+def bound_lng_lat(
+    lng, lat, *, fields: tuple[str, str] = ("lng", "lat"), model: type[models.Model] | None = None
+) -> tuple[float | None, float | None]:
+    """Longitude and latitude as floats in range (``None`` stays ``None``)."""
+    errors: dict[str, list] = {}
+    for name, value, valid, message in (
+        (fields[0], lng, is_lng, out_of_range_lng),
+        (fields[1], lat, is_lat, out_of_range_lat),
+    ):
+        if value is not None and (isinstance(value, bool) or not valid(value)):
+            errors.update(_refuse(name, _label(model, name), message()).error_dict)
+    if errors:
+        raise ValidationError(errors)
+    return (None if lng is None else float(lng)), (None if lat is None else float(lat))
+
+
+def max_length(model: type[models.Model], field_name: str) -> int | None:
+    """The ``max_length`` of a model's text field, for a form or serializer field that is not a model field."""
+    return model._meta.get_field(field_name).max_length
+
+
+def bound_text(field: str, value: str, model: type[models.Model], field_name: str | None = None) -> str:
+    """``value`` if it fits the ``max_length`` of the model's text field (a database error otherwise)."""
+    model_field = model._meta.get_field(field_name or field)
+    limit = model_field.max_length
+    if limit is not None and len(value or "") > limit:
+        raise _refuse(
+            field,
+            model_field.verbose_name,
+            _("Write at most %(max)d characters (it has %(length)d).") % {"max": limit, "length": len(value)},
+        )
+    return value
+
+
+def decimal_limits(model: type[models.Model], field_name: str) -> dict:
+    """``max_digits``, ``decimal_places`` and any ``min_value``/``max_value`` of a model's
+    ``DecimalField``, as keyword arguments for a form or serializer ``DecimalField``."""
+    field = model._meta.get_field(field_name)
+    options = {"max_digits": field.max_digits, "decimal_places": field.decimal_places}
+    for validator in field.validators:
+        code = getattr(validator, "code", "")
+        if code in ("min_value", "max_value"):
+            options[code] = validator.limit_value
+    return options

@@ -192,7 +192,9 @@ def check_geometry(value, *, allowed: tuple[str, ...]) -> None:
     if geometry.is_empty or not geometry.is_valid:
         raise ValidationError(_("The boundary crosses itself or is empty; redraw it on the map."), code="geometry")
     minx, miny, maxx, maxy = geometry.bounds
-    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+    from grids.limits import is_bbox
+
+    if not is_bbox(minx, miny, maxx, maxy):
         raise ValidationError(
             _("Coordinates must be longitude then latitude in degrees (e.g. 106.56, 24.35)."),
             code="geometry",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from grids import limits
 from grids.choices import limit_choices
 from grids.models import Department, GridUnit, Membership, Role, Sector, User
 from grids.rules import Kind
@@ -138,7 +139,7 @@ class UnitMoveSerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
     )
     code = serializers.CharField(
         required=False,
-        max_length=40,
+        max_length=limits.max_length(GridUnit, "code"),
         help_text=_(
             "Optional new code of the unit, checked against the new parent (e.g. a village moved to another "
             "township: 451027101202). The codes of the units below it change with it."

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from core.services import enqueue, enqueue_many
-from grids import rules
+from grids import limits, rules
 from grids.models import GridUnit, ImportJob, Membership, Role, User, within_q
 from grids.scope import Action, forget_scope, is_administrator, scope_for
 
@@ -43,11 +43,27 @@ def _require(by: User, action: str, unit: GridUnit | None, message: str) -> None
         raise PermissionDenied(message)
 
 
+UNIT_COUNTS = ("population", "households")
+
+
+def _bound_numbers(unit: GridUnit) -> None:
+    """The unit's counts fit their fields (``grids.limits``), whoever calls: form, API, import, admin."""
+    errors: dict[str, list] = {}
+    for name in UNIT_COUNTS:
+        try:
+            limits.bound_int(name, getattr(unit, name), GridUnit, allow_none=True)
+        except ValidationError as exc:
+            exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def unit_create(*, by: User, parent: GridUnit | None, **fields) -> GridUnit:
     """Add a unit under ``parent``. Only someone who manages ``parent`` (or a superuser for a county)."""
     _require(by, Action.MANAGE_GRID, parent, _("You may not add units here."))
     unit = GridUnit(parent=parent, **fields)
+    _bound_numbers(unit)
     unit.full_clean()
     unit._change_reason = _("created")
     unit.save()
@@ -72,6 +88,7 @@ def unit_update(*, by: User, unit: GridUnit, **fields) -> GridUnit:
         raise ValidationError(
             {"code": _("The code of a unit with children cannot be changed; its children's codes derive from it.")}
         )
+    _bound_numbers(unit)
     unit.full_clean()
     unit.save(update_fields=[*changed, "updated_at"])
     return unit
@@ -249,6 +266,7 @@ def unit_deactivate(*, by: User, unit: GridUnit) -> GridUnit:
 def membership_grant(*, by: User, user: User, unit: GridUnit, role: str, note: str = "") -> Membership:
     """Give ``user`` a role in ``unit`` (idempotent: re-activates a past membership)."""
     _require(by, Action.MANAGE_GRID, unit, _("You may not assign roles in this unit."))
+    note = limits.bound_text("note", note or "", Membership)
     role = Role(role)
     membership, created = Membership.objects.select_for_update().get_or_create(
         user=user, unit=unit, role=role, defaults={"note": note}

@@ -8,8 +8,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from grids import limits
 from grids.models import Department, GridUnit
-from hazards.models import Family, Grade, HazardCategory, Method, RiskLevel, RootCause, Source
+from hazards.models import Family, Grade, Hazard, HazardCategory, Method, RiskLevel, RootCause, Source
 from hazards.photos import check_photo_batch
 
 
@@ -59,7 +60,7 @@ class ReportForm(forms.Form):
     )
     title = forms.CharField(
         label=_("In a few words"),
-        max_length=100,
+        max_length=limits.max_length(Hazard, "title"),
         widget=forms.TextInput(
             attrs={"placeholder": _("e.g. crack in the slope behind the school"), "autocomplete": "off"}
         ),
@@ -68,12 +69,12 @@ class ReportForm(forms.Form):
         label=_("What you saw"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     photos = PhotosField(label=_("Photos"))
-    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
-    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = limits.lng_form_field(required=False, widget=forms.HiddenInput)
+    lat = limits.lat_form_field(required=False, widget=forms.HiddenInput)
     address = forms.CharField(
         label=_("Place"),
         required=False,
-        max_length=200,
+        max_length=limits.max_length(Hazard, "address"),
         widget=forms.TextInput(attrs={"placeholder": _("e.g. behind the village school")}),
     )
     source = forms.ChoiceField(label=_("How it was found"), choices=Source.choices, initial=Source.PATROL)
@@ -131,7 +132,9 @@ class ConfirmForm(forms.Form):
     risk_level = forms.TypedChoiceField(
         label=_("Risk level"), required=False, coerce=int, empty_value=None, choices=[("", "—"), *RiskLevel.choices]
     )
-    risk_reason = forms.CharField(label=_("Reason for the level"), required=False, max_length=200)
+    risk_reason = forms.CharField(
+        label=_("Reason for the level"), required=False, max_length=limits.max_length(Hazard, "risk_reason")
+    )
     root_cause = forms.ChoiceField(label=_("Root cause"), required=False, choices=[("", "—"), *RootCause.choices])
     note = _note()
 
@@ -189,20 +192,22 @@ class PlanForm(forms.Form):
     measures = forms.CharField(
         label=_("Rectification measures"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    responsible_unit = forms.CharField(label=_("Responsible unit"), max_length=100)
-    responsible_person = forms.CharField(label=_("Responsible person"), max_length=50)
+    responsible_unit = forms.CharField(
+        label=_("Responsible unit"), max_length=limits.max_length(Hazard, "responsible_unit")
+    )
+    responsible_person = forms.CharField(
+        label=_("Responsible person"), max_length=limits.max_length(Hazard, "responsible_person")
+    )
     responsible_phone = forms.CharField(
         label=_("Their phone"),
         required=False,
-        max_length=20,
+        max_length=limits.max_length(Hazard, "responsible_phone"),
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
     )
     funds = forms.DecimalField(
         label=_("Funds (yuan)"),
         required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
+        **limits.decimal_limits(Hazard, "funds"),
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
     )
     deadline = forms.DateField(
@@ -242,7 +247,7 @@ class SuperviseForm(forms.Form):
     order_no = forms.CharField(
         label=_("Order number"),
         required=False,
-        max_length=60,
+        max_length=limits.max_length(Hazard, "supervision_order_no"),
         help_text=_("Left empty, a number is given from the hazard's number."),
     )
 

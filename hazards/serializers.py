@@ -311,11 +311,13 @@ class HazardReportSerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
     unit = serializers.PrimaryKeyRelatedField(
         queryset=GridUnit.objects.filter(is_active=True), help_text=_("The grid unit where the danger is.")
     )
-    title = serializers.CharField(max_length=100)
+    title = serializers.CharField(max_length=limits.max_length(Hazard, "title"))
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    lng = serializers.FloatField(required=False, allow_null=True, default=None, min_value=-180, max_value=180)
-    lat = serializers.FloatField(required=False, allow_null=True, default=None, min_value=-90, max_value=90)
-    address = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    lng = limits.lng_field(required=False, allow_null=True, default=None)
+    lat = limits.lat_field(required=False, allow_null=True, default=None)
+    address = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.max_length(Hazard, "address")
+    )
     source = serializers.ChoiceField(choices=Source.choices, required=False, default=Source.PATROL)
     root_cause = serializers.ChoiceField(choices=RootCause.choices, required=False, allow_blank=True, default="")
     found_at = limits.BoundedDateTimeField(required=False, allow_null=True, default=None)
@@ -350,7 +352,9 @@ class ConfirmSerializer(serializers.Serializer):
         default=dict,
         help_text=_("Factor values for LEC (lec_l, lec_e, lec_c) or the matrix (ls_l, ls_s)."),
     )
-    risk_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    risk_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.max_length(Hazard, "risk_reason")
+    )
     root_cause = serializers.ChoiceField(choices=RootCause.choices, required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -367,13 +371,13 @@ class PlanSerializer(serializers.Serializer):
     """The five-in-place (五落实): measures, responsibility, funds, deadline, contingency."""
 
     measures = serializers.CharField()
-    responsible_unit = serializers.CharField(max_length=100)
-    responsible_person = serializers.CharField(max_length=50)
-    responsible_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+    responsible_unit = serializers.CharField(max_length=limits.max_length(Hazard, "responsible_unit"))
+    responsible_person = serializers.CharField(max_length=limits.max_length(Hazard, "responsible_person"))
+    responsible_phone = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.max_length(Hazard, "responsible_phone")
+    )
     funds = serializers.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
+        **limits.decimal_limits(Hazard, "funds"),
         required=False,
         allow_null=True,
         default=None,
@@ -393,7 +397,9 @@ class SuperviseSerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.filter(is_active=True))
     deadline = limits.BoundedDateField()
     requirements = serializers.CharField()
-    order_no = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
+    order_no = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.max_length(Hazard, "supervision_order_no")
+    )
 
 
 # --- copies to departments ------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grids import limits
 from grids.models import Department, GridUnit, User
 from grids.scope import scope_for
 from hazards.models import (
@@ -64,14 +65,18 @@ def risk_grade(*, method: str, inputs: dict[str, Decimal | str | float]) -> tupl
     for factor in factors:
         try:
             value = Decimal(str(inputs[factor]))
-        except (KeyError, ArithmeticError, ValueError):
+            if not value.is_finite():
+                raise ValueError(value)
+        except (KeyError, ArithmeticError, ValueError, TypeError):
             raise ValidationError(
-                _("Choose a value for %(factor)s.") % {"factor": RiskFactorOption.Factor(factor).label}
+                {"risk_inputs": _("Choose a value for %(factor)s.") % {"factor": RiskFactorOption.Factor(factor).label}}
             )
         if value not in allowed.get(factor, set()):
             raise ValidationError(
-                _("%(value)s is not a listed value of %(factor)s.")
-                % {"value": value, "factor": RiskFactorOption.Factor(factor).label}
+                {
+                    "risk_inputs": _("%(value)s is not a listed value of %(factor)s.")
+                    % {"value": value, "factor": RiskFactorOption.Factor(factor).label}
+                }
             )
         score *= value
     band = RiskBand.objects.filter(method=method, min_score__lte=score).order_by("-min_score").first()
@@ -87,8 +92,8 @@ def _apply_grading(hazard: Hazard, *, method: str, level: int | None, inputs: di
         hazard.risk_level, hazard.risk_score = risk_grade(method=method, inputs=inputs or {})
         hazard.risk_inputs = {k: str(v) for k, v in (inputs or {}).items() if k in FACTORS[method]}
     elif method == Method.DIRECT:
-        if level not in RiskLevel.values:
-            raise ValidationError(_("Choose a risk level."))
+        if isinstance(level, bool) or level not in RiskLevel.values:
+            raise ValidationError({"risk_level": _("Choose a risk level.")})
         if not reason.strip():
             raise ValidationError(_("Say why this risk level was set directly."))
         hazard.risk_level, hazard.risk_score, hazard.risk_inputs = level, None, {}
@@ -105,6 +110,7 @@ def propose_unit(*, user: User, lng: float | None, lat: float | None, default: G
     """The tier-3 unit in the user's scope whose boundary contains the point, else ``default``."""
     if lng is None or lat is None:
         return default
+    lng, lat = limits.bound_lng_lat(lng, lat)
     from shapely.geometry import Point, shape
 
     point = Point(lng, lat)
@@ -227,6 +233,8 @@ def hazard_report(
         root_cause = ""
     if fixed_on_spot and not evidence_photos:
         raise ValidationError({"evidence_photos": _("A danger fixed on the spot needs a photo of the result.")})
+    lng, lat = limits.bound_lng_lat(lng, lat, model=Hazard)
+    found_at = limits.bound_moment("found_at", found_at, model=Hazard)
     check_photo_batch([*photos, *evidence_photos])  # the limits are per request, both fields together
     report_photos = _check_photos(photos)
     evidence = _check_photos(evidence_photos)
@@ -365,7 +373,17 @@ def hazard_plan(
     ):
         if not (value or "").strip():
             errors[name] = _("Required for the five-in-place.")
-    if deadline is None:
+    for name, check in (
+        ("deadline", lambda: limits.bound_date("deadline", deadline, model=Hazard)),
+        ("funds", lambda: limits.bound_decimal("funds", funds, Hazard)),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            errors[name] = exc.error_dict[name]
+    if "deadline" in errors:
+        pass
+    elif deadline is None:
         errors["deadline"] = _("Required for the five-in-place.")
     elif deadline < timezone.localdate():
         errors["deadline"] = _("The deadline cannot be in the past.")
@@ -488,6 +506,7 @@ def hazard_supervise(
     county = hazard.unit.get_root()
     if department.county_id != county.pk:
         raise ValidationError({"department": _("Choose a department of this county.")})
+    deadline = limits.bound_date("deadline", deadline, model=Hazard)
     if deadline is None or deadline < timezone.localdate():
         raise ValidationError({"deadline": _("The supervision deadline cannot be in the past.")})
     hazard.supervised, hazard.supervising_department, hazard.supervision_deadline = True, department, deadline

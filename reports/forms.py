@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from emergency.formats.zh_Hans.formats import DATE_INPUT_FORMATS
+from grids import limits
 from grids.models import GridUnit
 from hazards.models import HazardCategory, RiskLevel
 from reports.models import Countermeasure, MonthlyReport
@@ -34,6 +35,8 @@ class MonthField(forms.CharField):
             return None
         match = MONTH_PATTERN.fullmatch(value)
         if match and 1 <= int(match["month"]) <= 12:
+            if not limits.MIN_YEAR <= int(match["year"]) <= limits.MAX_YEAR:
+                raise ValidationError(limits.out_of_range_date(), code="out_of_range")
             return datetime.date(int(match["year"]), int(match["month"]), 1)
         raise ValidationError(_("Give a month such as 2026-10."), code="invalid")
 
@@ -81,7 +84,7 @@ class MonthlySignForm(forms.Form):
     signer_name = forms.CharField(
         label=_("Your name (signature)"),
         required=False,
-        max_length=50,
+        max_length=limits.max_length(MonthlyReport, "signer_name"),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
@@ -89,7 +92,7 @@ class MonthlySignForm(forms.Form):
 class ReissueForm(forms.Form):
     reason = forms.CharField(
         label=_("What the new version corrects"),
-        max_length=200,
+        max_length=limits.max_length(MonthlyReport, "correction_reason"),
         error_messages={"required": _("Say what the new version corrects.")},
     )
 
@@ -122,7 +125,7 @@ class ConsultationRecordForm(forms.Form):
 class CountermeasureForm(forms.Form):
     """One line of the judgement list (研判一张单)."""
 
-    risk = forms.CharField(label=_("Risk"), max_length=100)
+    risk = forms.CharField(label=_("Risk"), max_length=limits.max_length(Countermeasure, "risk"))
     category = forms.ModelChoiceField(
         label=_("Category"),
         queryset=HazardCategory.objects.filter(is_active=True).order_by("family", "order", "code"),

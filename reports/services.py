@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grids import limits
 from grids.models import GridUnit, User
 from grids.scope import scope_for
 from grids.selectors import ancestor_at
@@ -41,7 +42,7 @@ def _rules(kind: str) -> dict[int, ReportingRule]:
 
 def monthly_reports_open(*, period: datetime.date) -> int:
     """Create the (pending) report of every unit of a reporting tier for ``period``, once."""
-    period = month_start(period)
+    period = month_start(limits.bound_date("period", period, allow_none=False))
     rules = _rules(ReportingRule.Kind.MONTHLY_REPORT)
     if not rules:
         return 0
@@ -61,7 +62,7 @@ def monthly_reports_open(*, period: datetime.date) -> int:
 def monthly_reports_compile(*, period: datetime.date) -> int:
     """Fill the figures of every pending report of ``period`` and make it a draft. Rows are
     claimed with ``select_for_update(skip_locked=True)``: two runs never fill the same report."""
-    period = month_start(period)
+    period = month_start(limits.bound_date("period", period, allow_none=False))
     end = period_end(period, 1)
     with transaction.atomic():
         claimed = list(
@@ -81,7 +82,7 @@ def monthly_reports_compile(*, period: datetime.date) -> int:
 
 def monthly_job(*, today: datetime.date | None = None) -> dict[str, int]:
     """The first-of-the-month job: open and compile last month's reports (safe to run again)."""
-    today = today or timezone.localdate()
+    today = limits.bound_date("today", today) or timezone.localdate()
     period = previous_month(today)
     opened = monthly_reports_open(period=period)
     compiled = monthly_reports_compile(period=period)
@@ -228,6 +229,7 @@ def monthly_report_reissue(*, report: MonthlyReport, by: User, reason: str) -> M
         raise ReportRefused(_("Only a submitted report can be re-issued."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say what the new version corrects.")})
+    limits.bound_text("reason", reason, MonthlyReport, "correction_reason")
     report.state = MonthlyReport.State.SUPERSEDED
     report.save(update_fields=["state"])
     computed = figures.monthly_figures(start=report.period, end=period_end(report.period, 1), units=[report.unit])
@@ -245,6 +247,7 @@ def monthly_report_reissue(*, report: MonthlyReport, by: User, reason: str) -> M
 
 def report_matrix(*, user: User, parent: GridUnit, months: list[datetime.date]) -> list[dict]:
     """Children of ``parent`` × months: submitted / late / auto / draft / missing (one query)."""
+    months = [limits.bound_date("months", month, allow_none=False) for month in months]
     if not scope_for(user).can_see_by_grant(parent):
         from django.http import Http404
 
@@ -280,7 +283,7 @@ def report_matrix(*, user: User, parent: GridUnit, months: list[datetime.date]) 
 def consultations_open(*, today: datetime.date | None = None) -> int:
     """Open, once per unit and period, the consultation of every consulting tier whose period
     starts this month (townships monthly, the county quarterly, by default), with its briefing."""
-    today = today or timezone.localdate()
+    today = limits.bound_date("today", today) or timezone.localdate()
     created_total = 0
     for tier, rule in _rules(ReportingRule.Kind.CONSULTATION).items():
         start = period_start(today, rule.period_months)
@@ -403,6 +406,11 @@ def consultation_record(
     errors = {}
     if held_on is None:
         errors["held_on"] = _("Give the date of the meeting.")
+    else:
+        try:
+            limits.bound_date("held_on", held_on, model=Consultation)
+        except ValidationError as exc:
+            exc.update_error_dict(errors)
     if not participants.strip():
         errors["participants"] = _("List who took part.")
     if errors:
@@ -444,6 +452,17 @@ def countermeasure_add(
         and responsible_unit.rght <= unit.rght
     ):
         raise ValidationError({"responsible_unit": _("Choose %(unit)s or a unit under it.") % {"unit": unit.name}})
+    errors: dict[str, list] = {}
+    for check in (
+        lambda: limits.bound_int("level", level, Countermeasure),
+        lambda: limits.bound_date("deadline", deadline, model=Countermeasure, allow_none=False),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
     item = Countermeasure(
         consultation=consultation,
         risk=risk,
@@ -514,7 +533,7 @@ def countermeasure_done(*, item: Countermeasure, by: User, note: str) -> Counter
 
 def countermeasures_mark_overdue(*, today: datetime.date | None = None) -> int:
     """Mark open countermeasures past their deadline, once (conditional update)."""
-    today = today or timezone.localdate()
+    today = limits.bound_date("today", today) or timezone.localdate()
     return Countermeasure.objects.filter(
         state=Countermeasure.State.OPEN, deadline__lt=today, overdue_since__isnull=True
     ).update(overdue_since=today)
@@ -522,6 +541,7 @@ def countermeasures_mark_overdue(*, today: datetime.date | None = None) -> int:
 
 def consultation_overview(*, user: User, parent: GridUnit, period: datetime.date) -> list[dict]:
     """Which units under ``parent`` have held the consultation of the period containing ``period``."""
+    period = limits.bound_date("period", period, allow_none=False)
     if not scope_for(user).can_see_by_grant(parent):
         from django.http import Http404
 

@@ -12,7 +12,6 @@ import datetime
 import io
 import re
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,6 +37,7 @@ from dispatch.forms_duty import (
 )
 from dispatch.models import DutyLogEntry
 from dispatch.permissions import DispatchAction
+from grids import limits
 from grids.scope import scope_for
 from grids.spreadsheets import append_row
 from grids.web import add_service_errors, query_without
@@ -49,7 +49,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _parse_date(value: str | None) -> datetime.date | None:
     try:
-        return forms.DateField(input_formats=DATE_INPUT_FORMATS, required=False).clean((value or "").strip())
+        return limits.BoundedDateFormField(input_formats=DATE_INPUT_FORMATS, required=False).clean(
+            (value or "").strip()
+        )
     except ValidationError:
         return None
 
@@ -127,7 +129,7 @@ def calendar(request):
 def _parse_month(value: str | None) -> datetime.date | None:
     """2026-01, 2026/1 or 2026年1月."""
     match = re.fullmatch(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*月?", (value or "").strip())
-    if not match or not 1 <= int(match[2]) <= 12:
+    if not match or not 1 <= int(match[2]) <= 12 or not limits.MIN_YEAR <= int(match[1]) <= limits.MAX_YEAR:
         return None
     return datetime.date(int(match[1]), int(match[2]), 1)
 

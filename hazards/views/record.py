@@ -4,7 +4,6 @@ goes through hazards.services, and a refusal is shown the way the service words 
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from grids import limits
 from grids.files import serve_file
 from grids.models import Department, GridUnit
 from grids.scope import scope_for
@@ -107,7 +107,7 @@ def propose_unit(request):
         raise PermissionDenied(_("You hold no role in a grid, so there is nowhere you can report a hazard."))
     try:
         lng, lat = float(request.GET["lng"]), float(request.GET["lat"])
-        if not (math.isfinite(lng) and math.isfinite(lat) and -180 <= lng <= 180 and -90 <= lat <= 90):
+        if not (limits.is_lng(lng) and limits.is_lat(lat)):
             raise ValueError
     except (KeyError, ValueError):
         return JsonResponse({"error": _("Give a longitude and a latitude.")}, status=400)

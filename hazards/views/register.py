@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from grids import limits
 from grids.scope import scope_for
 from grids.spreadsheets import append_row
 from grids.web import query_without
@@ -199,7 +200,7 @@ def map_data(request):
             west, south, east, north = (float(part) for part in request.GET["bbox"].split(","))
         except ValueError:
             return JsonResponse({"error": _("bbox must be west,south,east,north in degrees.")}, status=400)
-        if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        if not limits.is_bbox(west, south, east, north):
             return JsonResponse({"error": _("bbox must be west,south,east,north in degrees.")}, status=400)
         bbox = (west, south, east, north)
     zoom = None
