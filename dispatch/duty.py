@@ -241,7 +241,7 @@ def duty_shift_change(*, by: User, shift: DutyShift, **fields) -> DutyShift:
         raise ValueError(f"duty_shift_change cannot change {sorted(unknown)}")
     _require_duty(by, shift.unit)
     _lock_centre(shift.unit)
-    shift = DutyShift.objects.select_for_update().select_related("unit").get(pk=shift.pk)
+    shift = DutyShift.objects.select_for_update(of=("self",)).select_related("unit").get(pk=shift.pk)
     changed = [
         name for name, value in fields.items() if getattr(shift, name) != (value if name != "note" else value or "")
     ]
@@ -445,7 +445,7 @@ def duty_log_change(*, by: User, entry: DutyLogEntry, **fields) -> DutyLogEntry:
     unknown = set(fields) - set(LOG_FIELDS)
     if unknown:
         raise ValueError(f"duty_log_change cannot change {sorted(unknown)}")
-    entry = DutyLogEntry.objects.select_for_update().select_related("unit").get(pk=entry.pk)
+    entry = DutyLogEntry.objects.select_for_update(of=("self",)).select_related("unit").get(pk=entry.pk)
     if not may_edit_entry(by, entry):
         raise PermissionDenied(_("Only its author may change an entry, and only during the shift it was written in."))
     changed = [name for name, value in fields.items() if getattr(entry, name) != value]

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -128,6 +128,10 @@ def api_exception_handler(exc, context):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404 | DjangoPermissionDenied):
         pass  # DRF's handler knows them
+    elif isinstance(exc, ObjectDoesNotExist):
+        # The object was seen, then gone by the time its row was locked (a concurrent change): a
+        # 404, as if the request had come a moment later.
+        exc = Http404(str(exc))
     elif isinstance(exc, DataError | OverflowError | ValueError):
         view = context.get("view")
         logger.warning("Refused input on %s: %r", getattr(view, "__class__", type(view)).__name__, exc)

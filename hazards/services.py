@@ -281,7 +281,7 @@ def hazard_report(
 
 def _locked(hazard: Hazard | int) -> Hazard:
     pk = hazard.pk if isinstance(hazard, Hazard) else hazard
-    return Hazard.objects.select_for_update().select_related("owner_unit", "unit", "category").get(pk=pk)
+    return Hazard.objects.select_for_update(of=("self",)).select_related("owner_unit", "unit", "category").get(pk=pk)
 
 
 def _require_state(hazard: Hazard, allowed: Sequence[str], doing: str) -> None:
@@ -544,7 +544,7 @@ def _copy_to_departments(hazard: Hazard, by: User) -> None:
 @transaction.atomic
 def hazard_copy_feedback(*, copy: HazardCopy, by: User, feedback: str) -> HazardCopy:
     """A department's staff record what they did about a hazard copied to them (反馈)."""
-    copy = HazardCopy.objects.select_for_update().select_related("hazard").get(pk=copy.pk)
+    copy = HazardCopy.objects.select_for_update(of=("self",)).select_related("hazard").get(pk=copy.pk)
     if not scope_for(by).serves_department(copy.department_id):
         raise PermissionDenied(_("Only the department the hazard was copied to can reply."))
     if not feedback.strip():

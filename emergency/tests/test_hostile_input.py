@@ -272,3 +272,12 @@ def test_hazard_found_in_the_year_9999_with_an_offset_is_a_400(world, api):
     response = api(world.village_officer_a).post("/api/v1/hazards/", body, format="json")
     assert response.status_code == 400, response.content
     assert "found_at" in response.json() and has_chinese(response.json()["found_at"])
+
+
+def test_an_object_gone_before_its_lock_is_a_404_not_a_500():
+    """A hazard seen by the access check and gone (or moved out of reach) when its row is locked."""
+    from emergency.errors import api_exception_handler
+    from hazards.models import Hazard
+
+    response = api_exception_handler(Hazard.DoesNotExist("Hazard matching query does not exist."), {})
+    assert response.status_code == 404
