@@ -31,12 +31,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     search_fields = ("task_name",)
     readonly_fields = ("kind", "task_name", "args", "kwargs", "created_at", "sent_at", "attempts", "last_error")
     date_hierarchy = "created_at"
-    # Seen by the administrator only: ``grids.admin`` re-registers this admin superuser-only
-    # (``superuser_only(OutboxMessage, read_only=True)``), since core imports no app and access
-    # is decided in ``grids.scope``.
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    # Seen by the administrator only, and changed by no one: ``grids.admin`` re-registers this
+    # admin with ``superuser_only(OutboxMessage, read_only=True)``, since core imports no app and
+    # access is decided in ``grids.scope``.

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.services import enqueue, enqueue_email
 from grids.models import Department, GridUnit, Membership, User
-from grids.scope import scope_for
+from grids.scope import is_administrator, scope_for
 from reports.models import Delivery, Document
 from reports.permissions import ReportAction
 
@@ -129,16 +129,13 @@ def is_recipient(user: User, delivery: Delivery) -> bool:
     above it), or staff of the recipient department? Being a superuser does not make one."""
     scope = scope_for(user)
     if delivery.recipient_unit_id:
-        return scope.holds_role_in(delivery.recipient_unit)
+        return not is_administrator(user) and scope.can_here(ReportAction.RECEIPT, delivery.recipient_unit)
     return scope.member_of_department(delivery.recipient_department_id)
 
 
 def may_act_on(user: User, delivery: Delivery) -> bool:
     """Read, receipt or answer a delivery: its recipient's own people (``is_recipient``) or a superuser."""
-    scope = scope_for(user)
-    if delivery.recipient_unit_id:
-        return scope.can_here(ReportAction.RECEIPT, delivery.recipient_unit)
-    return scope.serves_department(delivery.recipient_department_id)
+    return is_administrator(user) or is_recipient(user, delivery)
 
 
 @transaction.atomic
