@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.models import OutboxMessage
+from core.models import JobFailure, OutboxMessage
 
 
 class SentFilter(admin.SimpleListFilter):
@@ -34,3 +34,24 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     # Seen by the administrator only, and changed by no one: ``grids.admin`` re-registers this
     # admin with ``superuser_only(OutboxMessage, read_only=True)``, since core imports no app and
     # access is decided in ``grids.scope``.
+
+
+@admin.register(JobFailure)
+class JobFailureAdmin(admin.ModelAdmin):
+    """Background jobs that failed: administrators only, read-only."""
+
+    list_display = ("task", "unit", "short_error", "occurred_at")
+    list_filter = ("task",)
+    list_select_related = ("unit",)
+    search_fields = ("task", "error", "unit__name")
+    date_hierarchy = "occurred_at"
+    fields = ("task", "unit", "arguments", "error", "occurred_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("error"))
+    def short_error(self, failure: JobFailure) -> str:
+        first = failure.error.splitlines()[0] if failure.error else ""
+        return first[:160]
+
+    # Administrators only and read-only: ``grids.admin`` re-registers it with
+    # ``superuser_only(JobFailure, read_only=True, deletes=False)``, as it does the outbox.

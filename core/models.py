@@ -40,3 +40,22 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} #{self.pk}"
+
+
+# The unit is named, not imported: core sits below grids in the layer order (docs/architecture.md).
+class JobFailure(models.Model):
+    """A background job that failed, for administrators: which job, which unit, what error."""
+
+    task = models.CharField(_("job"), max_length=100)
+    unit = models.ForeignKey("grids.GridUnit", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("unit"))
+    arguments = models.JSONField(_("arguments"), default=dict, blank=True)
+    error = models.TextField(_("error"))
+    occurred_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("job failure")
+        verbose_name_plural = _("job failures")
+        ordering = ["-occurred_at"]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.occurred_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,6 @@
 """The transactional outbox: queue Celery jobs and e-mails as rows of the current transaction.
 
-``enqueue("reports.tasks.email_deliveries", ids)`` writes an ``OutboxMessage`` in the caller's
+``enqueue("delivery.tasks.email_deliveries", ids)`` writes an ``OutboxMessage`` in the caller's
 transaction and hands it to the broker once that transaction commits. When the broker (Redis)
 is down at that moment the error is logged and recorded on the row, never raised: the request
 that made the change succeeds, and ``sweep()`` (every minute, ``core.tasks.sweep_outbox``)

@@ -14,11 +14,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from delivery.models import Delivery
 from dispatch.models import DutyLogEntry, DutyShift, Incident, IncidentTier, Warning
 from dispatch.permissions import DispatchAction
 from grids.models import GridUnit, User
 from grids.scope import scope_for
-from reports.models import Delivery
 
 # --- warnings --------------------------------------------------------------------------------
 

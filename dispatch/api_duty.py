@@ -32,11 +32,12 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import ServiceErrorsMixin, schema_only
 from dispatch import access, duty
 from dispatch.forms_duty import DATE_INPUT_FORMATS
 from dispatch.models import DutyLogEntry, DutyShift, Incident, Warning
 from grids import limits
-from grids.api import ScopedFilterBackend, ServiceErrorsMixin, _schema_only
+from grids.api import ScopedFilterBackend
 from grids.models import User
 from grids.scope import scope_for, visible_people
 
@@ -239,7 +240,7 @@ class DutyShiftViewSet(
     filterset_class = DutyShiftFilter
 
     def get_queryset(self) -> QuerySet[DutyShift]:
-        if _schema_only(self):
+        if schema_only(self):
             return DutyShift.objects.none()
         return duty.with_roll(
             scope_for(self.request.user)
@@ -335,7 +336,7 @@ class DutyLogViewSet(
     filterset_class = DutyLogFilter
 
     def get_queryset(self) -> QuerySet[DutyLogEntry]:
-        if _schema_only(self):
+        if schema_only(self):
             return DutyLogEntry.objects.none()
         return access.visible_log(self.request.user).select_related("unit", "by").order_by("-at", "-id")
 

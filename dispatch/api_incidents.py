@@ -23,11 +23,11 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import ServiceErrorsMixin, schema_only
 from dispatch import access
 from dispatch import incidents as services
 from dispatch.models import Incident, IncidentCategory, IncidentReport, IncidentTier, IncidentType, Level
 from grids import limits
-from grids.api import ServiceErrorsMixin, _schema_only
 from grids.models import GridUnit
 from grids.serializers import ScopedRelatedFieldsMixin
 
@@ -297,7 +297,7 @@ class IncidentViewSet(
         return IncidentDetailSerializer
 
     def get_queryset(self) -> QuerySet[Incident]:
-        if _schema_only(self):
+        if schema_only(self):
             return Incident.objects.none()
         filters = _ListFilters(data=self.request.query_params)
         filters.is_valid(raise_exception=True)

@@ -28,12 +28,12 @@ from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from core.api import ServiceErrorsMixin, schema_only
 from dispatch import access, cap
 from dispatch import warnings as services
 from dispatch.models import LEVEL_COLOURS, Level, Warning
 from dispatch.permissions import DispatchAction
 from grids import limits
-from grids.api import ServiceErrorsMixin, _schema_only
 from grids.models import GridUnit
 from grids.scope import scope_for
 
@@ -279,7 +279,7 @@ class WarningViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveM
         return WarningListSerializer if self.action == "list" else WarningDetailSerializer
 
     def get_queryset(self):
-        if _schema_only(self):
+        if schema_only(self):
             return Warning.objects.none()
         queryset = services.warning_list(self.request.user)
         state = self.request.query_params.get("state")

@@ -6,7 +6,7 @@ How an incident goes up (DOMAIN.md §4, seed 001):
   ``IncidentTier`` row is written for the reporting unit and for every ancestor up to the county.
   The reporting unit's parent receives it immediately: its ``received_at`` and ``written_at`` are
   the time of the report, and an incident ``Document`` is delivered to it through
-  ``reports.delivery`` (inbox, e-mail, 签收).
+  ``delivery.services`` (inbox, e-mail, 签收).
 - Each receiving tier confirms it (核实: the confirm also receipts the tier's incident deliveries)
   and forwards it: forwarding delivers it to the next tier up, whose written time is then.
   The time a tier was told by phone is recorded by that tier.
@@ -47,6 +47,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from delivery.models import Delivery, Document
+from delivery.services import delivery_receipt, send_documents
 from dispatch.access import (  # who may see and do what: dispatch/access.py
     may_add_report,
     may_close,
@@ -67,8 +69,6 @@ from dispatch.permissions import DispatchAction
 from grids import limits
 from grids.models import GridUnit, User
 from grids.scope import scope_for
-from reports.delivery import delivery_receipt, send_documents
-from reports.models import Delivery, Document
 
 FIGURE_FIELDS = ("deaths", "injured", "serious_injuries", "missing", "trapped", "direct_loss")
 COUNT_FIELDS = ("deaths", "injured", "serious_injuries", "missing", "trapped")

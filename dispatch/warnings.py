@@ -4,7 +4,7 @@ area tier by tier; acknowledgement (签收); evacuation figures; the acknowledge
 Services (``warning_*``) each run in a transaction, lock the warning row, check the person's right
 through ``grids.scope`` and refuse with a Chinese message: ``WarningRefused`` for a step the state
 does not allow, ``PermissionDenied`` for a role that does not allow it, ``ValidationError`` for bad
-input. Delivery uses the one mechanism of ``reports.delivery`` (a Document with one Delivery per
+input. Delivery uses the one mechanism of ``delivery.services`` (a Document with one Delivery per
 recipient unit; acknowledging = ``delivery_receipt``).
 
 Design: every message (Alert, Update, Cancel) is a new Document delivered to the same units, and
@@ -44,6 +44,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import enqueue_email
+from delivery.models import Delivery, Document
+from delivery.services import delivery_receipt, send_documents
 from dispatch.access import (  # who may see and do what: dispatch/access.py
     issuer_units,
     visible_warnings,
@@ -65,8 +67,6 @@ from grids import limits
 from grids.models import GridUnit, Membership, User, above_q, within_q
 from grids.rules import TIER_LABELS
 from grids.scope import scope_for
-from reports.delivery import delivery_receipt, send_documents
-from reports.models import Delivery, Document
 
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")  # CAP identifiers and times of GB/T 35965.1 are Beijing time
 EDITABLE = ("title", "content", "instructions", "level", "valid_from", "valid_to", "report_evacuation", "sender_name")

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "csp",
     "core",  # shared machinery (the outbox): imports no app; every app may import it
     "grids",
+    "delivery",  # documents between tiers, inboxes, 签收: every register sends through it
     "hazards",
     "reports",
     "dispatch",

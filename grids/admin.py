@@ -146,10 +146,11 @@ class ScopedTabularInline(ScopedChoicesMixin, admin.TabularInline):
         return scope_for(request.user).filter(queryset, self.unit_field, grants_only=self.grants_only)
 
 
-def superuser_only(model, *, read_only: bool = False) -> None:
+def superuser_only(model, *, read_only: bool = False, deletes: bool = True) -> None:
     """Re-register the admin of ``model`` so that only a superuser sees it (its module, its list,
     its pages): e.g. the API tokens, whose list would show every user's live key. ``read_only``:
-    not even the superuser adds or changes a row (the outbox), they may only look and delete."""
+    not even the superuser adds or changes a row (the outbox), they may only look and delete;
+    ``deletes=False``: nor delete one (the record of failed jobs)."""
     base = type(admin.site._registry[model]) if admin.site.is_registered(model) else admin.ModelAdmin
 
     class SuperuserOnlyAdmin(ScopedChoicesMixin, base):
@@ -166,7 +167,7 @@ def superuser_only(model, *, read_only: bool = False) -> None:
             return not read_only and is_administrator(request.user)
 
         def has_delete_permission(self, request, obj=None):
-            return is_administrator(request.user)
+            return deletes and is_administrator(request.user)
 
     SuperuserOnlyAdmin.__name__ = SuperuserOnlyAdmin.__qualname__ = f"SuperuserOnly{base.__name__}"
     if admin.site.is_registered(model):
@@ -178,9 +179,10 @@ superuser_only(TokenProxy)
 
 # The outbox (core imports no app, so its admin is made superuser-only here, after it registered).
 import core.admin  # noqa: E402, F401
-from core.models import OutboxMessage  # noqa: E402
+from core.models import JobFailure, OutboxMessage  # noqa: E402
 
 superuser_only(OutboxMessage, read_only=True)
+superuser_only(JobFailure, read_only=True, deletes=False)
 
 # django-axes' login records (user names, addresses, failures of everyone): the administrator's,
 # who unlocks there. Registered by axes' admin module, imported here first so it can be replaced.

@@ -7,19 +7,17 @@ A Django ``ValidationError`` raised by a service becomes a 400 with its messages
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
-from rest_framework.serializers import as_serializer_error
 from rest_framework.views import APIView
 
+from core.api import ServiceErrorsMixin, schema_only
 from grids import limits, selectors, services
 from grids.choices import ScopedFilterBackend
 from grids.models import Department, GridUnit, Membership, Role, Sector, User, within_q
@@ -34,20 +32,6 @@ from grids.serializers import (
     SectorSerializer,
     UnitMoveSerializer,
 )
-
-
-class ServiceErrorsMixin:
-    """Turn the services' Django ``ValidationError`` into DRF's 400 (PermissionDenied/Http404 DRF knows)."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, DjangoValidationError):
-            exc = ValidationError(as_serializer_error(exc))
-        return super().handle_exception(exc)
-
-
-def _schema_only(view) -> bool:
-    """True while drf-spectacular builds the schema (no real request user)."""
-    return getattr(view, "swagger_fake_view", False)
 
 
 class ReadOnlyUnlessSuperuser(permissions.IsAuthenticated):
@@ -105,7 +89,7 @@ class GridUnitViewSet(
     search_fields = ["name", "code"]
 
     def get_queryset(self):
-        if _schema_only(self):
+        if schema_only(self):
             return GridUnit.objects.none()
         children = (
             GridUnit.objects.filter(parent=OuterRef("pk"))
@@ -178,7 +162,7 @@ class DepartmentViewSet(
     filterset_fields = ["county", "is_active"]
 
     def get_queryset(self):
-        if _schema_only(self):
+        if schema_only(self):
             return Department.objects.none()
         departments = Department.objects.select_related("county").prefetch_related("sectors")
         return scope_for(self.request.user).filter(departments, "county").order_by("county_id", "name")
@@ -237,7 +221,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["username", "real_name", "mobile"]
 
     def get_queryset(self):
-        if _schema_only(self):
+        if schema_only(self):
             return User.objects.none()
         user = self.request.user
         roles = scope_for(user).filter(Membership.objects.active(), "unit").select_related("unit")
@@ -279,7 +263,7 @@ class MembershipViewSet(
     filterset_class = MembershipFilter
 
     def get_queryset(self):
-        if _schema_only(self):
+        if schema_only(self):
             return Membership.objects.none()
         memberships = Membership.objects.select_related("unit", "user")
         return scope_for(self.request.user).filter(memberships, "unit")

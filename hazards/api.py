@@ -24,7 +24,8 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from grids.api import ScopedFilterBackend, ServiceErrorsMixin, _schema_only
+from core.api import ServiceErrorsMixin, schema_only
+from grids.api import ScopedFilterBackend
 from hazards import selectors, services
 from hazards.access import get_hazard_for_user, visible_hazards
 from hazards.filters import HazardFilterSet
@@ -127,7 +128,7 @@ class HazardViewSet(
         return HazardDetailSerializer
 
     def get_queryset(self) -> QuerySet[Hazard]:
-        if _schema_only(self):
+        if schema_only(self):
             return Hazard.objects.none()
         return visible_hazards(self.request.user).select_related("category", "unit", "owner_unit", "reporter")
 
@@ -345,7 +346,7 @@ class HazardCopyViewSet(HazardErrorsMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = HazardCopyFilter
 
     def get_queryset(self) -> QuerySet[HazardCopy]:
-        if _schema_only(self):
+        if schema_only(self):
             return HazardCopy.objects.none()
         return selectors.department_copies(self.request.user)
 

@@ -1,5 +1,5 @@
 """Which monthly reports and consultations a person may see and act on: built on grids.scope,
-nowhere else. The inbox (what was delivered to whom) is decided in ``reports.delivery``."""
+nowhere else. The inbox (what was delivered to whom) is decided in ``delivery.services``."""
 
 from __future__ import annotations
 

@@ -11,21 +11,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from grids.admin import ScopedAdmin, ScopedReadOnlyAdmin, ScopedTabularInline, SuperuserDeletesMixin
-from grids.scope import is_administrator, scope_for
-from reports.models import (
-    Consultation,
-    Countermeasure,
-    Delivery,
-    JobFailure,
-    MonthlyReport,
-    ReportingRule,
-    SeasonalRisk,
-)
+from reports.models import Consultation, Countermeasure, MonthlyReport, ReportingRule, SeasonalRisk
 
 # --- rule tables ----------------------------------------------------------------------------------
 
@@ -172,85 +162,3 @@ class CountermeasureAdmin(ScopedReadOnlyAdmin):
         "overdue_since",
     )
     fields = readonly_fields
-
-
-@admin.register(Delivery)
-class DeliveryAdmin(ScopedReadOnlyAdmin):
-    """Deliveries sent to, or sent from, the units in the person's grid."""
-
-    list_display = ("document", "kind", "sender", "recipient", "state", "sent_at", "receipted_at", "emailed")
-    list_filter = ("state", "document__kind", "emailed")
-    list_select_related = ("document", "document__sender_unit", "recipient_unit", "recipient_department")
-    search_fields = ("document__title", "recipient_unit__name", "recipient_department__name")
-    fields = (
-        "document",
-        "recipient_unit",
-        "recipient_department",
-        "state",
-        "read_at",
-        "read_by",
-        "receipted_at",
-        "receipted_by",
-        "emailed",
-    )
-    readonly_fields = fields
-
-    def scoped_queryset(self, request):
-        scope = scope_for(request.user)
-        return scope.filter_q(
-            Delivery.objects.all(),
-            Q(scope.unit_q("recipient_unit__", grants_only=True))
-            | Q(scope.unit_q("document__sender_unit__", grants_only=True)),
-        )
-
-    @admin.display(description=_("kind"), ordering="document__kind")
-    def kind(self, delivery: Delivery) -> str:
-        return delivery.document.get_kind_display()
-
-    @admin.display(description=_("sender"), ordering="document__sender_unit__name")
-    def sender(self, delivery: Delivery) -> str:
-        return delivery.document.sender_unit.name
-
-    @admin.display(description=_("recipient"))
-    def recipient(self, delivery: Delivery) -> str:
-        return str(delivery.recipient_unit or delivery.recipient_department)
-
-    @admin.display(description=_("sent"), ordering="document__sent_at")
-    def sent_at(self, delivery: Delivery):
-        return delivery.document.sent_at
-
-
-# --- failed jobs ----------------------------------------------------------------------------------
-
-
-@admin.register(JobFailure)
-class JobFailureAdmin(ScopedAdmin):
-    """Background jobs that failed: administrators only, read-only."""
-
-    list_display = ("task", "unit", "short_error", "occurred_at")
-    list_filter = ("task",)
-    list_select_related = ("unit",)
-    search_fields = ("task", "error", "unit__name")
-    date_hierarchy = "occurred_at"
-    fields = ("task", "unit", "arguments", "error", "occurred_at")
-    readonly_fields = fields
-
-    @admin.display(description=_("error"))
-    def short_error(self, failure: JobFailure) -> str:
-        first = failure.error.splitlines()[0] if failure.error else ""
-        return first[:160]
-
-    def has_module_permission(self, request):
-        return is_administrator(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -9,8 +9,8 @@ def inbox(request) -> dict:
         return {}
 
     def unread() -> int:
-        from reports.delivery import inbox_for
-        from reports.models import Delivery
+        from delivery.models import Delivery
+        from delivery.services import inbox_for
 
         return inbox_for(user).filter(state=Delivery.State.DELIVERED).count()
 

@@ -1,4 +1,5 @@
-"""Delivery between tiers, monthly hazard reports, risk consultations, and their rule tables."""
+"""Monthly hazard reports, risk consultations, their countermeasures, and their rule tables. The
+documents they send up a tier are ``delivery.models.Document``."""
 
 from __future__ import annotations
 
@@ -7,88 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from grids.models import Department, GridUnit
+from delivery.models import Document
+from grids.models import GridUnit
 from hazards.models import HazardCategory, RiskLevel
-
-# --- delivery: one design for up (reports), down (warnings) and across (departments) -------------
-
-
-class Document(models.Model):
-    """Something one unit sends to others: a report, a consultation result, a warning, a filing."""
-
-    class Kind(models.TextChoices):
-        MONTHLY_REPORT = "monthly_report", _("Monthly hazard report")
-        CONSULTATION = "consultation", _("Trend analysis and countermeasure report")
-        WARNING = "warning", _("Warning")
-        INCIDENT = "incident", _("Incident report")
-        NOTICE = "notice", _("Notice")
-
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    sender_unit = models.ForeignKey(
-        GridUnit, on_delete=models.PROTECT, related_name="sent_documents", verbose_name=_("from")
-    )
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), blank=True)
-    url = models.CharField(_("link"), max_length=200, blank=True, help_text=_("Where the full document is read."))
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
-        ordering = ["-sent_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class Delivery(models.Model):
-    """A document in one recipient's inbox: a unit (its people read it) or a county department."""
-
-    class State(models.TextChoices):
-        DELIVERED = "delivered", _("Unread")
-        READ = "read", _("Read")
-        RECEIPTED = "receipted", _("Receipted")
-
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="deliveries")
-    recipient_unit = models.ForeignKey(GridUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="inbox")
-    recipient_department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="inbox"
-    )
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DELIVERED)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    read_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    receipted_at = models.DateTimeField(_("receipted"), null=True, blank=True)
-    receipted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    emailed = models.BooleanField(default=False)
-    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
-    parent_told_at = models.DateTimeField(_("parent told"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("delivery")
-        verbose_name_plural = _("deliveries")
-        ordering = ["-document__sent_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(recipient_unit__isnull=False, recipient_department__isnull=True)
-                | Q(recipient_unit__isnull=True, recipient_department__isnull=False),
-                name="delivery_one_recipient",
-            ),
-            models.UniqueConstraint(fields=["document", "recipient_unit"], name="delivery_unique_unit"),
-            models.UniqueConstraint(fields=["document", "recipient_department"], name="delivery_unique_department"),
-        ]
-        indexes = [models.Index(fields=["recipient_unit", "state"])]
-
-    # --- rule tables --------------------------------------------------------------------------------
-
-    def __str__(self) -> str:
-        return f"{self.document_id} → {self.recipient_unit_id or self.recipient_department_id}"
 
 
 class ReportingRule(models.Model):
@@ -267,21 +189,3 @@ class Countermeasure(models.Model):
 
     def __str__(self) -> str:
         return self.risk
-
-
-class JobFailure(models.Model):
-    """A background job that failed, for administrators: which job, which unit, what error."""
-
-    task = models.CharField(_("job"), max_length=100)
-    unit = models.ForeignKey(GridUnit, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("unit"))
-    arguments = models.JSONField(_("arguments"), default=dict, blank=True)
-    error = models.TextField(_("error"))
-    occurred_at = models.DateTimeField(_("when"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("job failure")
-        verbose_name_plural = _("job failures")
-        ordering = ["-occurred_at"]
-
-    def __str__(self) -> str:
-        return f"{self.task} {self.occurred_at:%Y-%m-%d %H:%M}"

@@ -10,12 +10,10 @@ ALL = set(Role)
 
 class ReportAction:
     SIGN = "report.sign"  # annotate, sign and send up the unit's monthly report
-    RECEIPT = "delivery.receipt"  # read and receipt (签收) what was delivered to the unit
     CONSULT = "consultation.record"  # record the unit's risk consultation and its judgement list
     FINISH_COUNTERMEASURE = "countermeasure.finish"  # mark a countermeasure of one's grid done
 
 
 register_permission(ReportAction.SIGN, {1: ALL, 2: ALL, 3: ALL}, here_only=True)
-register_permission(ReportAction.RECEIPT, {1: ALL, 2: ALL, 3: ALL}, here_only=True)
 register_permission(ReportAction.CONSULT, {1: ALL, 2: ALL, 3: ALL}, here_only=True)
 register_permission(ReportAction.FINISH_COUNTERMEASURE, {1: ALL, 2: ALL, 3: ALL})

@@ -1,5 +1,5 @@
 """Monthly hazard reports and risk consultations: compiled by jobs, signed by people, sent one
-tier up through ``reports.delivery``.
+tier up through ``delivery.services``.
 
 The jobs are idempotent: reports and consultations are keyed by (unit, period) with unique
 constraints; a run claims the rows it fills with row locks (``skip_locked``) and only fills rows
@@ -17,14 +17,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from delivery import services as delivery
+from delivery.models import Document
 from grids import limits
 from grids.models import GridUnit, User
 from grids.scope import scope_for
 from grids.selectors import ancestor_at
 from hazards.models import Grade, Hazard, HazardCategory, State
-from reports import delivery, figures
+from reports import figures
 from reports.access import may_record, may_sign
-from reports.models import Consultation, Countermeasure, Document, MonthlyReport, ReportingRule, SeasonalRisk
+from reports.models import Consultation, Countermeasure, MonthlyReport, ReportingRule, SeasonalRisk
 from reports.periods import add_months, bounds, day_in_month, month_start, period_end, period_start, previous_month
 from reports.permissions import ReportAction
 

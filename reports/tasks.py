@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from celery import Task, shared_task
+from celery import shared_task
 
-from reports import delivery, services
-
-
-class RecordedTask(Task):
-    """A task whose failures are kept in the database (admin: 后台任务失败记录)."""
-
-    def on_failure(self, exc, task_id, args, kwargs, einfo):
-        from reports.models import JobFailure
-
-        JobFailure.objects.create(
-            task=self.name,
-            unit_id=kwargs.get("unit_id"),
-            arguments={"args": list(args), "kwargs": kwargs},
-            error=f"{type(exc).__name__}: {exc}\n\n{einfo}",
-        )
+from core.tasks import RecordedTask
+from reports import services
 
 
 @shared_task(
@@ -50,8 +37,3 @@ def open_consultations() -> int:
 @shared_task(base=RecordedTask, name="reports.tasks.mark_overdue_countermeasures")
 def mark_overdue_countermeasures() -> int:
     return services.countermeasures_mark_overdue()
-
-
-@shared_task(base=RecordedTask, name="reports.tasks.email_deliveries")
-def email_deliveries(document_ids: list[int]) -> int:
-    return delivery.email_deliveries(document_ids=document_ids)

@@ -23,13 +23,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from delivery import services as deliveries
+from delivery.models import Delivery
 from grids.models import GridUnit, within_q
 from grids.scope import scope_for
 from grids.web import query_without
 from hazards.models import RISK_COLOURS
 from reports import access, exports, forms, services
-from reports import delivery as deliveries
-from reports.models import Consultation, Countermeasure, Delivery, MonthlyReport
+from reports.models import Consultation, Countermeasure, MonthlyReport
 from reports.periods import add_months, month_start, previous_month
 from reports.permissions import ReportAction
 from reports.services import ReportRefused

@@ -63,7 +63,7 @@ def test_a_warning_issued_while_the_broker_is_down_is_issued_and_its_emails_foll
     assert response.status_code == 302  # not 500: the warning is issued, its e-mails wait
     warning.refresh_from_db()
     assert warning.state == Warning.State.ACTIVE
-    row = OutboxMessage.objects.get(task_name="reports.tasks.email_deliveries")
+    row = OutboxMessage.objects.get(task_name="delivery.tasks.email_deliveries")
     assert row.args == [[warning.document_id]]
     assert (row.sent_at, row.attempts) == (None, 1)
     assert "127.0.0.1:1" in row.last_error

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from reports.tasks import RecordedTask
+from core.tasks import RecordedTask
 
 __all__ = ["remind_unacknowledged_warnings"]
 

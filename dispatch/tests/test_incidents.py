@@ -17,6 +17,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from delivery.models import Delivery, Document
+from delivery.services import inbox_for, send_document
 from dispatch import access
 from dispatch import incidents as svc
 from dispatch.briefing import briefing_sections
@@ -31,8 +33,6 @@ from dispatch.models import (
     Warning,
     WarningType,
 )
-from reports.delivery import inbox_for, send_document
-from reports.models import Delivery, Document
 
 pytestmark = pytest.mark.django_db
 

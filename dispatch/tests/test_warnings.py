@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from delivery.models import Delivery, Document
 from dispatch import access
 from dispatch import warnings as services
 from dispatch.models import (
@@ -34,7 +35,6 @@ from grids.models import GridUnit, Role, User
 from grids.scope import forget_scope
 from grids.tests.concurrency import run_together
 from grids.tests.factories import build_world, grant, make_person, make_unit
-from reports.models import Delivery, Document
 
 IDENTIFIER = re.compile(r"^(\d{6})(\d{3})(\d{3})(\d{2})_(\d{14})_(\d)$")
 

@@ -26,6 +26,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from delivery.models import Delivery
 from dispatch import duty, incidents, warnings
 from dispatch.models import IncidentType, WarningType
 from emergency import testclock
@@ -36,7 +37,7 @@ from hazards.models import HazardCopy
 from hazards.tests.factories import photo
 from hazards.tests.factories import report as report_hazard
 from reports import services as report_services
-from reports.models import Consultation, Delivery, MonthlyReport
+from reports.models import Consultation, MonthlyReport
 from reports.periods import month_start, previous_month
 
 # route name -> {URL argument: kind of object}; a kind in GLOBAL is a rule table everyone reads.
@@ -425,7 +426,7 @@ ADMIN_GLOBAL = SUPERUSER_ONLY | {
     "dispatch.incidenttype",
     "dispatch.reportingdeadline",
     "dispatch.warningtype",
-    "reports.jobfailure",
+    "core.jobfailure",
     "reports.reportingrule",
     "reports.seasonalrisk",
 }
@@ -443,7 +444,7 @@ def _objects_by_model(side: dict) -> dict[str, object]:
         meta = getattr(value, "_meta", None)
         if meta is not None:
             found.setdefault(meta.label_lower, value)
-    found.setdefault("reports.document", side["delivery"].document)
+    found.setdefault("delivery.document", side["delivery"].document)
     return found
 
 

@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
+from delivery.permissions import DeliveryAction
 from grids.models import Department, GridUnit, User
 from grids.scope import Action, is_administrator, scope_for
 
@@ -100,7 +101,7 @@ def test_a_here_only_action_is_done_in_the_very_unit_not_below_it(world):
 
     county = scope_for(world.county_dispatcher)
     village = scope_for(world.village_officer_a)
-    for action in (ReportAction.SIGN, ReportAction.RECEIPT, ReportAction.CONSULT, DispatchAction.ACKNOWLEDGE):
+    for action in (ReportAction.SIGN, DeliveryAction.RECEIPT, ReportAction.CONSULT, DispatchAction.ACKNOWLEDGE):
         assert village.can(action, world.village_a)
         assert not county.can(action, world.village_a)  # a role above the village is not enough
         assert county.can(action, world.county)

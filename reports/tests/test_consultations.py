@@ -7,10 +7,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from delivery import services as delivery
+from delivery.models import Delivery
 from hazards.models import Grade, Hazard, State
 from hazards.tests.factories import report
-from reports import delivery, services
-from reports.models import Consultation, Countermeasure, Delivery
+from reports import services
+from reports.models import Consultation, Countermeasure
 from reports.services import ReportRefused
 
 pytestmark = pytest.mark.django_db

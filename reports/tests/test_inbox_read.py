@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from reports.delivery import delivery_read, inbox_for, send_document
-from reports.models import Delivery, Document
+from delivery.models import Delivery, Document
+from delivery.services import delivery_read, inbox_for, send_document
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from delivery.models import Delivery
 from grids.models import GridUnit
 from grids.rules import Kind
 from grids.scope import forget_scope
@@ -14,7 +15,7 @@ from grids.tests.factories import make_unit
 from hazards.models import Hazard, State
 from hazards.tests.factories import report
 from reports import services
-from reports.models import Delivery, MonthlyReport
+from reports.models import MonthlyReport
 from reports.services import ReportRefused
 
 pytestmark = pytest.mark.django_db

@@ -13,13 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
+from core.models import JobFailure
+from delivery import services as delivery
+from delivery.models import Delivery, Document
 from grids.rules import Kind
 from grids.scope import forget_scope
 from grids.tests.factories import grant, make_person, make_unit
 from hazards.models import Hazard, State
 from hazards.tests.factories import report as report_hazard
-from reports import delivery, exports, services
-from reports.models import Consultation, Countermeasure, Delivery, Document, JobFailure, MonthlyReport
+from reports import exports, services
+from reports.models import Consultation, Countermeasure, MonthlyReport
 from reports.periods import add_months, month_start, previous_month
 
 pytestmark = pytest.mark.django_db
@@ -698,13 +701,13 @@ def test_admin_lists_the_reports_and_job_failures_for_administrators(compiled, c
         "monthlyreport",
         "consultation",
         "countermeasure",
-        "delivery",
         "reportingrule",
         "seasonalrisk",
-        "jobfailure",
     ):
         assert client.get(reverse(f"admin:reports_{model}_changelist")).status_code == 200, model
-    html = client.get(reverse("admin:reports_jobfailure_changelist")).content.decode()
+    for model in ("delivery_delivery", "core_jobfailure"):
+        assert client.get(reverse(f"admin:{model}_changelist")).status_code == 200, model
+    html = client.get(reverse("admin:core_jobfailure_changelist")).content.decode()
     assert "OperationalError: boom" in html
 
 
@@ -719,7 +722,7 @@ def test_admin_scopes_reports_and_hides_job_failures_from_staff(compiled, client
     assert response.status_code == 200
     units = {r.unit for r in response.context["cl"].queryset}
     assert units == {compiled.township, compiled.village_a, compiled.village_b}
-    assert client.get(reverse("admin:reports_jobfailure_changelist")).status_code == 403
+    assert client.get(reverse("admin:core_jobfailure_changelist")).status_code == 403
     report = draft_of(compiled.village_a)
     assert (
         client.post(reverse("admin:reports_monthlyreport_change", args=[report.pk]), {"state": "submitted"}).status_code

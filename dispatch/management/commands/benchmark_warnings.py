@@ -21,10 +21,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from delivery.models import Delivery
 from dispatch import warnings as services
 from dispatch.models import WarningType
 from grids.models import GridUnit, User
-from reports.models import Delivery
 
 
 class Rollback(Exception):

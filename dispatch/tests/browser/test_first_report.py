@@ -10,9 +10,9 @@ from django.apps import apps
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from delivery.models import Delivery, Document
 from dispatch.models import Incident, IncidentTier
 from grids.tests.factories import build_world
-from reports.models import Delivery, Document
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

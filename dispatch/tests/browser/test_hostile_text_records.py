@@ -378,7 +378,7 @@ def test_planted_markup_in_records_shows_as_text_and_never_runs(page, live_serve
     shows_literally(page, f"{url}/admin/grids/department/", f"凌云县水利局{IMG}", f"水利局{SCRIPT}")
     shows_literally(page, f"{url}/admin/reports/seasonalrisk/", f"注意防范{IMG}")
     shows_literally(page, f"{url}/admin/hazards/hazardcategory/", f"洪涝{IMG}")
-    for model in ("dispatch/dutyshift", "reports/delivery", "core/outboxmessage"):
+    for model in ("dispatch/dutyshift", "delivery/delivery", "core/outboxmessage"):
         shows_literally(page, f"{url}/admin/{model}/")
 
     assert dialogs == []

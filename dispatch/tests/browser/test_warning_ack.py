@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from delivery.models import Delivery
 from dispatch import warnings as services
 from dispatch.models import Warning, WarningType
 from grids.tests.factories import build_world
-from reports.models import Delivery
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import enqueue, enqueue_email
+from delivery.models import Delivery, Document
+from delivery.permissions import DeliveryAction
 from grids.models import Department, GridUnit, Membership, User
 from grids.scope import is_administrator, scope_for
-from reports.models import Delivery, Document
-from reports.permissions import ReportAction
 
 
 def send_documents(
@@ -38,7 +38,7 @@ def send_documents(
             deliveries += [Delivery(document=document, recipient_department=dept) for dept in departments]
         Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
         # Written with the deliveries, published after the commit, swept if the broker was down.
-        enqueue("reports.tasks.email_deliveries", [document.pk for document in documents])
+        enqueue("delivery.tasks.email_deliveries", [document.pk for document in documents])
     return documents
 
 
@@ -129,7 +129,7 @@ def is_recipient(user: User, delivery: Delivery) -> bool:
     above it), or staff of the recipient department? Being a superuser does not make one."""
     scope = scope_for(user)
     if delivery.recipient_unit_id:
-        return not is_administrator(user) and scope.can_here(ReportAction.RECEIPT, delivery.recipient_unit)
+        return not is_administrator(user) and scope.can_here(DeliveryAction.RECEIPT, delivery.recipient_unit)
     return scope.member_of_department(delivery.recipient_department_id)
 
 

@@ -1,0 +1,88 @@
+"""Delivery between tiers: one design for up (reports), down (warnings) and across (departments).
+A unit sends a ``Document``; each recipient (a unit, or a county department) gets a ``Delivery`` in
+its inbox, reads it and receipts it (签收); its people get an e-mail through the outbox."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from grids.models import Department, GridUnit
+
+
+class Document(models.Model):
+    """Something one unit sends to others: a report, a consultation result, a warning, a filing."""
+
+    class Kind(models.TextChoices):
+        MONTHLY_REPORT = "monthly_report", _("Monthly hazard report")
+        CONSULTATION = "consultation", _("Trend analysis and countermeasure report")
+        WARNING = "warning", _("Warning")
+        INCIDENT = "incident", _("Incident report")
+        NOTICE = "notice", _("Notice")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    sender_unit = models.ForeignKey(
+        GridUnit, on_delete=models.PROTECT, related_name="sent_documents", verbose_name=_("from")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=200, blank=True, help_text=_("Where the full document is read."))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Delivery(models.Model):
+    """A document in one recipient's inbox: a unit (its people read it) or a county department."""
+
+    class State(models.TextChoices):
+        DELIVERED = "delivered", _("Unread")
+        READ = "read", _("Read")
+        RECEIPTED = "receipted", _("Receipted")
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="deliveries")
+    recipient_unit = models.ForeignKey(GridUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="inbox")
+    recipient_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="inbox"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DELIVERED)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    receipted_at = models.DateTimeField(_("receipted"), null=True, blank=True)
+    receipted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    emailed = models.BooleanField(default=False)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    parent_told_at = models.DateTimeField(_("parent told"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-document__sent_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient_unit__isnull=False, recipient_department__isnull=True)
+                | Q(recipient_unit__isnull=True, recipient_department__isnull=False),
+                name="delivery_one_recipient",
+            ),
+            models.UniqueConstraint(fields=["document", "recipient_unit"], name="delivery_unique_unit"),
+            models.UniqueConstraint(fields=["document", "recipient_department"], name="delivery_unique_department"),
+        ]
+        indexes = [models.Index(fields=["recipient_unit", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} → {self.recipient_unit_id or self.recipient_department_id}"
