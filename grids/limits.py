@@ -39,19 +39,21 @@ def out_of_range_number(low: int, high: int) -> str:
 def int_range(model: type[models.Model], field_name: str) -> tuple[int, int]:
     """The smallest and largest value the model field stores (its validators, else the database range)."""
     field = model._meta.get_field(field_name)
-    low, high = connection.ops.integer_field_range(field.get_internal_type())
+    # The PostgreSQL column's range, on every database: production runs on PostgreSQL, and SQLite
+    # (whose integers are all 64-bit) must not accept what PostgreSQL would refuse.
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    low, high = DatabaseOperations.integer_field_ranges.get(field.get_internal_type(), (None, None))
+    here_low, here_high = connection.ops.integer_field_range(field.get_internal_type())
+    if here_low is not None:
+        low = here_low if low is None else max(low, here_low)
+    if here_high is not None:
+        high = here_high if high is None else min(high, here_high)
     for validator in field.validators:
         if getattr(validator, "code", "") == "min_value" and isinstance(validator.limit_value, int):
             low = validator.limit_value if low is None else max(low, validator.limit_value)
         if getattr(validator, "code", "") == "max_value" and isinstance(validator.limit_value, int):
             high = validator.limit_value if high is None else min(high, validator.limit_value)
-    # SQLite reports no range; keep the PostgreSQL one so behaviour does not depend on the database.
-    if low is None or high is None:
-        from django.db.backends.postgresql.operations import DatabaseOperations
-
-        pg_low, pg_high = DatabaseOperations.integer_field_ranges.get(field.get_internal_type(), (None, None))
-        low = pg_low if low is None else low
-        high = pg_high if high is None else high
     return low, high
 
 
