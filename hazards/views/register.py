@@ -29,6 +29,7 @@ from grids.spreadsheets import append_row
 from grids.web import query_without
 from hazards import selectors
 from hazards.access import get_hazard_for_user
+from hazards.charts import trend_chart
 from hazards.filters import active_filter_count, parse_filters
 from hazards.models import HazardPhoto, RiskLevel, State
 
@@ -329,7 +330,7 @@ def dashboard(request):
             "figures": figures,
             "levels": [(colour, label, count, round(100 * count / peak)) for colour, label, count in levels],
             "trend": trend,
-            "chart": selectors.trend_chart(trend, width=480, height=220),
+            "chart": trend_chart(trend, width=480, height=220),
             "is_department": scope_for(request.user).serves_any_department(),
         },
     )

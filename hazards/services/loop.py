@@ -1,6 +1,5 @@
-"""Every change to a hazard. Each runs in a transaction, locks the hazard row, checks the state and
-the person's right through the scope module, writes the new state and the timeline entry
-together, and refuses with a Chinese message (``TransitionRefused`` / ``PermissionDenied``)."""
+"""The closed loop: report, confirm or reject, plan, evidence, acceptance, escalation,
+supervision and department copies. Each step locks the hazard row and writes its timeline entry."""
 
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,128 +25,17 @@ from hazards.models import (
     HazardCopy,
     HazardEvent,
     HazardPhoto,
-    HazardSequence,
-    Method,
-    RiskBand,
-    RiskFactorOption,
-    RiskLevel,
     State,
 )
-from hazards.permissions import RULERS as HAZARD_RULERS
 from hazards.permissions import HazardAction
 from hazards.photos import check_photo_batch, process_photo
+from hazards.services.grading import allocate_number, apply_grading, owner_for
 
 Action = HazardEvent.Action
 
 
 class TransitionRefused(Exception):
     """A step the hazard's state does not allow (or that someone else just took)."""
-
-
-# --- grading ------------------------------------------------------------------------------------
-
-FACTORS = {
-    Method.LEC: (RiskFactorOption.Factor.LEC_L, RiskFactorOption.Factor.LEC_E, RiskFactorOption.Factor.LEC_C),
-    Method.LS: (RiskFactorOption.Factor.LS_L, RiskFactorOption.Factor.LS_S),
-}
-
-
-def risk_grade(*, method: str, inputs: dict[str, Decimal | str | float]) -> tuple[int, Decimal]:
-    """(risk level, score) for LEC (D = L×E×C) or the matrix (R = L×S), from the rule tables."""
-    factors = FACTORS.get(method)
-    if factors is None:
-        raise ValidationError(_("Unknown grading method."))
-    allowed = {}
-    for factor, value in RiskFactorOption.objects.filter(factor__in=factors).values_list("factor", "value"):
-        allowed.setdefault(factor, set()).add(value)
-    score = Decimal(1)
-    for factor in factors:
-        try:
-            value = Decimal(str(inputs[factor]))
-            if not value.is_finite():
-                raise ValueError(value)
-        except (KeyError, ArithmeticError, ValueError, TypeError):
-            raise ValidationError(
-                {"risk_inputs": _("Choose a value for %(factor)s.") % {"factor": RiskFactorOption.Factor(factor).label}}
-            )
-        if value not in allowed.get(factor, set()):
-            raise ValidationError(
-                {
-                    "risk_inputs": _("%(value)s is not a listed value of %(factor)s.")
-                    % {"value": value, "factor": RiskFactorOption.Factor(factor).label}
-                }
-            )
-        score *= value
-    band = RiskBand.objects.filter(method=method, min_score__lte=score).order_by("-min_score").first()
-    if band is None:
-        raise ValidationError(
-            _("No risk band covers the score %(score)s; check the risk bands in the admin.") % {"score": score}
-        )
-    return band.level, score.quantize(Decimal("0.01"))
-
-
-def _apply_grading(hazard: Hazard, *, method: str, level: int | None, inputs: dict | None, reason: str) -> None:
-    if method in (Method.LEC, Method.LS):
-        hazard.risk_level, hazard.risk_score = risk_grade(method=method, inputs=inputs or {})
-        hazard.risk_inputs = {k: str(v) for k, v in (inputs or {}).items() if k in FACTORS[method]}
-    elif method == Method.DIRECT:
-        if isinstance(level, bool) or level not in RiskLevel.values:
-            raise ValidationError({"risk_level": _("Choose a risk level.")})
-        if not reason.strip():
-            raise ValidationError(_("Say why this risk level was set directly."))
-        hazard.risk_level, hazard.risk_score, hazard.risk_inputs = level, None, {}
-    else:
-        raise ValidationError(_("Unknown grading method."))
-    hazard.risk_method = method
-    hazard.risk_reason = reason
-
-
-# --- places -------------------------------------------------------------------------------------
-
-
-def propose_unit(*, user: User, lng: float | None, lat: float | None, default: GridUnit) -> GridUnit:
-    """The tier-3 unit in the user's scope whose boundary contains the point, else ``default``."""
-    if lng is None or lat is None:
-        return default
-    lng, lat = limits.bound_lng_lat(lng, lat)
-    from shapely.geometry import Point, shape
-
-    point = Point(lng, lat)
-    candidates = scope_for(user).units().filter(level=2, is_active=True, boundary__isnull=False).only("id", "boundary")
-    for unit in candidates.iterator(chunk_size=500):
-        try:
-            if shape(unit.boundary).covers(point):
-                return GridUnit.objects.get(pk=unit.pk)
-        except (ValueError, TypeError, AttributeError):
-            continue
-    return default
-
-
-def owner_for(unit: GridUnit) -> GridUnit:
-    """A danger found in a village or enterprise is reported to its township or park (seed 003 §6)."""
-    return unit.parent if unit.tier == 3 and unit.parent_id else unit
-
-
-# --- numbers ------------------------------------------------------------------------------------
-
-
-def allocate_number(*, unit: GridUnit, year: int) -> str:
-    """``<unit code>-<year>-<seq>``, unique under concurrent reports (row lock on the sequence).
-
-    A number already taken (a code that another unit held before a move) is skipped."""
-    with transaction.atomic():
-        while True:
-            updated = HazardSequence.objects.filter(unit=unit, year=year).update(last=F("last") + 1)
-            if not updated:
-                try:
-                    with transaction.atomic():
-                        HazardSequence.objects.create(unit=unit, year=year, last=1)
-                except IntegrityError:  # another report created it first
-                    HazardSequence.objects.filter(unit=unit, year=year).update(last=F("last") + 1)
-            last = HazardSequence.objects.get(unit=unit, year=year).last
-            number = f"{unit.code}-{year}-{last:04d}"
-            if not Hazard.objects.filter(number=number).exists():
-                return number
 
 
 # --- the loop -----------------------------------------------------------------------------------
@@ -317,7 +204,7 @@ def hazard_confirm(
     _require(by, HazardAction.RULE, hazard.owner_unit, _("Only the owning tier can confirm this hazard."))
     if grade not in Grade.values:
         raise ValidationError({"grade": _("Choose general or major.")})
-    _apply_grading(hazard, method=risk_method, level=risk_level, inputs=risk_inputs, reason=risk_reason)
+    apply_grading(hazard, method=risk_method, level=risk_level, inputs=risk_inputs, reason=risk_reason)
     previous = hazard.state
     hazard.grade = grade
     if root_cause and hazard.family == Family.PRODUCTION:
@@ -553,71 +440,3 @@ def hazard_copy_feedback(*, copy: HazardCopy, by: User, feedback: str) -> Hazard
     copy.save(update_fields=["feedback", "feedback_by", "feedback_at"])
     _event(copy.hazard, Action.FEEDBACK, by, from_state=copy.hazard.state, note=f"{copy.department.name}：{feedback}")
     return copy
-
-
-def mark_overdue(*, today: datetime.date | None = None) -> list[int]:
-    """Mark rectifying hazards past their deadline (once each) and return their ids.
-
-    The rows are claimed under a lock that a second run skips, so two runs never mark (or
-    notify) one hazard twice; a constant number of queries however many hazards are due."""
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        due = list(
-            Hazard.objects.select_for_update(skip_locked=True)
-            .filter(state=State.RECTIFYING, deadline__lt=today, overdue_since__isnull=True)
-            .only("pk", "state", "deadline")
-        )
-        if not due:
-            return []
-        Hazard.objects.filter(pk__in=[h.pk for h in due]).update(overdue_since=today)
-        HazardEvent.objects.bulk_create(
-            HazardEvent(
-                hazard=hazard,
-                action=Action.OVERDUE,
-                from_state=hazard.state,
-                to_state=hazard.state,
-                note=_("Deadline %(date)s passed.") % {"date": hazard.deadline.isoformat()},
-            )
-            for hazard in due
-        )
-    return [hazard.pk for hazard in due]
-
-
-def notify_overdue(*, hazard_ids: Sequence[int]) -> int:
-    """E-mail the leaders, officers and dispatchers of each owning tier the list of its newly
-    overdue hazards (one message per tier), through the outbox: the messages are rows of the
-    caller's transaction, sent by the worker after the commit. Returns the number of messages."""
-    from collections import defaultdict
-
-    from django.conf import settings
-
-    from core.services import enqueue_email
-    from grids.models import Membership
-
-    if not hazard_ids:
-        return 0
-    by_owner: dict[int, list[Hazard]] = defaultdict(list)
-    for hazard in Hazard.objects.filter(pk__in=hazard_ids).select_related("owner_unit", "unit"):
-        by_owner[hazard.owner_unit_id].append(hazard)
-    recipients: dict[int, set[str]] = defaultdict(set)
-    rows = (
-        Membership.objects.active()
-        .filter(unit_id__in=by_owner, role__in=list(HAZARD_RULERS))
-        .exclude(user__email="")
-        .values_list("unit_id", "user__email")
-    )
-    for unit_id, email in rows:
-        recipients[unit_id].add(email)
-    messages = []
-    for owner_id, hazards in by_owner.items():
-        if not recipients[owner_id]:
-            continue
-        owner = hazards[0].owner_unit
-        lines = [f"{h.number} {h.title}（{h.unit.name}，整改期限 {h.deadline:%Y-%m-%d}）" for h in hazards]
-        subject = _("%(unit)s: %(count)d hazard(s) past their rectification deadline") % {
-            "unit": owner.name,
-            "count": len(hazards),
-        }
-        messages.append((subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, sorted(recipients[owner_id])))
-    enqueue_email(messages)
-    return len(messages)
