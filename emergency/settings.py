@@ -292,6 +292,7 @@ LEAFLET_CONFIG = {
 
 # Imports: a job running longer than this is taken to be abandoned by a dead worker and requeued.
 IMPORT_STALE_MINUTES = env.int("IMPORT_STALE_MINUTES", default=30)
+IMPORT_FILE_KEEP_DAYS = env.int("IMPORT_FILE_KEEP_DAYS", default=90)  # uploaded spreadsheets of finished imports
 IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=3)
 # An import still pending (never started) this long after the upload is queued again.
 IMPORT_PENDING_MINUTES = env.int("IMPORT_PENDING_MINUTES", default=5)

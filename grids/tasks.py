@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from grids.models import ImportJob
@@ -37,8 +38,10 @@ def requeue_stale_imports() -> dict[str, list[int]]:
 
 
 @shared_task(name="grids.tasks.purge_old_import_files")
-def purge_old_import_files(days: int = 90) -> int:
-    """Delete uploaded files of finished imports older than ``days``; the job records stay."""
+def purge_old_import_files(days: int | None = None) -> int:
+    """Delete uploaded files of finished imports older than ``days`` (``IMPORT_FILE_KEEP_DAYS``,
+    90 by default); the job records stay."""
+    days = settings.IMPORT_FILE_KEEP_DAYS if days is None else days
     cutoff = timezone.now() - timedelta(days=days)
     count = 0
     for job in ImportJob.objects.filter(finished_at__lt=cutoff).exclude(file=""):
