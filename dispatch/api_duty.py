@@ -32,9 +32,11 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dispatch import access, duty
+from dispatch import access
 from dispatch.forms_duty import DATE_INPUT_FORMATS
 from dispatch.models import DutyLogEntry, DutyShift, Incident, Warning
+from dispatch.selectors import duty as duty_selectors
+from dispatch.services import duty
 from grids import limits
 from grids.api import ScopedFilterBackend, ServiceErrorsMixin, _schema_only
 from grids.models import User
@@ -80,7 +82,7 @@ class DutyShiftSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_off_roll(self, shift: DutyShift) -> list[str]:
-        return [post for post in duty.POSTS if getattr(shift, f"{post}_on_roll", None) is False]
+        return [post for post in duty_selectors.POSTS if getattr(shift, f"{post}_on_roll", None) is False]
 
     def get_on_duty_now(self, shift: DutyShift) -> bool:
         now = self.context.get("now") or timezone.now()
@@ -214,7 +216,7 @@ class DutyLogFilter(filters.FilterSet):
         values = {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "")}
         if "unit" in values:
             values["unit"] = access.get_centre_for_user(self.request.user, values["unit"])
-        return duty.search_log(self.request.user, **values)
+        return duty_selectors.search_log(self.request.user, **values)
 
 
 # --- views --------------------------------------------------------------------------------------
@@ -241,7 +243,7 @@ class DutyShiftViewSet(
     def get_queryset(self) -> QuerySet[DutyShift]:
         if _schema_only(self):
             return DutyShift.objects.none()
-        return duty.with_roll(
+        return duty_selectors.with_roll(
             scope_for(self.request.user)
             .filter(DutyShift.objects.all(), "unit")
             .select_related("unit", "leader", "post_a", "post_b")
@@ -288,7 +290,7 @@ class OnDutyNowView(APIView):
     """The shift on duty now at each centre (null where the roster is empty), with tap-to-call numbers."""
 
     def get(self, request):
-        relevant = duty.relevant_centres(request.user)
+        relevant = duty_selectors.relevant_centres(request.user)
         wanted = request.query_params.getlist("unit")
         if wanted:
             by_id = {centre.pk: centre for centre in relevant}
@@ -302,7 +304,7 @@ class OnDutyNowView(APIView):
         else:
             centres = relevant
         now = timezone.now()
-        shifts = duty.on_duty_now(centres, at=now)
+        shifts = duty_selectors.on_duty_now(centres, at=now)
         context = {"request": request, "now": now}
         data = [
             {

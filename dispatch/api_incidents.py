@@ -24,8 +24,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dispatch import access
-from dispatch import incidents as services
 from dispatch.models import Incident, IncidentCategory, IncidentReport, IncidentTier, IncidentType, Level
+from dispatch.selectors import incidents as incident_selectors
+from dispatch.services import incident_tiers
+from dispatch.services import incidents as services
 from grids import limits
 from grids.api import ServiceErrorsMixin, _schema_only
 from grids.models import GridUnit
@@ -301,7 +303,7 @@ class IncidentViewSet(
             return Incident.objects.none()
         filters = _ListFilters(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return services.incident_list(self.request.user, filters.validated_data)
+        return incident_selectors.incident_list(self.request.user, filters.validated_data)
 
     def retrieve(self, request, *args, **kwargs):
         incident = access.get_incident_for_user(request.user, kwargs["pk"])
@@ -362,7 +364,7 @@ class IncidentViewSet(
             request,
             pk,
             IncidentTierActionSerializer,
-            lambda incident, unit, data: services.incident_confirm(incident=incident, unit=unit, by=request.user),
+            lambda incident, unit, data: incident_tiers.incident_confirm(incident=incident, unit=unit, by=request.user),
         )
 
     @extend_schema(
@@ -376,7 +378,7 @@ class IncidentViewSet(
             request,
             pk,
             IncidentTierActionSerializer,
-            lambda incident, unit, data: services.incident_forward(incident=incident, unit=unit, by=request.user),
+            lambda incident, unit, data: incident_tiers.incident_forward(incident=incident, unit=unit, by=request.user),
         )
 
     @extend_schema(
@@ -390,7 +392,7 @@ class IncidentViewSet(
             request,
             pk,
             IncidentPhoneSerializer,
-            lambda incident, unit, data: services.incident_record_phone(
+            lambda incident, unit, data: incident_tiers.incident_record_phone(
                 incident=incident, unit=unit, by=request.user, at=data["at"]
             ),
         )
@@ -435,7 +437,7 @@ class IncidentTypeViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class _StatisticsQuery(serializers.Serializer):
-    period = serializers.ChoiceField(choices=services.PERIODS, required=False, default="month")
+    period = serializers.ChoiceField(choices=incident_selectors.PERIODS, required=False, default="month")
     year = serializers.IntegerField(min_value=2000, max_value=limits.MAX_YEAR, required=False)
     category = serializers.ChoiceField(choices=IncidentCategory.choices, required=False)
     level = serializers.ChoiceField(choices=Level.choices, required=False)
@@ -446,7 +448,7 @@ class IncidentStatisticsView(ServiceErrorsMixin, APIView):
         tags=["incidents"],
         summary="Incident statistics by month, quarter or year, by category and level (caller's scope)",
         parameters=[
-            OpenApiParameter("period", str, enum=list(services.PERIODS)),
+            OpenApiParameter("period", str, enum=list(incident_selectors.PERIODS)),
             OpenApiParameter("year", int),
             OpenApiParameter("category", str, enum=IncidentCategory.values),
             OpenApiParameter("level", int, enum=Level.values),
@@ -457,7 +459,7 @@ class IncidentStatisticsView(ServiceErrorsMixin, APIView):
         query = _StatisticsQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        stats = services.incident_statistics(
+        stats = incident_selectors.incident_statistics(
             request.user,
             year=data.get("year") or timezone.localdate().year,
             period=data["period"],

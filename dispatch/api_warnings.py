@@ -29,9 +29,10 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from dispatch import access, cap
-from dispatch import warnings as services
 from dispatch.models import LEVEL_COLOURS, Level, Warning
 from dispatch.permissions import DispatchAction
+from dispatch.selectors import warnings as warning_selectors
+from dispatch.services import warnings as services
 from grids import limits
 from grids.api import ServiceErrorsMixin, _schema_only
 from grids.models import GridUnit
@@ -118,17 +119,17 @@ class WarningDetailSerializer(WarningListSerializer):
 
     @extend_schema_field(OwnDeliverySerializer(many=True))
     def get_my_deliveries(self, obj: Warning) -> list[dict]:
-        self._own = services.own_deliveries(self.context["request"].user, obj)
+        self._own = warning_selectors.own_deliveries(self.context["request"].user, obj)
         return OwnDeliverySerializer(self._own, many=True).data
 
     @extend_schema_field(LocalInstructionSerializer(many=True))
     def get_local_instructions(self, obj: Warning) -> list[dict]:
         units = [
             d.recipient_unit
-            for d in getattr(self, "_own", None) or services.own_deliveries(self.context["request"].user, obj)
+            for d in getattr(self, "_own", None) or warning_selectors.own_deliveries(self.context["request"].user, obj)
         ]
         return LocalInstructionSerializer(
-            services.local_instructions_for(self.context["request"].user, obj, units), many=True
+            warning_selectors.local_instructions_for(self.context["request"].user, obj, units), many=True
         ).data
 
 
@@ -281,7 +282,7 @@ class WarningViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveM
     def get_queryset(self):
         if _schema_only(self):
             return Warning.objects.none()
-        queryset = services.warning_list(self.request.user)
+        queryset = warning_selectors.warning_list(self.request.user)
         state = self.request.query_params.get("state")
         if state in Warning.State.values:
             queryset = queryset.filter(state=state)
@@ -343,7 +344,7 @@ class WarningViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveM
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         warning = self.get_object()
-        if not services.own_deliveries(request.user, warning):  # refused before the body is read
+        if not warning_selectors.own_deliveries(request.user, warning):  # refused before the body is read
             raise PermissionDenied(_("Only the units this warning was sent to acknowledge it."))
         body = AcknowledgeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -361,7 +362,7 @@ class WarningViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveM
     @action(detail=True, methods=["get"])
     def board(self, request, pk=None):
         warning = self.get_object()
-        board = services.warning_board(request.user, warning, page=request.query_params.get("page"))
+        board = warning_selectors.warning_board(request.user, warning, page=request.query_params.get("page"))
         pending = board.pending
         data = {
             "total": board.total,

@@ -38,8 +38,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from dispatch.identifiers import BEIJING
 from dispatch.models import CAP_SEVERITY, Level, Warning, WarningMessage, WarningType
-from dispatch.warnings import BEIJING, WarningRefused, default_headline, unknown_codes_message, warning_draft
+from dispatch.services.warnings import WarningRefused, default_headline, unknown_codes_message, warning_draft
 from grids.models import GridUnit, User
 from grids.scope import scope_for
 

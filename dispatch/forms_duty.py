@@ -7,8 +7,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dispatch.duty import duty_people
 from dispatch.models import DutyLogEntry, DutyShift
+from dispatch.selectors.duty import duty_people
 from emergency.formats.zh_Hans import formats as zh_formats
 from grids import limits
 from grids.models import GridUnit, User

@@ -8,8 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dispatch.incidents import PERIODS, group_types
 from dispatch.models import Incident, IncidentCategory, IncidentType, Level
+from dispatch.selectors.incidents import PERIODS, group_types
 from grids import limits
 from grids.models import GridUnit
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dispatch.models import EvacuationReport, Level, Warning, WarningType
-from dispatch.warnings import unknown_codes_message
+from dispatch.services.warnings import unknown_codes_message
 from grids import limits
 from grids.models import GridUnit, within_q
 

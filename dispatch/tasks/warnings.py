@@ -16,6 +16,6 @@ def remind_unacknowledged_warnings() -> dict[str, int]:
     """Every minute: remind units that have not acknowledged a warning in force, and tell their
     parents after the longer time (AcknowledgementRule per tier). Idempotent: each delivery is
     reminded and escalated once."""
-    from dispatch.warnings import warning_reminders
+    from dispatch.services.warning_reminders import warning_reminders
 
     return warning_reminders().as_dict()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django import template
 
-from dispatch import duty
+from dispatch.selectors import duty as duty_selectors
 
 register = template.Library()
 
@@ -16,6 +16,6 @@ register = template.Library()
 def on_duty(user) -> dict:
     if not getattr(user, "is_authenticated", False):
         return {"rows": [], "show": False}
-    centres = duty.relevant_centres(user)
-    shifts = duty.on_duty_now(centres) if centres else {}
+    centres = duty_selectors.relevant_centres(user)
+    shifts = duty_selectors.on_duty_now(centres) if centres else {}
     return {"rows": [(centre, shifts.get(centre.pk)) for centre in centres], "show": bool(centres)}

@@ -11,7 +11,6 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from dispatch import duty, incidents, warnings
 from dispatch.models import (
     AccidentThreshold,
     AcknowledgementRule,
@@ -21,6 +20,7 @@ from dispatch.models import (
     ReportingDeadline,
     WarningType,
 )
+from dispatch.services import duty, incidents, warnings
 from grids.models import Role, User
 from grids.tests.factories import grant, make_person
 

@@ -26,8 +26,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from dispatch import duty, incidents, warnings
 from dispatch.models import IncidentType, WarningType
+from dispatch.services import duty, incidents, warnings
 from emergency import testclock
 from grids import services as grid_services
 from grids.models import Membership, Role

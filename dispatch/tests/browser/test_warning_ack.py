@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from dispatch import warnings as services
 from dispatch.models import Warning, WarningType
+from dispatch.services import warnings as services
 from grids.tests.factories import build_world
 from reports.models import Delivery
 
