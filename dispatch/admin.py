@@ -6,8 +6,8 @@
   threshold of a higher level above the same threshold of a lower one), reporting deadlines
   (writing no earlier than the phone) and incident types. Only a superuser deletes a rule row.
 - Warnings, incidents, the duty roster and the duty log are read-only lists scoped through
-  ``grids.scope`` (warnings and incidents through their access rules in ``dispatch.warnings`` and
-  ``dispatch.incidents``, which build on it): they change only through their services (the pages and the API), which check
+  ``grids.scope`` (warnings and incidents through their access rules in ``dispatch.access``,
+  which build on it): they change only through their services (the pages and the API), which check
   the rules and write the delivery, the CAP messages and the timeline. Warnings and incidents show
   their change history (django-simple-history, without "revert").
 """

@@ -1,4 +1,4 @@
-"""Celery tasks of the incident reports: take nothing or ids, call a service in dispatch.incidents.
+"""Celery tasks of the incident reports: take nothing or ids, call a service in dispatch.services.incidents.
 
 Schedule (declared by the lead in emergency/schedules.py)::
 

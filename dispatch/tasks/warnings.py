@@ -1,4 +1,4 @@
-"""Celery tasks of the warnings: each calls a service of ``dispatch.warnings``.
+"""Celery tasks of the warnings: each calls a service of ``dispatch.services``.
 
 Schedule (declared in emergency/schedules.py): ``remind_unacknowledged_warnings`` every minute."""
 

@@ -1,7 +1,7 @@
 """``{% load duty_tags %}{% on_duty user %}``: who is on duty now at the dispatch centres that
 matter to the person (their own centre and those above it), with tap-to-call numbers.
 
-Two queries: the centres, then the shifts on duty (``dispatch.duty.on_duty_now``)."""
+Two queries: the centres, then the shifts on duty (``dispatch.selectors.duty.on_duty_now``)."""
 
 from __future__ import annotations
 

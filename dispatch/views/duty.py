@@ -2,7 +2,7 @@
 list), adding, changing and removing shifts, copying last week; the duty log: writing an entry, the
 handover note, the searchable archive, its Excel export and the printable day sheet (值班记录).
 
-Thin: every centre, shift and entry comes through the access helpers of ``dispatch.duty``
+Thin: every centre, shift and entry comes through the access helpers of ``dispatch.access``
 (404 unseen, 403 not allowed), every change goes through its services, and a refusal is shown
 the way the service words it."""
 
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dispatch import access
-from dispatch.forms_duty import (
+from dispatch.forms.duty import (
     DATE_INPUT_FORMATS,
     HandoverForm,
     LogEntryChangeForm,

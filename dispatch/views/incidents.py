@@ -1,6 +1,6 @@
 """Pages of the incident reports: the phone's first report, the list, one incident with its chain of
 reports and its tiers (and the steps the viewer may take there), the statistics and their Excel
-export. Thin: every incident is fetched through dispatch.incidents' access helpers and every change
+export. Thin: every incident is fetched through dispatch.access' helpers and every change
 goes through its services; a refusal is shown the way the service words it."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dispatch import access
-from dispatch import forms_incidents as forms
+from dispatch.forms import incidents as forms
 from dispatch.models import LEVEL_COLOURS, IncidentCategory, IncidentReport, Level
 from dispatch.permissions import DispatchAction
 from dispatch.selectors import incidents as incident_selectors

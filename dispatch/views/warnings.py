@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dispatch import access, cap
 from dispatch.access import get_warning_for_user
-from dispatch.forms_warnings import CapUploadForm, EvacuationForm, LocalInstructionForm, UnitChoiceForm, WarningForm
+from dispatch.forms.warnings import CapUploadForm, EvacuationForm, LocalInstructionForm, UnitChoiceForm, WarningForm
 from dispatch.models import LEVEL_COLOURS, EvacuationReport, Warning
 from dispatch.permissions import DispatchAction
 from dispatch.selectors import warnings as warning_selectors

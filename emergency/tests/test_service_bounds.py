@@ -485,8 +485,8 @@ def test_membership_grant_refuses_a_note_longer_than_the_field(world):
 
 
 def test_form_and_serializer_limits_come_from_the_model():
-    from dispatch.api_duty import DutyLogEntryCreateSerializer
-    from dispatch.api_incidents import IncidentFirstReportSerializer
+    from dispatch.serializers.duty import DutyLogEntryCreateSerializer
+    from dispatch.serializers.incidents import IncidentFirstReportSerializer
     from hazards.forms import PlanForm
     from hazards.serializers import HazardReportSerializer, PlanSerializer
     from reports.forms import ReissueForm

@@ -1,4 +1,4 @@
-"""Forms of the incident pages: they turn input into typed values; dispatch.incidents decides the rest."""
+"""Forms of the incident pages: they turn input into typed values; dispatch.services decides the rest."""
 
 from __future__ import annotations
 

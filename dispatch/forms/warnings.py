@@ -101,7 +101,7 @@ class WarningForm(forms.Form):
         if not codes:
             return []
         # Only units in the grid of an issuer the person may issue for: a code of another county is
-        # "unknown", never named (dispatch.warnings.unknown_codes_message).
+        # "unknown", never named (dispatch.services.warnings.unknown_codes_message).
         grids = [within_q(issuer) for issuer in self.issuers]
         found = GridUnit.objects.filter(reduce(or_, grids), code__in=codes, is_active=True) if grids else []
         units = {unit.code: unit for unit in found}
