@@ -295,6 +295,13 @@ class Incident(models.Model):
     reporter_phone = models.CharField(_("contact phone"), max_length=20)
     client_key = models.UUIDField(null=True, blank=True, editable=False)
     is_final = models.BooleanField(_("final report made"), default=False)
+    phone_due = models.DateTimeField(
+        _("phone report due"),
+        null=True,
+        blank=True,
+        help_text=_("From the reporting deadline in force when it was reported or its level changed."),
+    )
+    written_due = models.DateTimeField(_("written report due"), null=True, blank=True)
     created_at = models.DateTimeField(_("first reported"), auto_now_add=True)
     history = HistoricalRecords()
 

@@ -25,8 +25,8 @@ class Deadlines:
     written: datetime.datetime | None
 
 
-def deadlines_for(incident: Incident, rules: Mapping[int, ReportingDeadline] | None = None) -> Deadlines:
-    """When the phone and the written report are due at every tier above the reporting unit."""
+def rule_deadlines(incident: Incident, rules: Mapping[int, ReportingDeadline] | None = None) -> Deadlines:
+    """The phone and written deadlines the rule in force now gives the incident's level."""
     rule = (rules if rules is not None else deadline_rules()).get(incident.level)
     if rule is None:
         return Deadlines(None, None)
@@ -34,6 +34,20 @@ def deadlines_for(incident: Incident, rules: Mapping[int, ReportingDeadline] | N
         incident.occurred_at + datetime.timedelta(minutes=rule.phone_minutes),
         incident.occurred_at + datetime.timedelta(minutes=rule.written_minutes),
     )
+
+
+def store_deadlines(incident: Incident) -> Deadlines:
+    """Set ``phone_due`` and ``written_due`` on the incident from the rule in force now (when it is
+    reported and when its level changes); the caller saves them."""
+    due = rule_deadlines(incident)
+    incident.phone_due, incident.written_due = due.phone, due.written
+    return due
+
+
+def deadlines_for(incident: Incident) -> Deadlines:
+    """When the phone and the written report are due at every tier above the reporting unit: the
+    times stored on the incident, so a later change of the rule does not rewrite them."""
+    return Deadlines(incident.phone_due, incident.written_due)
 
 
 def deadline_rules() -> dict[int, ReportingDeadline]:
@@ -60,7 +74,7 @@ def apply_flags(incident: Incident, tier: IncidentTier, due: Deadlines, now: dat
 
 
 def refresh_all_flags(incident: Incident, now: datetime.datetime) -> None:
-    """Recompute every tier's flags (after the level, hence the deadlines, changed)."""
+    """Recompute every tier's flags from the stored deadlines (after the level, hence the deadlines, changed)."""
     due = deadlines_for(incident)
     tiers = list(IncidentTier.objects.select_for_update().filter(incident=incident))
     changed = [tier for tier in tiers if apply_flags(incident, tier, due, now)]

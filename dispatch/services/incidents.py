@@ -53,10 +53,9 @@ from dispatch.models import (
     IncidentReport,
     IncidentTier,
     IncidentType,
-    ReportingDeadline,
 )
 from dispatch.permissions import DispatchAction
-from dispatch.services.incident_deadlines import apply_flags, deadlines_for, refresh_all_flags
+from dispatch.services.incident_deadlines import apply_flags, deadlines_for, refresh_all_flags, store_deadlines
 from dispatch.services.incident_figures import (
     COUNT_FIELDS,
     FIGURE_FIELDS,
@@ -217,6 +216,7 @@ def incident_first_report(
                 client_key=client_key,
                 **figures,
             )
+            store_deadlines(incident)
             incident.save()
             IncidentReport.objects.create(
                 incident=incident,
@@ -294,6 +294,9 @@ def _add_report(
         setattr(incident, name, value)
     incident.level = new_level
     update = [*FIGURE_FIELDS, "level"]
+    if new_level != old_level:
+        store_deadlines(incident)  # the new level's deadlines, from the rule in force now
+        update += ["phone_due", "written_due"]
     sequence = 0
     if kind == IncidentReport.Kind.FOLLOW_UP:
         sequence = incident.reports.filter(kind=IncidentReport.Kind.FOLLOW_UP).count() + 1
@@ -368,25 +371,22 @@ def incident_final(
 
 
 def incidents_flag_late(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """Flag tiers whose phone or written deadline passed without a time (late before it arrives),
-    and hand the incident to every tier it has not reached once the written deadline passed
-    (received now, no written time, flagged late, in its inbox). Idempotent: each flag and each
-    arrival is claimed by a conditional update. A fixed number of queries per level."""
+    """Flag tiers whose phone or written deadline (stored on the incident) passed without a time
+    (late before it arrives), and hand the incident to every tier it has not reached once the
+    written deadline passed (received now, no written time, flagged late, in its inbox).
+    Idempotent: each flag and each arrival is claimed by a conditional update. A fixed number of
+    queries."""
     now = now or timezone.now()
-    result = {"phone_late": 0, "written_late": 0, "delivered": 0}
-    for rule in ReportingDeadline.objects.all():
-        base = IncidentTier.objects.filter(incident__level=rule.level).exclude(unit_id=F("incident__unit_id"))
-        phone_due = now - datetime.timedelta(minutes=rule.phone_minutes)
-        written_due = now - datetime.timedelta(minutes=rule.written_minutes)
-        result["phone_late"] += base.filter(
-            phone_at__isnull=True, phone_late=False, incident__occurred_at__lt=phone_due
-        ).update(phone_late=True)
-        result["written_late"] += base.filter(
-            written_at__isnull=True, written_late=False, incident__occurred_at__lt=written_due
-        ).update(written_late=True)
-        result["delivered"] += _deliver_overdue(
-            base.filter(received_at__isnull=True, incident__occurred_at__lt=written_due), now
-        )
+    base = IncidentTier.objects.exclude(unit_id=F("incident__unit_id"))
+    result = {
+        "phone_late": base.filter(phone_at__isnull=True, phone_late=False, incident__phone_due__lt=now).update(
+            phone_late=True
+        ),
+        "written_late": base.filter(written_at__isnull=True, written_late=False, incident__written_due__lt=now).update(
+            written_late=True
+        ),
+        "delivered": _deliver_overdue(base.filter(received_at__isnull=True, incident__written_due__lt=now), now),
+    }
     return result
 
 

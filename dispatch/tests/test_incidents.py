@@ -342,6 +342,32 @@ def test_deadlines_come_from_the_rule_table(world):
     assert tier(incident, world.township).phone_late is False
 
 
+def test_editing_the_rule_does_not_change_a_past_incidents_lateness(world):
+    incident = level_three(world)
+    assert (incident.phone_due, incident.written_due) == (T0 + 20 * MIN, T0 + 40 * MIN)
+    ReportingDeadline.objects.filter(level=Level.III).update(phone_minutes=5, written_minutes=10)
+    with at(T0 + 30 * MIN):
+        incident_tiers.incident_record_phone(
+            incident=incident, unit=world.township, by=world.township_officer, at=T0 + 15 * MIN
+        )
+        svc.incidents_flag_late()
+    assert tier(incident, world.township).phone_late is False
+    county = tier(incident, world.county)
+    assert county.received_at is None and county.written_late is False and county.phone_late is True
+    incident.refresh_from_db()
+    assert (incident.phone_due, incident.written_due) == (T0 + 20 * MIN, T0 + 40 * MIN)
+
+
+def test_a_level_change_stores_the_deadlines_of_the_rule_then_in_force(world):
+    incident = level_three(world)
+    ReportingDeadline.objects.filter(level=Level.II).update(phone_minutes=15, written_minutes=30)
+    with at(T0 + 10 * MIN):
+        svc.incident_follow_up(incident=incident, by=world.village_officer_a, text="更多伤亡", figures={"deaths": 12})
+    incident.refresh_from_db()
+    assert incident.level == Level.II
+    assert (incident.phone_due, incident.written_due) == (T0 + 15 * MIN, T0 + 30 * MIN)
+
+
 def test_periodic_job_flags_missing_reports_at_the_boundaries_and_hands_the_incident_up(world):
     incident = level_three(world)
     assert svc.incidents_flag_late(now=T0 + 20 * MIN) == {"phone_late": 0, "written_late": 0, "delivered": 0}
