@@ -51,6 +51,7 @@ class WarningType(models.Model):
     cap_category = models.CharField(_("CAP category"), max_length=10, default="Met")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("warning type")
@@ -69,6 +70,7 @@ class AcknowledgementRule(models.Model):
     )
     remind_after_minutes = models.PositiveIntegerField(_("remind after (minutes)"), default=30)
     tell_parent_after_minutes = models.PositiveIntegerField(_("tell the parent after (minutes)"), default=60)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("acknowledgement rule")
@@ -225,6 +227,7 @@ class IncidentType(models.Model):
         help_text=_("Its level is computed from deaths, serious injuries and direct loss."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("incident type")
@@ -243,6 +246,7 @@ class AccidentThreshold(models.Model):
     min_deaths = models.PositiveIntegerField(_("deaths from"))
     min_serious_injuries = models.PositiveIntegerField(_("serious injuries from"))
     min_direct_loss = models.DecimalField(_("direct loss from (10,000 yuan)"), max_digits=12, decimal_places=2)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("accident grading threshold")
@@ -259,6 +263,7 @@ class ReportingDeadline(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, unique=True)
     phone_minutes = models.PositiveIntegerField(_("by phone within (minutes)"))
     written_minutes = models.PositiveIntegerField(_("in writing within (minutes)"))
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("reporting deadline")
