@@ -20,7 +20,10 @@ class Level(models.IntegerChoices):
     IV = 4, _("Level IV (blue)")
 
 
+# The one map of level to colour: CSS classes, the API, CAP (capitalised) and headlines all derive from it.
 LEVEL_COLOURS = {1: "red", 2: "orange", 3: "yellow", 4: "blue"}
+LEVEL_COLOUR_WORDS = {1: "红色", 2: "橙色", 3: "黄色", 4: "蓝色"}  # GB/T 35965.1 headline words, not interface text
+LEVEL_HELP = ", ".join(f"{level} {colour} ({Level(level).name})" for level, colour in LEVEL_COLOURS.items())
 CAP_SEVERITY = {1: "Extreme", 2: "Severe", 3: "Moderate", 4: "Minor"}  # GB/T 35965.1 maps these to 红橙黄蓝
 
 
@@ -292,8 +295,8 @@ class Incident(models.Model):
     missing = models.PositiveIntegerField(_("missing"), default=0)
     trapped = models.PositiveIntegerField(_("trapped"), default=0)
     direct_loss = models.DecimalField(_("direct loss (10,000 yuan)"), max_digits=12, decimal_places=2, default=0)
-    description = models.TextField(_("what happened"))
-    measures = models.TextField(_("measures taken"), blank=True)
+    description = models.TextField(_("what happened"), max_length=4000)
+    measures = models.TextField(_("measures taken"), max_length=4000, blank=True)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reporter")
     )
@@ -335,7 +338,7 @@ class IncidentReport(models.Model):
         _("number"), default=0, help_text=_("Follow-up reports are numbered 1, 2, …")
     )
     unit = models.ForeignKey(GridUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("from unit"))
-    text = models.TextField(_("report"))
+    text = models.TextField(_("report"), max_length=8000)  # a follow-up: as long as a description
     figures = models.JSONField(_("figures at the time"), default=dict)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)

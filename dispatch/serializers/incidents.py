@@ -138,8 +138,10 @@ class IncidentFirstReportSerializer(ScopedRelatedFieldsMixin, FiguresInputSerial
         default=None,
         help_text=gettext_lazy("The estimate; ignored for production-safety accidents (computed)."),
     )
-    description = serializers.CharField(max_length=4000)
-    measures = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=limits.max_length(Incident, "description"))
+    measures = serializers.CharField(
+        max_length=limits.max_length(Incident, "measures"), required=False, allow_blank=True, default=""
+    )
     reporter_phone = serializers.CharField(
         max_length=limits.max_length(Incident, "reporter_phone"),
         required=False,
@@ -164,7 +166,7 @@ class IncidentPhoneSerializer(IncidentTierActionSerializer):
 
 
 class IncidentFollowUpSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=4000)
+    text = serializers.CharField(max_length=limits.max_length(Incident, "description"))
     deaths = limits.model_int_field(Incident, "deaths", min_value=0, required=False)
     injured = limits.model_int_field(Incident, "injured", min_value=0, required=False)
     serious_injuries = limits.model_int_field(Incident, "serious_injuries", min_value=0, required=False)
@@ -179,7 +181,7 @@ class IncidentFollowUpSerializer(serializers.Serializer):
 
 
 class IncidentFinalSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=8000)
+    text = serializers.CharField(max_length=limits.max_length(IncidentReport, "text"))
 
 
 class IncidentStatLineSerializer(serializers.Serializer):

@@ -8,7 +8,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from dispatch.models import LEVEL_COLOURS, Level, Warning
+from dispatch.models import LEVEL_COLOURS, LEVEL_HELP, Level, Warning
 from dispatch.selectors import warnings as warning_selectors
 from grids import limits
 
@@ -25,7 +25,7 @@ class WarningListSerializer(serializers.ModelSerializer):
     colour = serializers.SerializerMethodField()
     issuer_name = serializers.CharField(source="issuer_unit.name", read_only=True)
     state = serializers.CharField(read_only=True, help_text="draft, active (in force) or lifted")
-    level = serializers.IntegerField(read_only=True, help_text="1 red (I), 2 orange (II), 3 yellow (III), 4 blue (IV)")
+    level = serializers.IntegerField(read_only=True, help_text=LEVEL_HELP)
 
     class Meta:
         model = Warning
@@ -115,7 +115,7 @@ class WarningChangeSerializer(serializers.Serializer):
         min_value=min(Level.values),
         max_value=max(Level.values),
         required=False,
-        help_text="1 red (I), 2 orange (II), 3 yellow (III), 4 blue (IV)",
+        help_text=LEVEL_HELP,
     )
     valid_from = limits.BoundedDateTimeField(required=False)
     valid_to = limits.BoundedDateTimeField(required=False)

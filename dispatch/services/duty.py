@@ -9,8 +9,9 @@ for the person's right):
   the county's above it).
 - The leader on duty and the A and B posts hold an active role in the centre or in a unit above it;
   for the county centre, the staff of the county's departments may stand duty too.
-- The posts a shift needs come from the setting ``DUTY_POSTS_BY_TIER`` (default: a county shift
-  needs an A post; a township or park shift both A and B posts, AB岗). A and B are two people.
+- Every shift needs an A post; a shift at a centre of tier ``DUTY_AB_POSTS_FROM_TIER`` (setting,
+  default 2) or below needs both A and B posts (AB岗): by default the townships and parks, not the
+  county. A and B are two different people.
 - Shifts of one centre never overlap (every shift carries the A post); a shift starts inclusive and
   ends exclusive, so one shift may begin exactly when the previous one ends.
 - Writing in the duty log of a centre: see ``dispatch.access.may_write_log``; an entry is edited
@@ -27,6 +28,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -50,6 +52,12 @@ SHIFT_FIELDS = ("starts_at", "ends_at", "leader", "post_a", "post_b", "note")
 LOG_FIELDS = ("at", "kind", "summary", "details", "caller", "warning", "incident")
 
 
+def needs_b_post(unit: GridUnit) -> bool:
+    """Does a shift of this centre need a B post as well as an A post (AB岗)? Setting
+    ``DUTY_AB_POSTS_FROM_TIER``: its tier or below."""
+    return unit.level + 1 >= settings.DUTY_AB_POSTS_FROM_TIER
+
+
 def _check_shift(shift: DutyShift) -> None:
     """Every rule of one shift except overlap (checked under the centre's lock)."""
     unit = shift.unit
@@ -67,7 +75,7 @@ def _check_shift(shift: DutyShift) -> None:
         errors.setdefault("ends_at", []).append(_("A shift must end after it starts."))
     if shift.post_a_id is None:
         errors.setdefault("post_a", []).append(_("Every shift needs an A post."))
-    if unit.level >= 1 and shift.post_b_id is None:
+    if needs_b_post(unit) and shift.post_b_id is None:
         errors.setdefault("post_b", []).append(
             _("A township or park centre keeps A and B posts (AB岗): name the B post.")
         )
@@ -246,7 +254,7 @@ def _check_entry(entry: DutyLogEntry) -> None:
         errors.setdefault("at", []).append(_("Give the time."))
     elif "at" in errors:
         pass
-    elif entry.at > timezone.now() + datetime.timedelta(minutes=5):
+    elif entry.at > timezone.now() + settings.FUTURE_TOLERANCE:
         errors.setdefault("at", []).append(_("The time cannot be in the future."))
     if entry.kind == DutyLogEntry.Kind.CALL and not (entry.caller or "").strip():
         errors.setdefault("caller", []).append(_("Write who called and their number."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +19,7 @@ from dispatch.models import (
     IncidentTier,
 )
 from dispatch.services.incident_deadlines import apply_flags, deadlines_for
-from dispatch.services.incidents import FUTURE_TOLERANCE, incident_document, incident_summary, incident_url
+from dispatch.services.incidents import incident_document, incident_summary, incident_url
 from grids import limits
 from grids.models import GridUnit, User
 from reports.delivery import delivery_receipt, send_documents
@@ -141,7 +142,7 @@ def incident_record_phone(*, incident: Incident, unit: GridUnit, by: User, at: d
     if at is None:
         raise ValidationError({"at": _("Give the time of the phone call.")})
     at = limits.bound_moment("at", at)
-    if at > now + FUTURE_TOLERANCE:
+    if at > now + settings.FUTURE_TOLERANCE:
         raise ValidationError({"at": _("The time of the phone call cannot be in the future.")})
     if at < incident.occurred_at:
         raise ValidationError({"at": _("The phone call cannot be before the incident happened.")})

@@ -36,6 +36,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
@@ -69,8 +70,6 @@ from grids.models import GridUnit, User
 from grids.scope import scope_for
 from reports.delivery import send_documents
 from reports.models import Document
-
-FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
 
 
 def incident_url(incident: Incident) -> str:
@@ -172,7 +171,7 @@ def incident_first_report(
         pass
     elif occurred_at is None:
         errors.setdefault("occurred_at", []).append(_("Give the time it happened."))
-    elif occurred_at > now + FUTURE_TOLERANCE:
+    elif occurred_at > now + settings.FUTURE_TOLERANCE:
         errors.setdefault("occurred_at", []).append(_("The time it happened cannot be in the future."))
     for name, value in (
         ("title", title),
@@ -182,6 +181,11 @@ def incident_first_report(
     ):
         if not (value or "").strip():
             errors.setdefault(name, []).append(_("This is needed in a first report."))
+    for name, value in (("description", description), ("measures", measures)):
+        try:
+            limits.bound_text(name, (value or "").strip(), Incident)
+        except ValidationError as exc:
+            exc.update_error_dict(errors)
     if (lng is None) != (lat is None):
         lng = lat = None
     if type.production_safety:
@@ -275,6 +279,11 @@ def _add_report(
     errors: dict[str, list[str]] = {}
     if not (text or "").strip():
         errors.setdefault("text", []).append(_("Write the report."))
+    else:
+        try:
+            limits.bound_text("text", text.strip(), IncidentReport)
+        except ValidationError as exc:
+            exc.update_error_dict(errors)
     figures = dict(figures or {})
     changes = clean_figures({k: v for k, v in figures.items() if k in FIGURE_FIELDS}, errors)
     new = {name: changes.get(name, getattr(incident, name)) for name in FIGURE_FIELDS}

@@ -36,6 +36,7 @@ from dispatch.access import (  # who may see and do what: dispatch/access.py
 )
 from dispatch.identifiers import allocate_identifier, cap_sender
 from dispatch.models import (
+    LEVEL_COLOUR_WORDS,
     LEVEL_COLOURS,
     DutyLogEntry,
     EvacuationReport,
@@ -180,13 +181,10 @@ def warning_draft(
     return warning
 
 
-COLOUR_WORDS = {1: "红色", 2: "橙色", 3: "黄色", 4: "蓝色"}  # GB/T 35965.1 headline words, not interface text
-
-
 def default_headline(*, sender: str, type_name: str, level: int, lifted: bool = False) -> str:
     """``<sender>发布<type><colour>预警`` (``解除`` for a lift), the headline pattern of RULES.md §4.3."""
     verb = "解除" if lifted else "发布"
-    return f"{sender}{verb}{type_name}{COLOUR_WORDS.get(level, '')}预警"
+    return f"{sender}{verb}{type_name}{LEVEL_COLOUR_WORDS.get(level, '')}预警"
 
 
 def warning_url(warning: Warning) -> str:

@@ -6,8 +6,6 @@ import datetime
 from io import StringIO
 
 import pytest
-from dispatch.selectors.duty import on_duty_now
-from dispatch.selectors.warnings import warning_board
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
@@ -17,6 +15,8 @@ from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
 
 from dispatch.models import DutyLogEntry, DutyShift, Incident, IncidentReport, Warning
+from dispatch.selectors.duty import on_duty_now
+from dispatch.selectors.warnings import warning_board
 from emergency import testclock
 from grids.models import GridUnit, Membership, User
 from hazards.models import Grade, Hazard, HazardCopy, HazardEvent, HazardPhoto, State
