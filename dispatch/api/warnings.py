@@ -40,6 +40,7 @@ from dispatch.serializers.warnings import (
     WarningErrorSerializer,
     WarningListSerializer,
 )
+from dispatch.services import warning_receipts
 from dispatch.services import warnings as services
 from grids.api import ServiceErrorsMixin, _schema_only
 from grids.models import GridUnit
@@ -194,7 +195,7 @@ class WarningViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveM
         unit = GridUnit.objects.filter(pk=body.validated_data["unit"]).first()
         if unit is None or not scope_for(request.user).can_see(unit):
             raise serializers.ValidationError({"unit": [_("No such unit.")]})
-        delivery = services.warning_acknowledge(warning=warning, unit=unit, by=request.user)
+        delivery = warning_receipts.warning_acknowledge(warning=warning, unit=unit, by=request.user)
         return Response(ReceiptSerializer(delivery).data)
 
     @extend_schema(

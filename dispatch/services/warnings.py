@@ -39,9 +39,7 @@ from dispatch.models import (
     LEVEL_COLOUR_WORDS,
     LEVEL_COLOURS,
     DutyLogEntry,
-    EvacuationReport,
     Level,
-    LocalInstruction,
     Warning,
     WarningMessage,
     WarningType,
@@ -50,7 +48,7 @@ from dispatch.permissions import DispatchAction
 from grids import limits
 from grids.models import GridUnit, User, within_q
 from grids.scope import scope_for
-from reports.delivery import delivery_receipt, send_documents
+from reports.delivery import send_documents
 from reports.models import Delivery, Document
 
 EDITABLE = ("title", "content", "instructions", "level", "valid_from", "valid_to", "report_evacuation", "sender_name")
@@ -398,74 +396,3 @@ def warning_delete_draft(*, warning: Warning, by: User) -> None:
         if warning.state != Warning.State.DRAFT:
             raise WarningRefused(_("Only a draft can be discarded."))
         warning.delete()
-
-
-def _delivery_of(warning: Warning, unit: GridUnit) -> Delivery:
-    delivery = (
-        Delivery.objects.filter(document_id=warning.document_id, recipient_unit=unit)
-        .select_related("recipient_unit")
-        .first()
-        if warning.document_id
-        else None
-    )
-    if delivery is None:
-        raise PermissionDenied(_("This warning was not sent to %(unit)s.") % {"unit": unit.name})
-    return delivery
-
-
-def warning_acknowledge(*, warning: Warning, unit: GridUnit, by: User) -> Delivery:
-    """Acknowledge (签收) the warning's latest message for ``unit``: the receipt of its delivery,
-    once — a second or concurrent acknowledgement changes nothing. Who: the unit's own people."""
-    if warning.state == Warning.State.DRAFT:
-        raise WarningRefused(_("This warning has not been issued."))
-    if not scope_for(by).can(DispatchAction.ACKNOWLEDGE, unit):
-        raise PermissionDenied(_("You may not acknowledge warnings for %(unit)s.") % {"unit": unit.name})
-    return delivery_receipt(delivery=_delivery_of(warning, unit), by=by)
-
-
-def warning_add_local_instruction(*, warning: Warning, unit: GridUnit, by: User, text: str) -> LocalInstruction:
-    """A township (or the county) adds its own instructions when passing a warning on; the villages
-    under it see them with the warning. Who: ``DispatchAction.LOCAL_INSTRUCTION`` at ``unit``."""
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": [_("Write the local instructions.")]})
-    if not scope_for(by).can(DispatchAction.LOCAL_INSTRUCTION, unit):
-        raise PermissionDenied(_("You may not add instructions for %(unit)s.") % {"unit": unit.name})
-    if warning.state != Warning.State.ACTIVE:
-        raise WarningRefused(_("Instructions can be added only to a warning in force."))
-    if unit.is_leaf_node():
-        raise ValidationError({"unit": [_("%(unit)s has no units below it to instruct.") % {"unit": unit.name}]})
-    _delivery_of(warning, unit)
-    return LocalInstruction.objects.create(warning=warning, unit=unit, text=text, by=by)
-
-
-def report_evacuation(
-    *, warning: Warning, unit: GridUnit, by: User, evacuated: int, sheltered: int
-) -> EvacuationReport:
-    """Record the latest figures of people evacuated and sheltered (转移/安置) in ``unit``, when the
-    warning asks for them. Who: the unit's own people."""
-    if not warning.report_evacuation:
-        raise WarningRefused(_("This warning does not ask for evacuation figures."))
-    if warning.state == Warning.State.DRAFT:
-        raise WarningRefused(_("This warning has not been issued."))
-    scope = scope_for(by)
-    if not scope.acts_for(unit):
-        raise PermissionDenied(_("Only the people of %(unit)s report its figures.") % {"unit": unit.name})
-    _delivery_of(warning, unit)
-    errors = {}
-    for name, value in (("evacuated", evacuated), ("sheltered", sheltered)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            errors[name] = [_("Enter a number of people, 0 or more.")]
-        else:
-            try:
-                limits.check_int(value, EvacuationReport, name)
-            except ValidationError as exc:
-                errors[name] = exc.messages
-    if not errors and sheltered > evacuated:
-        errors["sheltered"] = [_("More people sheltered than evacuated: check the figures.")]
-    if errors:
-        raise ValidationError(errors)
-    report, _created = EvacuationReport.objects.update_or_create(
-        warning=warning, unit=unit, defaults={"evacuated": evacuated, "sheltered": sheltered, "by": by}
-    )
-    return report

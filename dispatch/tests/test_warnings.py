@@ -30,6 +30,7 @@ from dispatch.models import (
     WarningType,
 )
 from dispatch.selectors import warnings as warning_selectors
+from dispatch.services import warning_receipts
 from dispatch.services import warning_reminders as reminders
 from dispatch.services import warnings as services
 from dispatch.services.warnings import WarningRefused
@@ -210,7 +211,7 @@ def test_village_officer_may_not_issue(world):
 
 def test_update_sends_a_new_message_to_the_same_units_who_acknowledge_again(world):
     warning = issued(world, areas=[world.township])
-    services.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
+    warning_receipts.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
     first_document = warning.document_id
     updated = services.warning_update(
         warning=warning, by=world.county_dispatcher, changes={"level": 1, "content": "雨势加强。"}
@@ -263,30 +264,30 @@ def test_lift_sends_a_cancel_to_the_same_units(world):
 
 def test_village_officer_acknowledges_once(world):
     warning = issued(world)
-    delivery = services.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
+    delivery = warning_receipts.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
     assert delivery.state == Delivery.State.RECEIPTED and delivery.receipted_by == world.village_officer_a
     first_at = delivery.receipted_at
-    again = services.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
+    again = warning_receipts.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
     assert again.receipted_at == first_at
 
 
 def test_nobody_acknowledges_for_another_unit(world):
     warning = issued(world)
     with pytest.raises(PermissionDenied):
-        services.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_b)
+        warning_receipts.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_b)
     with pytest.raises(PermissionDenied):  # the county sees the village but does not sign for it
-        services.warning_acknowledge(warning=warning, unit=world.village_a, by=world.county_dispatcher)
+        warning_receipts.warning_acknowledge(warning=warning, unit=world.village_a, by=world.county_dispatcher)
 
 
 def test_acknowledging_a_unit_the_warning_did_not_reach_is_refused(world):
     warning = issued(world, areas=[world.other_township])
     with pytest.raises(PermissionDenied):
-        services.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
+        warning_receipts.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
 
 
 def test_township_adds_local_instructions_its_villages_see(world):
     warning = issued(world)
-    services.warning_add_local_instruction(
+    warning_receipts.warning_add_local_instruction(
         warning=warning, unit=world.township, by=world.township_officer, text="泗城镇：今晚22时前完成陇雅村低洼户转移。"
     )
     seen = warning_selectors.local_instructions_for(world.village_officer_a, warning, [world.village_a])
@@ -297,7 +298,7 @@ def test_township_adds_local_instructions_its_villages_see(world):
 def test_village_officer_cannot_add_local_instructions(world):
     warning = issued(world)
     with pytest.raises(PermissionDenied):
-        services.warning_add_local_instruction(
+        warning_receipts.warning_add_local_instruction(
             warning=warning, unit=world.village_a, by=world.village_officer_a, text="x"
         )
     assert not LocalInstruction.objects.exists()
@@ -306,24 +307,24 @@ def test_village_officer_cannot_add_local_instructions(world):
 def test_evacuation_figures_only_when_the_warning_asks(world):
     plain = issued(world)
     with pytest.raises(WarningRefused):
-        services.report_evacuation(
+        warning_receipts.report_evacuation(
             warning=plain, unit=world.village_a, by=world.village_officer_a, evacuated=5, sheltered=3
         )
     asking = issued(world, report_evacuation=True)
-    services.report_evacuation(
+    warning_receipts.report_evacuation(
         warning=asking, unit=world.village_a, by=world.village_officer_a, evacuated=5, sheltered=3
     )
-    services.report_evacuation(
+    warning_receipts.report_evacuation(
         warning=asking, unit=world.village_a, by=world.village_officer_a, evacuated=8, sheltered=6
     )
     report = EvacuationReport.objects.get(warning=asking)
     assert (report.evacuated, report.sheltered) == (8, 6)
     with pytest.raises(ValidationError):
-        services.report_evacuation(
+        warning_receipts.report_evacuation(
             warning=asking, unit=world.village_a, by=world.village_officer_a, evacuated=1, sheltered=2
         )
     with pytest.raises(PermissionDenied):
-        services.report_evacuation(
+        warning_receipts.report_evacuation(
             warning=asking, unit=world.village_a, by=world.village_officer_b, evacuated=1, sheltered=1
         )
 
@@ -364,7 +365,7 @@ def test_seeing_a_warning_does_not_allow_changing_it(world):
 
 def test_board_counts_each_tier_and_lists_who_has_not_acknowledged(world):
     warning = issued(world)
-    services.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
+    warning_receipts.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
     board = warning_selectors.warning_board(world.county_dispatcher, warning)
     counts = {row.tier: (row.total, row.acknowledged) for row in board.tiers}
     assert counts == {1: (1, 0), 2: (3, 0), 3: (4, 1)}
@@ -443,7 +444,7 @@ def test_reminders_follow_each_tiers_rule_at_the_boundaries(world):
 
 def test_acknowledged_units_are_never_reminded(world):
     warning = issued(world, areas=[world.township])
-    services.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
+    warning_receipts.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
     reminders.warning_reminders(now=warning.document.sent_at + datetime.timedelta(hours=2))
     assert world.village_a.pk not in reminded_units(warning) | told_units(warning)
     assert world.village_b.pk in reminded_units(warning)
@@ -711,7 +712,7 @@ def test_concurrent_acknowledgements_are_counted_once():
     outcomes = run_together(
         *[
             (
-                lambda p=p: services.warning_acknowledge(
+                lambda p=p: warning_receipts.warning_acknowledge(
                     warning=warning, unit=world.village_a, by=User.objects.get(pk=p.pk)
                 )
             )

@@ -23,6 +23,7 @@ from dispatch.forms.warnings import CapUploadForm, EvacuationForm, LocalInstruct
 from dispatch.models import LEVEL_COLOURS, EvacuationReport, Warning
 from dispatch.permissions import DispatchAction
 from dispatch.selectors import warnings as warning_selectors
+from dispatch.services import warning_receipts
 from dispatch.services import warnings as services
 from dispatch.services.warnings import WarningRefused
 from grids.models import GridUnit
@@ -227,7 +228,9 @@ def warning_acknowledge(request, pk: int):
     if not form.is_valid():
         raise PermissionDenied(_("This warning was not sent to a unit of yours."))
     try:
-        delivery = services.warning_acknowledge(warning=warning, unit=form.cleaned_data["unit"], by=request.user)
+        delivery = warning_receipts.warning_acknowledge(
+            warning=warning, unit=form.cleaned_data["unit"], by=request.user
+        )
     except WarningRefused as exc:
         messages.error(request, str(exc))
     else:
@@ -248,7 +251,7 @@ def warning_local_instruction(request, pk: int):
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("dispatch:warning_detail", pk=warning.pk)
     try:
-        services.warning_add_local_instruction(
+        warning_receipts.warning_add_local_instruction(
             warning=warning, unit=form.cleaned_data["unit"], by=request.user, text=form.cleaned_data["text"]
         )
     except (WarningRefused, ValidationError) as exc:
@@ -271,7 +274,7 @@ def warning_evacuation(request, pk: int):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.report_evacuation(
+                warning_receipts.report_evacuation(
                     warning=warning,
                     unit=data["unit"],
                     by=request.user,

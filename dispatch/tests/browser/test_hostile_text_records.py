@@ -55,7 +55,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from dispatch.models import IncidentType, WarningType
-from dispatch.services import duty
+from dispatch.services import duty, warning_receipts
 from dispatch.services import incidents as incident_services
 from dispatch.services import warnings as warning_services
 from emergency.tests.hostile import (
@@ -197,10 +197,10 @@ def plant_dispatch(world):
         report_evacuation=True,
     )
     warning = warning_services.warning_issue(warning=warning, by=world.county_dispatcher)
-    warning_services.warning_add_local_instruction(
+    warning_receipts.warning_add_local_instruction(
         warning=warning, unit=world.township, by=world.township_officer, text=f"今晚转移低洼户{IMG}{SCRIPT}"
     )
-    warning_services.report_evacuation(
+    warning_receipts.report_evacuation(
         warning=warning, unit=world.village_a, by=world.village_officer_a, evacuated=12, sheltered=8
     )
     incident, _created = incident_services.incident_first_report(
