@@ -150,7 +150,7 @@ def visible_centres(user: User) -> QuerySet[GridUnit]:
 
 def get_shift_for_user(user: User, pk, *, write: bool = False) -> DutyShift:
     """The shift ``pk``: 404 when its centre is unseen, 403 when ``write`` and no ``DUTY`` there."""
-    from dispatch.duty import with_roll  # the roster's queries (dispatch.duty imports this module)
+    from dispatch.selectors.duty import with_roll  # the roster's queries (dispatch.selectors.duty imports this module)
 
     try:
         shift = with_roll(DutyShift.objects.select_related("unit", "leader", "post_a", "post_b")).get(pk=pk)
@@ -181,7 +181,7 @@ def get_centre_for_user(user: User, pk, *, write: bool = False) -> GridUnit:
 # --- services of the roster -----------------------------------------------------------------------
 
 
-def _require_duty(by: User, unit: GridUnit) -> None:
+def require_duty(by: User, unit: GridUnit) -> None:
     if not scope_for(by).can(DispatchAction.DUTY, unit):
         raise PermissionDenied(
             _("Only the leaders and dispatchers of %(unit)s (or of the county) may keep its duty roster.")
@@ -206,7 +206,9 @@ def may_write_log(user: User, unit: GridUnit, *, at: datetime.datetime | None = 
 
 
 def _on_shift(user: User, unit: GridUnit, at: datetime.datetime | None = None) -> bool:
-    from dispatch.duty import on_duty_now  # the roster's queries (dispatch.duty imports this module)
+    from dispatch.selectors.duty import (
+        on_duty_now,  # the roster's queries (dispatch.selectors.duty imports this module)
+    )
 
     if not scope_for(user).stands_in(unit):
         return False
@@ -246,7 +248,7 @@ def _shift_at(unit_id: int, moment: datetime.datetime) -> DutyShift | None:
 
 def editable_until(entry: DutyLogEntry) -> datetime.datetime:
     """The end of the shift during which the entry was written (else the end of that local day)."""
-    from dispatch.duty import day_range  # the roster's queries (dispatch.duty imports this module)
+    from dispatch.selectors.duty import day_range  # the roster's queries (dispatch.selectors.duty imports this module)
 
     shift = _shift_at(entry.unit_id, entry.created_at)
     if shift is not None:
@@ -267,7 +269,7 @@ def editable_entry_ids(
     user: User, entries: Iterable[DutyLogEntry], *, now: datetime.datetime | None = None
 ) -> set[int]:
     """Which of ``entries`` (a page of the archive) the person may still edit: one query at most."""
-    from dispatch.duty import day_range  # the roster's queries (dispatch.duty imports this module)
+    from dispatch.selectors.duty import day_range  # the roster's queries (dispatch.selectors.duty imports this module)
 
     now = now or timezone.now()
     own = [entry for entry in entries if entry.by_id == user.pk]

@@ -1,13 +1,13 @@
 """The Django admin of the dispatch app.
 
-- The rule tables are edited here: this is how a county changes its numbers. Warning types (the
-  levels each allows, as checkboxes), acknowledgement times per tier (the parent is told no
-  earlier than the unit is reminded), accident grading thresholds (levels in order: every
+- The rule tables are edited here, with their history (django-simple-history): this is how a
+  county changes its numbers. Warning types (the levels each allows, as checkboxes),
+  acknowledgement times per tier (the parent is told no earlier than the unit is reminded), accident grading thresholds (levels in order: every
   threshold of a higher level above the same threshold of a lower one), reporting deadlines
   (writing no earlier than the phone) and incident types. Only a superuser deletes a rule row.
 - Warnings, incidents, the duty roster and the duty log are read-only lists scoped through
-  ``grids.scope`` (warnings and incidents through their access rules in ``dispatch.warnings`` and
-  ``dispatch.incidents``, which build on it): they change only through their services (the pages and the API), which check
+  ``grids.scope`` (warnings and incidents through their access rules in ``dispatch.access``,
+  which build on it): they change only through their services (the pages and the API), which check
   the rules and write the delivery, the CAP messages and the timeline. Warnings and incidents show
   their change history (django-simple-history, without "revert").
 """
@@ -87,7 +87,7 @@ class WarningTypeForm(forms.ModelForm):
 
 
 @admin.register(WarningType)
-class WarningTypeAdmin(SuperuserDeletesMixin, ScopedAdmin):
+class WarningTypeAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
     form = WarningTypeForm
     list_display = ("name", "code", "source", "levels_display", "feed_code", "cap_category", "order", "is_active")
     list_editable = ("order", "is_active")
@@ -122,7 +122,7 @@ class AcknowledgementRuleForm(forms.ModelForm):
 
 
 @admin.register(AcknowledgementRule)
-class AcknowledgementRuleAdmin(SuperuserDeletesMixin, ScopedAdmin):
+class AcknowledgementRuleAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
     form = AcknowledgementRuleForm
     list_display = ("tier", "remind_after_minutes", "tell_parent_after_minutes")
     list_editable = ("remind_after_minutes", "tell_parent_after_minutes")
@@ -172,7 +172,7 @@ class AccidentThresholdForm(forms.ModelForm):
 
 
 @admin.register(AccidentThreshold)
-class AccidentThresholdAdmin(SuperuserDeletesMixin, ScopedAdmin):
+class AccidentThresholdAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
     """Production-safety accident grading (国务院令第493号): a level is reached by any one criterion."""
 
     form = AccidentThresholdForm
@@ -199,7 +199,7 @@ class ReportingDeadlineForm(forms.ModelForm):
 
 
 @admin.register(ReportingDeadline)
-class ReportingDeadlineAdmin(SuperuserDeletesMixin, ScopedAdmin):
+class ReportingDeadlineAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
     form = ReportingDeadlineForm
     list_display = ("level", "phone_minutes", "written_minutes")
     list_editable = ("phone_minutes", "written_minutes")
@@ -210,7 +210,7 @@ class ReportingDeadlineAdmin(SuperuserDeletesMixin, ScopedAdmin):
 
 
 @admin.register(IncidentType)
-class IncidentTypeAdmin(SuperuserDeletesMixin, ScopedAdmin):
+class IncidentTypeAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
     list_display = ("name", "code", "category", "production_safety", "order")
     list_editable = ("production_safety", "order")
     list_filter = ("category", "production_safety")

@@ -38,8 +38,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from dispatch.models import CAP_SEVERITY, Level, Warning, WarningMessage, WarningType
-from dispatch.warnings import BEIJING, WarningRefused, default_headline, unknown_codes_message, warning_draft
+from dispatch.identifiers import BEIJING
+from dispatch.models import CAP_SEVERITY, LEVEL_COLOUR_WORDS, LEVEL_COLOURS, Level, Warning, WarningMessage, WarningType
+from dispatch.services.warnings import WarningRefused, default_headline, unknown_codes_message, warning_draft
 from grids.models import GridUnit, User
 from grids.scope import scope_for
 
@@ -48,18 +49,12 @@ LEVEL_PARAMETER = "GB_T_35965_LEVEL"
 GEOCODE_NAME = "GB_T_2260"
 GEOCODE_NAMES = {"GB_T_2260", "GB/T 2260", "GB/T2260", "GB2260", "ADCODE"}
 EVENT_CODE_NAME = "CMA_SIGNAL"  # the de-facto ``TTLL`` code of Chinese weather-warning feeds
-PROFILE_COLOURS = {1: "Red", 2: "Orange", 3: "Yellow", 4: "Blue"}
+PROFILE_COLOURS = {level: colour.capitalize() for level, colour in LEVEL_COLOURS.items()}
 FEED_LEVELS = {"01": 4, "02": 3, "03": 2, "04": 1}  # LL of TTLL: 01 blue … 04 red
 LEVEL_WORDS = {
     **{colour.lower(): level for level, colour in PROFILE_COLOURS.items()},
-    "红": 1,
-    "红色": 1,
-    "橙": 2,
-    "橙色": 2,
-    "黄": 3,
-    "黄色": 3,
-    "蓝": 4,
-    "蓝色": 4,
+    **{word[0]: level for level, word in LEVEL_COLOUR_WORDS.items()},
+    **{word: level for level, word in LEVEL_COLOUR_WORDS.items()},
     "i": 1,
     "ii": 2,
     "iii": 3,
@@ -290,7 +285,7 @@ def _time(parent, tag: str) -> datetime.datetime | None:
 def _warning_type(info) -> WarningType:
     event = _text(info, "event")
     names = {event, event.removesuffix("预警")}
-    for colour in ("红色", "橙色", "黄色", "蓝色"):
+    for colour in LEVEL_COLOUR_WORDS.values():
         names.add(event.removesuffix("预警").removesuffix(colour))
     found = WarningType.objects.filter(name__in=names, is_active=True).order_by("order").first()
     if found:

@@ -20,7 +20,10 @@ class Level(models.IntegerChoices):
     IV = 4, _("Level IV (blue)")
 
 
+# The one map of level to colour: CSS classes, the API, CAP (capitalised) and headlines all derive from it.
 LEVEL_COLOURS = {1: "red", 2: "orange", 3: "yellow", 4: "blue"}
+LEVEL_COLOUR_WORDS = {1: "红色", 2: "橙色", 3: "黄色", 4: "蓝色"}  # GB/T 35965.1 headline words, not interface text
+LEVEL_HELP = ", ".join(f"{level} {colour} ({Level(level).name})" for level, colour in LEVEL_COLOURS.items())
 CAP_SEVERITY = {1: "Extreme", 2: "Severe", 3: "Moderate", 4: "Minor"}  # GB/T 35965.1 maps these to 红橙黄蓝
 
 
@@ -51,6 +54,7 @@ class WarningType(models.Model):
     cap_category = models.CharField(_("CAP category"), max_length=10, default="Met")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("warning type")
@@ -69,6 +73,7 @@ class AcknowledgementRule(models.Model):
     )
     remind_after_minutes = models.PositiveIntegerField(_("remind after (minutes)"), default=30)
     tell_parent_after_minutes = models.PositiveIntegerField(_("tell the parent after (minutes)"), default=60)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("acknowledgement rule")
@@ -227,6 +232,7 @@ class IncidentType(models.Model):
         help_text=_("Its level is computed from deaths, serious injuries and direct loss."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("incident type")
@@ -245,6 +251,7 @@ class AccidentThreshold(models.Model):
     min_deaths = models.PositiveIntegerField(_("deaths from"))
     min_serious_injuries = models.PositiveIntegerField(_("serious injuries from"))
     min_direct_loss = models.DecimalField(_("direct loss from (10,000 yuan)"), max_digits=12, decimal_places=2)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("accident grading threshold")
@@ -261,6 +268,7 @@ class ReportingDeadline(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, unique=True)
     phone_minutes = models.PositiveIntegerField(_("by phone within (minutes)"))
     written_minutes = models.PositiveIntegerField(_("in writing within (minutes)"))
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("reporting deadline")
@@ -289,14 +297,21 @@ class Incident(models.Model):
     missing = models.PositiveIntegerField(_("missing"), default=0)
     trapped = models.PositiveIntegerField(_("trapped"), default=0)
     direct_loss = models.DecimalField(_("direct loss (10,000 yuan)"), max_digits=12, decimal_places=2, default=0)
-    description = models.TextField(_("what happened"))
-    measures = models.TextField(_("measures taken"), blank=True)
+    description = models.TextField(_("what happened"), max_length=4000)
+    measures = models.TextField(_("measures taken"), max_length=4000, blank=True)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reporter")
     )
     reporter_phone = models.CharField(_("contact phone"), max_length=20)
     client_key = models.UUIDField(null=True, blank=True, editable=False)
     is_final = models.BooleanField(_("final report made"), default=False)
+    phone_due = models.DateTimeField(
+        _("phone report due"),
+        null=True,
+        blank=True,
+        help_text=_("From the reporting deadline in force when it was reported or its level changed."),
+    )
+    written_due = models.DateTimeField(_("written report due"), null=True, blank=True)
     created_at = models.DateTimeField(_("first reported"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -325,7 +340,7 @@ class IncidentReport(models.Model):
         _("number"), default=0, help_text=_("Follow-up reports are numbered 1, 2, …")
     )
     unit = models.ForeignKey(GridUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("from unit"))
-    text = models.TextField(_("report"))
+    text = models.TextField(_("report"), max_length=8000)  # a follow-up: as long as a description
     figures = models.JSONField(_("figures at the time"), default=dict)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)

@@ -297,6 +297,13 @@ IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=3)
 # An import still pending (never started) this long after the upload is queued again.
 IMPORT_PENDING_MINUTES = env.int("IMPORT_PENDING_MINUTES", default=5)
 
+# A time given as "when it happened" (a hazard found, an incident, a phone call, a duty-log entry)
+# may be this far ahead of the server's clock (a phone's clock runs fast) before it is refused.
+FUTURE_TOLERANCE = timedelta(minutes=env.int("FUTURE_TOLERANCE_MINUTES", default=5))
+# Duty desk: a shift at a centre of this tier or below (2: townships and parks) needs both an A and
+# a B post (AB岗); above it (the county) an A post is enough.
+DUTY_AB_POSTS_FROM_TIER = env.int("DUTY_AB_POSTS_FROM_TIER", default=2)
+
 # Warnings in the CAP profile of GB/T 35965.1: identifier parts after the 6-digit division code
 # (DDD: sector code of GB/T 4657, UUU: sub-unit, XX: extension) and the sender name.
 WARNING_CAP_SECTOR_CODE = env.str("WARNING_CAP_SECTOR_CODE", default="000")

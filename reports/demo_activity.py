@@ -30,10 +30,12 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 from shapely.geometry import Point, shape
 
-from dispatch import duty as duty_services
-from dispatch import incidents as incident_services
-from dispatch import warnings as warning_services
 from dispatch.models import DutyLogEntry, DutyShift, Incident, IncidentType, Level, Warning, WarningType
+from dispatch.selectors import duty as duty_selectors
+from dispatch.services import duty as duty_services
+from dispatch.services import incident_tiers, warning_receipts
+from dispatch.services import incidents as incident_services
+from dispatch.services import warnings as warning_services
 from grids.demo import DEMO_COUNTY_CODE
 from grids.models import Department, GridUnit, Membership, Role, User
 from grids.rules import Kind
@@ -769,8 +771,8 @@ class Story:
         )
         warning = warning_services.warning_issue(warning=draft, by=self.dispatcher)
         sicheng, luolou = areas
-        warning_services.warning_acknowledge(warning=warning, unit=sicheng, by=self.cast.post(sicheng, "A岗"))
-        warning_services.warning_add_local_instruction(
+        warning_receipts.warning_acknowledge(warning=warning, unit=sicheng, by=self.cast.post(sicheng, "A岗"))
+        warning_receipts.warning_add_local_instruction(
             warning=warning,
             unit=sicheng,
             by=self.cast.post(sicheng, "A岗"),
@@ -779,7 +781,7 @@ class Story:
         acknowledging = [u for u in self.leaves_of(sicheng) if u.pk != self.persona_village.pk][:6]
         acknowledging += self.leaves_of(luolou)[:3]
         for unit in acknowledging:
-            warning_services.warning_acknowledge(warning=warning, unit=unit, by=self.cast.reporter(unit))
+            warning_receipts.warning_acknowledge(warning=warning, unit=unit, by=self.cast.reporter(unit))
         self.result.warning = warning
         self.result.warning_units = 2 + len(self.leaves_of(sicheng)) + len(self.leaves_of(luolou))
         self.result.warning_acknowledged = 1 + len(acknowledging)
@@ -809,12 +811,12 @@ class Story:
             measures="已拨打120，伤者送县人民医院；现场设置警示标志，疏导过往车辆。",
         )
         township_post = self.cast.post(township, "A岗")
-        incident_services.incident_record_phone(
+        incident_tiers.incident_record_phone(
             incident=crash, unit=township, by=township_post, at=occurred + datetime.timedelta(minutes=12)
         )
-        incident_services.incident_confirm(incident=crash, unit=township, by=township_post)
-        incident_services.incident_forward(incident=crash, unit=township, by=township_post)
-        incident_services.incident_record_phone(
+        incident_tiers.incident_confirm(incident=crash, unit=township, by=township_post)
+        incident_tiers.incident_forward(incident=crash, unit=township, by=township_post)
+        incident_tiers.incident_record_phone(
             incident=crash, unit=self.county, by=self.dispatcher, at=occurred + datetime.timedelta(minutes=25)
         )
         incident_services.incident_follow_up(
@@ -843,14 +845,14 @@ class Story:
             measures="村护林队和民兵20人已赶赴现场扑救。",
         )
         post = self.cast.post(forest_township, "A岗")
-        incident_services.incident_record_phone(
+        incident_tiers.incident_record_phone(
             incident=fire, unit=forest_township, by=post, at=fire_start + datetime.timedelta(minutes=8)
         )
-        incident_services.incident_forward(incident=fire, unit=forest_township, by=post)
-        incident_services.incident_record_phone(
+        incident_tiers.incident_forward(incident=fire, unit=forest_township, by=post)
+        incident_tiers.incident_record_phone(
             incident=fire, unit=self.county, by=self.dispatcher, at=fire_start + datetime.timedelta(minutes=20)
         )
-        incident_services.incident_confirm(incident=fire, unit=self.county, by=self.dispatcher)
+        incident_tiers.incident_confirm(incident=fire, unit=self.county, by=self.dispatcher)
         incident_services.incident_final(
             incident=fire,
             by=self.cast.ruler(forest_township),
@@ -865,7 +867,7 @@ class Story:
         dispatcher and 泗城镇's A post on duty now, and a few lines in each duty log."""
         first_start = timezone.make_aware(
             datetime.datetime.combine(
-                duty_services.week_start(self.today) - datetime.timedelta(days=1), datetime.time(8, 30)
+                duty_selectors.week_start(self.today) - datetime.timedelta(days=1), datetime.time(8, 30)
             )
         )
         starts = [first_start + datetime.timedelta(days=k) for k in range(8)]

@@ -1,4 +1,4 @@
-"""Celery tasks of the incident reports: take nothing or ids, call a service in dispatch.incidents.
+"""Celery tasks of the incident reports: take nothing or ids, call a service in dispatch.services.incidents.
 
 Schedule (declared by the lead in emergency/schedules.py)::
 
@@ -19,6 +19,6 @@ __all__ = ["flag_late_incident_reports"]
 def flag_late_incident_reports() -> dict:
     """Every minute: flag tiers whose phone or written deadline passed without a time, and hand an
     incident to the tiers it has not reached once the written deadline passed. Idempotent."""
-    from dispatch.incidents import incidents_flag_late
+    from dispatch.services.incidents import incidents_flag_late
 
     return incidents_flag_late()

@@ -1,4 +1,4 @@
-"""Celery tasks of the warnings: each calls a service of ``dispatch.warnings``.
+"""Celery tasks of the warnings: each calls a service of ``dispatch.services``.
 
 Schedule (declared in emergency/schedules.py): ``remind_unacknowledged_warnings`` every minute."""
 
@@ -16,6 +16,6 @@ def remind_unacknowledged_warnings() -> dict[str, int]:
     """Every minute: remind units that have not acknowledged a warning in force, and tell their
     parents after the longer time (AcknowledgementRule per tier). Idempotent: each delivery is
     reminded and escalated once."""
-    from dispatch.warnings import warning_reminders
+    from dispatch.services.warning_reminders import warning_reminders
 
     return warning_reminders().as_dict()

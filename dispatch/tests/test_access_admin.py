@@ -10,8 +10,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from dispatch import warnings
 from dispatch.models import EvacuationReport, LocalInstruction, WarningType
+from dispatch.services import warnings
 from grids.models import Role, User
 from grids.tests.factories import grant, make_person
 

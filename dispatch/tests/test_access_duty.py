@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
-from dispatch import access, duty
+from dispatch import access
 from dispatch.models import DutyLogEntry
+from dispatch.selectors import duty as duty_selectors
+from dispatch.services import duty
 from grids import services
 from grids.models import Membership, Role, User
 from grids.tests.factories import grant, make_person
@@ -101,7 +103,7 @@ def test_a_former_member_gets_nothing_from_the_pages_and_the_api(world, shift, c
 
 def test_the_roster_and_the_on_duty_card_flag_a_former_member(world, shift):
     end_membership(world, world.township_officer, world.township)
-    now_shift = duty.on_duty_now([world.township])[world.township.pk]
+    now_shift = duty_selectors.on_duty_now([world.township])[world.township.pk]
     assert (now_shift.leader_on_roll, now_shift.post_a_on_roll, now_shift.post_b_on_roll) == (True, False, True)
     viewer = User.objects.get(pk=world.township_leader.pk)
     html = Template("{% load duty_tags %}{% on_duty user %}").render(Context({"user": viewer}))

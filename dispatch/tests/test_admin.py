@@ -11,7 +11,6 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from dispatch import duty, incidents, warnings
 from dispatch.models import (
     AccidentThreshold,
     AcknowledgementRule,
@@ -21,6 +20,7 @@ from dispatch.models import (
     ReportingDeadline,
     WarningType,
 )
+from dispatch.services import duty, incidents, warnings
 from grids.models import Role, User
 from grids.tests.factories import grant, make_person
 
@@ -211,3 +211,13 @@ def test_only_a_superuser_deletes_rule_rows(world, client_for):
     kind = WarningType.objects.get(code="fog")
     assert client_for(leader).get(reverse("admin:dispatch_warningtype_delete", args=[kind.pk])).status_code == 403
     assert DutyShift.objects.count() == DutyLogEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "model", [WarningType, AcknowledgementRule, AccidentThreshold, ReportingDeadline, IncidentType]
+)
+def test_rule_tables_keep_their_history(model):
+    row = model.objects.order_by("pk").first()
+    before = row.history.count()
+    row.save()
+    assert row.history.count() == before + 1

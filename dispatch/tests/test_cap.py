@@ -13,8 +13,8 @@ from django.urls import reverse
 from lxml import etree
 
 from dispatch import cap
-from dispatch import warnings as services
 from dispatch.models import Warning, WarningType
+from dispatch.services import warnings as services
 from dispatch.tests.test_warnings import draft
 
 NS = {"cap": cap.CAP_NS}

@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from dispatch import access, duty
+from dispatch import access
 from dispatch.models import DutyLogEntry, DutyShift
+from dispatch.selectors import duty as duty_selectors
+from dispatch.services import duty
 from grids.models import Role
 from grids.tests.factories import grant, make_person
 
@@ -228,7 +230,7 @@ def test_on_duty_now_is_one_query_for_all_centres(world, people, django_assert_n
     county_shift(world, at(10), at(11))
     centres = [world.county, world.township, world.other_township, world.park]
     with django_assert_num_queries(1):
-        shifts = duty.on_duty_now(centres, at=at(10, 12))
+        shifts = duty_selectors.on_duty_now(centres, at=at(10, 12))
         names = {unit_id: (s.unit.name, s.leader.display_name, s.post_a.mobile, s.post_b and s.post_b.mobile)
                  for unit_id, s in shifts.items()}  # fmt: skip
     assert set(names) == {world.county.pk, world.township.pk}
@@ -238,11 +240,11 @@ def test_on_duty_now_starts_inclusive_and_ends_exclusive(world, people):
     first = township_shift(world, people, at(10), at(11))
     second = township_shift(world, people, at(11), at(12))
     just_before = at(11) - datetime.timedelta(microseconds=1)
-    assert duty.on_duty_now([world.township], at=at(10)) == {world.township.pk: first}
-    assert duty.on_duty_now([world.township], at=just_before) == {world.township.pk: first}
-    assert duty.on_duty_now([world.township], at=at(11)) == {world.township.pk: second}
-    assert duty.on_duty_now([world.township], at=at(12)) == {}
-    assert duty.on_duty_now([world.township], at=at(10) - datetime.timedelta(microseconds=1)) == {}
+    assert duty_selectors.on_duty_now([world.township], at=at(10)) == {world.township.pk: first}
+    assert duty_selectors.on_duty_now([world.township], at=just_before) == {world.township.pk: first}
+    assert duty_selectors.on_duty_now([world.township], at=at(11)) == {world.township.pk: second}
+    assert duty_selectors.on_duty_now([world.township], at=at(12)) == {}
+    assert duty_selectors.on_duty_now([world.township], at=at(10) - datetime.timedelta(microseconds=1)) == {}
 
 
 def test_village_officer_sees_who_is_on_duty_at_their_township_and_county(world, people, django_assert_max_num_queries):
@@ -263,11 +265,11 @@ def test_on_duty_shows_nothing_to_a_person_without_a_grid(world):
 
 
 def test_relevant_centres_are_own_and_above(world):
-    assert duty.relevant_centres(world.village_officer_a) == [world.township, world.county]
-    assert duty.relevant_centres(world.township_officer) == [world.township, world.county]
-    assert duty.relevant_centres(world.county_dispatcher) == [world.county]
-    assert duty.relevant_centres(world.department_officer) == [world.county]
-    assert duty.relevant_centres(world.outsider) == []
+    assert duty_selectors.relevant_centres(world.village_officer_a) == [world.township, world.county]
+    assert duty_selectors.relevant_centres(world.township_officer) == [world.township, world.county]
+    assert duty_selectors.relevant_centres(world.county_dispatcher) == [world.county]
+    assert duty_selectors.relevant_centres(world.department_officer) == [world.county]
+    assert duty_selectors.relevant_centres(world.outsider) == []
 
 
 # --- the duty log ---------------------------------------------------------------------------------
@@ -334,21 +336,21 @@ def test_an_entry_is_edited_by_its_author_only_during_its_shift(world, people):
 
 def test_archive_search_over_summary_details_and_caller(world, log):
     user = world.county_dispatcher
-    assert set(duty.search_log(user, q="山体")) == {log["call"], log["other"]}
-    assert set(duty.search_log(user, q="13800000001")) == {log["call"]}
-    assert set(duty.search_log(user, q="暴雨 各村")) == {log["warning"]}
-    assert set(duty.search_log(user, kind="call")) == {log["call"], log["county"]}
-    assert set(duty.search_log(user, unit=world.township)) == {log["call"], log["warning"]}
+    assert set(duty_selectors.search_log(user, q="山体")) == {log["call"], log["other"]}
+    assert set(duty_selectors.search_log(user, q="13800000001")) == {log["call"]}
+    assert set(duty_selectors.search_log(user, q="暴雨 各村")) == {log["warning"]}
+    assert set(duty_selectors.search_log(user, kind="call")) == {log["call"], log["county"]}
+    assert set(duty_selectors.search_log(user, unit=world.township)) == {log["call"], log["warning"]}
     today = timezone.localdate()
     yesterday = today - datetime.timedelta(days=1)
-    assert set(duty.search_log(user, date_from=yesterday, date_to=yesterday)) == {log["warning"]}
-    assert set(duty.search_log(user, date_from=today)) == {log["other"], log["county"]}
+    assert set(duty_selectors.search_log(user, date_from=yesterday, date_to=yesterday)) == {log["warning"]}
+    assert set(duty_selectors.search_log(user, date_from=today)) == {log["other"], log["county"]}
 
 
 def test_archive_shows_only_centres_in_scope(world, log):
-    assert set(duty.search_log(world.township_officer)) == {log["call"], log["warning"]}
-    assert set(duty.search_log(world.village_officer_a)) == set()
-    assert set(duty.search_log(world.county_dispatcher)) == set(log.values())
+    assert set(duty_selectors.search_log(world.township_officer)) == {log["call"], log["warning"]}
+    assert set(duty_selectors.search_log(world.village_officer_a)) == set()
+    assert set(duty_selectors.search_log(world.county_dispatcher)) == set(log.values())
 
 
 # --- pages ----------------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from django.utils import timezone
 from delivery.models import Delivery, Document
 from delivery.services import inbox_for, send_document
 from dispatch import access
-from dispatch import incidents as svc
 from dispatch.briefing import briefing_sections
 from dispatch.models import (
     AccidentThreshold,
@@ -33,6 +32,9 @@ from dispatch.models import (
     Warning,
     WarningType,
 )
+from dispatch.selectors import incidents as incident_selectors
+from dispatch.services import incident_figures, incident_tiers
+from dispatch.services import incidents as svc
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +112,9 @@ def incident_documents(unit):
     ],
 )
 def test_level_at_each_threshold_boundary(deaths, serious, loss, expected):
-    assert svc.incident_level(deaths=deaths, serious_injuries=serious, direct_loss=Decimal(loss)) == expected
+    assert (
+        incident_figures.incident_level(deaths=deaths, serious_injuries=serious, direct_loss=Decimal(loss)) == expected
+    )
 
 
 @pytest.mark.parametrize(
@@ -124,13 +128,15 @@ def test_level_at_each_threshold_boundary(deaths, serious, loss, expected):
     ],
 )
 def test_the_highest_level_reached_by_any_criterion_wins(deaths, serious, loss, expected):
-    assert svc.incident_level(deaths=deaths, serious_injuries=serious, direct_loss=Decimal(loss)) == expected
+    assert (
+        incident_figures.incident_level(deaths=deaths, serious_injuries=serious, direct_loss=Decimal(loss)) == expected
+    )
 
 
 def test_grading_follows_the_rule_table():
     AccidentThreshold.objects.filter(level=Level.III).update(min_deaths=5)
-    assert svc.incident_level(deaths=4, serious_injuries=0, direct_loss=0) == Level.IV
-    assert svc.incident_level(deaths=5, serious_injuries=0, direct_loss=0) == Level.III
+    assert incident_figures.incident_level(deaths=4, serious_injuries=0, direct_loss=0) == Level.IV
+    assert incident_figures.incident_level(deaths=5, serious_injuries=0, direct_loss=0) == Level.III
 
 
 # --- the first report ---------------------------------------------------------------------------------
@@ -220,11 +226,11 @@ def test_a_township_report_reaches_the_county_at_once(world):
 
 def test_township_confirms_and_its_delivery_is_receipted(world):
     incident = report(world)
-    svc.incident_confirm(incident=incident, unit=world.township, by=world.township_officer)
+    incident_tiers.incident_confirm(incident=incident, unit=world.township, by=world.township_officer)
     township = tier(incident, world.township)
     assert township.confirmed_by == world.township_officer
     assert incident_documents(world.township).get().state == Delivery.State.RECEIPTED
-    svc.incident_confirm(incident=incident, unit=world.township, by=world.township_leader)  # no change
+    incident_tiers.incident_confirm(incident=incident, unit=world.township, by=world.township_leader)  # no change
     assert tier(incident, world.township).confirmed_by == world.township_officer
 
 
@@ -242,38 +248,38 @@ def test_township_confirms_and_its_delivery_is_receipted(world):
 def test_tier_steps_belong_to_that_units_officers(world, persona, unit_name):
     incident = report(world)
     by, unit = getattr(world, persona), getattr(world, unit_name)
-    for step in (svc.incident_confirm, svc.incident_forward):
+    for step in (incident_tiers.incident_confirm, incident_tiers.incident_forward):
         with pytest.raises(PermissionDenied):
             step(incident=incident, unit=unit, by=by)
     with pytest.raises(PermissionDenied):
-        svc.incident_record_phone(incident=incident, unit=unit, by=by, at=timezone.now())
+        incident_tiers.incident_record_phone(incident=incident, unit=unit, by=by, at=timezone.now())
 
 
 def test_the_county_cannot_confirm_before_it_arrives(world):
     incident = report(world)
     with pytest.raises(ValidationError):
-        svc.incident_confirm(incident=incident, unit=world.county, by=world.county_dispatcher)
+        incident_tiers.incident_confirm(incident=incident, unit=world.county, by=world.county_dispatcher)
 
 
 def test_township_forwards_to_the_county(world):
     incident = report(world)
-    svc.incident_forward(incident=incident, unit=world.township, by=world.township_officer)
+    incident_tiers.incident_forward(incident=incident, unit=world.township, by=world.township_officer)
     township, county = tier(incident, world.township), tier(incident, world.county)
     assert township.forwarded_at and township.confirmed_by == world.township_officer
     assert county.received_at == county.written_at == township.forwarded_at
     assert incident_documents(world.county).count() == 1
     assert list(inbox_for(world.county_dispatcher).values_list("document__kind", flat=True)) == [Document.Kind.INCIDENT]
     with pytest.raises(ValidationError):
-        svc.incident_forward(incident=incident, unit=world.township, by=world.township_officer)
-    svc.incident_confirm(incident=incident, unit=world.county, by=world.county_dispatcher)
+        incident_tiers.incident_forward(incident=incident, unit=world.township, by=world.township_officer)
+    incident_tiers.incident_confirm(incident=incident, unit=world.county, by=world.county_dispatcher)
     with pytest.raises(ValidationError):  # the county is the top tier
-        svc.incident_forward(incident=incident, unit=world.county, by=world.county_dispatcher)
+        incident_tiers.incident_forward(incident=incident, unit=world.county, by=world.county_dispatcher)
 
 
 def test_the_county_records_a_phone_call_before_the_written_report(world):
     incident = report(world)
     told = timezone.now() - MIN
-    svc.incident_record_phone(incident=incident, unit=world.county, by=world.county_dispatcher, at=told)
+    incident_tiers.incident_record_phone(incident=incident, unit=world.county, by=world.county_dispatcher, at=told)
     county = tier(incident, world.county)
     assert county.phone_at == told and county.received_at is None and not county.phone_late
 
@@ -282,7 +288,9 @@ def test_a_phone_time_before_the_incident_or_in_the_future_is_refused(world):
     incident = report(world)
     for moment in (incident.occurred_at - MIN, timezone.now() + datetime.timedelta(hours=1)):
         with pytest.raises(ValidationError):
-            svc.incident_record_phone(incident=incident, unit=world.township, by=world.township_officer, at=moment)
+            incident_tiers.incident_record_phone(
+                incident=incident, unit=world.township, by=world.township_officer, at=moment
+            )
 
 
 # --- late flags at the deadline boundaries ------------------------------------------------------------
@@ -302,7 +310,9 @@ def level_three(world, *, reported_after=datetime.timedelta(minutes=5), by=None,
 def test_phone_report_late_only_after_the_deadline(world, after, late):
     incident = level_three(world)
     with at(T0 + 50 * MIN):
-        svc.incident_record_phone(incident=incident, unit=world.township, by=world.township_officer, at=T0 + after)
+        incident_tiers.incident_record_phone(
+            incident=incident, unit=world.township, by=world.township_officer, at=T0 + after
+        )
     assert tier(incident, world.township).phone_late is late
 
 
@@ -310,7 +320,7 @@ def test_phone_report_late_only_after_the_deadline(world, after, late):
 def test_written_report_late_only_after_the_deadline(world, after, late):
     incident = level_three(world)
     with at(T0 + after):
-        svc.incident_forward(incident=incident, unit=world.township, by=world.township_officer)
+        incident_tiers.incident_forward(incident=incident, unit=world.township, by=world.township_officer)
     county = tier(incident, world.county)
     assert county.written_at == T0 + after and county.written_late is late
 
@@ -326,8 +336,36 @@ def test_deadlines_come_from_the_rule_table(world):
     ReportingDeadline.objects.filter(level=Level.III).update(phone_minutes=30)
     incident = level_three(world)
     with at(T0 + 50 * MIN):
-        svc.incident_record_phone(incident=incident, unit=world.township, by=world.township_officer, at=T0 + 25 * MIN)
+        incident_tiers.incident_record_phone(
+            incident=incident, unit=world.township, by=world.township_officer, at=T0 + 25 * MIN
+        )
     assert tier(incident, world.township).phone_late is False
+
+
+def test_editing_the_rule_does_not_change_a_past_incidents_lateness(world):
+    incident = level_three(world)
+    assert (incident.phone_due, incident.written_due) == (T0 + 20 * MIN, T0 + 40 * MIN)
+    ReportingDeadline.objects.filter(level=Level.III).update(phone_minutes=5, written_minutes=10)
+    with at(T0 + 30 * MIN):
+        incident_tiers.incident_record_phone(
+            incident=incident, unit=world.township, by=world.township_officer, at=T0 + 15 * MIN
+        )
+        svc.incidents_flag_late()
+    assert tier(incident, world.township).phone_late is False
+    county = tier(incident, world.county)
+    assert county.received_at is None and county.written_late is False and county.phone_late is True
+    incident.refresh_from_db()
+    assert (incident.phone_due, incident.written_due) == (T0 + 20 * MIN, T0 + 40 * MIN)
+
+
+def test_a_level_change_stores_the_deadlines_of_the_rule_then_in_force(world):
+    incident = level_three(world)
+    ReportingDeadline.objects.filter(level=Level.II).update(phone_minutes=15, written_minutes=30)
+    with at(T0 + 10 * MIN):
+        svc.incident_follow_up(incident=incident, by=world.village_officer_a, text="更多伤亡", figures={"deaths": 12})
+    incident.refresh_from_db()
+    assert incident.level == Level.II
+    assert (incident.phone_due, incident.written_due) == (T0 + 15 * MIN, T0 + 30 * MIN)
 
 
 def test_periodic_job_flags_missing_reports_at_the_boundaries_and_hands_the_incident_up(world):
@@ -347,7 +385,7 @@ def test_periodic_job_flags_missing_reports_at_the_boundaries_and_hands_the_inci
     assert svc.incidents_flag_late(now=T0 + 60 * MIN) == {"phone_late": 0, "written_late": 0, "delivered": 0}
     # the township forwards later still: written now, and late
     with at(T0 + 70 * MIN):
-        svc.incident_forward(incident=incident, unit=world.township, by=world.township_officer)
+        incident_tiers.incident_forward(incident=incident, unit=world.township, by=world.township_officer)
     county = tier(incident, world.county)
     assert county.written_at == T0 + 70 * MIN and county.written_late
     assert county.received_at == T0 + 40 * MIN + SEC
@@ -373,7 +411,9 @@ def test_a_late_phone_time_recorded_after_the_job_can_still_be_on_time(world):
     svc.incidents_flag_late(now=T0 + 30 * MIN)
     assert tier(incident, world.township).phone_late
     with at(T0 + 31 * MIN):
-        svc.incident_record_phone(incident=incident, unit=world.township, by=world.township_officer, at=T0 + 10 * MIN)
+        incident_tiers.incident_record_phone(
+            incident=incident, unit=world.township, by=world.township_officer, at=T0 + 10 * MIN
+        )
     assert not tier(incident, world.township).phone_late
 
 
@@ -381,7 +421,9 @@ def test_flags_are_recomputed_when_the_level_changes(world):
     with at(T0 + 5 * MIN):
         incident = report(world, occurred_at=T0)  # level IV: phone within 60 minutes
     with at(T0 + 50 * MIN):
-        svc.incident_record_phone(incident=incident, unit=world.township, by=world.township_officer, at=T0 + 30 * MIN)
+        incident_tiers.incident_record_phone(
+            incident=incident, unit=world.township, by=world.township_officer, at=T0 + 30 * MIN
+        )
     assert not tier(incident, world.township).phone_late
     with at(T0 + 55 * MIN):
         svc.incident_follow_up(
@@ -533,7 +575,7 @@ def year_of_incidents(world):
 
 def test_statistics_by_month_match_a_hand_count(world, year_of_incidents, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
-        stats = svc.incident_statistics(world.county_dispatcher, year=2024, period="month")
+        stats = incident_selectors.incident_statistics(world.county_dispatcher, year=2024, period="month")
     assert [line.count for line in stats.rows] == [1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]
     assert (stats.total.count, stats.total.deaths, stats.total.injured, stats.total.missing) == (4, 4, 6, 3)
     assert stats.total.loss == Decimal("1510.00")
@@ -544,24 +586,24 @@ def test_statistics_by_month_match_a_hand_count(world, year_of_incidents, django
 
 
 def test_statistics_by_quarter_and_year(world, year_of_incidents):
-    quarters = svc.incident_statistics(world.county_dispatcher, year=2024, period="quarter")
+    quarters = incident_selectors.incident_statistics(world.county_dispatcher, year=2024, period="quarter")
     assert [(line.count, line.deaths) for line in quarters.rows] == [(2, 1), (1, 3), (0, 0), (1, 0)]
-    years = svc.incident_statistics(world.county_dispatcher, year=2024, period="year")
+    years = incident_selectors.incident_statistics(world.county_dispatcher, year=2024, period="year")
     assert [(line.label, line.count, line.deaths) for line in years.rows] == [("2024", 4, 4), ("2023", 1, 2)]
 
 
 def test_statistics_stay_in_scope(world, year_of_incidents):
-    township = svc.incident_statistics(world.township_officer, year=2024, period="year")
+    township = incident_selectors.incident_statistics(world.township_officer, year=2024, period="year")
     assert (township.total.count, township.total.injured) == (4, 2)  # not village C's quake
-    village_b = svc.incident_statistics(world.village_officer_b, year=2024, period="month")
+    village_b = incident_selectors.incident_statistics(world.village_officer_b, year=2024, period="month")
     assert village_b.total.count == 1 and village_b.total.missing == 3
-    assert svc.incident_statistics(world.outsider, year=2024).total.count == 0
+    assert incident_selectors.incident_statistics(world.outsider, year=2024).total.count == 0
 
 
 def test_statistics_filter_by_category_and_level(world, year_of_incidents):
-    stats = svc.incident_statistics(world.county_dispatcher, year=2024, filters={"category": "natural"})
+    stats = incident_selectors.incident_statistics(world.county_dispatcher, year=2024, filters={"category": "natural"})
     assert stats.total.count == 2
-    stats = svc.incident_statistics(world.county_dispatcher, year=2024, filters={"level": Level.III})
+    stats = incident_selectors.incident_statistics(world.county_dispatcher, year=2024, filters={"level": Level.III})
     assert stats.total.count == 2
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from delivery.models import Delivery, Document
 from dispatch import access
-from dispatch import warnings as services
+from dispatch import identifiers as cap_identifiers
 from dispatch.models import (
     DutyLogEntry,
     EvacuationReport,
@@ -30,7 +30,11 @@ from dispatch.models import (
     WarningSequence,
     WarningType,
 )
-from dispatch.warnings import WarningRefused
+from dispatch.selectors import warnings as warning_selectors
+from dispatch.services import warning_receipts
+from dispatch.services import warning_reminders as reminders
+from dispatch.services import warnings as services
+from dispatch.services.warnings import WarningRefused
 from grids.models import GridUnit, Role, User
 from grids.scope import forget_scope
 from grids.tests.concurrency import run_together
@@ -168,7 +172,7 @@ def test_two_issues_in_the_same_second_get_different_sequence_numbers(world):
 
 def test_the_eleventh_identifier_of_a_second_moves_to_the_next_second(world):
     at = datetime.datetime(2024, 7, 1, 2, 3, 4, tzinfo=datetime.UTC)
-    identifiers = [services.allocate_identifier(issuer=world.county, at=at)[0] for _ in range(11)]
+    identifiers = [cap_identifiers.allocate_identifier(issuer=world.county, at=at)[0] for _ in range(11)]
     assert len(set(identifiers)) == 11
     assert [i[-1] for i in identifiers[:10]] == [str(n) for n in range(10)]
     assert identifiers[10].endswith("_20240701100305_0")
@@ -207,7 +211,7 @@ def test_village_officer_may_not_issue(world):
 
 def test_update_sends_a_new_message_to_the_same_units_who_acknowledge_again(world):
     warning = issued(world, areas=[world.township])
-    services.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
+    warning_receipts.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
     first_document = warning.document_id
     updated = services.warning_update(
         warning=warning, by=world.county_dispatcher, changes={"level": 1, "content": "雨势加强。"}
@@ -260,41 +264,41 @@ def test_lift_sends_a_cancel_to_the_same_units(world):
 
 def test_village_officer_acknowledges_once(world):
     warning = issued(world)
-    delivery = services.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
+    delivery = warning_receipts.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
     assert delivery.state == Delivery.State.RECEIPTED and delivery.receipted_by == world.village_officer_a
     first_at = delivery.receipted_at
-    again = services.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
+    again = warning_receipts.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
     assert again.receipted_at == first_at
 
 
 def test_nobody_acknowledges_for_another_unit(world):
     warning = issued(world)
     with pytest.raises(PermissionDenied):
-        services.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_b)
+        warning_receipts.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_b)
     with pytest.raises(PermissionDenied):  # the county sees the village but does not sign for it
-        services.warning_acknowledge(warning=warning, unit=world.village_a, by=world.county_dispatcher)
+        warning_receipts.warning_acknowledge(warning=warning, unit=world.village_a, by=world.county_dispatcher)
 
 
 def test_acknowledging_a_unit_the_warning_did_not_reach_is_refused(world):
     warning = issued(world, areas=[world.other_township])
     with pytest.raises(PermissionDenied):
-        services.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
+        warning_receipts.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
 
 
 def test_township_adds_local_instructions_its_villages_see(world):
     warning = issued(world)
-    services.warning_add_local_instruction(
+    warning_receipts.warning_add_local_instruction(
         warning=warning, unit=world.township, by=world.township_officer, text="泗城镇：今晚22时前完成陇雅村低洼户转移。"
     )
-    seen = services.local_instructions_for(world.village_officer_a, warning, [world.village_a])
+    seen = warning_selectors.local_instructions_for(world.village_officer_a, warning, [world.village_a])
     assert [item.unit for item in seen] == [world.township]
-    assert services.local_instructions_for(world.village_officer_a, warning, [world.village_c]) == []
+    assert warning_selectors.local_instructions_for(world.village_officer_a, warning, [world.village_c]) == []
 
 
 def test_village_officer_cannot_add_local_instructions(world):
     warning = issued(world)
     with pytest.raises(PermissionDenied):
-        services.warning_add_local_instruction(
+        warning_receipts.warning_add_local_instruction(
             warning=warning, unit=world.village_a, by=world.village_officer_a, text="x"
         )
     assert not LocalInstruction.objects.exists()
@@ -303,24 +307,24 @@ def test_village_officer_cannot_add_local_instructions(world):
 def test_evacuation_figures_only_when_the_warning_asks(world):
     plain = issued(world)
     with pytest.raises(WarningRefused):
-        services.report_evacuation(
+        warning_receipts.report_evacuation(
             warning=plain, unit=world.village_a, by=world.village_officer_a, evacuated=5, sheltered=3
         )
     asking = issued(world, report_evacuation=True)
-    services.report_evacuation(
+    warning_receipts.report_evacuation(
         warning=asking, unit=world.village_a, by=world.village_officer_a, evacuated=5, sheltered=3
     )
-    services.report_evacuation(
+    warning_receipts.report_evacuation(
         warning=asking, unit=world.village_a, by=world.village_officer_a, evacuated=8, sheltered=6
     )
     report = EvacuationReport.objects.get(warning=asking)
     assert (report.evacuated, report.sheltered) == (8, 6)
     with pytest.raises(ValidationError):
-        services.report_evacuation(
+        warning_receipts.report_evacuation(
             warning=asking, unit=world.village_a, by=world.village_officer_a, evacuated=1, sheltered=2
         )
     with pytest.raises(PermissionDenied):
-        services.report_evacuation(
+        warning_receipts.report_evacuation(
             warning=asking, unit=world.village_a, by=world.village_officer_b, evacuated=1, sheltered=1
         )
 
@@ -361,8 +365,8 @@ def test_seeing_a_warning_does_not_allow_changing_it(world):
 
 def test_board_counts_each_tier_and_lists_who_has_not_acknowledged(world):
     warning = issued(world)
-    services.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
-    board = services.warning_board(world.county_dispatcher, warning)
+    warning_receipts.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
+    board = warning_selectors.warning_board(world.county_dispatcher, warning)
     counts = {row.tier: (row.total, row.acknowledged) for row in board.tiers}
     assert counts == {1: (1, 0), 2: (3, 0), 3: (4, 1)}
     tier3 = next(row for row in board.tiers if row.tier == 3)
@@ -372,7 +376,7 @@ def test_board_counts_each_tier_and_lists_who_has_not_acknowledged(world):
     assert pending == sorted(pending, key=lambda u: (u.level, u.code))
     village_b = next(d.recipient_unit for d in board.pending if d.recipient_unit == world.village_b)
     assert [c.user for c in village_b.contacts] == [world.village_officer_b]
-    village_a_pending = services.warning_board(world.county_dispatcher, issued(world)).pending
+    village_a_pending = warning_selectors.warning_board(world.county_dispatcher, issued(world)).pending
     contacts = next(d.recipient_unit.contacts for d in village_a_pending if d.recipient_unit == world.village_a)
     assert [(c.user, len(c.roles)) for c in contacts] == [(world.village_officer_a, 2)]  # one line, two roles
     assert [d.recipient_unit for d in board.recent] == [world.village_a]
@@ -380,7 +384,7 @@ def test_board_counts_each_tier_and_lists_who_has_not_acknowledged(world):
 
 def test_board_of_a_township_shows_only_its_own_subtree(world):
     warning = issued(world)
-    board = services.warning_board(world.township_officer, warning)
+    board = warning_selectors.warning_board(world.township_officer, warning)
     assert board.total == 3
     assert {d.recipient_unit_id for d in board.pending} == {world.township.pk, world.village_a.pk, world.village_b.pk}
 
@@ -389,13 +393,13 @@ def test_board_queries_do_not_grow_with_the_units(world, django_assert_max_num_q
     warning = issued(world)
     forget_scope(world.county_dispatcher)
     with django_assert_max_num_queries(8):
-        board = services.warning_board(world.county_dispatcher, warning)
+        board = warning_selectors.warning_board(world.county_dispatcher, warning)
         [d.recipient_unit.contacts for d in board.pending]
 
 
 def test_board_is_paginated(world):
     warning = issued(world)
-    board = services.warning_board(world.county_dispatcher, warning, per_page=3, page=2)
+    board = warning_selectors.warning_board(world.county_dispatcher, warning, per_page=3, page=2)
     assert board.pending.number == 2 and board.pending.paginator.count == 8
 
 
@@ -425,14 +429,14 @@ def test_reminders_follow_each_tiers_rule_at_the_boundaries(world):
     tier2 = {world.township.pk, world.other_township.pk, world.park.pk}
     tier3 = {world.village_a.pk, world.village_b.pk, world.village_c.pk, world.enterprise.pk}
 
-    assert services.warning_reminders(now=minutes(14, 59)).reminded == 0
-    assert services.warning_reminders(now=minutes(15)).reminded == 1
+    assert reminders.warning_reminders(now=minutes(14, 59)).reminded == 0
+    assert reminders.warning_reminders(now=minutes(15)).reminded == 1
     assert reminded_units(warning) == {world.county.pk}
-    assert services.warning_reminders(now=minutes(19, 59)).reminded == 0
-    assert services.warning_reminders(now=minutes(20)).reminded == 3
+    assert reminders.warning_reminders(now=minutes(19, 59)).reminded == 0
+    assert reminders.warning_reminders(now=minutes(20)).reminded == 3
     assert reminded_units(warning) == {world.county.pk} | tier2
-    assert services.warning_reminders(now=minutes(29, 59)).reminded == 0
-    run = services.warning_reminders(now=minutes(30))
+    assert reminders.warning_reminders(now=minutes(29, 59)).reminded == 0
+    run = reminders.warning_reminders(now=minutes(30))
     assert run.reminded == 4 and run.parents_told == 1  # the county: no parent to tell
     assert reminded_units(warning) == {world.county.pk} | tier2 | tier3
     assert run.notices == 0
@@ -440,8 +444,8 @@ def test_reminders_follow_each_tiers_rule_at_the_boundaries(world):
 
 def test_acknowledged_units_are_never_reminded(world):
     warning = issued(world, areas=[world.township])
-    services.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
-    services.warning_reminders(now=warning.document.sent_at + datetime.timedelta(hours=2))
+    warning_receipts.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
+    reminders.warning_reminders(now=warning.document.sent_at + datetime.timedelta(hours=2))
     assert world.village_a.pk not in reminded_units(warning) | told_units(warning)
     assert world.village_b.pk in reminded_units(warning)
 
@@ -452,11 +456,11 @@ def test_a_reminder_is_sent_once_by_email_to_the_units_people(world, django_capt
     at = warning.document.sent_at + datetime.timedelta(minutes=30)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.warning_reminders(now=at)
+        run = reminders.warning_reminders(now=at)
     assert run.emails == 1
     assert [m.to for m in mail.outbox] == [["nong@example.cn"]]
     with django_capture_on_commit_callbacks(execute=True):
-        again = services.warning_reminders(now=at + datetime.timedelta(minutes=1))
+        again = reminders.warning_reminders(now=at + datetime.timedelta(minutes=1))
     assert again.reminded == 0 and len(mail.outbox) == 1
 
 
@@ -464,11 +468,11 @@ def test_parent_is_told_once_with_one_notice_listing_its_children(world):
     warning = issued(world, areas=[world.township])
     sent = warning.document.sent_at
     # the township's parent (the county) is told after 40 minutes, the villages' parent after 60
-    assert services.warning_reminders(now=sent + datetime.timedelta(minutes=39, seconds=59)).notices == 0
-    assert services.warning_reminders(now=sent + datetime.timedelta(minutes=40)).notices == 1
+    assert reminders.warning_reminders(now=sent + datetime.timedelta(minutes=39, seconds=59)).notices == 0
+    assert reminders.warning_reminders(now=sent + datetime.timedelta(minutes=40)).notices == 1
     assert told_units(warning) == {world.township.pk}
-    assert services.warning_reminders(now=sent + datetime.timedelta(minutes=59, seconds=59)).notices == 0
-    run = services.warning_reminders(now=sent + datetime.timedelta(minutes=60))
+    assert reminders.warning_reminders(now=sent + datetime.timedelta(minutes=59, seconds=59)).notices == 0
+    run = reminders.warning_reminders(now=sent + datetime.timedelta(minutes=60))
     assert told_units(warning) == {world.township.pk, world.village_a.pk, world.village_b.pk}
     notices = Document.objects.filter(kind=Document.Kind.NOTICE)
     assert run.notices == 1 and notices.count() == 2
@@ -476,13 +480,13 @@ def test_parent_is_told_once_with_one_notice_listing_its_children(world):
     to_township = notices.get(deliveries__recipient_unit=world.township)
     assert world.village_a.name in to_township.body and world.village_b.name in to_township.body
     assert to_township.url == reverse("dispatch:warning_board", args=[warning.pk])
-    assert services.warning_reminders(now=sent + datetime.timedelta(hours=3)).notices == 0
+    assert reminders.warning_reminders(now=sent + datetime.timedelta(hours=3)).notices == 0
 
 
 def test_lifted_warnings_are_not_reminded(world):
     warning = issued(world)
     services.warning_lift(warning=warning, by=world.county_dispatcher)
-    run = services.warning_reminders(now=timezone.now() + datetime.timedelta(hours=3))
+    run = reminders.warning_reminders(now=timezone.now() + datetime.timedelta(hours=3))
     assert run.reminded == 0 and run.parents_told == 0
 
 
@@ -633,7 +637,7 @@ def test_evacuation_page_saves_figures(world, client_for):
     )
     assert response.status_code == 302
     assert EvacuationReport.objects.get().evacuated == 12
-    board = services.warning_board(world.county_dispatcher, warning)
+    board = warning_selectors.warning_board(world.county_dispatcher, warning)
     assert (board.evacuated, board.sheltered) == (12, 10)
 
 
@@ -708,7 +712,7 @@ def test_concurrent_acknowledgements_are_counted_once():
     outcomes = run_together(
         *[
             (
-                lambda p=p: services.warning_acknowledge(
+                lambda p=p: warning_receipts.warning_acknowledge(
                     warning=warning, unit=world.village_a, by=User.objects.get(pk=p.pk)
                 )
             )
@@ -719,7 +723,7 @@ def test_concurrent_acknowledgements_are_counted_once():
     delivery = Delivery.objects.get(document_id=warning.document_id, recipient_unit=world.village_a)
     assert delivery.state == Delivery.State.RECEIPTED
     assert len({value.receipted_at for _, value in outcomes}) == 1
-    board = services.warning_board(world.county_dispatcher, warning)
+    board = warning_selectors.warning_board(world.county_dispatcher, warning)
     assert board.acknowledged == 1
 
 

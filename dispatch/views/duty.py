@@ -2,7 +2,7 @@
 list), adding, changing and removing shifts, copying last week; the duty log: writing an entry, the
 handover note, the searchable archive, its Excel export and the printable day sheet (值班记录).
 
-Thin: every centre, shift and entry comes through the access helpers of ``dispatch.duty``
+Thin: every centre, shift and entry comes through the access helpers of ``dispatch.access``
 (404 unseen, 403 not allowed), every change goes through its services, and a refusal is shown
 the way the service words it."""
 
@@ -25,8 +25,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dispatch import access, duty
-from dispatch.forms_duty import (
+from dispatch import access
+from dispatch.forms.duty import (
     DATE_INPUT_FORMATS,
     HandoverForm,
     LogEntryChangeForm,
@@ -37,6 +37,8 @@ from dispatch.forms_duty import (
 )
 from dispatch.models import DutyLogEntry
 from dispatch.permissions import DispatchAction
+from dispatch.selectors import duty as duty_selectors
+from dispatch.services import duty
 from grids import limits
 from grids.scope import scope_for
 from grids.spreadsheets import append_row
@@ -66,7 +68,7 @@ def _naive(value: datetime.datetime | None) -> datetime.datetime | None:
 def _default_centre(user, centres):
     """The person's own centre (the lowest one they belong to), else the first they can see."""
     visible = {c.pk for c in centres}
-    for centre in duty.relevant_centres(user):
+    for centre in duty_selectors.relevant_centres(user):
         if centre.pk in visible:
             return centre
     return centres[0] if centres else None
@@ -91,17 +93,17 @@ def calendar(request):
     if view == "month":
         month = _parse_month(request.GET.get("month")) or today.replace(day=1)
         next_month = (month + datetime.timedelta(days=32)).replace(day=1)
-        start, end = duty.day_range(month, (next_month - month).days)
-        shifts = list(duty.shifts_between(request.user, start, end, unit=centre))
+        start, end = duty_selectors.day_range(month, (next_month - month).days)
+        shifts = list(duty_selectors.shifts_between(request.user, start, end, unit=centre))
         context.update(
             month=month,
             previous=(month - datetime.timedelta(days=1)).replace(day=1).strftime("%Y-%m"),
             next=next_month.strftime("%Y-%m"),
         )
     else:
-        monday = duty.week_start(_parse_date(request.GET.get("week")) or today)
-        start, end = duty.day_range(monday, 7)
-        shifts = list(duty.shifts_between(request.user, start, end, unit=centre))
+        monday = duty_selectors.week_start(_parse_date(request.GET.get("week")) or today)
+        start, end = duty_selectors.day_range(monday, 7)
+        shifts = list(duty_selectors.shifts_between(request.user, start, end, unit=centre))
         days = [{"date": monday + datetime.timedelta(days=n), "shifts": []} for n in range(7)]
         for shift in shifts:
             index = max((timezone.localtime(shift.starts_at).date() - monday).days, 0)
@@ -110,18 +112,18 @@ def calendar(request):
             monday=monday,
             sunday=monday + datetime.timedelta(days=6),
             days=days,
-            previous=(monday - duty.WEEK).isoformat(),
-            next=(monday + duty.WEEK).isoformat(),
+            previous=(monday - duty_selectors.WEEK).isoformat(),
+            next=(monday + duty_selectors.WEEK).isoformat(),
         )
     now = timezone.now()
     context.update(
         view=view,
         shifts=shifts,
         now=now,
-        on_duty=duty.on_duty_now([centre], at=now).get(centre.pk),
+        on_duty=duty_selectors.on_duty_now([centre], at=now).get(centre.pk),
         may_manage=scope_for(request.user).can(DispatchAction.DUTY, centre),
         may_write=access.may_write_log(request.user, centre),
-        copy_form=WeekCopyForm(initial={"week": context.get("monday") or duty.week_start(today)}),
+        copy_form=WeekCopyForm(initial={"week": context.get("monday") or duty_selectors.week_start(today)}),
     )
     return render(request, "dispatch/duty/calendar.html", context)
 
@@ -138,7 +140,7 @@ def _calendar_url(centre, when: datetime.datetime | datetime.date | None = None)
     query = {"unit": centre.pk}
     if when is not None:
         day = timezone.localtime(when).date() if isinstance(when, datetime.datetime) else when
-        query["week"] = duty.week_start(day).isoformat()
+        query["week"] = duty_selectors.week_start(day).isoformat()
     return f"{reverse('dispatch:duty_calendar')}?{urlencode(query)}"
 
 
@@ -255,7 +257,7 @@ def _log_filters(request) -> tuple[LogFilterForm, dict]:
 @login_required
 def log(request):
     form, values = _log_filters(request)
-    entries = duty.search_log(request.user, **values)
+    entries = duty_selectors.search_log(request.user, **values)
     page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     centres = access.writable_centres(request.user)
     print_centre = values.get("unit") or (centres[0] if centres else access.visible_centres(request.user).first())
@@ -283,7 +285,7 @@ def log_export(request):
 
     _form, values = _log_filters(request)
     limit = int(getattr(settings, "DUTY_LOG_EXPORT_MAX_ROWS", EXPORT_MAX_ROWS))
-    entries = duty.search_log(request.user, **values)
+    entries = duty_selectors.search_log(request.user, **values)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Duty log"))
     append_row(
@@ -389,7 +391,7 @@ def handover(request, unit_pk: int):
         raise PermissionDenied(
             _("Only the people of %(unit)s and those on duty there may write in its duty log.") % {"unit": centre.name}
         )
-    context = duty.handover_context(request.user, centre)
+    context = duty_selectors.handover_context(request.user, centre)
     if request.method == "POST":
         form = HandoverForm(request.POST)
         if form.is_valid():
@@ -411,8 +413,8 @@ def log_print(request, unit_pk: int):
     """The day sheet (值班记录) of one centre: that day's shifts and entries, with signature lines."""
     centre = access.get_centre_for_user(request.user, unit_pk)
     day = _parse_date(request.GET.get("date")) or timezone.localdate()
-    start, end = duty.day_range(day, 1)
-    shifts = list(duty.shifts_between(request.user, start, end, unit=centre))
+    start, end = duty_selectors.day_range(day, 1)
+    shifts = list(duty_selectors.shifts_between(request.user, start, end, unit=centre))
     entries = list(
         DutyLogEntry.objects.filter(unit=centre, at__gte=start, at__lt=end).select_related("by").order_by("at", "id")
     )

@@ -1,6 +1,6 @@
 """Pages of the incident reports: the phone's first report, the list, one incident with its chain of
 reports and its tiers (and the steps the viewer may take there), the statistics and their Excel
-export. Thin: every incident is fetched through dispatch.incidents' access helpers and every change
+export. Thin: every incident is fetched through dispatch.access' helpers and every change
 goes through its services; a refusal is shown the way the service words it."""
 
 from __future__ import annotations
@@ -21,10 +21,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dispatch import access
-from dispatch import forms_incidents as forms
-from dispatch import incidents as services
+from dispatch.forms import incidents as forms
 from dispatch.models import LEVEL_COLOURS, IncidentCategory, IncidentReport, Level
 from dispatch.permissions import DispatchAction
+from dispatch.selectors import incidents as incident_selectors
+from dispatch.services import incident_deadlines, incident_tiers
+from dispatch.services import incidents as services
 from grids.scope import scope_for
 from grids.spreadsheets import append_row
 from grids.web import add_service_errors
@@ -100,7 +102,7 @@ def incident_report(request):
 def incident_list(request):
     filter_form = forms.IncidentFilterForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    incidents = services.incident_list(request.user, filters)
+    incidents = incident_selectors.incident_list(request.user, filters)
     page = Paginator(incidents, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -171,7 +173,7 @@ def _render_detail(request, incident, *, follow_up_form=None, final_form=None, s
         follow_up_form = forms.FollowUpForm(initial=initial, computed=incident.level_computed, prefix="fu")
     if may_final and final_form is None:
         final_form = forms.FinalForm(prefix="final")
-    due = services.deadlines_for(incident)
+    due = incident_deadlines.deadlines_for(incident)
     return render(
         request,
         "dispatch/incidents/detail.html",
@@ -197,9 +199,9 @@ def incident_detail(request, pk: int):
 
 
 TIER_ACTIONS = {
-    "confirm": lambda incident, unit, by, data: services.incident_confirm(incident=incident, unit=unit, by=by),
-    "forward": lambda incident, unit, by, data: services.incident_forward(incident=incident, unit=unit, by=by),
-    "phone": lambda incident, unit, by, data: services.incident_record_phone(
+    "confirm": lambda incident, unit, by, data: incident_tiers.incident_confirm(incident=incident, unit=unit, by=by),
+    "forward": lambda incident, unit, by, data: incident_tiers.incident_forward(incident=incident, unit=unit, by=by),
+    "phone": lambda incident, unit, by, data: incident_tiers.incident_record_phone(
         incident=incident, unit=unit, by=by, at=data["at"]
     ),
 }
@@ -286,7 +288,7 @@ def incident_final(request, pk: int):
 def _statistics(request):
     form = forms.StatisticsForm(request.GET or None)
     values = form.values()
-    stats = services.incident_statistics(
+    stats = incident_selectors.incident_statistics(
         request.user, year=values["year"], period=values["period"], filters=values["filters"]
     )
     return form, values, stats

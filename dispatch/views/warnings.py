@@ -18,12 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dispatch import access, cap
-from dispatch import warnings as services
 from dispatch.access import get_warning_for_user
-from dispatch.forms_warnings import CapUploadForm, EvacuationForm, LocalInstructionForm, UnitChoiceForm, WarningForm
+from dispatch.forms.warnings import CapUploadForm, EvacuationForm, LocalInstructionForm, UnitChoiceForm, WarningForm
 from dispatch.models import LEVEL_COLOURS, EvacuationReport, Warning
 from dispatch.permissions import DispatchAction
-from dispatch.warnings import WarningRefused
+from dispatch.selectors import warnings as warning_selectors
+from dispatch.services import warning_receipts
+from dispatch.services import warnings as services
+from dispatch.services.warnings import WarningRefused
 from grids.models import GridUnit
 from grids.scope import scope_for
 from grids.web import add_service_errors
@@ -45,7 +47,7 @@ def _require_issuer(user):
 @login_required
 def warning_list(request):
     """Warnings in force first, then drafts, then lifted ones; newest first."""
-    page = Paginator(services.warning_list(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(warning_selectors.warning_list(request.user), PER_PAGE).get_page(request.GET.get("page"))
     may_issue = access.issuer_units(request.user).exists()
     return render(
         request,
@@ -66,7 +68,7 @@ def warning_detail(request, pk: int):
     instructions from above, and one big Acknowledge button per own unit; plus the command's
     actions for those who may issue."""
     warning = get_warning_for_user(request.user, pk)
-    own = services.own_deliveries(request.user, warning)
+    own = warning_selectors.own_deliveries(request.user, warning)
     own_units = [delivery.recipient_unit for delivery in own]
     may_issue = access.may_issue(request.user, warning)
     scope = scope_for(request.user)
@@ -86,7 +88,7 @@ def warning_detail(request, pk: int):
             "warning": warning,
             "own": own,
             "may_issue": may_issue,
-            "local_instructions": services.local_instructions_for(request.user, warning, own_units),
+            "local_instructions": warning_selectors.local_instructions_for(request.user, warning, own_units),
             "instruct_form": LocalInstructionForm(units=GridUnit.objects.filter(pk__in=[u.pk for u in instruct_units]))
             if instruct_units and warning.state == Warning.State.ACTIVE
             else None,
@@ -212,7 +214,9 @@ def warning_discard(request, pk: int):
 
 
 def _own_units(request, warning):
-    return GridUnit.objects.filter(pk__in=[d.recipient_unit_id for d in services.own_deliveries(request.user, warning)])
+    return GridUnit.objects.filter(
+        pk__in=[d.recipient_unit_id for d in warning_selectors.own_deliveries(request.user, warning)]
+    )
 
 
 @require_POST
@@ -224,7 +228,9 @@ def warning_acknowledge(request, pk: int):
     if not form.is_valid():
         raise PermissionDenied(_("This warning was not sent to a unit of yours."))
     try:
-        delivery = services.warning_acknowledge(warning=warning, unit=form.cleaned_data["unit"], by=request.user)
+        delivery = warning_receipts.warning_acknowledge(
+            warning=warning, unit=form.cleaned_data["unit"], by=request.user
+        )
     except WarningRefused as exc:
         messages.error(request, str(exc))
     else:
@@ -245,7 +251,7 @@ def warning_local_instruction(request, pk: int):
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("dispatch:warning_detail", pk=warning.pk)
     try:
-        services.warning_add_local_instruction(
+        warning_receipts.warning_add_local_instruction(
             warning=warning, unit=form.cleaned_data["unit"], by=request.user, text=form.cleaned_data["text"]
         )
     except (WarningRefused, ValidationError) as exc:
@@ -268,7 +274,7 @@ def warning_evacuation(request, pk: int):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.report_evacuation(
+                warning_receipts.report_evacuation(
                     warning=warning,
                     unit=data["unit"],
                     by=request.user,
@@ -307,7 +313,7 @@ def warning_board(request, pk: int):
     warning = get_warning_for_user(request.user, pk)
     if warning.state == Warning.State.DRAFT:
         return redirect("dispatch:warning_detail", pk=warning.pk)
-    board = services.warning_board(request.user, warning, page=request.GET.get("page"))
+    board = warning_selectors.warning_board(request.user, warning, page=request.GET.get("page"))
     return render(request, "dispatch/warnings/board.html", {"warning": warning, "board": board})
 
 

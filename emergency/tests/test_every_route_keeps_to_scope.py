@@ -27,8 +27,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from delivery.models import Delivery
-from dispatch import duty, incidents, warnings
 from dispatch.models import IncidentType, WarningType
+from dispatch.services import duty, incidents, warnings
 from emergency import testclock
 from grids import services as grid_services
 from grids.models import Membership, Role

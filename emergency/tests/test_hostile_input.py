@@ -126,7 +126,7 @@ def test_incident_in_the_year_9999_with_an_offset_is_a_400(world, api):
 def test_incident_service_refuses_figures_beyond_the_field(world):
     from django.core.exceptions import ValidationError
 
-    from dispatch import incidents
+    from dispatch.services import incidents
 
     with pytest.raises(ValidationError) as refused:
         incidents.incident_first_report(
@@ -248,11 +248,11 @@ def test_api_value_error_from_a_service_is_a_chinese_400(world, api, monkeypatch
 def test_evacuation_service_refuses_figures_beyond_the_field(world):
     from django.core.exceptions import ValidationError
 
-    from dispatch import warnings as services
+    from dispatch.services import warning_receipts
 
     warning = issued(world, report_evacuation=True)
     with pytest.raises(ValidationError) as refused:
-        services.report_evacuation(
+        warning_receipts.report_evacuation(
             warning=warning, unit=world.village_a, by=world.village_officer_a, evacuated=HUGE, sheltered=0
         )
     assert "evacuated" in refused.value.message_dict

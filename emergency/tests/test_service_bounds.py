@@ -12,9 +12,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from dispatch import duty, incidents
-from dispatch import warnings as warning_services
 from dispatch.models import DutyLogEntry, DutyShift, Incident, IncidentType, Warning, WarningType
+from dispatch.selectors import duty as duty_selectors
+from dispatch.services import duty, incidents
+from dispatch.services import warnings as warning_services
 from grids import limits
 from grids import services as grid_services
 from grids.models import GridUnit, Membership, Role
@@ -271,9 +272,9 @@ def test_duty_log_change_refuses_a_time_out_of_range_and_keeps_a_valid_one(world
 
 def test_duty_week_copy_and_log_search_refuse_dates_out_of_range(world):
     refused("week", lambda: duty.duty_week_copy(by=world.township_leader, unit=world.township, week=YEAR_9999))
-    refused("date_from", lambda: duty.search_log(world.township_officer, date_from=YEAR_1))
-    refused("date_to", lambda: duty.search_log(world.township_officer, date_to=YEAR_9999))
-    assert list(duty.search_log(world.township_officer, date_from=timezone.localdate())) == []
+    refused("date_from", lambda: duty_selectors.search_log(world.township_officer, date_from=YEAR_1))
+    refused("date_to", lambda: duty_selectors.search_log(world.township_officer, date_to=YEAR_9999))
+    assert list(duty_selectors.search_log(world.township_officer, date_from=timezone.localdate())) == []
 
 
 # --- incidents ----------------------------------------------------------------------------------
@@ -484,8 +485,8 @@ def test_membership_grant_refuses_a_note_longer_than_the_field(world):
 
 
 def test_form_and_serializer_limits_come_from_the_model():
-    from dispatch.api_duty import DutyLogEntryCreateSerializer
-    from dispatch.api_incidents import IncidentFirstReportSerializer
+    from dispatch.serializers.duty import DutyLogEntryCreateSerializer
+    from dispatch.serializers.incidents import IncidentFirstReportSerializer
     from hazards.forms import PlanForm
     from hazards.serializers import HazardReportSerializer, PlanSerializer
     from reports.forms import ReissueForm

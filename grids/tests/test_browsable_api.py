@@ -29,9 +29,12 @@ FOREIGN_NAMES = ("逻楼镇", "逻楼村", "逻网格", "乐业县", "乐业水�
 SERIALIZER_MODULES = (
     "grids.serializers",
     "hazards.serializers",
-    "dispatch.api_warnings",
-    "dispatch.api_incidents",
-    "dispatch.api_duty",
+    "dispatch.serializers.warnings",
+    "dispatch.serializers.incidents",
+    "dispatch.serializers.duty",
+    "dispatch.api.warnings",
+    "dispatch.api.incidents",
+    "dispatch.api.duty",
 )
 
 

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Sequence
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -126,7 +127,7 @@ def hazard_report(
     report_photos = _check_photos(photos)
     evidence = _check_photos(evidence_photos)
     found_at = found_at or timezone.now()
-    if found_at > timezone.now() + datetime.timedelta(minutes=5):
+    if found_at > timezone.now() + settings.FUTURE_TOLERANCE:
         raise ValidationError({"found_at": _("The time found cannot be in the future.")})
     try:
         with transaction.atomic():

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
 
 from delivery.models import Delivery, Document
-from dispatch.duty import on_duty_now
 from dispatch.models import DutyLogEntry, DutyShift, Incident, IncidentReport, Warning
-from dispatch.warnings import warning_board
+from dispatch.selectors.duty import on_duty_now
+from dispatch.selectors.warnings import warning_board
 from emergency import testclock
 from grids.models import GridUnit, Membership, User
 from hazards.models import Grade, Hazard, HazardCopy, HazardEvent, HazardPhoto, State

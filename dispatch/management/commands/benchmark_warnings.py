@@ -22,8 +22,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from delivery.models import Delivery
-from dispatch import warnings as services
 from dispatch.models import WarningType
+from dispatch.selectors import warnings as warning_selectors
+from dispatch.services import warning_reminders as reminders
+from dispatch.services import warnings as services
 from grids.models import GridUnit, User
 
 
@@ -88,12 +90,12 @@ class Command(BaseCommand):
                 deliveries = Delivery.objects.filter(document_id=warning.document_id).count()
                 with CaptureQueriesContext(connection) as board_queries:
                     board_started = time.perf_counter()
-                    board = services.warning_board(admin, warning)
+                    board = warning_selectors.warning_board(admin, warning)
                     list(board.pending.object_list) if board.pending else None
                     board_done = time.perf_counter()
                 with CaptureQueriesContext(connection) as remind_queries:
                     remind_started = time.perf_counter()
-                    run = services.warning_reminders(now=warning.document.sent_at + datetime.timedelta(hours=2))
+                    run = reminders.warning_reminders(now=warning.document.sent_at + datetime.timedelta(hours=2))
                     remind_done = time.perf_counter()
                 result = {
                     "county": county.code,

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from dispatch import duty
-from dispatch import incidents as incident_services
-from dispatch import warnings as warning_services
 from dispatch.models import DutyLogEntry, IncidentType, WarningType
+from dispatch.services import duty
+from dispatch.services import incidents as incident_services
+from dispatch.services import warnings as warning_services
 from emergency.tests.hostile import (
     IMG,
     PLANTED,

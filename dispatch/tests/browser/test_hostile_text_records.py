@@ -36,7 +36,7 @@ Not covered, and why:
   dispatch.Incident reporter_phone: validated formats (digits, codes) that refuse markup.
 - Numbers, identifiers and sequence keys the code writes itself (Hazard.number,
   supervision_order_no default, Incident.number, Warning.identifier, WarningMessage, JobFailure).
-- reports.Document title/body, dispatch.Warning sender_name: written by the services from the
+- delivery.Document title/body, dispatch.Warning sender_name: written by the services from the
   fields above (unit names, warning and incident text), covered through them (the inbox).
 - Of the tables the county's staff edit in the admin, grids.Department name and short_name,
   hazards.HazardCategory name and reports.SeasonalRisk advice are planted here (hazard detail,
@@ -54,10 +54,10 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from dispatch import duty
-from dispatch import incidents as incident_services
-from dispatch import warnings as warning_services
 from dispatch.models import IncidentType, WarningType
+from dispatch.services import duty, warning_receipts
+from dispatch.services import incidents as incident_services
+from dispatch.services import warnings as warning_services
 from emergency.tests.hostile import (
     IMG,
     SCRIPT,
@@ -197,10 +197,10 @@ def plant_dispatch(world):
         report_evacuation=True,
     )
     warning = warning_services.warning_issue(warning=warning, by=world.county_dispatcher)
-    warning_services.warning_add_local_instruction(
+    warning_receipts.warning_add_local_instruction(
         warning=warning, unit=world.township, by=world.township_officer, text=f"今晚转移低洼户{IMG}{SCRIPT}"
     )
-    warning_services.report_evacuation(
+    warning_receipts.report_evacuation(
         warning=warning, unit=world.village_a, by=world.village_officer_a, evacuated=12, sheltered=8
     )
     incident, _created = incident_services.incident_first_report(

@@ -11,8 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from delivery.models import Delivery
-from dispatch import warnings as services
 from dispatch.models import Warning, WarningType
+from dispatch.services import warnings as services
 from grids.tests.factories import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

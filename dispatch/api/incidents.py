@@ -1,4 +1,4 @@
-"""The incident REST API (/api/v1/): read through dispatch.incidents' scope, every change a service.
+"""The incident REST API (/api/v1/): read through dispatch.selectors.incidents (scope), every change a service.
 
 - ``incidents/``: list (visible incidents, newest first; filters category, level, date_from, date_to,
   late), detail (``get_incident_for_user``: 404 unseen) with its tiers and chain of reports, create =
@@ -25,209 +25,25 @@ from rest_framework.views import APIView
 
 from core.api import ServiceErrorsMixin, schema_only
 from dispatch import access
-from dispatch import incidents as services
 from dispatch.models import Incident, IncidentCategory, IncidentReport, IncidentTier, IncidentType, Level
+from dispatch.selectors import incidents as incident_selectors
+from dispatch.serializers.incidents import (
+    IncidentDetailSerializer,
+    IncidentErrorSerializer,
+    IncidentFinalSerializer,
+    IncidentFirstReportSerializer,
+    IncidentFollowUpSerializer,
+    IncidentListSerializer,
+    IncidentPhoneSerializer,
+    IncidentStatisticsSerializer,
+    IncidentTierActionSerializer,
+    IncidentTypeSerializer,
+)
+from dispatch.services import incident_tiers
+from dispatch.services import incidents as services
 from grids import limits
-from grids.models import GridUnit
-from grids.serializers import ScopedRelatedFieldsMixin
 
 # --- serializers ----------------------------------------------------------------------------------
-
-
-class IncidentTypeSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = IncidentType
-        fields = ["id", "code", "name", "category", "production_safety"]
-
-
-class IncidentTierSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-    confirmed_by_name = serializers.CharField(source="confirmed_by.display_name", read_only=True, default="")
-
-    class Meta:
-        model = IncidentTier
-        fields = [
-            "unit",
-            "unit_name",
-            "received_at",
-            "phone_at",
-            "written_at",
-            "confirmed_at",
-            "confirmed_by_name",
-            "forwarded_at",
-            "phone_late",
-            "written_late",
-        ]
-
-
-class IncidentChainReportSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-    by_name = serializers.CharField(source="by.display_name", read_only=True)
-    figures = serializers.JSONField(
-        read_only=True, help_text=gettext_lazy("The figures as they stood after this report.")
-    )
-
-    class Meta:
-        model = IncidentReport
-        fields = ["id", "kind", "sequence", "unit", "unit_name", "text", "figures", "by_name", "at"]
-
-
-LIST_FIELDS = [
-    "id",
-    "number",
-    "type",
-    "type_name",
-    "category",
-    "title",
-    "occurred_at",
-    "unit",
-    "unit_name",
-    "place",
-    "level",
-    "level_computed",
-    "deaths",
-    "injured",
-    "serious_injuries",
-    "missing",
-    "trapped",
-    "direct_loss",
-    "is_final",
-]
-
-
-class IncidentListSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
-    type_name = serializers.CharField(source="type.name", read_only=True)
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-    any_late = serializers.BooleanField(read_only=True, help_text=gettext_lazy("Some tier reported late."))
-    reached_me = serializers.BooleanField(
-        read_only=True, help_text=gettext_lazy("It arrived at a tier where the caller holds a role.")
-    )
-
-    class Meta:
-        model = Incident
-        fields = [*LIST_FIELDS, "any_late", "reached_me"]
-
-
-class IncidentDetailSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
-    type_name = serializers.CharField(source="type.name", read_only=True)
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-    reporter_name = serializers.CharField(source="reporter.display_name", read_only=True)
-    tiers = IncidentTierSerializer(many=True, read_only=True)
-    reports = IncidentChainReportSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Incident
-        fields = [
-            *LIST_FIELDS,
-            "lng",
-            "lat",
-            "description",
-            "measures",
-            "reporter_name",
-            "reporter_phone",
-            "created_at",
-            "tiers",
-            "reports",
-        ]
-
-
-class FiguresInputSerializer(serializers.Serializer):
-    deaths = limits.model_int_field(Incident, "deaths", min_value=0, required=False, default=0)
-    injured = limits.model_int_field(Incident, "injured", min_value=0, required=False, default=0)
-    serious_injuries = limits.model_int_field(Incident, "serious_injuries", min_value=0, required=False, default=0)
-    missing = limits.model_int_field(Incident, "missing", min_value=0, required=False, default=0)
-    trapped = limits.model_int_field(Incident, "trapped", min_value=0, required=False, default=0)
-    direct_loss = serializers.DecimalField(
-        **limits.decimal_limits(Incident, "direct_loss"),
-        min_value=0,
-        required=False,
-        default=0,
-        help_text=gettext_lazy("Ten-thousand yuan."),
-    )
-
-
-class IncidentFirstReportSerializer(ScopedRelatedFieldsMixin, FiguresInputSerializer):
-    unit = serializers.PrimaryKeyRelatedField(queryset=GridUnit.objects.all())
-    type = serializers.PrimaryKeyRelatedField(queryset=IncidentType.objects.all())
-    title = serializers.CharField(max_length=limits.max_length(Incident, "title"))
-    occurred_at = limits.BoundedDateTimeField()
-    place = serializers.CharField(max_length=limits.max_length(Incident, "place"))
-    lng = limits.lng_field(required=False, allow_null=True, default=None)
-    lat = limits.lat_field(required=False, allow_null=True, default=None)
-    level = serializers.ChoiceField(
-        choices=Level.choices,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text=gettext_lazy("The estimate; ignored for production-safety accidents (computed)."),
-    )
-    description = serializers.CharField(max_length=4000)
-    measures = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
-    reporter_phone = serializers.CharField(
-        max_length=limits.max_length(Incident, "reporter_phone"),
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text=gettext_lazy("Defaults to the caller's mobile number."),
-    )
-    client_key = serializers.UUIDField(required=False, allow_null=True, default=None)
-
-
-class IncidentTierActionSerializer(serializers.Serializer):
-    unit = serializers.IntegerField(
-        required=False,
-        help_text=gettext_lazy(
-            "The tier's unit; may be left out when the caller acts at only one of the incident's tiers."
-        ),
-    )
-
-
-class IncidentPhoneSerializer(IncidentTierActionSerializer):
-    at = limits.BoundedDateTimeField()
-
-
-class IncidentFollowUpSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=4000)
-    deaths = limits.model_int_field(Incident, "deaths", min_value=0, required=False)
-    injured = limits.model_int_field(Incident, "injured", min_value=0, required=False)
-    serious_injuries = limits.model_int_field(Incident, "serious_injuries", min_value=0, required=False)
-    missing = limits.model_int_field(Incident, "missing", min_value=0, required=False)
-    trapped = limits.model_int_field(Incident, "trapped", min_value=0, required=False)
-    direct_loss = serializers.DecimalField(
-        **limits.decimal_limits(Incident, "direct_loss"), min_value=0, required=False
-    )
-    level = serializers.ChoiceField(
-        choices=Level.choices, required=False, help_text=gettext_lazy("Only for incidents whose level is not computed.")
-    )
-
-
-class IncidentFinalSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=8000)
-
-
-class IncidentStatLineSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    label = serializers.CharField()
-    count = serializers.IntegerField()
-    deaths = serializers.IntegerField()
-    injured = serializers.IntegerField()
-    missing = serializers.IntegerField()
-    direct_loss = serializers.CharField()
-    by_category = serializers.DictField(child=serializers.IntegerField())
-    by_level = serializers.DictField(child=serializers.IntegerField())
-
-
-class IncidentStatisticsSerializer(serializers.Serializer):
-    period = serializers.CharField()
-    year = serializers.IntegerField()
-    rows = IncidentStatLineSerializer(many=True)
-    total = IncidentStatLineSerializer()
-    categories = IncidentStatLineSerializer(many=True)
-    levels = IncidentStatLineSerializer(many=True)
-
-
-class IncidentErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 REFUSALS = {
@@ -301,7 +117,7 @@ class IncidentViewSet(
             return Incident.objects.none()
         filters = _ListFilters(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return services.incident_list(self.request.user, filters.validated_data)
+        return incident_selectors.incident_list(self.request.user, filters.validated_data)
 
     def retrieve(self, request, *args, **kwargs):
         incident = access.get_incident_for_user(request.user, kwargs["pk"])
@@ -362,7 +178,7 @@ class IncidentViewSet(
             request,
             pk,
             IncidentTierActionSerializer,
-            lambda incident, unit, data: services.incident_confirm(incident=incident, unit=unit, by=request.user),
+            lambda incident, unit, data: incident_tiers.incident_confirm(incident=incident, unit=unit, by=request.user),
         )
 
     @extend_schema(
@@ -376,7 +192,7 @@ class IncidentViewSet(
             request,
             pk,
             IncidentTierActionSerializer,
-            lambda incident, unit, data: services.incident_forward(incident=incident, unit=unit, by=request.user),
+            lambda incident, unit, data: incident_tiers.incident_forward(incident=incident, unit=unit, by=request.user),
         )
 
     @extend_schema(
@@ -390,7 +206,7 @@ class IncidentViewSet(
             request,
             pk,
             IncidentPhoneSerializer,
-            lambda incident, unit, data: services.incident_record_phone(
+            lambda incident, unit, data: incident_tiers.incident_record_phone(
                 incident=incident, unit=unit, by=request.user, at=data["at"]
             ),
         )
@@ -435,7 +251,7 @@ class IncidentTypeViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class _StatisticsQuery(serializers.Serializer):
-    period = serializers.ChoiceField(choices=services.PERIODS, required=False, default="month")
+    period = serializers.ChoiceField(choices=incident_selectors.PERIODS, required=False, default="month")
     year = serializers.IntegerField(min_value=2000, max_value=limits.MAX_YEAR, required=False)
     category = serializers.ChoiceField(choices=IncidentCategory.choices, required=False)
     level = serializers.ChoiceField(choices=Level.choices, required=False)
@@ -446,7 +262,7 @@ class IncidentStatisticsView(ServiceErrorsMixin, APIView):
         tags=["incidents"],
         summary="Incident statistics by month, quarter or year, by category and level (caller's scope)",
         parameters=[
-            OpenApiParameter("period", str, enum=list(services.PERIODS)),
+            OpenApiParameter("period", str, enum=list(incident_selectors.PERIODS)),
             OpenApiParameter("year", int),
             OpenApiParameter("category", str, enum=IncidentCategory.values),
             OpenApiParameter("level", int, enum=Level.values),
@@ -457,7 +273,7 @@ class IncidentStatisticsView(ServiceErrorsMixin, APIView):
         query = _StatisticsQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        stats = services.incident_statistics(
+        stats = incident_selectors.incident_statistics(
             request.user,
             year=data.get("year") or timezone.localdate().year,
             period=data["period"],

@@ -1,4 +1,4 @@
-"""Forms of the incident pages: they turn input into typed values; dispatch.incidents decides the rest."""
+"""Forms of the incident pages: they turn input into typed values; dispatch.services decides the rest."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dispatch.incidents import PERIODS, group_types
-from dispatch.models import Incident, IncidentCategory, IncidentType, Level
+from dispatch.models import Incident, IncidentCategory, IncidentReport, IncidentType, Level
+from dispatch.selectors.incidents import PERIODS, group_types
+from dispatch.services.incident_figures import FIGURE_FIELDS
 from grids import limits
 from grids.models import GridUnit
 
@@ -27,11 +28,13 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format=DATETIME_LOCAL)
 
 
-def _count(label, **attrs):
-    return forms.IntegerField(
+def _count(name: str, label, **attrs):
+    """A figure of the incident, bounded like its model field; the service checks the rest."""
+    return limits.model_int_form_field(
+        Incident,
+        name,
         label=label,
         min_value=0,
-        max_value=100000,
         initial=0,
         required=False,
         widget=forms.NumberInput(
@@ -59,7 +62,7 @@ class UnitChoiceField(forms.ModelChoiceField):
 class FiguresMixin:
     """The casualty figures, shared by the first and the follow-up reports."""
 
-    FIGURES = ("deaths", "injured", "serious_injuries", "missing", "trapped", "direct_loss")
+    FIGURES = FIGURE_FIELDS
 
     def figure_fields(self) -> list:
         return [self[name] for name in self.FIGURES]
@@ -110,15 +113,22 @@ class FirstReportForm(FiguresMixin, forms.Form):
         widget=forms.RadioSelect,
         help_text=_("Production-safety accidents are graded from the dead, seriously injured and loss."),
     )
-    deaths = _count(_("Dead"))
-    injured = _count(_("Injured"))
-    serious_injuries = _count(_("of them seriously"))
-    missing = _count(_("Missing"))
-    trapped = _count(_("Trapped"))
+    deaths = _count("deaths", _("Dead"))
+    injured = _count("injured", _("Injured"))
+    serious_injuries = _count("serious_injuries", _("of them seriously"))
+    missing = _count("missing", _("Missing"))
+    trapped = _count("trapped", _("Trapped"))
     direct_loss = _loss_field()
-    description = forms.CharField(label=_("What happened"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("What happened"),
+        max_length=limits.max_length(Incident, "description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     measures = forms.CharField(
-        label=_("Measures taken"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Measures taken"),
+        required=False,
+        max_length=limits.max_length(Incident, "measures"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     reporter_phone = forms.CharField(
         label=_("Contact phone"),
@@ -170,12 +180,16 @@ class FirstReportForm(FiguresMixin, forms.Form):
 class FollowUpForm(FiguresMixin, forms.Form):
     """A follow-up report (续报): new facts and the figures as they stand now."""
 
-    text = forms.CharField(label=_("What is new"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-    deaths = _count(_("Dead"))
-    injured = _count(_("Injured"))
-    serious_injuries = _count(_("of them seriously"))
-    missing = _count(_("Missing"))
-    trapped = _count(_("Trapped"))
+    text = forms.CharField(
+        label=_("What is new"),
+        max_length=limits.max_length(Incident, "description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    deaths = _count("deaths", _("Dead"))
+    injured = _count("injured", _("Injured"))
+    serious_injuries = _count("serious_injuries", _("of them seriously"))
+    missing = _count("missing", _("Missing"))
+    trapped = _count("trapped", _("Trapped"))
     direct_loss = _loss_field()
     level = forms.TypedChoiceField(
         label=_("Estimated level"),
@@ -201,7 +215,7 @@ class FollowUpForm(FiguresMixin, forms.Form):
 class FinalForm(forms.Form):
     text = forms.CharField(
         label=_("Final report"),
-        max_length=8000,
+        max_length=limits.max_length(IncidentReport, "text"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Summary of the incident, its handling, the present state and the next steps."),
     )

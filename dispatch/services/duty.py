@@ -1,6 +1,5 @@
-"""The 24-hour duty desk (值班值守) of the dispatch centres: the roster and the duty log.
-
-Services (every change) and selectors (every read) in one module, both through ``grids.scope``.
+"""Services of the 24-hour duty desk (值班值守): the roster and the duty log. Every change checks
+the person's right through ``dispatch.access`` (built on ``grids.scope``).
 
 Rules, each refused with a Chinese message (``ValidationError`` for the data, ``PermissionDenied``
 for the person's right):
@@ -10,19 +9,16 @@ for the person's right):
   the county's above it).
 - The leader on duty and the A and B posts hold an active role in the centre or in a unit above it;
   for the county centre, the staff of the county's departments may stand duty too.
-- A county (tier 1) shift needs an A post; a township or park (tier 2) shift needs both A and B
-  posts (AB岗). A and B are two different people.
+- Every shift needs an A post; a shift at a centre of tier ``DUTY_AB_POSTS_FROM_TIER`` (setting,
+  default 2) or below needs both A and B posts (AB岗): by default the townships and parks, not the
+  county. A and B are two different people.
 - Shifts of one centre never overlap (every shift carries the A post); a shift starts inclusive and
   ends exclusive, so one shift may begin exactly when the previous one ends.
-- Writing in the duty log of a centre: whoever may keep its roster (``DUTY``), whoever holds any
-  role in the centre itself, and the leader, A and B posts of the shift on duty there now (even a
-  grid officer, or a county person on a township roster). An entry is edited only by its author,
-  only while they may still write in that log, and only while the shift during which it was
-  written is still running (with no shift on the roster then: until the end of that local day).
-- Rights come from ACTIVE memberships only. A shift gives nothing to a person who no longer
-  stands in the centre (``GridScope.stands_in``: their membership there or above has ended). Ending
-  a membership does not delete their shifts: the roster and the "on duty now" card show them
-  flagged (``<post>_on_roll`` is False, no phone link), and the roster keeper replaces them (the
+- Writing in the duty log of a centre: see ``dispatch.access.may_write_log``; an entry is edited
+  only by its author, only while they may still write in that log, and only while the shift during
+  which it was written is still running (``may_edit_entry``).
+- Rights come from ACTIVE memberships only. Ending a membership does not delete their shifts: the
+  roster shows them flagged (``<post>_on_roll`` is False) and the roster keeper replaces them (the
   shift cannot be saved again with them on it).
 """
 
@@ -31,111 +27,35 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
-from types import SimpleNamespace
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dispatch.access import (  # who may see and do what: dispatch/access.py
-    CENTRE_MAX_LEVEL,
-    _require_duty,
     is_centre,
     may_edit_entry,
     may_write_log,
-    visible_log,
+    require_duty,
 )
 from dispatch.models import DutyLogEntry, DutyShift, Incident, Warning
+from dispatch.selectors.duty import WEEK, day_range, duty_people, week_start
 from grids import limits
-from grids.models import GridUnit, Membership, User, above_q, within_q
-from grids.scope import scope_for
+from grids.models import GridUnit, User, above_q, within_q
 
 SHIFT_FIELDS = ("starts_at", "ends_at", "leader", "post_a", "post_b", "note")
+
+
 LOG_FIELDS = ("at", "kind", "summary", "details", "caller", "warning", "incident")
-WEEK = datetime.timedelta(days=7)
 
 
-# --- centres and people ---------------------------------------------------------------------------
-
-
-def relevant_centres(user: User) -> list[GridUnit]:
-    """The centres a person reports to and calls: their own centre(s) and those above their units
-    (a village officer: their township's and the county's). A superuser without a role: the counties.
-    One query (the scope is computed once per request)."""
-    scope = scope_for(user)
-    nodes = scope.nodes
-    if not nodes:
-        return list(scope.administrator_counties().order_by("tree_id"))
-    above = reduce(or_, (above_q(n) for n in nodes))
-    return list(
-        GridUnit.objects.filter(above, level__lte=CENTRE_MAX_LEVEL, is_active=True).order_by("-level", "tree_id", "lft")
-    )
-
-
-def duty_people(unit: GridUnit) -> QuerySet[User]:
-    """People who may stand duty at ``unit``: an active role in it or above it; for a county, also
-    the staff of its departments."""
-    holders = Membership.objects.active().filter(above_q(unit, "unit__")).values("user_id")
-    condition = Q(pk__in=holders)
-    if unit.level == 0:
-        condition |= Q(department__county=unit, department__is_active=True)
-    return User.objects.filter(condition, is_active=True).order_by("real_name", "username")
-
-
-# --- selectors of the roster ----------------------------------------------------------------------
-
-POSTS = ("leader", "post_a", "post_b")
-
-
-def _on_roll(post: str) -> ExpressionWrapper:
-    """Does the person in ``post`` still stand in the shift's centre (an active role in it or above
-    it; for a county, the staff of its active departments)? A subquery: no extra query."""
-    centre = SimpleNamespace(tree_id=OuterRef("unit__tree_id"), lft=OuterRef("unit__lft"), rght=OuterRef("unit__rght"))
-    role = Membership.objects.active().filter(above_q(centre, "unit__"), user_id=OuterRef(f"{post}_id"))
-    staff = User.objects.filter(
-        pk=OuterRef(f"{post}_id"),
-        department__county_id=OuterRef("unit_id"),
-        department__is_active=True,
-    )
-    return ExpressionWrapper(Q(Exists(role)) | Q(Exists(staff)), output_field=BooleanField())
-
-
-def with_roll(shifts: QuerySet[DutyShift]) -> QuerySet[DutyShift]:
-    """Annotate ``leader_on_roll``, ``post_a_on_roll``, ``post_b_on_roll`` (False: flag them)."""
-    return shifts.annotate(**{f"{post}_on_roll": _on_roll(post) for post in POSTS})
-
-
-def on_duty_now(
-    units: Iterable[GridUnit | int] | QuerySet[GridUnit], *, at: datetime.datetime | None = None
-) -> dict[int, DutyShift]:
-    """``{unit_id: shift}`` of the shifts running at ``at`` (now) in ``units``: ONE query.
-
-    A shift is on duty from ``starts_at`` (inclusive) to ``ends_at`` (exclusive)."""
-    at = at or timezone.now()
-    if not isinstance(units, QuerySet):
-        units = [u if isinstance(u, int) else u.pk for u in units]
-        if not units:
-            return {}
-    shifts = with_roll(
-        DutyShift.objects.filter(unit__in=units, starts_at__lte=at, ends_at__gt=at)
-        .select_related("unit", "leader", "post_a", "post_b")
-        .order_by("unit_id", "starts_at")
-    )
-    return {shift.unit_id: shift for shift in shifts}
-
-
-def shifts_between(
-    user: User, start: datetime.datetime, end: datetime.datetime, *, unit: GridUnit | None = None
-) -> QuerySet[DutyShift]:
-    """Shifts overlapping [start, end) in the person's scope (of one centre if given)."""
-    queryset = scope_for(user).filter(DutyShift.objects.all(), "unit").filter(starts_at__lt=end, ends_at__gt=start)
-    if unit is not None:
-        queryset = queryset.filter(unit=unit)
-    return with_roll(queryset.select_related("unit", "leader", "post_a", "post_b").order_by("starts_at", "unit__lft"))
+def needs_b_post(unit: GridUnit) -> bool:
+    """Does a shift of this centre need a B post as well as an A post (AB岗)? Setting
+    ``DUTY_AB_POSTS_FROM_TIER``: its tier or below."""
+    return unit.level + 1 >= settings.DUTY_AB_POSTS_FROM_TIER
 
 
 def _check_shift(shift: DutyShift) -> None:
@@ -155,7 +75,7 @@ def _check_shift(shift: DutyShift) -> None:
         errors.setdefault("ends_at", []).append(_("A shift must end after it starts."))
     if shift.post_a_id is None:
         errors.setdefault("post_a", []).append(_("Every shift needs an A post."))
-    if unit.level >= 1 and shift.post_b_id is None:
+    if needs_b_post(unit) and shift.post_b_id is None:
         errors.setdefault("post_b", []).append(
             _("A township or park centre keeps A and B posts (AB岗): name the B post.")
         )
@@ -222,7 +142,7 @@ def duty_shift_add(
     note: str = "",
 ) -> DutyShift:
     """Add a shift to the roster of ``unit``. Callers: whoever has ``DUTY`` there."""
-    _require_duty(by, unit)
+    require_duty(by, unit)
     unit = _lock_centre(unit)
     shift = DutyShift(
         unit=unit, starts_at=starts_at, ends_at=ends_at, leader=leader, post_a=post_a, post_b=post_b, note=note or ""
@@ -239,7 +159,7 @@ def duty_shift_change(*, by: User, shift: DutyShift, **fields) -> DutyShift:
     unknown = set(fields) - set(SHIFT_FIELDS)
     if unknown:
         raise ValueError(f"duty_shift_change cannot change {sorted(unknown)}")
-    _require_duty(by, shift.unit)
+    require_duty(by, shift.unit)
     _lock_centre(shift.unit)
     shift = DutyShift.objects.select_for_update(of=("self",)).select_related("unit").get(pk=shift.pk)
     changed = [
@@ -259,7 +179,7 @@ def duty_shift_change(*, by: User, shift: DutyShift, **fields) -> DutyShift:
 def duty_shift_remove(*, by: User, shift: DutyShift) -> None:
     """Take a shift off the roster. A shift that has begun is part of the duty record: change it
     instead. Callers: whoever has ``DUTY`` at its centre."""
-    _require_duty(by, shift.unit)
+    require_duty(by, shift.unit)
     _lock_centre(shift.unit)
     shift = DutyShift.objects.select_for_update().get(pk=shift.pk)
     if shift.starts_at <= timezone.now():
@@ -267,16 +187,6 @@ def duty_shift_remove(*, by: User, shift: DutyShift) -> None:
             _("A shift that has begun is part of the duty record and cannot be removed; change it instead.")
         )
     shift.delete()
-
-
-def week_start(day: datetime.date) -> datetime.date:
-    return day - datetime.timedelta(days=day.weekday())
-
-
-def day_range(first: datetime.date, days: int) -> tuple[datetime.datetime, datetime.datetime]:
-    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
-    end = timezone.make_aware(datetime.datetime.combine(first + datetime.timedelta(days=days), datetime.time.min))
-    return start, end
 
 
 def _week_later(moment: datetime.datetime) -> datetime.datetime:
@@ -297,7 +207,7 @@ def duty_week_copy(*, by: User, unit: GridUnit, week: datetime.date) -> WeekCopy
 
     Idempotent: shifts already copied are skipped; any other clash or a person who may no longer
     stand duty refuses the whole copy (nothing is written). Callers: whoever has ``DUTY`` there."""
-    _require_duty(by, unit)
+    require_duty(by, unit)
     week = limits.bound_date("week", week, allow_none=False)
     unit = _lock_centre(unit)
     monday = week_start(week)
@@ -334,39 +244,6 @@ def duty_week_copy(*, by: User, unit: GridUnit, week: datetime.date) -> WeekCopy
     return WeekCopy(created=created, skipped=skipped)
 
 
-# --- the duty log ---------------------------------------------------------------------------------
-
-
-def search_log(
-    user: User,
-    *,
-    q: str = "",
-    unit: GridUnit | None = None,
-    kind: str = "",
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-) -> QuerySet[DutyLogEntry]:
-    """The archive: text search over summary, details and caller; centre (with the units below),
-    kind and an inclusive range of local dates."""
-    date_from = limits.bound_date("date_from", date_from)
-    date_to = limits.bound_date("date_to", date_to)
-    queryset = visible_log(user)
-    if q:
-        for word in q.split():
-            queryset = queryset.filter(
-                Q(summary__icontains=word) | Q(details__icontains=word) | Q(caller__icontains=word)
-            )
-    if unit is not None:
-        queryset = queryset.filter(within_q(unit, "unit__"))
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    if date_from:
-        queryset = queryset.filter(at__gte=day_range(date_from, 1)[0])
-    if date_to:
-        queryset = queryset.filter(at__lt=day_range(date_to, 1)[1])
-    return queryset.select_related("unit", "by").order_by("-at", "-id")
-
-
 def _check_entry(entry: DutyLogEntry) -> None:
     errors: dict[str, list[str]] = _bounded_moments(entry, ["at"] if entry.at is not None else [])
     if not (entry.summary or "").strip():
@@ -377,7 +254,7 @@ def _check_entry(entry: DutyLogEntry) -> None:
         errors.setdefault("at", []).append(_("Give the time."))
     elif "at" in errors:
         pass
-    elif entry.at > timezone.now() + datetime.timedelta(minutes=5):
+    elif entry.at > timezone.now() + settings.FUTURE_TOLERANCE:
         errors.setdefault("at", []).append(_("The time cannot be in the future."))
     if entry.kind == DutyLogEntry.Kind.CALL and not (entry.caller or "").strip():
         errors.setdefault("caller", []).append(_("Write who called and their number."))
@@ -457,20 +334,3 @@ def duty_log_change(*, by: User, entry: DutyLogEntry, **fields) -> DutyLogEntry:
     _check_entry(entry)
     entry.save(update_fields=changed)
     return entry
-
-
-def handover_context(user: User, unit: GridUnit, *, now: datetime.datetime | None = None) -> dict:
-    """What the handover form shows: the shift on duty, the next one, and this shift's entries."""
-    now = now or timezone.now()
-    current = on_duty_now([unit], at=now).get(unit.pk)
-    upcoming = (
-        DutyShift.objects.filter(unit=unit, starts_at__gte=current.ends_at if current else now)
-        .select_related("leader", "post_a", "post_b")
-        .order_by("starts_at")
-        .first()
-    )
-    since = current.starts_at if current else day_range(timezone.localtime(now).date(), 1)[0]
-    entries = list(
-        DutyLogEntry.objects.filter(unit=unit, at__gte=since, at__lte=now).select_related("by").order_by("at", "id")
-    )
-    return {"current": current, "upcoming": upcoming, "entries": entries, "since": since}

@@ -7,8 +7,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dispatch.duty import duty_people
 from dispatch.models import DutyLogEntry, DutyShift
+from dispatch.selectors.duty import duty_people
+from dispatch.services.duty import needs_b_post
 from emergency.formats.zh_Hans import formats as zh_formats
 from grids import limits
 from grids.models import GridUnit, User
@@ -62,11 +63,11 @@ class ShiftForm(forms.Form):
         people = duty_people(unit)
         for name in ("leader", "post_a", "post_b"):
             self.fields[name].queryset = people
-        if unit.level >= 1:
+        if needs_b_post(unit):
             self.fields["post_b"].required = True
         self.fields["post_b"].help_text = (
             _("Townships and parks keep A and B posts (AB岗).")
-            if unit.level >= 1
+            if needs_b_post(unit)
             else _("Optional at the county centre.")
         )
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dispatch.models import EvacuationReport, Level, Warning, WarningType
-from dispatch.warnings import unknown_codes_message
+from dispatch.services.warnings import unknown_codes_message
 from grids import limits
 from grids.models import GridUnit, within_q
 
@@ -101,7 +101,7 @@ class WarningForm(forms.Form):
         if not codes:
             return []
         # Only units in the grid of an issuer the person may issue for: a code of another county is
-        # "unknown", never named (dispatch.warnings.unknown_codes_message).
+        # "unknown", never named (dispatch.services.warnings.unknown_codes_message).
         grids = [within_q(issuer) for issuer in self.issuers]
         found = GridUnit.objects.filter(reduce(or_, grids), code__in=codes, is_active=True) if grids else []
         units = {unit.code: unit for unit in found}

@@ -1,4 +1,4 @@
-"""The duty desk's REST API (/api/v1/): thin over ``dispatch.duty`` (selectors and services).
+"""The duty desk's REST API (/api/v1/): thin over ``dispatch.selectors.duty`` and ``dispatch.services.duty`` (selectors and services).
 
 - ``duty-shifts/``: the roster of the centres in the caller's scope (filters ``unit``, ``after``,
   ``before``); POST adds a shift through ``duty_shift_add`` (403 without ``DUTY`` at the centre,
@@ -25,7 +25,6 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
@@ -33,134 +32,24 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ServiceErrorsMixin, schema_only
-from dispatch import access, duty
-from dispatch.forms_duty import DATE_INPUT_FORMATS
+from dispatch import access
+from dispatch.forms.duty import DATE_INPUT_FORMATS
 from dispatch.models import DutyLogEntry, DutyShift, Incident, Warning
+from dispatch.selectors import duty as duty_selectors
+from dispatch.serializers.duty import (
+    DutyErrorSerializer,
+    DutyLogEntryCreateSerializer,
+    DutyLogEntrySerializer,
+    DutyShiftCreateSerializer,
+    DutyShiftSerializer,
+    OnDutySerializer,
+)
+from dispatch.services import duty
 from grids import limits
 from grids.api import ScopedFilterBackend
-from grids.models import User
-from grids.scope import scope_for, visible_people
+from grids.scope import scope_for
 
 # --- serializers --------------------------------------------------------------------------------
-
-
-class DutyPersonSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(source="display_name", read_only=True)
-
-    class Meta:
-        model = User
-        fields = ["id", "name", "mobile"]
-        read_only_fields = fields
-
-
-class DutyShiftSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-    leader = DutyPersonSerializer(read_only=True)
-    post_a = DutyPersonSerializer(read_only=True)
-    post_b = DutyPersonSerializer(read_only=True, allow_null=True)
-    on_duty_now = serializers.SerializerMethodField()
-    off_roll = serializers.SerializerMethodField(
-        help_text="Posts (leader, post_a, post_b) whose person no longer holds a role at the centre or above it."
-    )
-
-    class Meta:
-        model = DutyShift
-        fields = [
-            "id",
-            "unit",
-            "unit_name",
-            "starts_at",
-            "ends_at",
-            "leader",
-            "post_a",
-            "post_b",
-            "note",
-            "on_duty_now",
-            "off_roll",
-        ]
-        read_only_fields = fields
-
-    def get_off_roll(self, shift: DutyShift) -> list[str]:
-        return [post for post in duty.POSTS if getattr(shift, f"{post}_on_roll", None) is False]
-
-    def get_on_duty_now(self, shift: DutyShift) -> bool:
-        now = self.context.get("now") or timezone.now()
-        return shift.starts_at <= now < shift.ends_at
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class VisiblePersonField(serializers.PrimaryKeyRelatedField):
-    """A person the caller can see (anyone else reads as "no such person")."""
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        if request is None:
-            return User.objects.none()
-        return visible_people(request.user).filter(is_active=True)
-
-
-class DutyShiftCreateSerializer(serializers.Serializer):
-    unit = serializers.IntegerField(help_text=gettext_lazy("The dispatch centre (a tier-1 or tier-2 unit)."))
-    starts_at = limits.BoundedDateTimeField()
-    ends_at = limits.BoundedDateTimeField()
-    leader = VisiblePersonField()
-    post_a = VisiblePersonField()
-    post_b = VisiblePersonField(required=False, allow_null=True)
-    note = serializers.CharField(
-        max_length=limits.max_length(DutyShift, "note"), required=False, allow_blank=True, default=""
-    )
-
-
-class DutyLogEntrySerializer(serializers.ModelSerializer):
-    # Plain text here (the values are listed on the create body) so that the choice set belongs to
-    # one schema component and its enum gets a stable name.
-    kind = serializers.CharField(read_only=True, help_text="call, warning, incident, handover or other")
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    by = DutyPersonSerializer(read_only=True)
-
-    class Meta:
-        model = DutyLogEntry
-        fields = [
-            "id",
-            "unit",
-            "unit_name",
-            "at",
-            "kind",
-            "kind_display",
-            "summary",
-            "details",
-            "caller",
-            "warning",
-            "incident",
-            "by",
-            "created_at",
-        ]
-        read_only_fields = fields
-
-
-class DutyLogEntryCreateSerializer(serializers.Serializer):
-    unit = serializers.IntegerField(help_text=gettext_lazy("The dispatch centre whose log this is."))
-    at = limits.BoundedDateTimeField(required=False, help_text=gettext_lazy("When it happened; now if left out."))
-    kind = serializers.ChoiceField(choices=DutyLogEntry.Kind.choices)
-    summary = serializers.CharField(max_length=limits.max_length(DutyLogEntry, "summary"))
-    details = serializers.CharField(required=False, allow_blank=True, default="")
-    caller = serializers.CharField(
-        max_length=limits.max_length(DutyLogEntry, "caller"), required=False, allow_blank=True, default=""
-    )
-    warning = serializers.IntegerField(required=False, allow_null=True)
-    incident = serializers.IntegerField(required=False, allow_null=True)
-
-
-class OnDutySerializer(serializers.Serializer):
-    unit = serializers.IntegerField()
-    unit_name = serializers.CharField()
-    tier = serializers.IntegerField()
-    shift = DutyShiftSerializer(allow_null=True)
-
-
-class DutyErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 REFUSALS = {
@@ -209,13 +98,13 @@ class DutyLogFilter(filters.FilterSet):
         fields = ["q", "unit", "kind", "date_from", "date_to"]
 
     def filter_noop(self, queryset, name, value):
-        return queryset  # the whole search is dispatch.duty.search_log (filter_queryset below)
+        return queryset  # the whole search is dispatch.selectors.duty.search_log (filter_queryset below)
 
     def filter_queryset(self, queryset):
         values = {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "")}
         if "unit" in values:
             values["unit"] = access.get_centre_for_user(self.request.user, values["unit"])
-        return duty.search_log(self.request.user, **values)
+        return duty_selectors.search_log(self.request.user, **values)
 
 
 # --- views --------------------------------------------------------------------------------------
@@ -242,7 +131,7 @@ class DutyShiftViewSet(
     def get_queryset(self) -> QuerySet[DutyShift]:
         if schema_only(self):
             return DutyShift.objects.none()
-        return duty.with_roll(
+        return duty_selectors.with_roll(
             scope_for(self.request.user)
             .filter(DutyShift.objects.all(), "unit")
             .select_related("unit", "leader", "post_a", "post_b")
@@ -289,7 +178,7 @@ class OnDutyNowView(APIView):
     """The shift on duty now at each centre (null where the roster is empty), with tap-to-call numbers."""
 
     def get(self, request):
-        relevant = duty.relevant_centres(request.user)
+        relevant = duty_selectors.relevant_centres(request.user)
         wanted = request.query_params.getlist("unit")
         if wanted:
             by_id = {centre.pk: centre for centre in relevant}
@@ -303,7 +192,7 @@ class OnDutyNowView(APIView):
         else:
             centres = relevant
         now = timezone.now()
-        shifts = duty.on_duty_now(centres, at=now)
+        shifts = duty_selectors.on_duty_now(centres, at=now)
         context = {"request": request, "now": now}
         data = [
             {

@@ -1,4 +1,4 @@
-"""The warnings API (/api/v1/warnings/): read through ``dispatch.warnings`` scope, every change a service.
+"""The warnings API (/api/v1/warnings/): read through ``dispatch.selectors.warnings`` (scope), every change a service.
 
 - list (visible warnings, in force first; ``?state=`` ``?level=``), detail (404 unseen), with the
   caller's own deliveries and the local instructions they see;
@@ -18,7 +18,6 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
@@ -30,178 +29,24 @@ from rest_framework.response import Response
 
 from core.api import ServiceErrorsMixin, schema_only
 from dispatch import access, cap
-from dispatch import warnings as services
-from dispatch.models import LEVEL_COLOURS, Level, Warning
+from dispatch.models import Level, Warning
 from dispatch.permissions import DispatchAction
-from grids import limits
+from dispatch.selectors import warnings as warning_selectors
+from dispatch.serializers.warnings import (
+    AcknowledgeSerializer,
+    BoardSerializer,
+    ReceiptSerializer,
+    WarningChangeSerializer,
+    WarningDetailSerializer,
+    WarningErrorSerializer,
+    WarningListSerializer,
+)
+from dispatch.services import warning_receipts
+from dispatch.services import warnings as services
 from grids.models import GridUnit
 from grids.scope import scope_for
 
 # --- serializers ----------------------------------------------------------------------------------
-
-
-class UnitRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
-class WarningListSerializer(serializers.ModelSerializer):
-    type = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    type_name = serializers.CharField(source="type.name", read_only=True)
-    colour = serializers.SerializerMethodField()
-    issuer_name = serializers.CharField(source="issuer_unit.name", read_only=True)
-    state = serializers.CharField(read_only=True, help_text="draft, active (in force) or lifted")
-    level = serializers.IntegerField(read_only=True, help_text="1 red (I), 2 orange (II), 3 yellow (III), 4 blue (IV)")
-
-    class Meta:
-        model = Warning
-        fields = [
-            "id",
-            "title",
-            "type",
-            "type_name",
-            "level",
-            "colour",
-            "state",
-            "issuer_unit",
-            "issuer_name",
-            "identifier",
-            "version",
-            "valid_from",
-            "valid_to",
-            "issued_at",
-            "lifted_at",
-        ]
-        read_only_fields = fields
-
-    def get_colour(self, obj: Warning) -> str:
-        return LEVEL_COLOURS[obj.level]
-
-
-class OwnDeliverySerializer(serializers.Serializer):
-    unit = serializers.IntegerField(source="recipient_unit_id")
-    unit_name = serializers.CharField(source="recipient_unit.name")
-    state = serializers.CharField()
-    receipted_at = serializers.DateTimeField(allow_null=True)
-
-
-class LocalInstructionSerializer(serializers.Serializer):
-    unit = serializers.IntegerField(source="unit_id")
-    unit_name = serializers.CharField(source="unit.name")
-    text = serializers.CharField()
-    at = serializers.DateTimeField()
-
-
-class WarningDetailSerializer(WarningListSerializer):
-    areas = serializers.SerializerMethodField()
-    my_deliveries = serializers.SerializerMethodField()
-    local_instructions = serializers.SerializerMethodField()
-
-    class Meta(WarningListSerializer.Meta):
-        fields = [
-            *WarningListSerializer.Meta.fields,
-            "content",
-            "instructions",
-            "sender_name",
-            "report_evacuation",
-            "source_identifier",
-            "areas",
-            "my_deliveries",
-            "local_instructions",
-        ]
-        read_only_fields = fields
-
-    @extend_schema_field(UnitRefSerializer(many=True))
-    def get_areas(self, obj: Warning) -> list[dict]:
-        return UnitRefSerializer(obj.areas.order_by("level", "code"), many=True).data
-
-    @extend_schema_field(OwnDeliverySerializer(many=True))
-    def get_my_deliveries(self, obj: Warning) -> list[dict]:
-        self._own = services.own_deliveries(self.context["request"].user, obj)
-        return OwnDeliverySerializer(self._own, many=True).data
-
-    @extend_schema_field(LocalInstructionSerializer(many=True))
-    def get_local_instructions(self, obj: Warning) -> list[dict]:
-        units = [
-            d.recipient_unit
-            for d in getattr(self, "_own", None) or services.own_deliveries(self.context["request"].user, obj)
-        ]
-        return LocalInstructionSerializer(
-            services.local_instructions_for(self.context["request"].user, obj, units), many=True
-        ).data
-
-
-class WarningChangeSerializer(serializers.Serializer):
-    """The fields of a warning in force that may change (each optional)."""
-
-    title = serializers.CharField(max_length=limits.max_length(Warning, "title"), required=False)
-    content = serializers.CharField(required=False)
-    instructions = serializers.CharField(required=False, allow_blank=True)
-    level = serializers.IntegerField(
-        min_value=min(Level.values),
-        max_value=max(Level.values),
-        required=False,
-        help_text="1 red (I), 2 orange (II), 3 yellow (III), 4 blue (IV)",
-    )
-    valid_from = limits.BoundedDateTimeField(required=False)
-    valid_to = limits.BoundedDateTimeField(required=False)
-    report_evacuation = serializers.BooleanField(required=False)
-    sender_name = serializers.CharField(
-        max_length=limits.max_length(Warning, "sender_name"), required=False, allow_blank=True
-    )
-
-
-class AcknowledgeSerializer(serializers.Serializer):
-    unit = serializers.IntegerField(help_text=_("The caller's own unit the warning was delivered to."))
-
-
-class ReceiptSerializer(serializers.Serializer):
-    unit = serializers.IntegerField(source="recipient_unit_id")
-    state = serializers.CharField()
-    receipted_at = serializers.DateTimeField(allow_null=True)
-    receipted_by = serializers.CharField(source="receipted_by.display_name", allow_null=True)
-
-
-class TierSerializer(serializers.Serializer):
-    tier = serializers.IntegerField()
-    total = serializers.IntegerField()
-    acknowledged = serializers.IntegerField()
-    pending = serializers.IntegerField()
-    average_minutes = serializers.FloatField(allow_null=True)
-    median_minutes = serializers.FloatField(allow_null=True)
-
-
-class BoardPersonSerializer(serializers.Serializer):
-    name = serializers.CharField(source="user.display_name")
-    roles = serializers.ListField(child=serializers.CharField())
-    mobile = serializers.CharField(source="user.mobile")
-
-
-class PendingUnitSerializer(serializers.Serializer):
-    unit = serializers.IntegerField(source="recipient_unit_id")
-    code = serializers.CharField(source="recipient_unit.code")
-    name = serializers.CharField(source="recipient_unit.name")
-    tier = serializers.IntegerField(source="recipient_unit.tier")
-    reminded_at = serializers.DateTimeField(allow_null=True)
-    parent_told_at = serializers.DateTimeField(allow_null=True)
-    people = BoardPersonSerializer(source="recipient_unit.contacts", many=True)
-
-
-class BoardSerializer(serializers.Serializer):
-    total = serializers.IntegerField()
-    acknowledged = serializers.IntegerField()
-    tiers = TierSerializer(many=True)
-    pending_count = serializers.IntegerField()
-    page = serializers.IntegerField()
-    pages = serializers.IntegerField()
-    pending = PendingUnitSerializer(many=True)
-    evacuated = serializers.IntegerField(allow_null=True)
-    sheltered = serializers.IntegerField(allow_null=True)
-
-
-class WarningErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 # --- XML in and out -------------------------------------------------------------------------------
@@ -281,7 +126,7 @@ class WarningViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveM
     def get_queryset(self):
         if schema_only(self):
             return Warning.objects.none()
-        queryset = services.warning_list(self.request.user)
+        queryset = warning_selectors.warning_list(self.request.user)
         state = self.request.query_params.get("state")
         if state in Warning.State.values:
             queryset = queryset.filter(state=state)
@@ -343,14 +188,14 @@ class WarningViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveM
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         warning = self.get_object()
-        if not services.own_deliveries(request.user, warning):  # refused before the body is read
+        if not warning_selectors.own_deliveries(request.user, warning):  # refused before the body is read
             raise PermissionDenied(_("Only the units this warning was sent to acknowledge it."))
         body = AcknowledgeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         unit = GridUnit.objects.filter(pk=body.validated_data["unit"]).first()
         if unit is None or not scope_for(request.user).can_see(unit):
             raise serializers.ValidationError({"unit": [_("No such unit.")]})
-        delivery = services.warning_acknowledge(warning=warning, unit=unit, by=request.user)
+        delivery = warning_receipts.warning_acknowledge(warning=warning, unit=unit, by=request.user)
         return Response(ReceiptSerializer(delivery).data)
 
     @extend_schema(
@@ -361,7 +206,7 @@ class WarningViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveM
     @action(detail=True, methods=["get"])
     def board(self, request, pk=None):
         warning = self.get_object()
-        board = services.warning_board(request.user, warning, page=request.query_params.get("page"))
+        board = warning_selectors.warning_board(request.user, warning, page=request.query_params.get("page"))
         pending = board.pending
         data = {
             "total": board.total,

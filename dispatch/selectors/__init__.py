@@ -1,0 +1,1 @@
+"""Reads of dispatch that respect the person's scope, and its statistics."""

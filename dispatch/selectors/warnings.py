@@ -1,0 +1,235 @@
+"""Reads of the warnings, all within the viewer's scope: the list, the person's own deliveries, the
+local instructions they see, and the acknowledgement board (per-tier statistics)."""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
+
+from delivery.models import Delivery
+from dispatch.access import (  # who may see and do what: dispatch/access.py
+    visible_warnings,
+)
+from dispatch.models import (
+    LocalInstruction,
+    Warning,
+)
+from grids.models import GridUnit, Membership, User, above_q
+from grids.rules import TIER_LABELS
+from grids.scope import scope_for
+
+BOARD_PER_PAGE = 50
+
+
+def warning_list(user) -> QuerySet[Warning]:
+    """Visible warnings, those in force first, then drafts, then lifted; newest first in each."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    order = Case(
+        When(state=Warning.State.ACTIVE, then=Value(0)),
+        When(state=Warning.State.DRAFT, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        visible_warnings(user)
+        .select_related("type", "issuer_unit")
+        .annotate(state_order=order)
+        .order_by("state_order", F("issued_at").desc(nulls_first=True), "-created_at", "-pk")
+    )
+
+
+def own_deliveries(user, warning: Warning) -> list[Delivery]:
+    """The deliveries of the warning's latest message to units where the person holds a role."""
+    if not warning.document_id:
+        return []
+    units = scope_for(user).own_unit_ids()
+    return list(
+        Delivery.objects.filter(document_id=warning.document_id, recipient_unit_id__in=units)
+        .select_related("recipient_unit", "receipted_by")
+        .order_by("-recipient_unit__level", "recipient_unit__code")
+    )
+
+
+def local_instructions_for(user, warning: Warning, units: Iterable[GridUnit] = ()) -> list[LocalInstruction]:
+    """Local instructions a person sees: those added above their own units (their township's for a
+    village) and those added inside their scope."""
+    scope = scope_for(user)
+    condition = Q(pk__in=[])
+    for unit in units:
+        condition |= above_q(unit, "unit__")
+    condition |= scope.unit_q("unit__", grants_only=True)
+    return list(warning.local_instructions.filter(condition).select_related("unit", "by").order_by("at", "pk"))
+
+
+class Median(Aggregate):
+    """PostgreSQL's ordered-set median (the board's speed); NULLs (not yet acknowledged) are skipped."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+    allow_distinct = False
+
+
+@dataclass
+class TierRow:
+    level: int
+    total: int
+    acknowledged: int
+    average_minutes: float | None
+    median_minutes: float | None
+
+    @property
+    def tier(self) -> int:
+        return self.level + 1
+
+    @property
+    def label(self) -> str:
+        return str(TIER_LABELS.get(self.tier, self.tier))
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.acknowledged
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.acknowledged / self.total) if self.total else 0
+
+
+@dataclass
+class Board:
+    warning: Warning
+    tiers: list[TierRow]
+    pending: Page | None
+    recent: list[Delivery] = field(default_factory=list)
+    evacuated: int | None = None
+    sheltered: int | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(row.total for row in self.tiers)
+
+    @property
+    def acknowledged(self) -> int:
+        return sum(row.acknowledged for row in self.tiers)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.acknowledged / self.total) if self.total else 0
+
+
+def _minutes(value) -> float | None:
+    if value is None:
+        return None
+    seconds = value.total_seconds() if isinstance(value, datetime.timedelta) else float(value) / 1_000_000
+    return round(seconds / 60, 1)
+
+
+@dataclass
+class Contact:
+    """One person of a unit on the board, with every role they hold there (tap to call)."""
+
+    user: User
+    roles: list[str]
+
+    @property
+    def roles_display(self) -> str:
+        return "、".join(self.roles)
+
+
+def _contacts(memberships: Iterable[Membership]) -> list[Contact]:
+    people: dict[int, Contact] = {}
+    for membership in memberships:
+        contact = people.setdefault(membership.user_id, Contact(user=membership.user, roles=[]))
+        contact.roles.append(str(membership.get_role_display()))
+    return list(people.values())
+
+
+def board_deliveries(user, warning: Warning) -> QuerySet[Delivery]:
+    """The latest message's deliveries to units in the viewer's scope."""
+    if not warning.document_id:
+        return Delivery.objects.none()
+    return scope_for(user).filter(
+        Delivery.objects.filter(document_id=warning.document_id, recipient_unit__isnull=False), "recipient_unit"
+    )
+
+
+def warning_board(user, warning: Warning, *, page: int | str | None = 1, per_page: int = BOARD_PER_PAGE) -> Board:
+    """Per tier: units delivered, acknowledged, average and median minutes to acknowledge (one
+    aggregate query); the units not yet acknowledged with their people's names and mobiles (one
+    page, ordered by tier then code); the latest acknowledgements. All within the viewer's scope."""
+    deliveries = board_deliveries(user, warning)
+    waited = ExpressionWrapper(F("receipted_at") - F("document__sent_at"), output_field=DurationField())
+    receipted = Q(state=Delivery.State.RECEIPTED)
+    aggregates = {"total": Count("pk"), "acknowledged": Count("pk", filter=receipted), "average": Avg(waited)}
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        aggregates["median"] = Median(waited)
+    rows = deliveries.values("recipient_unit__level").annotate(**aggregates).order_by("recipient_unit__level")
+    medians: dict[int, float | None] = {}
+    if not postgres:  # the development database: the median in Python from a second query
+        spans = defaultdict(list)
+        for level, at, sent in deliveries.filter(receipted).values_list(
+            "recipient_unit__level", "receipted_at", "document__sent_at"
+        ):
+            spans[level].append((at - sent).total_seconds())
+        medians = {level: round(statistics.median(values) / 60, 1) for level, values in spans.items()}
+    tiers = [
+        TierRow(
+            level=row["recipient_unit__level"],
+            total=row["total"],
+            acknowledged=row["acknowledged"],
+            average_minutes=_minutes(row["average"]),
+            median_minutes=_minutes(row["median"]) if postgres else medians.get(row["recipient_unit__level"]),
+        )
+        for row in rows
+    ]
+    pending_qs = (
+        deliveries.exclude(receipted)
+        .select_related("recipient_unit", "recipient_unit__parent")
+        .prefetch_related(
+            Prefetch(
+                "recipient_unit__memberships",
+                queryset=Membership.objects.active().select_related("user").order_by("role", "user__real_name"),
+                to_attr="active_members",
+            )
+        )
+        .order_by("recipient_unit__level", "recipient_unit__code", "pk")
+    )
+    pending = Paginator(pending_qs, per_page).get_page(page) if any(row.pending for row in tiers) else None
+    if pending is not None:
+        pending.object_list = list(pending.object_list)
+        for delivery in pending.object_list:
+            delivery.recipient_unit.contacts = _contacts(delivery.recipient_unit.active_members)
+    recent = list(
+        deliveries.filter(receipted)
+        .select_related("recipient_unit", "receipted_by")
+        .order_by("-receipted_at", "-pk")[:10]
+    )
+    board = Board(warning=warning, tiers=tiers, pending=pending, recent=recent)
+    if warning.report_evacuation:
+        figures = (
+            scope_for(user)
+            .filter(warning.evacuations.all(), "unit")
+            .aggregate(evacuated=Sum("evacuated"), sheltered=Sum("sheltered"))
+        )
+        board.evacuated, board.sheltered = figures["evacuated"] or 0, figures["sheltered"] or 0
+    return board
