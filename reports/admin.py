@@ -15,7 +15,13 @@ from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from grids.admin import ScopedAdmin, ScopedReadOnlyAdmin, ScopedTabularInline, SuperuserDeletesMixin
+from grids.admin.base import (
+    ReadOnlyInline,
+    ReadOnlyPermissionsMixin,
+    ScopedAdmin,
+    ScopedReadOnlyAdmin,
+    SuperuserDeletesMixin,
+)
 from grids.scope import is_administrator, scope_for
 from reports.models import (
     Consultation,
@@ -54,10 +60,8 @@ class SeasonalRiskAdmin(ScopedAdmin):
 # --- registers: read here, changed by the services ------------------------------------------------
 
 
-class CountermeasureInline(ScopedTabularInline):
+class CountermeasureInline(ReadOnlyInline):
     model = Countermeasure
-    extra = 0
-    can_delete = False
     fields = (
         "risk",
         "category",
@@ -70,13 +74,6 @@ class CountermeasureInline(ScopedTabularInline):
         "overdue_since",
         "done_note",
     )
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MonthlyReport)
@@ -224,7 +221,7 @@ class DeliveryAdmin(ScopedReadOnlyAdmin):
 
 
 @admin.register(JobFailure)
-class JobFailureAdmin(ScopedAdmin):
+class JobFailureAdmin(ReadOnlyPermissionsMixin, ScopedAdmin):
     """Background jobs that failed: administrators only, read-only."""
 
     list_display = ("task", "unit", "short_error", "occurred_at")
@@ -245,12 +242,3 @@ class JobFailureAdmin(ScopedAdmin):
 
     def has_view_permission(self, request, obj=None):
         return is_administrator(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
