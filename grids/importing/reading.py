@@ -214,7 +214,7 @@ def parse_point(lng: str, lat: str) -> dict | None:
         raise ValidationError(
             _("Longitude and latitude must both be numbers in degrees, e.g. 106.56 and 24.35.")
         ) from None
-    if not (73 <= x <= 136 and 3 <= y <= 54):
+    if not limits.is_in_china(x, y):
         raise ValidationError(
             _("The point %(lng)s, %(lat)s is outside China; check longitude and latitude are not swapped.")
             % {"lng": lng, "lat": lat}
