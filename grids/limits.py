@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 import django_filters
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -37,21 +37,18 @@ def out_of_range_number(low: int, high: int) -> str:
 
 
 def int_range(model: type[models.Model], field_name: str) -> tuple[int, int]:
-    """The smallest and largest value the model field stores (its validators, else the database range)."""
+    """The smallest and largest value the model field stores: its validators, within the range of
+    its PostgreSQL column. The column range is PostgreSQL's whatever the database, so behaviour does
+    not depend on it (SQLite would report 64 bits for every integer field)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
     field = model._meta.get_field(field_name)
-    low, high = connection.ops.integer_field_range(field.get_internal_type())
+    low, high = DatabaseOperations.integer_field_ranges.get(field.get_internal_type(), (None, None))
     for validator in field.validators:
         if getattr(validator, "code", "") == "min_value" and isinstance(validator.limit_value, int):
             low = validator.limit_value if low is None else max(low, validator.limit_value)
         if getattr(validator, "code", "") == "max_value" and isinstance(validator.limit_value, int):
             high = validator.limit_value if high is None else min(high, validator.limit_value)
-    # SQLite reports no range; keep the PostgreSQL one so behaviour does not depend on the database.
-    if low is None or high is None:
-        from django.db.backends.postgresql.operations import DatabaseOperations
-
-        pg_low, pg_high = DatabaseOperations.integer_field_ranges.get(field.get_internal_type(), (None, None))
-        low = pg_low if low is None else low
-        high = pg_high if high is None else high
     return low, high
 
 
