@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from delivery.models import Delivery
-from grids.admin import ScopedReadOnlyAdmin
+from grids.admin.base import ScopedReadOnlyAdmin
 from grids.scope import scope_for
 
 

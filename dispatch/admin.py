@@ -40,14 +40,14 @@ from dispatch.models import (
     WarningMessage,
     WarningType,
 )
-from grids.admin import (
+from grids.admin.base import (
     ReadOnlyHistoryMixin,
+    ReadOnlyInline,
     ScopedAdmin,
-    ScopedTabularInline,
     SuperuserDeletesMixin,
     UnitTierListFilter,
 )
-from grids.admin import ScopedReadOnlyAdmin as GridScopedReadOnlyAdmin
+from grids.admin.base import ScopedReadOnlyAdmin as GridScopedReadOnlyAdmin
 from grids.scope import is_administrator
 
 # --- rule tables ----------------------------------------------------------------------------------
@@ -223,24 +223,6 @@ class IncidentTypeAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
 
 
 # --- read-only registers --------------------------------------------------------------------------
-
-
-class ReadOnlyInline(ScopedTabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ScopedReadOnlyAdmin(SuperuserDeletesMixin, GridScopedReadOnlyAdmin):

@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grids import limits
 from grids.models import ImportJob
-
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
@@ -20,6 +19,6 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("Upload an Excel file (.xlsx) or a CSV file (.csv)."))
-        if upload.size > MAX_IMPORT_BYTES:
+        if upload.size > limits.IMPORT_MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB; split it into several files."))
         return upload

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 import django_filters
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -37,18 +37,13 @@ def out_of_range_number(low: int, high: int) -> str:
 
 
 def int_range(model: type[models.Model], field_name: str) -> tuple[int, int]:
-    """The smallest and largest value the model field stores (its validators, else the database range)."""
-    field = model._meta.get_field(field_name)
-    # The PostgreSQL column's range, on every database: production runs on PostgreSQL, and SQLite
-    # (whose integers are all 64-bit) must not accept what PostgreSQL would refuse.
+    """The smallest and largest value the model field stores: its validators, within the range of
+    its PostgreSQL column. The column range is PostgreSQL's whatever the database, so behaviour does
+    not depend on it (SQLite would report 64 bits for every integer field)."""
     from django.db.backends.postgresql.operations import DatabaseOperations
 
+    field = model._meta.get_field(field_name)
     low, high = DatabaseOperations.integer_field_ranges.get(field.get_internal_type(), (None, None))
-    here_low, here_high = connection.ops.integer_field_range(field.get_internal_type())
-    if here_low is not None:
-        low = here_low if low is None else max(low, here_low)
-    if here_high is not None:
-        high = here_high if high is None else min(high, here_high)
     for validator in field.validators:
         if getattr(validator, "code", "") == "min_value" and isinstance(validator.limit_value, int):
             low = validator.limit_value if low is None else max(low, validator.limit_value)
@@ -184,12 +179,23 @@ LNG_RANGE = (-180.0, 180.0)
 LAT_RANGE = (-90.0, 90.0)
 
 
+# Points of the grid's own units (the import of a spreadsheet): inside China, so that a swapped
+# longitude and latitude is caught.
+CHINA_LNG_RANGE = (73.0, 136.0)
+CHINA_LAT_RANGE = (3.0, 54.0)
+
+
 def out_of_range_lng() -> str:
-    return _("Give a longitude from %(min)s to %(max)s degrees.") % {"min": -180, "max": 180}
+    return _("Give a longitude from %(min)s to %(max)s degrees.") % {"min": int(LNG_RANGE[0]), "max": int(LNG_RANGE[1])}
 
 
 def out_of_range_lat() -> str:
-    return _("Give a latitude from %(min)s to %(max)s degrees.") % {"min": -90, "max": 90}
+    return _("Give a latitude from %(min)s to %(max)s degrees.") % {"min": int(LAT_RANGE[0]), "max": int(LAT_RANGE[1])}
+
+
+def is_in_china(lng: float, lat: float) -> bool:
+    """A point inside ``CHINA_LNG_RANGE`` × ``CHINA_LAT_RANGE``."""
+    return CHINA_LNG_RANGE[0] <= lng <= CHINA_LNG_RANGE[1] and CHINA_LAT_RANGE[0] <= lat <= CHINA_LAT_RANGE[1]
 
 
 def is_lng(value) -> bool:
@@ -229,6 +235,39 @@ def lng_field(**kwargs) -> serializers.FloatField:
 
 def lat_field(**kwargs) -> serializers.FloatField:
     return serializers.FloatField(min_value=LAT_RANGE[0], max_value=LAT_RANGE[1], **kwargs)
+
+
+# --- free text and files --------------------------------------------------------------------------
+#
+# Text kept in a ``TextField`` (unbounded in the database) or in a history entry's note has no
+# ``max_length`` on its model field: its limit is one of these, for the form, the serializer and
+# the service alike. Text kept in a ``CharField`` takes the field's own (``max_length(model, name)``).
+
+NOTE_MAX_LENGTH = 2000  # a note, a reason, a description of what was seen
+LONG_TEXT_MAX_LENGTH = 4000  # measures, contingency plans, requirements, a department's feedback
+IMPORT_MAX_BYTES = 10 * 1024 * 1024  # one spreadsheet uploaded for import
+
+
+def note_form_field(**kwargs) -> forms.CharField:
+    """A form field for a note or reason (``NOTE_MAX_LENGTH``), a textarea by default."""
+    kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2}))
+    return forms.CharField(max_length=NOTE_MAX_LENGTH, **kwargs)
+
+
+def long_text_form_field(**kwargs) -> forms.CharField:
+    """A form field for a longer text (``LONG_TEXT_MAX_LENGTH``), a textarea by default."""
+    kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+    return forms.CharField(max_length=LONG_TEXT_MAX_LENGTH, **kwargs)
+
+
+def note_field(**kwargs) -> serializers.CharField:
+    """A serializer field for a note or reason (``NOTE_MAX_LENGTH``)."""
+    return serializers.CharField(max_length=NOTE_MAX_LENGTH, **kwargs)
+
+
+def long_text_field(**kwargs) -> serializers.CharField:
+    """A serializer field for a longer text (``LONG_TEXT_MAX_LENGTH``)."""
+    return serializers.CharField(max_length=LONG_TEXT_MAX_LENGTH, **kwargs)
 
 
 # --- the service layer: refusals keyed by the field they concern ---------------------------------
@@ -350,10 +389,18 @@ def max_length(model: type[models.Model], field_name: str) -> int | None:
     return model._meta.get_field(field_name).max_length
 
 
-def bound_text(field: str, value: str, model: type[models.Model], field_name: str | None = None) -> str:
-    """``value`` if it fits the ``max_length`` of the model's text field (a database error otherwise)."""
+def bound_text(
+    field: str,
+    value: str,
+    model: type[models.Model],
+    field_name: str | None = None,
+    *,
+    max_length: int | None = None,
+) -> str:
+    """``value`` if it fits the ``max_length`` of the model's text field (a database error otherwise),
+    or ``max_length`` where the model field has none (``NOTE_MAX_LENGTH``, ``LONG_TEXT_MAX_LENGTH``)."""
     model_field = model._meta.get_field(field_name or field)
-    limit = model_field.max_length
+    limit = model_field.max_length if max_length is None else max_length
     if limit is not None and len(value or "") > limit:
         raise _refuse(
             field,

@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.views import run_service
 from grids import importing, selectors, services
 from grids.files import import_jobs_for
 from grids.forms import ImportForm
@@ -96,10 +98,17 @@ def import_upload(request):
         raise PermissionDenied(_("Only grid leaders and dispatchers of a county or township may import."))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = services.import_job_create(
-            by=request.user, dataset=form.cleaned_data["dataset"], upload=form.cleaned_data["file"]
+        response = run_service(
+            request,
+            lambda: services.import_job_create(
+                by=request.user, dataset=form.cleaned_data["dataset"], upload=form.cleaned_data["file"]
+            ),
+            success_message=None,  # no message: the job's page shows how it goes
+            redirect_to=lambda job: reverse("grids:import_job", args=[job.pk]),
+            form=form,
         )
-        return redirect("grids:import_job", pk=job.pk)
+        if response is not None:
+            return response
     jobs = ImportJob.objects.filter(created_by=request.user)[:10]
     return render(request, "grids/import_upload.html", {"form": form, "jobs": jobs})
 

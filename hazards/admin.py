@@ -20,7 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from grids.admin import ReadOnlyHistoryMixin, ScopedAdmin, ScopedTabularInline, SuperuserDeletesMixin
+from grids.admin.base import ReadOnlyHistoryMixin, ReadOnlyInline, ScopedAdmin, SuperuserDeletesMixin
 from grids.scope import is_administrator
 from hazards.access import can_see_hazard, visible_hazards
 from hazards.models import (
@@ -135,30 +135,14 @@ class OverdueListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyInline(ScopedTabularInline):
+class HazardPartInline(ReadOnlyInline):
     """A hazard's parts, visible to whoever may view the hazard, changed only by the services."""
-
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("hazards.view_hazard") or request.user.has_perm("hazards.change_hazard")
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class HazardEventInline(ReadOnlyInline):
+class HazardEventInline(HazardPartInline):
     model = HazardEvent
     verbose_name_plural = _("timeline")
     fields = ("at", "action", "from_state", "to_state", "from_unit", "to_unit", "by", "note")
@@ -168,7 +152,7 @@ class HazardEventInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("from_unit", "to_unit", "by")
 
 
-class HazardPhotoInline(ReadOnlyInline):
+class HazardPhotoInline(HazardPartInline):
     model = HazardPhoto
     fields = ("preview", "kind", "width", "height", "uploaded_by", "created_at")
 
@@ -181,7 +165,7 @@ class HazardPhotoInline(ReadOnlyInline):
         return format_html('<a href="{}"><img src="{}" alt="" style="max-height:80px"></a>', url, url)
 
 
-class HazardCopyInline(ReadOnlyInline):
+class HazardCopyInline(HazardPartInline):
     model = HazardCopy
     fields = ("department", "created_at", "feedback", "feedback_by", "feedback_at")
 

@@ -65,8 +65,8 @@ class ReportForm(forms.Form):
             attrs={"placeholder": _("e.g. crack in the slope behind the school"), "autocomplete": "off"}
         ),
     )
-    description = forms.CharField(
-        label=_("What you saw"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    description = limits.note_form_field(
+        label=_("What you saw"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     photos = PhotosField(label=_("Photos"))
     lng = limits.lng_form_field(required=False, widget=forms.HiddenInput)
@@ -80,9 +80,7 @@ class ReportForm(forms.Form):
     source = forms.ChoiceField(label=_("How it was found"), choices=Source.choices, initial=Source.PATROL)
     fixed_on_spot = forms.BooleanField(label=_("Fixed on the spot"), required=False)
     evidence_photos = PhotosField(label=_("Photos of the result"))
-    evidence_note = forms.CharField(
-        label=_("What was done"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    evidence_note = limits.note_form_field(label=_("What was done"), required=False)
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,13 +106,11 @@ class ReportForm(forms.Form):
 
 
 def _reason(label):
-    return forms.CharField(label=label, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    return limits.note_form_field(label=label)
 
 
 def _note(label=None):
-    return forms.CharField(
-        label=label or _("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    return limits.note_form_field(label=label or _("Note"), required=False)
 
 
 class ConfirmForm(forms.Form):
@@ -189,9 +185,7 @@ class RejectForm(forms.Form):
 class PlanForm(forms.Form):
     """五落实: measures, responsibility, funds, deadline, contingency."""
 
-    measures = forms.CharField(
-        label=_("Rectification measures"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    measures = limits.long_text_form_field(label=_("Rectification measures"))
     responsible_unit = forms.CharField(
         label=_("Responsible unit"), max_length=limits.max_length(Hazard, "responsible_unit")
     )
@@ -213,16 +207,12 @@ class PlanForm(forms.Form):
     deadline = forms.DateField(
         label=_("Rectification deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    contingency = forms.CharField(
-        label=_("Contingency measures"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    contingency = limits.long_text_form_field(label=_("Contingency measures"), widget=forms.Textarea(attrs={"rows": 2}))
     note = _note()
 
 
 class EvidenceForm(forms.Form):
-    note = forms.CharField(
-        label=_("What was done"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = limits.note_form_field(label=_("What was done"), required=False)
     photos = PhotosField(label=_("Photos of the rectified place"), required=True)
 
 
@@ -243,7 +233,7 @@ class SuperviseForm(forms.Form):
     deadline = forms.DateField(
         label=_("Supervision deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    requirements = forms.CharField(label=_("Requirements"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    requirements = limits.long_text_form_field(label=_("Requirements"))
     order_no = forms.CharField(
         label=_("Order number"),
         required=False,
@@ -257,9 +247,7 @@ class SuperviseForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
-    feedback = forms.CharField(
-        label=_("What the department did"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    feedback = limits.long_text_form_field(label=_("What the department did"))
 
 
 def new_client_key() -> uuid.UUID:

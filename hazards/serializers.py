@@ -6,6 +6,7 @@ Photos are never linked through MEDIA_URL: their ``url`` is the scoped ``hazards
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -32,6 +33,7 @@ from hazards.models import (
     State,
 )
 from hazards.permissions import HazardAction
+from hazards.photos import check_photo_batch
 from hazards.photos import limit as photo_limit
 
 # action -> (states that allow it, the permission it needs). The services check the same again.
@@ -286,7 +288,10 @@ class HazardDetailSerializer(HazardListSerializer):
 
 
 class PhotoListField(serializers.ListField):
-    """Files sent as repeated multipart parts of the same name; checked and resized by the service."""
+    """Files sent as repeated multipart parts of the same name; checked and resized by the service.
+
+    How many and how many bytes: ``hazards.photos.check_photo_batch``, as on the report page (read
+    when the request comes, so a setting changes both); ``max_length`` only tells the schema."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("child", serializers.FileField(allow_empty_file=False, use_url=False))
@@ -294,6 +299,14 @@ class PhotoListField(serializers.ListField):
         kwargs.setdefault("default", list)
         kwargs.setdefault("max_length", photo_limit("HAZARD_PHOTOS_PER_REQUEST"))
         super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        files = super().to_internal_value(data)
+        try:
+            check_photo_batch(files)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return files
 
     def get_value(self, dictionary):
         # Also accept ``photos[]`` (what some form libraries send for a list of files).
@@ -312,7 +325,7 @@ class HazardReportSerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
         queryset=GridUnit.objects.filter(is_active=True), help_text=_("The grid unit where the danger is.")
     )
     title = serializers.CharField(max_length=limits.max_length(Hazard, "title"))
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = limits.note_field(required=False, allow_blank=True, default="")
     lng = limits.lng_field(required=False, allow_null=True, default=None)
     lat = limits.lat_field(required=False, allow_null=True, default=None)
     address = serializers.CharField(
@@ -330,7 +343,7 @@ class HazardReportSerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
     photos = PhotoListField(help_text=_("Photos of the danger as found."))
     fixed_on_spot = serializers.BooleanField(required=False, default=False)
     evidence_photos = PhotoListField(help_text=_("Photos of the result, needed when fixed on the spot."))
-    evidence_note = serializers.CharField(required=False, allow_blank=True, default="")
+    evidence_note = limits.note_field(required=False, allow_blank=True, default="")
 
 
 # --- transitions ----------------------------------------------------------------------------------
@@ -356,21 +369,21 @@ class ConfirmSerializer(serializers.Serializer):
         required=False, allow_blank=True, default="", max_length=limits.max_length(Hazard, "risk_reason")
     )
     root_cause = serializers.ChoiceField(choices=RootCause.choices, required=False, allow_blank=True, default="")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = limits.note_field(required=False, allow_blank=True, default="")
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = limits.note_field()
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = limits.note_field(required=False, allow_blank=True, default="")
 
 
 class PlanSerializer(serializers.Serializer):
     """The five-in-place (五落实): measures, responsibility, funds, deadline, contingency."""
 
-    measures = serializers.CharField()
+    measures = limits.long_text_field()
     responsible_unit = serializers.CharField(max_length=limits.max_length(Hazard, "responsible_unit"))
     responsible_person = serializers.CharField(max_length=limits.max_length(Hazard, "responsible_person"))
     responsible_phone = serializers.CharField(
@@ -384,19 +397,19 @@ class PlanSerializer(serializers.Serializer):
         help_text=_("Yuan; required for a major hazard."),
     )
     deadline = limits.BoundedDateField()
-    contingency = serializers.CharField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    contingency = limits.long_text_field()
+    note = limits.note_field(required=False, allow_blank=True, default="")
 
 
 class EvidenceSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = limits.note_field(required=False, allow_blank=True, default="")
     photos = PhotoListField(help_text=_("Photos of the rectified place (at least one)."))
 
 
 class SuperviseSerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.filter(is_active=True))
     deadline = limits.BoundedDateField()
-    requirements = serializers.CharField()
+    requirements = limits.long_text_field()
     order_no = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=limits.max_length(Hazard, "supervision_order_no")
     )
@@ -445,4 +458,4 @@ class HazardCopySerializer(serializers.ModelSerializer):
 
 
 class CopyFeedbackSerializer(serializers.Serializer):
-    feedback = serializers.CharField(help_text=_("What the department did."))
+    feedback = limits.long_text_field(help_text=_("What the department did."))

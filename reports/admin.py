@@ -14,7 +14,12 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from grids.admin import ScopedAdmin, ScopedReadOnlyAdmin, ScopedTabularInline, SuperuserDeletesMixin
+from grids.admin.base import (
+    ReadOnlyInline,
+    ScopedAdmin,
+    ScopedReadOnlyAdmin,
+    SuperuserDeletesMixin,
+)
 from reports.models import Consultation, Countermeasure, MonthlyReport, ReportingRule, SeasonalRisk
 
 # --- rule tables ----------------------------------------------------------------------------------
@@ -44,10 +49,8 @@ class SeasonalRiskAdmin(ScopedAdmin):
 # --- registers: read here, changed by the services ------------------------------------------------
 
 
-class CountermeasureInline(ScopedTabularInline):
+class CountermeasureInline(ReadOnlyInline):
     model = Countermeasure
-    extra = 0
-    can_delete = False
     fields = (
         "risk",
         "category",
@@ -60,13 +63,6 @@ class CountermeasureInline(ScopedTabularInline):
         "overdue_since",
         "done_note",
     )
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MonthlyReport)

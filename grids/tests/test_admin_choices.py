@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from rest_framework.authtoken.models import Token, TokenProxy
 
-from grids.admin import ScopedChoicesMixin, ScopedRelatedFieldListFilter
+from grids.admin.base import ScopedChoicesMixin, ScopedRelatedFieldListFilter
 from grids.models import Department, GridUnit, Membership, Role, User
 from grids.tests.factories import grant, make_person, make_unit
 

@@ -11,20 +11,21 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.views import run_service
 from grids import limits
 from grids.files import serve_file
 from grids.models import Department, GridUnit
 from grids.scope import scope_for
-from grids.web import add_service_errors
 from hazards import forms, services
 from hazards.access import get_hazard_for_user, may, visible_hazards
 from hazards.models import OPEN_STATES, Grade, Hazard, HazardCopy, HazardPhoto, RiskFactorOption, State
@@ -59,8 +60,9 @@ def report(request):
         form = forms.ReportForm(request.POST, request.FILES, units=units)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                hazard, created = services.hazard_report(
+            response = run_service(
+                request,
+                lambda: services.hazard_report(
                     by=request.user,
                     unit=data["unit"],
                     category=data["category"],
@@ -75,26 +77,27 @@ def report(request):
                     fixed_on_spot=data["fixed_on_spot"],
                     evidence_photos=data["evidence_photos"],
                     evidence_note=data["evidence_note"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                if created:
-                    messages.success(
-                        request,
-                        _("Hazard %(number)s reported. The township will see it at once.") % {"number": hazard.number},
-                    )
-                else:
-                    messages.info(
-                        request, _("This report was already received as %(number)s.") % {"number": hazard.number}
-                    )
-                return redirect("hazards:detail", pk=hazard.pk)
+                ),
+                success_message=_reported_message,
+                success_level=lambda outcome: messages.SUCCESS if outcome[1] else messages.INFO,
+                redirect_to=lambda outcome: reverse("hazards:detail", args=[outcome[0].pk]),
+                form=form,
+            )
+            if response is not None:
+                return response
     else:
         form = forms.ReportForm(units=units, initial={"client_key": uuid.uuid4(), "unit": default.pk})
     choices = list(units[:2])
     return render(
         request, "hazards/report.html", {"form": form, "single_unit": choices[0] if len(choices) == 1 else None}
     )
+
+
+def _reported_message(outcome: tuple[Hazard, bool]) -> str:
+    hazard, created = outcome
+    if created:
+        return _("Hazard %(number)s reported. The township will see it at once.") % {"number": hazard.number}
+    return _("This report was already received as %(number)s.") % {"number": hazard.number}
 
 
 @require_GET
@@ -350,16 +353,16 @@ def act(request, pk: int, action: str):
     form = step.form(hazard, request.POST, request.FILES, **extra)
     if form.is_valid():
         data = form.service_kwargs() if hasattr(form, "service_kwargs") else form.cleaned_data
-        try:
-            step.run(hazard, request.user, data)
-        except TransitionRefused as exc:
-            messages.error(request, str(exc))
-            return redirect("hazards:detail", pk=hazard.pk)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, str(step.done))
-            return redirect("hazards:detail", pk=hazard.pk)
+        response = run_service(
+            request,
+            lambda: step.run(hazard, request.user, data),
+            success_message=str(step.done),
+            redirect_to=reverse("hazards:detail", args=[hazard.pk]),
+            refusals=(TransitionRefused,),
+            form=form,
+        )
+        if response is not None:
+            return response
     return _render_detail(request, hazard, bound={action: form}, status=400)
 
 
@@ -373,13 +376,15 @@ def copy_feedback(request, pk: int):
         raise PermissionDenied(_("Only the department the hazard was copied to can reply."))
     form = forms.FeedbackForm(request.POST, prefix=f"copy{copy.pk}")
     if form.is_valid():
-        try:
-            services.hazard_copy_feedback(copy=copy, by=request.user, feedback=form.cleaned_data["feedback"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your department's feedback is recorded."))
-            return redirect("hazards:detail", pk=hazard.pk)
+        response = run_service(
+            request,
+            lambda: services.hazard_copy_feedback(copy=copy, by=request.user, feedback=form.cleaned_data["feedback"]),
+            success_message=_("Your department's feedback is recorded."),
+            redirect_to=reverse("hazards:detail", args=[hazard.pk]),
+            form=form,
+        )
+        if response is not None:
+            return response
     return _render_detail(request, hazard, feedback_bound={copy.pk: form}, status=400)
 
 

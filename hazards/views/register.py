@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from core.views import query_without
 from grids import limits
 from grids.scope import scope_for
 from grids.spreadsheets import append_row
-from grids.web import query_without
 from hazards import selectors
 from hazards.access import get_hazard_for_user
 from hazards.charts import trend_chart
