@@ -11,11 +11,14 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports between tiers")
 
     def ready(self) -> None:
+        from core.registry import register_demo
         from grids.choices import register_choices
         from reports import permissions  # noqa: F401  (adds the report actions to the scope table)
+        from reports.demo import DEMO_ORDER, demo_reports
         from reports.models import Document
 
         register_choices(Document, _visible_documents)  # what a select or filter of documents may offer
+        register_demo("reports", demo_reports, order=DEMO_ORDER)
 
 
 def _visible_documents(user):

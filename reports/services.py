@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import registry
 from grids import limits
 from grids.models import GridUnit, User
 from grids.scope import scope_for
@@ -320,7 +321,8 @@ def consultations_brief(*, period_start: datetime.date, months: int, tier: int) 
 def consultation_briefings(*, units: list[GridUnit], start: datetime.date, months: int) -> dict[int, dict]:
     """For each unit (same tier): hazard trends by category for the previous period against the
     same period a year before, open major hazards, overdue rectifications, the seasonal risks of
-    the coming period, and the warnings and incidents of the previous period (dispatch.briefing)."""
+    the coming period, and the sections other apps register (``core.registry.register_briefing_section``: dispatch adds
+    the warnings and incidents of the previous period)."""
     previous_start = add_months(start, -months)
     previous_end = start - datetime.timedelta(days=1)
     year_ago_start, year_ago_end = add_months(previous_start, -12), add_months(start, -12) - datetime.timedelta(days=1)
@@ -386,11 +388,10 @@ def consultation_briefings(*, units: list[GridUnit], start: datetime.date, month
             "overdue": overdue.get(key, 0),
             "seasonal": seasonal,
         }
-    from dispatch.briefing import briefing_sections  # dispatch builds on reports: import at use
-
-    for unit_id, sections in briefing_sections(units, previous_start, previous_end).items():
-        result[unit_id]["warnings"] = sections["warnings"]
-        result[unit_id]["incidents"] = sections["incidents"]
+    for section in registry.briefing_sections():  # e.g. dispatch's warnings and incidents (dispatch/apps.py)
+        for unit_id, keys in section.build(units, previous_start, previous_end).items():
+            if unit_id in result:
+                result[unit_id].update(keys)
     return result
 
 
