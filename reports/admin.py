@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from grids.admin import ScopedAdmin, ScopedReadOnlyAdmin, ScopedTabularInline, SuperuserDeletesMixin
 from grids.scope import is_administrator, scope_for
@@ -31,7 +32,7 @@ from reports.models import (
 
 
 @admin.register(ReportingRule)
-class ReportingRuleAdmin(SuperuserDeletesMixin, ScopedAdmin):
+class ReportingRuleAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
     list_display = ("kind", "tier", "period_months", "deadline_day", "is_active")
     list_editable = ("period_months", "deadline_day", "is_active")
     list_filter = ("kind", "is_active")
@@ -39,7 +40,7 @@ class ReportingRuleAdmin(SuperuserDeletesMixin, ScopedAdmin):
 
 
 @admin.register(SeasonalRisk)
-class SeasonalRiskAdmin(ScopedAdmin):
+class SeasonalRiskAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ("name", "category", "season", "advice")
     list_select_related = ("category",)
     list_filter = ("category",)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from grids.models import Department, GridUnit
 from hazards.models import HazardCategory, RiskLevel
@@ -109,6 +110,7 @@ class ReportingRule(models.Model):
         help_text=_("Unsubmitted drafts are submitted automatically after this day."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()  # who changed a county's numbers, and when (admin: history)
 
     class Meta:
         verbose_name = _("reporting rule")
@@ -132,6 +134,7 @@ class SeasonalRisk(models.Model):
     end_month = models.PositiveSmallIntegerField(_("to month"))
     end_day = models.PositiveSmallIntegerField(_("to day"), default=31)
     advice = models.TextField(_("what to watch"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("seasonal risk")
