@@ -154,7 +154,6 @@ class DemoStory:
         self.persona_village = self._persona_village()
         self.sicheng = self.township(PERSONA_TOWNSHIP, 0)
         self.lines: list[str] = []
-        self.shared: dict[str, object] = {}  # what a step leaves for a later one (none need it yet)
         self.photo_count = 0
 
     def _persona_village(self) -> GridUnit:

@@ -450,7 +450,3 @@ def countermeasures_mark_overdue(*, today: datetime.date | None = None) -> int:
     return Countermeasure.objects.filter(
         state=Countermeasure.State.OPEN, deadline__lt=today, overdue_since__isnull=True
     ).update(overdue_since=today)
-
-
-# Reads that take the user live in reports.selectors; kept here for their callers.
-from reports.selectors import consultation_overview, report_matrix  # noqa: E402, F401

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from hazards.models import Grade, Hazard, State
 from hazards.tests.factories import report
-from reports import delivery, services
+from reports import delivery, selectors, services
 from reports.models import Consultation, Countermeasure, Delivery
 from reports.services import ReportRefused
 
@@ -111,7 +111,7 @@ def test_meeting_record_judgement_list_and_completion_goes_to_the_county(world):
     assert received.document.kind == "consultation"
     with pytest.raises(ReportRefused):
         services.consultation_complete(consultation=consultation, by=world.township_officer)
-    overview = services.consultation_overview(
+    overview = selectors.consultation_overview(
         user=world.county_dispatcher, parent=world.county, period=datetime.date(2026, 11, 15)
     )
     held = {row["unit"].name: row["consultation"] and row["consultation"].state for row in overview}
