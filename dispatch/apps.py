@@ -10,4 +10,11 @@ class DispatchConfig(AppConfig):
     verbose_name = _("Dispatch")
 
     def ready(self) -> None:
+        from core.registry import register_briefing_section, register_demo
         from dispatch import permissions  # noqa: F401  (adds the dispatch actions to the scope table)
+        from dispatch.briefing import briefing_sections
+        from dispatch.demo import DEMO_ORDER, demo_dispatch
+
+        # The consultations' briefings (reports) show the warnings and incidents of the previous period.
+        register_briefing_section("dispatch", briefing_sections)
+        register_demo("dispatch", demo_dispatch, order=DEMO_ORDER)

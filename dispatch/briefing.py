@@ -1,7 +1,7 @@
 """The warnings and incidents sections of a risk-consultation briefing (风险会商研判).
 
-``reports.services.consultation_briefings`` calls ``briefing_sections`` for the units consulting
-in one period and stores each unit's two sections in its briefing (JSON: only plain numbers,
+Registered from ``dispatch/apps.py`` (``core.registry.register_briefing_section``):
+``reports.services.consultation_briefings`` calls it for the units consulting in one period and stores each unit's two sections in its briefing (JSON: only plain numbers,
 strings and lists). Queries: a fixed number per tier present among ``units`` (normally one tier),
 whatever the number of units or incidents.
 """

@@ -251,6 +251,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets sharing a field name ("state", "level") get their own component names.
+    "ENUM_NAME_OVERRIDES": {
+        "MonthlyReportStateEnum": "reports.models.MonthlyReport.State",
+        "ConsultationStateEnum": "reports.models.Consultation.State",
+        "CountermeasureStateEnum": "reports.models.Countermeasure.State",
+        "DeliveryStateEnum": "reports.models.Delivery.State",
+        "RiskLevelEnum": "hazards.models.RiskLevel",
+        "HazardStateEnum": "hazards.models.State",
+        "WarningLevelEnum": "dispatch.models.Level",
+    },
 }
 
 # Logins and API tokens (grids/auth.py). django-axes counts wrong passwords on every login (the

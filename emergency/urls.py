@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("grids.api_urls")),
     path("api/v1/", include("hazards.api_urls")),
+    path("api/v1/", include("reports.api_urls")),
     path("api/v1/", include("dispatch.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -8,9 +8,12 @@ class HazardsConfig(AppConfig):
     verbose_name = _("Hazards")
 
     def ready(self) -> None:
+        from core.registry import register_demo
         from grids.choices import register_choices
         from hazards import permissions  # noqa: F401  (adds the hazard actions to the scope table)
         from hazards.access import visible_hazards
+        from hazards.demo import DEMO_ORDER, demo_hazards, demo_present
         from hazards.models import Hazard
 
         register_choices(Hazard, visible_hazards)  # what a select or filter of hazards may offer
+        register_demo("hazards", demo_hazards, order=DEMO_ORDER, present=demo_present)

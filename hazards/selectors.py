@@ -23,6 +23,7 @@ from django.db.models import Avg, Case, Count, F, FloatField, IntegerField, Min,
 from django.db.models.functions import Floor, TruncMonth
 from django.utils import timezone
 
+from core.periods import month_start
 from grids.models import GridUnit, User, within_q
 from grids.rules import TIER_OF_KIND
 from grids.scope import scope_for
@@ -355,11 +356,6 @@ def _measures_of(state: str, is_overdue: bool, measures: str) -> list[str]:
 
 
 # --- dashboard ----------------------------------------------------------------------------------
-
-
-def month_start(day: datetime.date | None = None) -> datetime.date:
-    day = day or timezone.localdate()
-    return day.replace(day=1)
 
 
 def dashboard_figures(user: User, filters: Filters | None = None) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from grids.admin.base import (
     ReadOnlyInline,
@@ -26,7 +27,7 @@ from reports.models import Consultation, Countermeasure, MonthlyReport, Reportin
 
 
 @admin.register(ReportingRule)
-class ReportingRuleAdmin(SuperuserDeletesMixin, ScopedAdmin):
+class ReportingRuleAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
     list_display = ("kind", "tier", "period_months", "deadline_day", "is_active")
     list_editable = ("period_months", "deadline_day", "is_active")
     list_filter = ("kind", "is_active")
@@ -34,7 +35,7 @@ class ReportingRuleAdmin(SuperuserDeletesMixin, ScopedAdmin):
 
 
 @admin.register(SeasonalRisk)
-class SeasonalRiskAdmin(ScopedAdmin):
+class SeasonalRiskAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ("name", "category", "season", "advice")
     list_select_related = ("category",)
     list_filter = ("category",)

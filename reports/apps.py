@@ -11,4 +11,8 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports between tiers")
 
     def ready(self) -> None:
+        from core.registry import register_demo
         from reports import permissions  # noqa: F401  (adds the report actions to the scope table)
+        from reports.demo import DEMO_ORDER, demo_reports
+
+        register_demo("reports", demo_reports, order=DEMO_ORDER)

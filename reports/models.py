@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from delivery.models import Document
 from grids.models import GridUnit
@@ -31,6 +32,7 @@ class ReportingRule(models.Model):
         help_text=_("Unsubmitted drafts are submitted automatically after this day."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()  # who changed a county's numbers, and when (admin: history)
 
     class Meta:
         verbose_name = _("reporting rule")
@@ -54,6 +56,7 @@ class SeasonalRisk(models.Model):
     end_month = models.PositiveSmallIntegerField(_("to month"))
     end_day = models.PositiveSmallIntegerField(_("to day"), default=31)
     advice = models.TextField(_("what to watch"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("seasonal risk")

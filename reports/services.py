@@ -12,7 +12,6 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,12 +21,12 @@ from delivery.models import Document
 from grids import limits
 from grids.models import GridUnit, User
 from grids.scope import scope_for
-from grids.selectors import ancestor_at
-from hazards.models import Grade, Hazard, HazardCategory, State
+from hazards.models import HazardCategory
 from reports import figures
 from reports.access import may_record, may_sign
-from reports.models import Consultation, Countermeasure, MonthlyReport, ReportingRule, SeasonalRisk
-from reports.periods import add_months, bounds, day_in_month, month_start, period_end, period_start, previous_month
+from reports.briefing import consultation_briefings
+from reports.models import Consultation, Countermeasure, MonthlyReport, ReportingRule
+from reports.periods import add_months, day_in_month, month_start, period_end, period_start
 from reports.permissions import ReportAction
 
 
@@ -42,19 +41,29 @@ def _rules(kind: str) -> dict[int, ReportingRule]:
     return {rule.tier: rule for rule in ReportingRule.objects.filter(kind=kind, is_active=True)}
 
 
-def monthly_reports_open(*, period: datetime.date) -> int:
-    """Create the (pending) report of every unit of a reporting tier for ``period``, once."""
+def _reports_due(rules: dict[int, ReportingRule], period: datetime.date) -> dict[int, ReportingRule]:
+    """The tiers whose reporting period starts at ``period`` (every tier for monthly rules; a
+    quarterly tier only at the start of a quarter: ``ReportingRule.period_months``)."""
+    return {tier: rule for tier, rule in rules.items() if period_start(period, rule.period_months) == period}
+
+
+def monthly_reports_open(*, period: datetime.date, tiers: set[int] | None = None) -> int:
+    """Create the (pending) report of every unit of a reporting tier whose period starts at
+    ``period`` (``ReportingRule.period_months``: 1 every month, 3 every quarter…), once. A report
+    covers its tier's whole period and is due by the rule's day of the month after it. ``tiers``:
+    only these (the monthly job opens each tier's period that just ended)."""
     period = month_start(limits.bound_date("period", period, allow_none=False))
-    rules = _rules(ReportingRule.Kind.MONTHLY_REPORT)
+    rules = _reports_due(_rules(ReportingRule.Kind.MONTHLY_REPORT), period)
+    if tiers is not None:
+        rules = {tier: rule for tier, rule in rules.items() if tier in tiers}
     if not rules:
         return 0
     units = GridUnit.objects.filter(is_active=True, level__in=[tier - 1 for tier in rules]).values_list("id", "level")
-    next_month = add_months(period, 1)
+    due = {
+        tier: day_in_month(add_months(period, rule.period_months), rule.deadline_day) for tier, rule in rules.items()
+    }
     reports = [
-        MonthlyReport(
-            unit_id=unit_id, period=period, version=1, deadline=day_in_month(next_month, rules[level + 1].deadline_day)
-        )
-        for unit_id, level in units
+        MonthlyReport(unit_id=unit_id, period=period, version=1, deadline=due[level + 1]) for unit_id, level in units
     ]
     before = MonthlyReport.objects.filter(period=period).count()
     MonthlyReport.objects.bulk_create(reports, ignore_conflicts=True, batch_size=5000)
@@ -62,10 +71,11 @@ def monthly_reports_open(*, period: datetime.date) -> int:
 
 
 def monthly_reports_compile(*, period: datetime.date) -> int:
-    """Fill the figures of every pending report of ``period`` and make it a draft. Rows are
-    claimed with ``select_for_update(skip_locked=True)``: two runs never fill the same report."""
+    """Fill the figures of every pending report of ``period`` (over its tier's period) and make it
+    a draft. Rows are claimed with ``select_for_update(skip_locked=True)``: two runs never fill the
+    same report."""
     period = month_start(limits.bound_date("period", period, allow_none=False))
-    end = period_end(period, 1)
+    months = {tier: rule.period_months for tier, rule in _rules(ReportingRule.Kind.MONTHLY_REPORT).items()}
     with transaction.atomic():
         claimed = list(
             MonthlyReport.objects.select_for_update(skip_locked=True, of=("self",))
@@ -74,20 +84,32 @@ def monthly_reports_compile(*, period: datetime.date) -> int:
         )
         if not claimed:
             return 0
-        computed = figures.monthly_figures(start=period, end=end, units=[report.unit for report in claimed])
+        by_months: dict[int, list[MonthlyReport]] = {}
         for report in claimed:
-            report.figures = computed[report.unit_id]
-            report.state = MonthlyReport.State.DRAFT
+            by_months.setdefault(months.get(report.unit.level + 1, 1), []).append(report)
+        for count, group in by_months.items():
+            end = period_end(period, count)
+            computed = figures.monthly_figures(start=period, end=end, units=[report.unit for report in group])
+            for report in group:
+                report.figures = computed[report.unit_id]
+                report.state = MonthlyReport.State.DRAFT
         MonthlyReport.objects.bulk_update(claimed, ["figures", "state"], batch_size=2000)
     return len(claimed)
 
 
 def monthly_job(*, today: datetime.date | None = None) -> dict[str, int]:
-    """The first-of-the-month job: open and compile last month's reports (safe to run again)."""
+    """The first-of-the-month job: open and compile the reports of every period that ended with
+    last month — last month's for a monthly tier, last quarter's for a quarterly one on the first
+    month of a quarter (``ReportingRule.period_months``) — safe to run again."""
     today = limits.bound_date("today", today) or timezone.localdate()
-    period = previous_month(today)
-    opened = monthly_reports_open(period=period)
-    compiled = monthly_reports_compile(period=period)
+    this_month = month_start(today)
+    periods: dict[datetime.date, set[int]] = {}
+    for tier, rule in _rules(ReportingRule.Kind.MONTHLY_REPORT).items():
+        periods.setdefault(add_months(this_month, -rule.period_months), set()).add(tier)
+    opened = compiled = 0
+    for period, tiers in sorted(periods.items()):
+        opened += monthly_reports_open(period=period, tiers=tiers)
+        compiled += monthly_reports_compile(period=period)
     return {"opened": opened, "compiled": compiled}
 
 
@@ -247,38 +269,6 @@ def monthly_report_reissue(*, report: MonthlyReport, by: User, reason: str) -> M
     )
 
 
-def report_matrix(*, user: User, parent: GridUnit, months: list[datetime.date]) -> list[dict]:
-    """Children of ``parent`` × months: submitted / late / auto / draft / missing (one query)."""
-    months = [limits.bound_date("months", month, allow_none=False) for month in months]
-    if not scope_for(user).can_see_by_grant(parent):
-        from django.http import Http404
-
-        raise Http404(_("No such unit."))
-    children = list(parent.get_children().filter(is_active=True))
-    reports = MonthlyReport.objects.filter(unit__in=children, period__in=months).exclude(
-        state=MonthlyReport.State.SUPERSEDED
-    )
-    cells = {(r.unit_id, r.period): r for r in reports}
-    rows = []
-    for child in children:
-        row = []
-        for month in months:
-            report = cells.get((child.pk, month))
-            if report is None or report.state == MonthlyReport.State.PENDING:
-                status = "missing"
-            elif report.state == MonthlyReport.State.DRAFT:
-                status = "draft"
-            elif report.auto_submitted:
-                status = "auto"
-            elif report.is_late:
-                status = "late"
-            else:
-                status = "submitted"
-            row.append({"month": month, "status": status, "report": report})
-        rows.append({"unit": child, "cells": row})
-    return rows
-
-
 # --- risk consultations ---------------------------------------------------------------------------
 
 
@@ -317,83 +307,6 @@ def consultations_brief(*, period_start: datetime.date, months: int, tier: int) 
             consultation.briefing = briefings[consultation.unit_id]
         Consultation.objects.bulk_update(claimed, ["briefing"], batch_size=2000)
     return len(claimed)
-
-
-def consultation_briefings(*, units: list[GridUnit], start: datetime.date, months: int) -> dict[int, dict]:
-    """For each unit (same tier): hazard trends by category for the previous period against the
-    same period a year before, open major hazards, overdue rectifications, the seasonal risks of
-    the coming period, and the warnings and incidents of the previous period (dispatch.briefing)."""
-    previous_start = add_months(start, -months)
-    previous_end = start - datetime.timedelta(days=1)
-    year_ago_start, year_ago_end = add_months(previous_start, -12), add_months(start, -12) - datetime.timedelta(days=1)
-    level = units[0].level if units else 0
-    anchor = ancestor_at(level)
-    categories = dict(HazardCategory.objects.values_list("id", "name"))
-
-    def counts(first: datetime.date, last: datetime.date) -> dict[tuple[int, int], int]:
-        begin, stop = bounds(first, last)
-        rows = (
-            Hazard.objects.filter(found_at__gte=begin, found_at__lt=stop, unit__level__gte=level)
-            .annotate(anchor=anchor)
-            .values("anchor", "category_id")
-            .annotate(n=Count("id"))
-        )
-        return {(row["anchor"], row["category_id"]): row["n"] for row in rows}
-
-    previous, year_ago = counts(previous_start, previous_end), counts(year_ago_start, year_ago_end)
-    majors: dict[int, list[dict]] = {}
-    for row in (
-        Hazard.objects.open()
-        .filter(grade=Grade.MAJOR, unit__level__gte=level)
-        .annotate(anchor=anchor)
-        .values("anchor", "number", "title", "state", "supervised", "unit__name")
-        .order_by("found_at")
-    ):
-        majors.setdefault(row["anchor"], []).append(
-            {k: row[k] for k in ("number", "title", "state", "supervised")} | {"unit": row["unit__name"]}
-        )
-    overdue = dict(
-        Hazard.objects.filter(state=State.RECTIFYING, overdue_since__isnull=False, unit__level__gte=level)
-        .annotate(anchor=anchor)
-        .values("anchor")
-        .annotate(n=Count("id"))
-        .values_list("anchor", "n")
-    )
-    seasonal = [
-        {"name": risk.name, "advice": risk.advice, "category": categories.get(risk.category_id, "")}
-        for risk in SeasonalRisk.objects.all()
-        if any(risk.covers(add_months(start, i).month) for i in range(months))
-    ]
-    result = {}
-    for unit in units:
-        key = unit.tree_id if level == 0 else unit.pk  # the county's hazards are keyed by their tree
-        trend = []
-        for category_id, name in categories.items():
-            now_count = previous.get((key, category_id), 0)
-            then_count = year_ago.get((key, category_id), 0)
-            if now_count or then_count:
-                trend.append(
-                    {"category": name, "previous": now_count, "year_ago": then_count, "change": now_count - then_count}
-                )
-        result[unit.pk] = {
-            "period": [start.isoformat(), period_end(start, months).isoformat()],
-            "compared": [
-                previous_start.isoformat(),
-                previous_end.isoformat(),
-                year_ago_start.isoformat(),
-                year_ago_end.isoformat(),
-            ],
-            "trend": sorted(trend, key=lambda t: -t["previous"]),
-            "majors": majors.get(key, []),
-            "overdue": overdue.get(key, 0),
-            "seasonal": seasonal,
-        }
-    from dispatch.briefing import briefing_sections  # dispatch builds on reports: import at use
-
-    for unit_id, sections in briefing_sections(units, previous_start, previous_end).items():
-        result[unit_id]["warnings"] = sections["warnings"]
-        result[unit_id]["incidents"] = sections["incidents"]
-    return result
 
 
 @transaction.atomic
@@ -539,23 +452,3 @@ def countermeasures_mark_overdue(*, today: datetime.date | None = None) -> int:
     return Countermeasure.objects.filter(
         state=Countermeasure.State.OPEN, deadline__lt=today, overdue_since__isnull=True
     ).update(overdue_since=today)
-
-
-def consultation_overview(*, user: User, parent: GridUnit, period: datetime.date) -> list[dict]:
-    """Which units under ``parent`` have held the consultation of the period containing ``period``."""
-    period = limits.bound_date("period", period, allow_none=False)
-    if not scope_for(user).can_see_by_grant(parent):
-        from django.http import Http404
-
-        raise Http404(_("No such unit."))
-    children = list(parent.get_children().filter(is_active=True))
-    consultations = {
-        c.unit_id: c
-        for c in Consultation.objects.filter(
-            unit__in=children, period_start__lte=period, period_end__gte=period
-        ).annotate(
-            measures=Count("countermeasures"),
-            open_measures=Count("countermeasures", filter=Q(countermeasures__state="open")),
-        )
-    }
-    return [{"unit": child, "consultation": consultations.get(child.pk)} for child in children]

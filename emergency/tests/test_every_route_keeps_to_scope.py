@@ -128,6 +128,13 @@ ROUTES: dict[str, dict[str, str]] = {
         f"incidents-{action}": {"pk": "incident"}
         for action in ("detail", "confirm", "final", "follow-up", "forward", "phone")
     },
+    **{f"monthly-reports-{action}": {"pk": "monthly"} for action in ("detail", "annotate", "submit", "reissue")},
+    **{
+        f"consultations-{action}": {"pk": "consultation"}
+        for action in ("detail", "record", "add-countermeasure", "complete")
+    },
+    **{f"countermeasures-{action}": {"pk": "countermeasure"} for action in ("detail", "done")},
+    **{f"inbox-{action}": {"pk": "delivery"} for action in ("detail", "read", "receipt")},
     "duty-shifts-detail": {"pk": "shift"},
     "duty-log-detail": {"pk": "entry"},
 }

@@ -24,6 +24,7 @@ from grids.tests.factories import grant, make_person
 from hazards import services as hazard_services
 from hazards.models import Hazard
 from hazards.tests.factories import category, confirmed, report
+from reports import selectors as report_selectors
 from reports import services as report_services
 from reports.models import Consultation, Countermeasure
 
@@ -419,7 +420,7 @@ def test_report_jobs_refuse_dates_out_of_range(world):
     refused("period", lambda: report_services.monthly_reports_compile(period=YEAR_9999))
     refused("today", lambda: report_services.consultations_open(today=YEAR_9999))
     refused("today", lambda: report_services.countermeasures_mark_overdue(today=YEAR_1))
-    refused("months", lambda: report_services.report_matrix(user=world.admin, parent=world.county, months=[YEAR_9999]))
+    refused("months", lambda: report_selectors.report_matrix(user=world.admin, parent=world.county, months=[YEAR_9999]))
 
 
 def test_report_reissue_refuses_a_reason_longer_than_the_field(world):

@@ -11,7 +11,7 @@ from delivery import services as delivery
 from delivery.models import Delivery
 from hazards.models import Grade, Hazard, State
 from hazards.tests.factories import report
-from reports import services
+from reports import selectors, services
 from reports.models import Consultation, Countermeasure
 from reports.services import ReportRefused
 
@@ -113,7 +113,7 @@ def test_meeting_record_judgement_list_and_completion_goes_to_the_county(world):
     assert received.document.kind == "consultation"
     with pytest.raises(ReportRefused):
         services.consultation_complete(consultation=consultation, by=world.township_officer)
-    overview = services.consultation_overview(
+    overview = selectors.consultation_overview(
         user=world.county_dispatcher, parent=world.county, period=datetime.date(2026, 11, 15)
     )
     held = {row["unit"].name: row["consultation"] and row["consultation"].state for row in overview}

@@ -14,7 +14,7 @@ from grids.scope import forget_scope
 from grids.tests.factories import make_unit
 from hazards.models import Hazard, State
 from hazards.tests.factories import report
-from reports import services
+from reports import selectors, services
 from reports.models import MonthlyReport
 from reports.services import ReportRefused
 
@@ -205,7 +205,7 @@ def test_matrix_states(october):
         auto_submitted=True,
         signer_name="x",
     )
-    rows = services.report_matrix(user=world.township_officer, parent=world.township, months=[september, OCTOBER])
+    rows = selectors.report_matrix(user=world.township_officer, parent=world.township, months=[september, OCTOBER])
     status = {(row["unit"].name, cell["month"]): cell["status"] for row in rows for cell in row["cells"]}
     assert status[(world.village_a.name, OCTOBER)] == "submitted"
     assert status[(world.village_a.name, september)] == "late" and late.is_late

@@ -1,0 +1,72 @@
+"""Hooks that let an app contribute to another without the other importing it.
+
+The apps import one way, down the layer order of ``docs/architecture.md``; where a lower app
+needs something of a higher one it reads a registry here, and the higher app registers into it
+from its ``AppConfig.ready()``:
+
+- **demo steps** (``register_demo``): each app's demo data, run in ``order`` by the demo command
+  (``manage.py seed_demo_activity``), which imports no app;
+- **briefing sections** (``register_briefing_section``): what a consultation's briefing shows
+  besides the hazards (dispatch adds the warnings and incidents of the previous period).
+
+Registering twice under the same name replaces the first (``ready()`` may run more than once in
+tests); nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    name: str
+    order: int
+    run: Callable[[Any], None]  # run(story): writes its part through the services, tells its summary
+    present: Callable[[], bool]  # is this step's data already there? (then the demo is not written again)
+
+
+@dataclass(frozen=True)
+class BriefingSection:
+    name: str
+    order: int
+    # build(units, start, end) -> {unit id: {key: value}}: merged into each unit's briefing
+    build: Callable[[list, datetime.date, datetime.date], dict[int, dict[str, Any]]]
+
+
+_demo_steps: dict[str, DemoStep] = {}
+_briefing_sections: dict[str, BriefingSection] = {}
+
+
+def register_demo(
+    name: str, run: Callable[[Any], None], *, order: int, present: Callable[[], bool] = lambda: False
+) -> None:
+    """Add a demo step: ``run(story)`` is called once, in ``order`` (lowest first), while the
+    demo county's activity is written (``story``, a ``grids.demo_story.DemoStory``, carries the
+    county, the clock, the random generator, the cast of people and the summary lines).
+    ``present()`` says whether the step's data is already there: then no step runs."""
+    _demo_steps[name] = DemoStep(name=name, order=order, run=run, present=present)
+
+
+def demo_steps() -> list[DemoStep]:
+    """The registered demo steps, in order."""
+    return sorted(_demo_steps.values(), key=lambda step: (step.order, step.name))
+
+
+def register_briefing_section(
+    name: str,
+    build: Callable[[list, datetime.date, datetime.date], dict[int, dict[str, Any]]],
+    *,
+    order: int = 100,
+) -> None:
+    """Add a section to the consultation briefings: ``build(units, start, end)`` answers, for
+    each unit id, the keys it adds to that unit's briefing for the period [start, end]."""
+    _briefing_sections[name] = BriefingSection(name=name, order=order, build=build)
+
+
+def briefing_sections() -> list[BriefingSection]:
+    """The registered briefing sections, in order."""
+    return sorted(_briefing_sections.values(), key=lambda section: (section.order, section.name))
