@@ -48,7 +48,9 @@ def test_pages_and_admin_pass_the_content_security_policy(page, live_server):
     login(page, live_server, world.township_officer.username, world.password(world.township_officer))
     # The collector sees what Chromium blocks (its wording changed over versions: no "Refused to").
     with page.expect_console_message(lambda m: "script-src" in m.text):
-        page.evaluate("() => { const s = document.createElement('script'); s.textContent = '1'; document.body.append(s); }")
+        page.evaluate(
+            "() => { const s = document.createElement('script'); s.textContent = '1'; document.body.append(s); }"
+        )
     assert any("script-src" in text for text in violations), violations
 
     visit("/")
