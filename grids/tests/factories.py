@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from dataclasses import dataclass
 
@@ -166,7 +167,9 @@ class WorldSnapshot:
         before = {model: _contents(model) for model in _tables()}
         self.rows: list[tuple[type, list]] = []
         with transaction.atomic():
-            with testclock.travel():
+            # A second before the test clock's instant, where each test starts: the world exists
+            # before anything a test does ("the latest history record" is the test's own).
+            with testclock.travel(testclock.instant() - datetime.timedelta(seconds=1)):
                 self.world = build_world()
             for model, old in before.items():
                 new = _contents(model)
@@ -191,12 +194,13 @@ class WorldSnapshot:
     def restore(self) -> World:
         import copy
 
-        from django.db import connection
+        from django.db import connection, transaction
         from django.db.models import QuerySet
 
-        for model, objects in self.rows:
-            fields = model._meta.local_concrete_fields
-            size = connection.ops.bulk_batch_size(fields, objects) or len(objects)
-            for start in range(0, len(objects), size):
-                QuerySet(model)._insert(objects[start : start + size], fields=fields, raw=True)
+        with transaction.atomic():  # foreign keys checked at the end, also in a transactional test
+            for model, objects in self.rows:
+                fields = model._meta.local_concrete_fields
+                size = connection.ops.bulk_batch_size(fields, objects) or len(objects)
+                for start in range(0, len(objects), size):
+                    QuerySet(model)._insert(objects[start : start + size], fields=fields, raw=True)
         return copy.deepcopy(self.world)
