@@ -40,6 +40,9 @@ run: setup
 	$(BIN)/celery -A emergency worker --beat --loglevel=INFO --concurrency=2 & worker=$$!; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# In parallel, one process per core (pytest-xdist); a module stays on one process so its module
+# and class fixtures are built once. `make test PYTEST_ARGS="-p no:randomly grids"` runs otherwise.
+PYTEST_ARGS ?= -n auto --dist loadscope
 test: translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

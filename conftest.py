@@ -15,24 +15,64 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
 
 
+_world_snapshot = None
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup):
+def django_db_setup(django_db_setup, django_db_blocker):
     """Keep the seeded rule tables restorable for transactional tests that run after Playwright
     started: its event loop makes Django hand out new connection objects, which would lack the
-    serialized copy ``serialized_rollback`` restores from."""
+    serialized copy ``serialized_rollback`` restores from. Then build the small county once, on
+    the test clock, and keep its rows for ``world``."""
+    global _world_snapshot
     from django.db import connections
+
+    from grids.tests.factories import WorldSnapshot
 
     for alias in connections:
         contents = getattr(connections[alias], "_test_serialized_contents", None)
         if contents is not None:
             type(connections[alias])._test_serialized_contents = contents
+    with django_db_blocker.unblock():
+        _world_snapshot = WorldSnapshot()
+
+
+def _transactional(item) -> bool:
+    """Does ``item`` run as a TransactionTestCase (pytest-django's rule): its tables are flushed after it."""
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    if marker:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        if transaction or reset_sequences:
+            return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test flushed every table, seed the rule tables again (the copy
+    ``serialized_rollback`` restores from), so that the next test finds them whatever the order
+    (under xdist a worker runs modules in any order, not all transactional tests last)."""
+    result = yield
+    if nextitem is not None and _world_snapshot is not None and _transactional(item):
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for alias in connections:
+                contents = getattr(connections[alias], "_test_serialized_contents", None)
+                if contents:
+                    connections[alias].creation.deserialize_db_from_string(contents)
+    return result
 
 
 @pytest.fixture
 def world(db):
-    from grids.tests.factories import build_world
-
-    return build_world()
+    """The small county of ``build_world()``, written into this test's transaction from the rows
+    built once for the session (``WorldSnapshot``): the same ids, names and timestamps each time."""
+    return _world_snapshot.restore()
 
 
 @pytest.fixture
@@ -201,7 +241,7 @@ def celery_wait_for():
         while time.monotonic() < deadline:
             if predicate():
                 return True
-            time.sleep(0.3)
+            time.sleep(0.1)  # polling the condition, not waiting a fixed time
         return False
 
     return wait

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from dataclasses import dataclass
 
@@ -124,3 +125,82 @@ def build_world() -> World:
         outsider=outsider,
         admin=admin,
     )
+
+
+# --- the world built once: a snapshot of its rows, written back for each test -------------------
+
+
+def _tables():
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy and not model._meta.swapped
+    ]
+
+
+def _contents(model):
+    from django.db.models import QuerySet
+
+    return {row[0]: row for row in QuerySet(model).order_by("pk").values_list("pk", *_columns(model))}
+
+
+def _columns(model):
+    return [field.attname for field in model._meta.local_concrete_fields]
+
+
+class WorldSnapshot:
+    """``build_world()`` run once (in a transaction rolled back at once), its rows kept.
+
+    ``restore()`` writes the same rows again, with their ids and timestamps, in a handful of
+    INSERTs without signals or password hashing, and returns a fresh copy of the ``World`` that
+    ``build_world()`` returned. Ids stay reserved: later rows get higher ones, as after a real
+    build (on SQLite the AUTOINCREMENT counters are moved past them, on PostgreSQL the sequences
+    already are)."""
+
+    def __init__(self):
+        from django.db import connection, transaction
+
+        from emergency import testclock
+
+        before = {model: _contents(model) for model in _tables()}
+        self.rows: list[tuple[type, list]] = []
+        with transaction.atomic():
+            # A second before the test clock's instant, where each test starts: the world exists
+            # before anything a test does ("the latest history record" is the test's own).
+            with testclock.travel(testclock.instant() - datetime.timedelta(seconds=1)):
+                self.world = build_world()
+            for model, old in before.items():
+                new = _contents(model)
+                changed = [pk for pk, row in old.items() if new.get(pk) != row]
+                if changed:
+                    raise RuntimeError(f"build_world changed rows it did not create in {model._meta.db_table}")
+                added = [pk for pk in new if pk not in old]
+                if added:
+                    from django.db.models import QuerySet
+
+                    self.rows.append((model, list(QuerySet(model).filter(pk__in=added).order_by("pk"))))
+            transaction.set_rollback(True)
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                for model, objects in self.rows:
+                    top = max(obj.pk for obj in objects)
+                    table = model._meta.db_table
+                    cursor.execute("UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s", [top, table])
+                    if cursor.rowcount == 0:
+                        cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, top])
+
+    def restore(self) -> World:
+        import copy
+
+        from django.db import connection, transaction
+        from django.db.models import QuerySet
+
+        with transaction.atomic():  # foreign keys checked at the end, also in a transactional test
+            for model, objects in self.rows:
+                fields = model._meta.local_concrete_fields
+                size = connection.ops.bulk_batch_size(fields, objects) or len(objects)
+                for start in range(0, len(objects), size):
+                    QuerySet(model)._insert(objects[start : start + size], fields=fields, raw=True)
+        return copy.deepcopy(self.world)

@@ -47,8 +47,10 @@ def test_pages_and_admin_pass_the_content_security_policy(page, live_server):
 
     login(page, live_server, world.township_officer.username, world.password(world.township_officer))
     # The collector sees what Chromium blocks (its wording changed over versions: no "Refused to").
-    page.evaluate("() => { const s = document.createElement('script'); s.textContent = '1'; document.body.append(s); }")
-    page.wait_for_timeout(200)
+    with page.expect_console_message(lambda m: "script-src" in m.text):
+        page.evaluate(
+            "() => { const s = document.createElement('script'); s.textContent = '1'; document.body.append(s); }"
+        )
     assert any("script-src" in text for text in violations), violations
 
     visit("/")
