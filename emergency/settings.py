@@ -256,7 +256,7 @@ SPECTACULAR_SETTINGS = {
         "MonthlyReportStateEnum": "reports.models.MonthlyReport.State",
         "ConsultationStateEnum": "reports.models.Consultation.State",
         "CountermeasureStateEnum": "reports.models.Countermeasure.State",
-        "DeliveryStateEnum": "reports.models.Delivery.State",
+        "DeliveryStateEnum": "delivery.models.Delivery.State",
         "RiskLevelEnum": "hazards.models.RiskLevel",
         "HazardStateEnum": "hazards.models.State",
         "WarningLevelEnum": "dispatch.models.Level",
