@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/v1/", include("grids.api_urls")),
     path("api/v1/", include("hazards.api_urls")),
     path("api/v1/", include("dispatch.api_urls")),
+    path("api/v1/", include("plans.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from grids.files import serve_file
@@ -19,7 +20,7 @@ from grids.scope import scope_for
 from grids.spreadsheets import append_row
 from plans import access, selectors, services
 from plans.forms import DocumentForm, IssueForm, PlanForm, ReasonForm, ReviewForm, RevisionForm
-from plans.models import Filing, PlanKind, VersionState
+from plans.models import Filing, PlanKind, PlanVersion, VersionState
 from plans.permissions import PlanAction
 
 PAGE_SIZE = 30
@@ -69,8 +70,9 @@ def register(request):
 
 
 EXPORT_COLUMNS = [
-    "Plan", "Kind", "Owner", "Version", "State", "Issued on", "Filing due", "Filing number", "Main leader",
-    "Hazard categories", "Incident types",
+    gettext_lazy("Plan"), gettext_lazy("Kind"), gettext_lazy("Owner"), gettext_lazy("Version"), gettext_lazy("State"),
+    gettext_lazy("Issued on"), gettext_lazy("Filing due"), gettext_lazy("Filing number"),
+    gettext_lazy("Main leader who signs"), gettext_lazy("Hazard categories"), gettext_lazy("Incident types"),
 ]  # fmt: skip
 
 
@@ -82,7 +84,7 @@ def export(request):
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Plan register"))
-    append_row(sheet, [_(c) for c in EXPORT_COLUMNS])
+    append_row(sheet, EXPORT_COLUMNS)
     plans = selectors.register(request.user, _filters(request)).prefetch_related("versions__filings")
     for plan in plans:
         versions = list(plan.versions.all())  # prefetched with their filings
@@ -163,7 +165,14 @@ def detail(request, pk: int):
     versions = plan.versions.prefetch_related("documents", "reviews", "filings__receiver_unit").order_by("-number")
     may_edit = access.may(request.user, PlanAction.EDIT, plan)
     may_issue = access.may(request.user, PlanAction.ISSUE, plan)
-    history = list(plan.history.select_related("history_user").order_by("-history_date")[:20])
+    history = sorted(
+        [
+            *plan.history.select_related("history_user").order_by("-history_date")[:30],
+            *PlanVersion.history.filter(plan_id=plan.pk).select_related("history_user").order_by("-history_date")[:60],
+        ],
+        key=lambda row: row.history_date,
+        reverse=True,
+    )
     return render(
         request,
         "plans/detail.html",
@@ -190,10 +199,10 @@ ACTIONS = {"submit_review", "review", "issue", "file", "open_revision", "withdra
 @login_required
 def act(request, pk: int, action: str):
     """One transition of a version, from the buttons of the plan page."""
+    right = PlanAction.ISSUE if action in {"issue", "withdraw"} else PlanAction.EDIT
+    version = access.get_version_for_user(request.user, pk, action=right)  # 404 unseen, 403 not allowed
     if action not in ACTIONS:
         raise Http404(_("No such action."))
-    right = PlanAction.ISSUE if action in {"issue", "withdraw"} else PlanAction.EDIT
-    version = access.get_version_for_user(request.user, pk, action=right)
     by = request.user
     try:
         if action == "submit_review":
@@ -265,9 +274,9 @@ def filing_detail(request, pk: int):
 @require_POST
 @login_required
 def filing_decide(request, pk: int, action: str):
+    filing = access.get_filing_for_user(request.user, pk, receive=True)  # 404 unseen, 403 not the receiver
     if action not in {"receipt", "return"}:
         raise Http404(_("No such action."))
-    filing = access.get_filing_for_user(request.user, pk, receive=True)
     try:
         if action == "receipt":
             services.filing_receipt(filing=filing, by=request.user)
