@@ -5,12 +5,14 @@ issue to filing (RULES.md §5.1) counts on it."""
 from __future__ import annotations
 
 import datetime
+import logging
 
 import chinese_calendar
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
 from plans.models import WorkdayAdjustment
+
+logger = logging.getLogger(__name__)
+_warned: set[int] = set()
 
 
 def _adjustments(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
@@ -18,12 +20,25 @@ def _adjustments(start: datetime.date, end: datetime.date) -> dict[datetime.date
 
 
 def _national(day: datetime.date) -> bool:
+    """The national calendar; for a year ``chinesecalendar`` does not know yet (the State Council
+    publishes each year's holidays in the autumn before), Monday to Friday — the county enters that
+    year's holidays and 调休 days as ``WorkdayAdjustment`` rows until the package is updated."""
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        raise ValidationError(
-            _("The working-day calendar does not know %(year)s yet: update chinesecalendar.") % {"year": day.year}
-        ) from None
+        if day.year not in _warned:
+            _warned.add(day.year)
+            logger.warning("chinesecalendar does not know %s: counting Monday to Friday", day.year)
+        return day.weekday() < 5
+
+
+def knows_year(year: int) -> bool:
+    """Does the national calendar know ``year``'s holidays?"""
+    try:
+        chinese_calendar.is_workday(datetime.date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
 
 
 def is_workday(day: datetime.date) -> bool:
