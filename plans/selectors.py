@@ -35,6 +35,7 @@ def register(user, filters: RegisterFilters | None = None) -> QuerySet[Plan]:
         Prefetch("versions", queryset=PlanVersion.objects.order_by("-number")),
         "hazard_categories",
         "incident_types",
+        "linked_plans",
     )
 
 

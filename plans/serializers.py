@@ -7,10 +7,15 @@ from rest_framework import serializers
 from dispatch.models import IncidentType
 from grids.models import Department, GridUnit
 from hazards.models import HazardCategory
-from plans.models import Filing, Plan, PlanDocument, PlanKind, PlanVersion, ReviewRecord
+from plans.models import Filing, Plan, PlanDocument, PlanKind, PlanVersion, ReviewRecord, VersionState
+
+# State and kind fields are plain strings here (their values are the models' choices): the schema's
+# enum names would otherwise collide with the other apps' "state" and "kind".
 
 
 class PlanDocumentSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text=", ".join(PlanDocument.Kind.values))
+
     class Meta:
         model = PlanDocument
         fields = ["id", "kind", "original_name", "size", "uploaded_at"]
@@ -25,6 +30,7 @@ class ReviewRecordSerializer(serializers.ModelSerializer):
 class FilingSerializer(serializers.ModelSerializer):
     receiver = serializers.CharField(source="receiver_name", read_only=True)
     plan = serializers.IntegerField(source="version.plan_id", read_only=True)
+    state = serializers.CharField(read_only=True, help_text=", ".join(Filing.State.values))
 
     class Meta:
         model = Filing
@@ -47,6 +53,7 @@ class PlanVersionSerializer(serializers.ModelSerializer):
     documents = PlanDocumentSerializer(many=True, read_only=True)
     reviews = ReviewRecordSerializer(many=True, read_only=True)
     filings = FilingSerializer(many=True, read_only=True)
+    state = serializers.CharField(read_only=True, help_text=", ".join(VersionState.values))
 
     class Meta:
         model = PlanVersion
@@ -108,7 +115,7 @@ class RevisionBodySerializer(serializers.Serializer):
 
 
 class DocumentBodySerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=PlanDocument.Kind.choices)
+    kind = serializers.CharField(max_length=20, help_text=", ".join(PlanDocument.Kind.values))
     file = serializers.FileField()
 
 
