@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from grids.models import above_q
+from grids.models import GridUnit, above_q
 from grids.scope import is_administrator, scope_for
 from plans.models import Filing, Plan, PlanDocument, PlanVersion
 from plans.permissions import PlanAction
@@ -28,6 +28,32 @@ def linkable_plans(user, unit) -> QuerySet[Plan]:
     """Plans a plan of ``unit`` may link to (衔接): those the person sees, and those of ``unit``'s
     own chain of units above it (an enterprise's plan links to its township's and county's)."""
     return Plan.objects.filter(Q(pk__in=visible_plans(user).values("pk")) | above_q(unit, "unit__"))
+
+
+def linkable_plans_for(user) -> QuerySet[Plan]:
+    """Every plan a plan of one of the person's units may link to: the visible ones and those of
+    the units above the person's own units."""
+    scope = scope_for(user)
+    if is_administrator(user):
+        return Plan.objects.all()
+    condition = Q(pk__in=visible_plans(user).values("pk"))
+    for unit in GridUnit.objects.filter(pk__in=scope.own_unit_ids()):
+        condition |= above_q(unit, "unit__")
+    return Plan.objects.filter(condition)
+
+
+def may_create(user) -> bool:
+    """May the person register a plan somewhere: a unit where they may draft, or their department?"""
+    scope = scope_for(user)
+    return scope.may_anywhere(PlanAction.EDIT) or bool(getattr(user, "department_id", None))
+
+
+def draft_units(user) -> QuerySet:
+    """The units whose plans the person may draft (their department's county for department staff)."""
+    units = scope_for(user).units_where(PlanAction.EDIT)
+    if getattr(user, "department_id", None):
+        units = units | GridUnit.objects.filter(departments__id=user.department_id)
+    return units
 
 
 def may(user, action: str, plan: Plan) -> bool:

@@ -81,7 +81,7 @@ class PlanViewSet(
     @extend_schema(summary="Register a plan (its first version is a draft)", request=PlanCreateSerializer,
                    responses={201: EmergencyPlanSerializer, **REFUSALS})  # fmt: skip
     def create(self, request, *args, **kwargs):
-        body = PlanCreateSerializer(data=request.data)
+        body = PlanCreateSerializer(data=request.data, user=request.user)
         body.is_valid(raise_exception=True)
         plan = services.plan_create(by=request.user, **body.validated_data)
         return Response(EmergencyPlanSerializer(plan).data, status=status.HTTP_201_CREATED)

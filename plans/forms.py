@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from functools import reduce
-from operator import or_
-
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dispatch.models import IncidentType
 from grids.choices import limit_choices
-from grids.models import Department, GridUnit, above_q
-from grids.scope import scope_for
+from grids.models import Department
 from hazards.models import HazardCategory
-from plans.access import visible_plans
+from plans.access import draft_units, linkable_plans, linkable_plans_for
 from plans.models import Plan, PlanDocument, PlanKind, ReviewRecord
-from plans.permissions import PlanAction
 
 
 class PlanForm(forms.ModelForm):
@@ -34,20 +28,14 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = scope_for(user)
         self.fields["kind"].queryset = PlanKind.objects.filter(is_active=True)
-        self.fields["unit"].queryset = GridUnit.objects.filter(pk__in=scope.units_granting(PlanAction.EDIT))
-        if getattr(user, "department_id", None):
-            self.fields["unit"].queryset |= GridUnit.objects.filter(departments__id=user.department_id)
+        self.fields["unit"].queryset = draft_units(user)
         own = Department.objects.filter(pk=getattr(user, "department_id", None))
         self.fields["department"].queryset = own
         self.fields["lead_department"].queryset = limit_choices(user, Department.objects.filter(is_active=True))
         self.fields["hazard_categories"].queryset = HazardCategory.objects.filter(is_active=True)
         self.fields["incident_types"].queryset = IncidentType.objects.all()
-        units = [self.instance.unit] if self.instance.pk else list(self.fields["unit"].queryset)
-        linked = Plan.objects.filter(
-            reduce(or_, (above_q(u, "unit__") for u in units), Q(pk__in=visible_plans(user).values("pk")))
-        )
+        linked = linkable_plans(user, self.instance.unit) if self.instance.pk else linkable_plans_for(user)
         if self.instance.pk:
             linked = linked.exclude(pk=self.instance.pk)
             for name in ("unit", "department"):

@@ -94,6 +94,14 @@ class PlanCreateSerializer(serializers.Serializer):
     incident_types = serializers.PrimaryKeyRelatedField(queryset=IncidentType.objects.all(), many=True, required=False)
     linked_plans = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.all(), many=True, required=False)
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:  # a unit or plan out of sight reads as one that does not exist
+            from plans.access import draft_units, linkable_plans_for
+
+            self.fields["unit"].queryset = draft_units(user)
+            self.fields["linked_plans"].child_relation.queryset = linkable_plans_for(user)
+
 
 class ReviewBodySerializer(serializers.ModelSerializer):
     class Meta:

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from grids.files import serve_file
-from grids.scope import scope_for
 from grids.spreadsheets import append_row
 from plans import access, selectors, services
 from plans.forms import DocumentForm, IssueForm, PlanForm, ReasonForm, ReviewForm, RevisionForm
@@ -53,7 +52,6 @@ def register(request):
     for plan in page:
         latest = selectors.latest_version(plan)
         rows.append({"plan": plan, "latest": latest, "late": selectors.is_late(latest, today)})
-    scope = scope_for(request.user)
     return render(
         request,
         "plans/list.html",
@@ -63,7 +61,7 @@ def register(request):
             "filters": filters,
             "kinds": PlanKind.objects.filter(is_active=True),
             "states": VersionState.choices,
-            "may_create": scope.may_anywhere(PlanAction.EDIT) or bool(getattr(request.user, "department_id", None)),
+            "may_create": access.may_create(request.user),
             "query": request.GET.urlencode(),
         },
     )
@@ -118,6 +116,8 @@ def export(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def create(request):
+    if not access.may_create(request.user):
+        raise PermissionDenied(_("Only the unit's own people may draft its plans."))
     form = PlanForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
