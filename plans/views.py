@@ -162,7 +162,9 @@ def edit(request, pk: int):
 @login_required
 def detail(request, pk: int):
     plan = access.get_plan_for_user(request.user, pk)
-    versions = plan.versions.prefetch_related("documents", "reviews", "filings__receiver_unit").order_by("-number")
+    versions = plan.versions.prefetch_related(
+        "documents", "reviews", "filings__receiver_unit", "filings__receiver_department"
+    ).order_by("-number")
     may_edit = access.may(request.user, PlanAction.EDIT, plan)
     may_issue = access.may(request.user, PlanAction.ISSUE, plan)
     history = sorted(

@@ -168,3 +168,33 @@ def test_a_late_version_is_flagged_on_the_register(world, client_for):
     with testclock.travel(later):
         body = client_for(world.township_officer).get(reverse("plans:list")).content.decode()
     assert "rg-overdue" in body
+
+
+def test_the_owner_edits_the_register_fields_and_others_may_not(world):
+    from hazards.models import HazardCategory
+
+    plan = draft(world)
+    category = HazardCategory.objects.filter(is_active=True).first()
+    officer = login(world.township_officer)
+    response = officer.post(
+        reverse("plans:edit", args=[plan.pk]),
+        {"title": "新标题", "kind": kind("township").pk, "leader_name": "罗镇长", "hazard_categories": [category.pk]},
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.title == "新标题" and list(plan.hazard_categories.all()) == [category]
+    assert login(world.county_dispatcher).get(reverse("plans:edit", args=[plan.pk])).status_code == 403
+    assert login(world.village_officer_a).get(reverse("plans:edit", args=[plan.pk])).status_code == 404
+    assert login(world.outsider).get(reverse("plans:create")).status_code == 403
+
+
+def test_the_receiver_opens_the_filing_from_the_inbox(world):
+    from delivery.models import Delivery
+    from plans import services
+
+    filing = services.version_file(version=issued(world, draft(world)), by=world.township_officer)
+    delivery = Delivery.objects.get(document=filing.document, recipient_unit=world.county)
+    county = login(world.county_dispatcher)
+    response = county.get(reverse("reports:delivery_open", args=[delivery.pk]))
+    assert response.status_code == 302 and response.url == reverse("plans:filing_detail", args=[filing.pk])
+    assert county.get(response.url).status_code == 200
