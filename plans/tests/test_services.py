@@ -331,3 +331,40 @@ def test_history_records_every_state(world):
     states = list(version.history.order_by("history_date", "history_id").values_list("state", flat=True))
     assert states == ["draft", "review", "issued", "filed", "in_force"]
     assert kind("township").name == "乡镇(街道)应急预案"
+
+
+@pytest.mark.parametrize("persona", ["outsider", "department_officer", "village_officer_a", "county_dispatcher"])
+def test_every_owner_transition_is_refused_to_people_of_other_places(world, persona):
+    """The township plan's own steps, each tried by someone who is not the township's."""
+    person = getattr(world, persona)
+    plan = draft(world)
+    version = latest(plan)
+    steps = [
+        lambda: services.document_add(version=version, by=person, kind="official", upload=pdf()),
+        lambda: services.version_submit_review(version=version, by=person),
+        lambda: services.plan_update(plan=plan, by=person, title="x"),
+    ]
+    for step in steps:
+        with pytest.raises(PermissionDenied):
+            step()
+    in_force(world, plan)
+    with pytest.raises(PermissionDenied):
+        services.version_open_revision(plan=plan, by=person)
+    with pytest.raises(PermissionDenied):
+        services.version_withdraw(version=latest(plan), by=person, reason="x")
+    second = services.version_open_revision(plan=plan, by=world.township_officer)
+    services.document_add(version=second, by=world.township_officer, kind="official", upload=pdf())
+    with pytest.raises(PermissionDenied):
+        services.version_file(version=second, by=person)
+
+
+@pytest.mark.parametrize("persona", ["outsider", "department_officer", "township_officer", "village_officer_b"])
+def test_a_filing_is_decided_only_by_its_receiver(world, persona):
+    filing = services.version_file(version=issued(world, draft(world)), by=world.township_officer)
+    for decide in (
+        lambda: services.filing_receipt(filing=filing, by=getattr(world, persona)),
+        lambda: services.filing_return(filing=filing, by=getattr(world, persona), reason="x"),
+    ):
+        with pytest.raises(PermissionDenied):
+            decide()
+    assert Filing.objects.get(pk=filing.pk).state == Filing.State.PENDING
