@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from dispatch.models import IncidentType
@@ -132,11 +133,11 @@ class Plan(models.Model):
 
 
 class VersionState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    DRAFT = "draft", pgettext_lazy("plan version", "Draft")
     REVIEW = "review", _("Under review")
-    ISSUED = "issued", _("Issued")
+    ISSUED = "issued", pgettext_lazy("plan version", "Issued")
     FILED = "filed", _("Filed, awaiting receipt")
-    IN_FORCE = "in_force", _("In force")
+    IN_FORCE = "in_force", pgettext_lazy("plan version", "In force")
     REVISING = "revising", _("In force, being revised")
     SUPERSEDED = "superseded", _("Superseded")
     WITHDRAWN = "withdrawn", _("Withdrawn")

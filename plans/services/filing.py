@@ -81,6 +81,7 @@ def version_file(*, version: PlanVersion, by: User) -> Filing:
         filed_at=now,
         late=bool(version.filing_due and timezone.localdate(now) > version.filing_due),
     )
+    filing._history_user = by
     if isinstance(receiver, GridUnit):
         filing.receiver_unit = receiver
     else:
@@ -103,7 +104,7 @@ def version_file(*, version: PlanVersion, by: User) -> Filing:
     )
     filing.save(update_fields=["document"])
     version.state = VersionState.FILED
-    _save(version, ["state"], "file")
+    _save(version, ["state"], "file", by)
     return filing
 
 
@@ -133,6 +134,7 @@ def filing_receipt(*, filing: Filing, by: User) -> Filing:
     plan = _locked_plan(version.plan_id)
     now = timezone.now()
     receiver = filing.receiver_unit or filing.receiver_department
+    filing._history_user = by
     filing.number = allocate_filing_number(receiver=receiver, year=timezone.localdate(now).year)
     filing.state = Filing.State.RECEIPTED
     filing.decided_by = by
@@ -142,12 +144,12 @@ def filing_receipt(*, filing: Filing, by: User) -> Filing:
         previous = _locked_version(plan.current_version_id)
         if previous.state in (VersionState.IN_FORCE, VersionState.REVISING):
             previous.state = VersionState.SUPERSEDED
-            _save(previous, ["state"], "superseded")
+            _save(previous, ["state"], "superseded", by)
     version.state = VersionState.IN_FORCE
     version.in_force_since = timezone.localdate(now)
-    _save(version, ["state", "in_force_since"], "receipt")
+    _save(version, ["state", "in_force_since"], "receipt", by)
     plan.current_version = version
-    _save(plan, ["current_version"], "receipt")
+    _save(plan, ["current_version"], "receipt", by)
     return filing
 
 
@@ -162,13 +164,14 @@ def filing_return(*, filing: Filing, by: User, reason: str) -> Filing:
     if filing.state != Filing.State.PENDING:
         raise TransitionRefused(_("This filing has already been decided."))
     version = _locked_version(filing.version_id)
+    filing._history_user = by
     filing.state = Filing.State.RETURNED
     filing.return_reason = reason[:2000]
     filing.decided_by = by
     filing.decided_at = timezone.now()
     filing.save(update_fields=["state", "return_reason", "decided_by", "decided_at"])
     version.state = VersionState.ISSUED
-    _save(version, ["state"], "returned")
+    _save(version, ["state"], "returned", by)
     plan = version.plan
     sender = filing.receiver_unit or filing.receiver_department.county
     send_document(

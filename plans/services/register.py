@@ -57,8 +57,10 @@ def check_right(by: User, action: str, plan: Plan) -> None:
         raise access._refuse(action)
 
 
-def _save(obj, fields: list[str], reason: str) -> None:
-    obj._change_reason = reason  # the history row says why
+def _save(obj, fields: list[str], reason: str, by: User | None = None) -> None:
+    obj._change_reason = reason  # the history row says why (the step's name)
+    if by is not None:
+        obj._history_user = by  # and who (outside a request too: the API, a task)
     obj.save(update_fields=fields)
 
 
@@ -126,10 +128,12 @@ def plan_create(
     )
     plan.full_clean(exclude=["current_version"])
     plan._change_reason = "create"
+    plan._history_user = by
     plan.save()
     _set_relations(by, plan, hazard_categories, incident_types, linked_plans)
     version = PlanVersion(plan=plan, number=1)
     version._change_reason = "create"
+    version._history_user = by
     version.save()
     return plan
 
@@ -153,7 +157,7 @@ def plan_update(*, plan: Plan, by: User, **fields) -> Plan:
         setattr(plan, name, value)
     plan.full_clean(exclude=["current_version"])
     if fields:
-        _save(plan, list(fields), "update")
+        _save(plan, list(fields), "update", by)
     if relations:
         _set_relations(
             by,
@@ -195,7 +199,7 @@ def version_submit_review(*, version: PlanVersion, by: User) -> PlanVersion:
     if not version.documents.filter(kind=PlanDocument.Kind.OFFICIAL_TEXT).exists():
         raise ValidationError(_("Attach the plan's text before sending it to review."))
     version.state = VersionState.REVIEW
-    _save(version, ["state"], "submit_review")
+    _save(version, ["state"], "submit_review", by)
     return version
 
 
@@ -241,7 +245,7 @@ def version_issue(
     version.issued_by = by
     version.issue_number = issue_number[:60]
     version.filing_due = add_workdays(issued_on, route.due_workdays) if route else None
-    _save(version, ["state", "issued_on", "issued_by", "issue_number", "filing_due"], "issue")
+    _save(version, ["state", "issued_on", "issued_by", "issue_number", "filing_due"], "issue", by)
     return version
 
 
@@ -256,10 +260,11 @@ def version_open_revision(*, plan: Plan, by: User, summary: str = "") -> PlanVer
     if plan.versions.filter(state__in=OPEN_STATES).exists():
         raise TransitionRefused(_("A revision of this plan is already open."))
     current.state = VersionState.REVISING
-    _save(current, ["state"], "open_revision")
+    _save(current, ["state"], "open_revision", by)
     number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = PlanVersion(plan=plan, number=number, summary=summary)
     version._change_reason = "open_revision"
+    version._history_user = by
     version.save()
     return version
 
@@ -291,11 +296,11 @@ def version_withdraw(*, version: PlanVersion, by: User, reason: str) -> PlanVers
         current = _locked_version(plan.current_version_id)
         if current.state == VersionState.REVISING:
             current.state = VersionState.IN_FORCE
-            _save(current, ["state"], "revision_withdrawn")
+            _save(current, ["state"], "revision_withdrawn", by)
     for target in targets:
         target.state = VersionState.WITHDRAWN
         target.withdrawn_reason = reason[:1000]
-        _save(target, ["state", "withdrawn_reason"], "withdraw")
+        _save(target, ["state", "withdrawn_reason"], "withdraw", by)
     return version
 
 

@@ -330,6 +330,9 @@ def test_history_records_every_state(world):
     version = in_force(world, plan)
     states = list(version.history.order_by("history_date", "history_id").values_list("state", flat=True))
     assert states == ["draft", "review", "issued", "filed", "in_force"]
+    users = list(version.history.order_by("history_date", "history_id").values_list("history_user", flat=True))
+    assert users == [world.township_officer.pk] * 2 + [world.township_leader.pk, world.township_officer.pk,
+                                                       world.county_dispatcher.pk]  # fmt: skip
     assert kind("township").name == "乡镇(街道)应急预案"
 
 
