@@ -21,6 +21,7 @@ class Document(models.Model):
         WARNING = "warning", _("Warning")
         INCIDENT = "incident", _("Incident report")
         NOTICE = "notice", _("Notice")
+        PLAN_FILING = "plan_filing", _("Plan filing")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     sender_unit = models.ForeignKey(

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "hazards",
     "reports",
     "dispatch",
+    "plans",  # emergency plans: the register, review, filing up a tier
 ]
 
 MIDDLEWARE = [

@@ -36,6 +36,7 @@ from grids.tests.factories import build_world, grant, make_person
 from hazards.models import HazardCopy
 from hazards.tests.factories import photo
 from hazards.tests.factories import report as report_hazard
+from plans.tests import factories as plan_factories
 from reports import services as report_services
 from reports.models import Consultation, MonthlyReport
 from reports.periods import month_start, previous_month
@@ -90,6 +91,20 @@ ROUTES: dict[str, dict[str, str]] = {
     "dispatch:duty_log_edit": {"pk": "entry"},
     "dispatch:duty_handover": {"unit_pk": "town"},
     "dispatch:duty_log_print": {"unit_pk": "town"},
+    "plans:detail": {"pk": "plan"},
+    "plans:edit": {"pk": "plan"},
+    "plans:act": {"pk": "plan_version"},
+    "plans:document": {"pk": "plan_document"},
+    "plans:filing_detail": {"pk": "filing"},
+    "plans:filing_decide": {"pk": "filing"},
+    "plans:filing_print": {"pk": "filing"},
+    "plans-detail": {"pk": "plan"},
+    "plans-open-revision": {"pk": "plan"},
+    **{
+        f"plan-versions-{action}": {"pk": "plan_version"}
+        for action in ("detail", "documents", "submit-review", "review", "issue", "file", "withdraw")
+    },
+    **{f"plan-filings-{action}": {"pk": "filing"} for action in ("detail", "receipt", "return")},
     "units-detail": {"pk": "unit"},
     "units-deactivate": {"pk": "unit"},
     "units-move": {"pk": "unit"},
@@ -254,6 +269,9 @@ def _side(world, *, town, village, leader, officer) -> dict:
         post_b=world.county_dispatcher,
     )
     entry = duty.duty_log_add(by=leader, unit=town, kind="other", summary=f"{town.name}值班记录")
+    plan = plan_factories.draft(world, by=leader, unit=town, title=f"{town.name}乡镇应急预案")
+    plan_version = plan_factories.in_force(world, plan, by=leader, leader=leader)
+    filing = plan_version.filings.get()
     return {
         "unit": village,
         "town": town,
@@ -272,7 +290,11 @@ def _side(world, *, town, village, leader, officer) -> dict:
         "incident_tier_unit": incident.tiers.order_by("pk").first().unit,
         "shift": shift,
         "entry": entry,
-        "names": [village.name, town.name, hazard.number, hazard.title, incident.title, entry.summary],
+        "plan": plan,
+        "plan_version": plan_version,
+        "plan_document": plan_version.documents.first(),
+        "filing": filing,
+        "names": [village.name, town.name, hazard.number, hazard.title, incident.title, entry.summary, plan.title],
     }
 
 
@@ -434,6 +456,9 @@ ADMIN_GLOBAL = SUPERUSER_ONLY | {
     "dispatch.reportingdeadline",
     "dispatch.warningtype",
     "core.jobfailure",
+    "plans.filingroute",
+    "plans.plankind",
+    "plans.workdayadjustment",
     "reports.reportingrule",
     "reports.seasonalrisk",
 }

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "plans"
+    verbose_name = _("Emergency plans")
+
+    def ready(self) -> None:
+        from grids.choices import register_choices
+        from plans import permissions  # noqa: F401  (adds the plan actions to the scope table)
+        from plans.access import visible_plans
+        from plans.models import Plan
+
+        register_choices(Plan, visible_plans)  # what a select of plans (衔接) may offer

@@ -1,0 +1,35 @@
+"""Every change to a plan, its versions and its filings. Each runs in a transaction, locks the row
+it changes (``select_for_update(of=("self",))``), checks the state and the person's right through
+``plans.access`` (built on the scope), writes the new state with its history (django-simple-history)
+and refuses in Chinese (``TransitionRefused`` for the state, ``PermissionDenied`` for the role,
+``ValidationError`` for bad input)."""
+
+from plans.services.filing import allocate_filing_number, filing_receipt, filing_return, route_for, version_file
+from plans.services.register import (
+    TransitionRefused,
+    document_add,
+    plan_create,
+    plan_update,
+    review_record_add,
+    version_issue,
+    version_open_revision,
+    version_submit_review,
+    version_withdraw,
+)
+
+__all__ = [
+    "TransitionRefused",
+    "allocate_filing_number",
+    "document_add",
+    "filing_receipt",
+    "filing_return",
+    "plan_create",
+    "plan_update",
+    "review_record_add",
+    "route_for",
+    "version_file",
+    "version_issue",
+    "version_open_revision",
+    "version_submit_review",
+    "version_withdraw",
+]
