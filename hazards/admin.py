@@ -38,7 +38,7 @@ from hazards.models import (
 
 
 @admin.register(HazardCategory)
-class HazardCategoryAdmin(SuperuserDeletesMixin, ScopedAdmin):
+class HazardCategoryAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
     list_display = ("name", "code", "family", "sector", "icon", "order", "is_active")
     list_editable = ("sector", "order", "is_active")
     list_filter = ("family", "sector", "is_active")
@@ -54,7 +54,7 @@ class HazardCategoryAdmin(SuperuserDeletesMixin, ScopedAdmin):
 
 
 @admin.register(RiskFactorOption)
-class RiskFactorOptionAdmin(SuperuserDeletesMixin, ScopedAdmin):
+class RiskFactorOptionAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
     """The listed values of each factor, shown grouped by factor (highest value first)."""
 
     list_display = ("factor", "value", "label")
@@ -104,7 +104,7 @@ class RiskBandForm(forms.ModelForm):
 
 
 @admin.register(RiskBand)
-class RiskBandAdmin(SuperuserDeletesMixin, ScopedAdmin):
+class RiskBandAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
     """From which score each level starts, per method (RULES.md §1)."""
 
     form = RiskBandForm

@@ -85,6 +85,7 @@ class HazardCategory(models.Model):
     icon = models.CharField(_("icon"), max_length=4, blank=True, help_text=_("One emoji shown on the phone's button."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()  # a rule row's past values: who changed a number, when
 
     class Meta:
         verbose_name = _("hazard category")
@@ -108,6 +109,7 @@ class RiskFactorOption(models.Model):
     factor = models.CharField(_("factor"), max_length=6, choices=Factor.choices)
     value = models.DecimalField(_("value"), max_digits=6, decimal_places=2)
     label = models.CharField(_("description"), max_length=200)
+    history = HistoricalRecords()  # a rule row's past values: who changed a number, when
 
     class Meta:
         verbose_name = _("risk factor value")
@@ -127,6 +129,7 @@ class RiskBand(models.Model):
     )
     level = models.PositiveSmallIntegerField(_("risk level"), choices=RiskLevel.choices)
     min_score = models.DecimalField(_("from score (inclusive)"), max_digits=8, decimal_places=2)
+    history = HistoricalRecords()  # a rule row's past values: who changed a number, when
 
     class Meta:
         verbose_name = _("risk band")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from grids.models import Sector, User
-from hazards.models import Hazard, HazardCategory, RiskBand, RiskLevel, State
+from hazards.models import Hazard, HazardCategory, RiskBand, RiskFactorOption, RiskLevel, State
 from hazards.tests.factories import category, confirmed, photo, report
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +207,13 @@ def test_rule_rows_are_deleted_only_by_a_superuser(world, client_for):
     editor = staff(world.county_dispatcher, "view_riskband", "change_riskband", "delete_riskband")
     band = RiskBand.objects.get(method="lec", level=RiskLevel.RED)
     assert client_for(editor).get(reverse("admin:hazards_riskband_delete", args=[band.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("model", [HazardCategory, RiskFactorOption, RiskBand])
+def test_rule_tables_keep_their_history(db, model):
+    """Every rule row starts with its seeded values in the history, and each change adds one."""
+    row = model.objects.order_by("pk").first()
+    before = row.history.count()
+    assert before >= 1
+    row.save()
+    assert row.history.count() == before + 1
