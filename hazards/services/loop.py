@@ -42,6 +42,13 @@ class TransitionRefused(Exception):
 # --- the loop -----------------------------------------------------------------------------------
 
 
+def bound_texts(**texts: tuple[str, int]) -> None:
+    """Refuse a free text longer than its limit (``grids.limits``), named by its field: the same
+    limits the forms and serializers show, checked here since the service is the one validator."""
+    for field, (value, limit) in texts.items():
+        limits.bound_text(field, value or "", HazardEvent, "note", max_length=limit)
+
+
 def _event(
     hazard: Hazard,
     action: str,
@@ -107,6 +114,9 @@ def hazard_report(
     """Report a danger in ``unit``. Returns (hazard, created): a repeated ``client_key`` from the
     same reporter returns the hazard already saved. Anyone with a role in the unit may report.
     ``fixed_on_spot`` closes it at once; it needs evidence photos."""
+    bound_texts(
+        description=(description, limits.NOTE_MAX_LENGTH), evidence_note=(evidence_note, limits.NOTE_MAX_LENGTH)
+    )
     if client_key:
         existing = Hazard.objects.filter(reporter=by, client_key=client_key).first()
         if existing:
@@ -200,6 +210,8 @@ def hazard_confirm(
 ) -> Hazard:
     """The owning tier confirms a reported danger, grades it and sets its risk level. A major
     hazard passes to the county at once. The sector's county departments get a copy."""
+    limits.bound_text("risk_reason", risk_reason or "", Hazard)
+    bound_texts(note=(note, limits.NOTE_MAX_LENGTH))
     hazard = _locked(hazard)
     _require_state(hazard, [State.REPORTED], _("confirmed"))
     _require(by, HazardAction.RULE, hazard.owner_unit, _("Only the owning tier can confirm this hazard."))
@@ -223,6 +235,7 @@ def hazard_confirm(
 @transaction.atomic
 def hazard_reject(*, hazard: Hazard, by: User, reason: str) -> Hazard:
     """The owning tier finds that a report is not a hazard. The reason is required."""
+    bound_texts(reason=(reason, limits.NOTE_MAX_LENGTH))
     hazard = _locked(hazard)
     _require_state(hazard, [State.REPORTED], _("rejected"))
     _require(by, HazardAction.RULE, hazard.owner_unit, _("Only the owning tier can rule on this hazard."))
@@ -249,6 +262,11 @@ def hazard_plan(
     note: str = "",
 ) -> Hazard:
     """Set the five-in-place (措施、责任、资金、时限、预案) and start rectification."""
+    bound_texts(
+        measures=(measures, limits.LONG_TEXT_MAX_LENGTH),
+        contingency=(contingency, limits.LONG_TEXT_MAX_LENGTH),
+        note=(note, limits.NOTE_MAX_LENGTH),
+    )
     hazard = _locked(hazard)
     _require_state(hazard, [State.CONFIRMED], _("given a rectification plan"))
     _require(by, HazardAction.RULE, hazard.owner_unit, _("Only the owning tier can set the rectification plan."))
@@ -297,6 +315,7 @@ def hazard_plan(
 @transaction.atomic
 def hazard_submit_evidence(*, hazard: Hazard, by: User, note: str, photos: Sequence) -> Hazard:
     """Anyone with a role where the hazard is (the village officer too) reports it rectified, with photos."""
+    bound_texts(note=(note, limits.NOTE_MAX_LENGTH))
     processed = _check_photos(photos)
     hazard = _locked(hazard)
     _require_state(hazard, [State.RECTIFYING], _("reported as rectified"))
@@ -313,6 +332,7 @@ def hazard_submit_evidence(*, hazard: Hazard, by: User, note: str, photos: Seque
 @transaction.atomic
 def hazard_accept(*, hazard: Hazard, by: User, note: str = "") -> Hazard:
     """The owning tier accepts the rectification and closes the hazard (销号)."""
+    bound_texts(note=(note, limits.NOTE_MAX_LENGTH))
     hazard = _locked(hazard)
     _require_state(hazard, [State.AWAITING_ACCEPTANCE], _("accepted"))
     _require(by, HazardAction.RULE, hazard.owner_unit, _("Only the owning tier can accept the rectification."))
@@ -325,6 +345,7 @@ def hazard_accept(*, hazard: Hazard, by: User, note: str = "") -> Hazard:
 @transaction.atomic
 def hazard_fail_acceptance(*, hazard: Hazard, by: User, reason: str) -> Hazard:
     """The rectification is not good enough: back to rectifying, with the reason."""
+    bound_texts(reason=(reason, limits.NOTE_MAX_LENGTH))
     hazard = _locked(hazard)
     _require_state(hazard, [State.AWAITING_ACCEPTANCE], _("sent back"))
     _require(by, HazardAction.RULE, hazard.owner_unit, _("Only the owning tier can rule on the rectification."))
@@ -339,6 +360,7 @@ def hazard_fail_acceptance(*, hazard: Hazard, by: User, reason: str) -> Hazard:
 @transaction.atomic
 def hazard_escalate(*, hazard: Hazard, by: User, reason: str) -> Hazard:
     """The owning tier passes an open hazard up one tier (beyond its authority). Lower tiers keep seeing it."""
+    bound_texts(reason=(reason, limits.NOTE_MAX_LENGTH))
     hazard = _locked(hazard)
     _require_state(hazard, OPEN_STATES, _("passed up"))
     _require(by, HazardAction.RULE, hazard.owner_unit, _("Only the owning tier can pass this hazard up."))
@@ -379,6 +401,7 @@ def hazard_supervise(
     *, hazard: Hazard, by: User, department: Department, deadline: datetime.date, requirements: str, order_no: str = ""
 ) -> Hazard:
     """The county puts a major hazard under listed supervision (挂牌督办) with a supervision order."""
+    bound_texts(requirements=(requirements, limits.LONG_TEXT_MAX_LENGTH))
     hazard = _locked(hazard)
     _require_state(hazard, [State.CONFIRMED, State.RECTIFYING, State.AWAITING_ACCEPTANCE], _("put under supervision"))
     if hazard.grade != Grade.MAJOR:
@@ -432,6 +455,7 @@ def _copy_to_departments(hazard: Hazard, by: User) -> None:
 @transaction.atomic
 def hazard_copy_feedback(*, copy: HazardCopy, by: User, feedback: str) -> HazardCopy:
     """A department's staff record what they did about a hazard copied to them (反馈)."""
+    bound_texts(feedback=(feedback, limits.LONG_TEXT_MAX_LENGTH))
     copy = HazardCopy.objects.select_for_update(of=("self",)).select_related("hazard").get(pk=copy.pk)
     if not scope_for(by).serves_department(copy.department_id):
         raise PermissionDenied(_("Only the department the hazard was copied to can reply."))

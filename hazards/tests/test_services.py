@@ -11,7 +11,17 @@ from PIL import Image
 
 from hazards import services
 from hazards.access import can_see_hazard, get_hazard_for_user, visible_hazards
-from hazards.models import Grade, HazardCopy, HazardEvent, HazardPhoto, RiskBand, RiskLevel, State
+from hazards.models import (
+    Grade,
+    Hazard,
+    HazardCategory,
+    HazardCopy,
+    HazardEvent,
+    HazardPhoto,
+    RiskBand,
+    RiskLevel,
+    State,
+)
 from hazards.services import TransitionRefused
 from hazards.tests.factories import category, confirmed, photo, rectifying, report
 
@@ -407,3 +417,21 @@ def test_marking_overdue_takes_the_same_queries_for_one_or_many(world, django_as
     with CaptureQueriesContext(connection) as many:
         assert len(services.mark_overdue(today=later)) == 5
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_the_service_refuses_texts_longer_than_the_forms_allow(world):
+    """The service is the one validator: a caller that skips the form still meets its limits."""
+    from django.core.exceptions import ValidationError
+
+    from grids import limits
+
+    with pytest.raises(ValidationError) as refused:
+        services.hazard_report(
+            by=world.village_officer_a,
+            unit=world.village_a,
+            category=HazardCategory.objects.filter(is_active=True).first(),
+            title="山体裂缝",
+            description="长" * (limits.NOTE_MAX_LENGTH + 1),
+        )
+    assert "description" in refused.value.message_dict
+    assert not Hazard.objects.exists()
