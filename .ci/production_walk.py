@@ -35,7 +35,7 @@ PERSONA_PAGES = {
         "/hazards/statistics/",
         "/hazards/dashboard/",
         "/grid/",
-        "/reports/inbox/",
+        "/inbox/",
         "/reports/monthly/",
         "/reports/consultations/",
         "/dispatch/warnings/",
@@ -44,7 +44,7 @@ PERSONA_PAGES = {
         "/dispatch/duty/log/",
         "/api/docs/",
     ],
-    "village_officer": ["/", "/hazards/report/", "/hazards/mine/", "/dispatch/incidents/report/", "/reports/inbox/"],
+    "village_officer": ["/", "/hazards/report/", "/hazards/mine/", "/dispatch/incidents/report/", "/inbox/"],
     "admin": [
         "/admin/",
         "/admin/grids/gridunit/",

@@ -8,6 +8,7 @@ from grids import auth_views as grids_auth_views
 urlpatterns = [
     path("", include("grids.urls")),
     path("hazards/", include("hazards.urls")),
+    path("inbox/", include("delivery.urls")),
     path("reports/", include("reports.urls")),
     path("dispatch/", include("dispatch.urls")),
     path("plans/", include("plans.urls")),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("grids.api_urls")),
+    path("api/v1/", include("delivery.api_urls")),
     path("api/v1/", include("hazards.api_urls")),
     path("api/v1/", include("reports.api_urls")),
     path("api/v1/", include("dispatch.api_urls")),

@@ -9,9 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from delivery import services as deliveries
-from delivery.models import Delivery
-from delivery.permissions import DeliveryAction
 from grids.models import GridUnit, User
 from grids.scope import scope_for
 from reports.models import Consultation, Countermeasure, MonthlyReport
@@ -102,19 +99,6 @@ def sees_consultation_of(user: User, item: Countermeasure) -> bool:
 def may_finish(user: User, item: Countermeasure) -> bool:
     """Report a countermeasure done: ``ReportAction.FINISH_COUNTERMEASURE`` on its responsible unit."""
     return scope_for(user).can(ReportAction.FINISH_COUNTERMEASURE, item.responsible_unit)
-
-
-def get_delivery_for_user(user: User, pk, *, action: str | None = None) -> Delivery:
-    """The inbox entry ``pk``: 404 unless it was delivered to one of the person's own units or to
-    their department (``reports.delivery.inbox_for``); with ``action=DeliveryAction.RECEIPT``, 403
-    unless the person may act on it (``reports.delivery.may_act_on``)."""
-    pk = _pk(pk)
-    delivery = deliveries.inbox_for(user).filter(pk=pk).first() if pk else None
-    if delivery is None:
-        raise Http404(_("No such document in your inbox."))
-    if action == DeliveryAction.RECEIPT and not deliveries.may_act_on(user, delivery):
-        raise PermissionDenied(_("This document was not sent to your unit."))
-    return delivery
 
 
 def get_report_unit_for_user(user: User, pk) -> GridUnit:

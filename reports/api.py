@@ -25,9 +25,6 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from core.api import ServiceErrorsMixin, schema_only
-from delivery import services as deliveries
-from delivery.models import Delivery
-from delivery.permissions import DeliveryAction
 from reports import access, selectors, services
 from reports.models import Consultation, Countermeasure, MonthlyReport
 from reports.permissions import ReportAction
@@ -37,9 +34,7 @@ from reports.serializers import (
     ConsultationListSerializer,
     CountermeasureAddSerializer,
     CountermeasureSerializer,
-    DeliverySerializer,
     DoneSerializer,
-    InboxQuerySerializer,
     MonthlyQuerySerializer,
     MonthlyReportDetailSerializer,
     MonthlyReportListSerializer,
@@ -266,56 +261,7 @@ class CountermeasureViewSet(
 # --- the inbox ---------------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="The caller's inbox: documents delivered to their units and department, newest first",
-        parameters=[InboxQuerySerializer],
-    ),
-    retrieve=extend_schema(summary="One inbox entry (reading it here does not mark it read: POST read)"),
-)
-@extend_schema(tags=["inbox"])
-class InboxViewSet(ReportErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Deliveries (送达) to the caller's own units and department: read, receipt (签收)."""
-
-    serializer_class = DeliverySerializer
-
-    def get_queryset(self):
-        if schema_only(self):
-            return Delivery.objects.none()
-        query = self.body(InboxQuerySerializer, self.request.query_params) if self.action == "list" else {}
-        return selectors.inbox(self.request.user, unread_only=query.get("unread", False))
-
-    def get_object(self, permission: str | None = None) -> Delivery:
-        delivery = access.get_delivery_for_user(self.request.user, self.kwargs["pk"], action=permission)
-        self.check_object_permissions(self.request, delivery)
-        return delivery
-
-    def _done(self, delivery: Delivery) -> Response:
-        return Response(DeliverySerializer(access.get_delivery_for_user(self.request.user, delivery.pk)).data)
-
-    @extend_schema(
-        summary="Mark the entry read (only for the recipient's own people; others leave it as it was)",
-        request=None,
-        responses={200: DeliverySerializer, 403: REFUSALS[403], 404: REFUSALS[404]},
-    )
-    @action(detail=True, methods=["post"])
-    def read(self, request, pk=None):
-        return self._done(deliveries.delivery_read(delivery=self.get_object(DeliveryAction.RECEIPT), by=request.user))
-
-    @extend_schema(
-        summary="Receipt (签收) the entry: once; a second receipt changes nothing",
-        request=None,
-        responses={200: DeliverySerializer, 403: REFUSALS[403], 404: REFUSALS[404]},
-    )
-    @action(detail=True, methods=["post"])
-    def receipt(self, request, pk=None):
-        return self._done(
-            deliveries.delivery_receipt(delivery=self.get_object(DeliveryAction.RECEIPT), by=request.user)
-        )
-
-
 def register(router) -> None:
     router.register("monthly-reports", MonthlyReportViewSet, basename="monthly-reports")
     router.register("consultations", ConsultationViewSet, basename="consultations")
     router.register("countermeasures", CountermeasureViewSet, basename="countermeasures")
-    router.register("inbox", InboxViewSet, basename="inbox")

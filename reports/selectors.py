@@ -11,31 +11,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from delivery import services as deliveries
-from delivery.models import Delivery
 from grids import limits
 from grids.models import GridUnit, User, within_q
 from grids.scope import scope_for
 from reports.models import Consultation, Countermeasure, MonthlyReport
 
 # --- the inbox -------------------------------------------------------------------------------------
-
-
-def inbox(user: User, *, unread_only: bool = False) -> QuerySet[Delivery]:
-    """What was delivered to the person's own units and department, newest first."""
-    entries = deliveries.inbox_for(user)
-    return entries.filter(state=Delivery.State.DELIVERED) if unread_only else entries
-
-
-def unread_count(user: User) -> int:
-    return inbox(user, unread_only=True).count()
-
-
-def own_delivery(user: User, document_id: int | None) -> Delivery | None:
-    """The delivery of ``document_id`` to one of the viewer's own units (or department), if any."""
-    if not document_id:
-        return None
-    return deliveries.inbox_for(user).filter(document_id=document_id).order_by("pk").first()
 
 
 # --- units offered -----------------------------------------------------------------------------

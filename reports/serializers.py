@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from delivery.models import Delivery, Document
+from delivery.serializers import UnitBriefSerializer
 from grids import limits
-from grids.models import GridUnit
 from hazards.models import HazardCategory, RiskLevel
 from reports import access
 from reports.models import Consultation, Countermeasure, MonthlyReport
@@ -16,13 +15,6 @@ from reports.models import Consultation, Countermeasure, MonthlyReport
 # Text limits of the pages' forms (reports/forms.py), for the same fields.
 NOTES_MAX = 4000
 SUMMARY_MAX = 20000
-
-
-class UnitBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = GridUnit
-        fields = ["id", "code", "name", "level"]
-        read_only_fields = fields
 
 
 # --- monthly reports ---------------------------------------------------------------------------
@@ -177,37 +169,3 @@ class DoneSerializer(serializers.Serializer):
 
 
 # --- the inbox ---------------------------------------------------------------------------------
-
-
-class DocumentSerializer(serializers.ModelSerializer):
-    sender_unit = UnitBriefSerializer(read_only=True)
-
-    class Meta:
-        model = Document
-        fields = ["id", "kind", "title", "body", "url", "sender_unit", "sent_at"]
-        read_only_fields = fields
-
-
-class DeliverySerializer(serializers.ModelSerializer):
-    document = DocumentSerializer(read_only=True)
-    recipient_unit = UnitBriefSerializer(read_only=True)
-    recipient_department = serializers.SlugRelatedField(slug_field="name", read_only=True)
-    receipted_by = serializers.SlugRelatedField(slug_field="real_name", read_only=True)
-
-    class Meta:
-        model = Delivery
-        fields = [
-            "id",
-            "document",
-            "recipient_unit",
-            "recipient_department",
-            "state",
-            "read_at",
-            "receipted_at",
-            "receipted_by",
-        ]
-        read_only_fields = fields
-
-
-class InboxQuerySerializer(serializers.Serializer):
-    unread = serializers.BooleanField(required=False, default=False)

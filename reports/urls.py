@@ -5,9 +5,6 @@ from reports import views
 app_name = "reports"
 
 urlpatterns = [
-    path("inbox/", views.inbox, name="inbox"),
-    path("inbox/<int:pk>/", views.delivery_open, name="delivery_open"),
-    path("inbox/<int:pk>/receipt/", views.delivery_receipt, name="delivery_receipt"),
     path("monthly/", views.monthly_list, name="monthly_list"),
     path("monthly/<int:pk>/", views.monthly_detail, name="monthly_detail"),
     path("monthly/<int:pk>/submit/", views.monthly_submit, name="monthly_submit"),

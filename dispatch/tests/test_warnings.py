@@ -645,7 +645,7 @@ def test_inbox_entry_opens_the_warning(world, client_for):
     warning = issued(world)
     client = client_for(world.village_officer_a)
     delivery = Delivery.objects.get(document=warning.document, recipient_unit=world.village_a)
-    response = client.get(reverse("reports:delivery_open", args=[delivery.pk]))
+    response = client.get(reverse("delivery:delivery_open", args=[delivery.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("dispatch:warning_detail", args=[warning.pk])
 
 

@@ -195,6 +195,6 @@ def test_the_receiver_opens_the_filing_from_the_inbox(world):
     filing = services.version_file(version=issued(world, draft(world)), by=world.township_officer)
     delivery = Delivery.objects.get(document=filing.document, recipient_unit=world.county)
     county = login(world.county_dispatcher)
-    response = county.get(reverse("reports:delivery_open", args=[delivery.pk]))
+    response = county.get(reverse("delivery:delivery_open", args=[delivery.pk]))
     assert response.status_code == 302 and response.url == reverse("plans:filing_detail", args=[filing.pk])
     assert county.get(response.url).status_code == 200

@@ -171,7 +171,7 @@ def test_every_form_refuses_get_and_every_page_refuses_post(compiled, client_for
         deadline=TODAY,
     )
     posts = [
-        reverse("reports:delivery_receipt", args=[1]),
+        reverse("delivery:delivery_receipt", args=[1]),
         reverse("reports:monthly_submit", args=[report.pk]),
         reverse("reports:monthly_reissue", args=[report.pk]),
         reverse("reports:consultation_record", args=[consultation.pk]),
@@ -182,8 +182,8 @@ def test_every_form_refuses_get_and_every_page_refuses_post(compiled, client_for
     for url in posts:
         assert client.get(url).status_code == 405, url
     gets = [
-        reverse("reports:inbox"),
-        reverse("reports:delivery_open", args=[1]),
+        reverse("delivery:inbox"),
+        reverse("delivery:delivery_open", args=[1]),
         reverse("reports:monthly_list"),
         reverse("reports:monthly_detail", args=[report.pk]),
         reverse("reports:monthly_export", args=[report.pk]),
@@ -198,7 +198,7 @@ def test_every_form_refuses_get_and_every_page_refuses_post(compiled, client_for
 
 
 def test_pages_need_a_login(compiled, client):
-    response = client.get(reverse("reports:inbox"))
+    response = client.get(reverse("delivery:inbox"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
@@ -221,23 +221,23 @@ def test_submit_through_the_page_lands_in_the_township_inbox(compiled, client_fo
         compiled.village_officer_a,
     )
 
-    inbox = client_for(compiled.township_officer).get(reverse("reports:inbox"))
+    inbox = client_for(compiled.township_officer).get(reverse("delivery:inbox"))
     entry = inbox.context["entries"][0]
     assert entry.recipient_unit == compiled.township and entry.state == Delivery.State.DELIVERED
     html = inbox.content.decode()
     assert f"<strong>{entry.document.title}</strong>" in html  # unread: bold
-    assert client_for(compiled.township_officer).get(reverse("reports:inbox"), {"show": "unread"}).context["entries"]
+    assert client_for(compiled.township_officer).get(reverse("delivery:inbox"), {"show": "unread"}).context["entries"]
 
 
 def test_opening_an_inbox_entry_marks_it_read_and_shows_the_report(compiled, client_for):
     report = submit(compiled)
     entry = Delivery.objects.get(recipient_unit=compiled.township)
     client = client_for(compiled.township_officer)
-    response = client.get(reverse("reports:delivery_open", args=[entry.pk]))
+    response = client.get(reverse("delivery:delivery_open", args=[entry.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("reports:monthly_detail", args=[report.pk])
     entry.refresh_from_db()
     assert entry.state == Delivery.State.READ and entry.read_by == compiled.township_officer
-    assert not client.get(reverse("reports:inbox"), {"show": "unread"}).context["entries"]
+    assert not client.get(reverse("delivery:inbox"), {"show": "unread"}).context["entries"]
     page = client.get(response["Location"])
     assert f'data-receipt="{entry.pk}"' in page.content.decode()  # one tap on the report page
 
@@ -246,11 +246,11 @@ def test_receipt_through_the_inbox(compiled, client_for):
     submit(compiled)
     entry = Delivery.objects.get(recipient_unit=compiled.township)
     client = client_for(compiled.township_officer)
-    response = client.post(reverse("reports:delivery_receipt", args=[entry.pk]), {"next": reverse("reports:inbox")})
-    assert response.status_code == 302 and response["Location"] == reverse("reports:inbox")
+    response = client.post(reverse("delivery:delivery_receipt", args=[entry.pk]), {"next": reverse("delivery:inbox")})
+    assert response.status_code == 302 and response["Location"] == reverse("delivery:inbox")
     entry.refresh_from_db()
     assert entry.state == Delivery.State.RECEIPTED and entry.receipted_by == compiled.township_officer
-    html = client.get(reverse("reports:inbox")).content.decode()
+    html = client.get(reverse("delivery:inbox")).content.decode()
     assert 'data-state="receipted"' in html and f'data-receipt="{entry.pk}"' not in html
 
 
@@ -264,8 +264,8 @@ def test_someone_elses_delivery_is_not_found(compiled, client_for):
         compiled.county_dispatcher,
     ):
         client = client_for(person)
-        assert client.get(reverse("reports:delivery_open", args=[entry.pk])).status_code == 404
-        assert client.post(reverse("reports:delivery_receipt", args=[entry.pk])).status_code == 404
+        assert client.get(reverse("delivery:delivery_open", args=[entry.pk])).status_code == 404
+        assert client.post(reverse("delivery:delivery_receipt", args=[entry.pk])).status_code == 404
     entry.refresh_from_db()
     assert entry.state == Delivery.State.DELIVERED
 
@@ -274,9 +274,9 @@ def test_receipt_does_not_redirect_elsewhere(compiled, client_for):
     submit(compiled)
     entry = Delivery.objects.get(recipient_unit=compiled.township)
     response = client_for(compiled.township_officer).post(
-        reverse("reports:delivery_receipt", args=[entry.pk]), {"next": "https://evil.example/"}
+        reverse("delivery:delivery_receipt", args=[entry.pk]), {"next": "https://evil.example/"}
     )
-    assert response["Location"] == reverse("reports:inbox")
+    assert response["Location"] == reverse("delivery:inbox")
 
 
 def test_submit_without_a_name_shows_the_error(compiled, client_for):
@@ -520,10 +520,10 @@ def test_consultation_flow_through_the_pages(compiled, consultation, client_for)
     assert response.status_code == 302
     consultation.refresh_from_db()
     assert consultation.state == Consultation.State.COMPLETED
-    inbox = client_for(world.county_dispatcher).get(reverse("reports:inbox"))
+    inbox = client_for(world.county_dispatcher).get(reverse("delivery:inbox"))
     entry = inbox.context["entries"][0]
     assert entry.document.kind == Document.Kind.CONSULTATION and entry.document.sender_unit == world.township
-    opened = client_for(world.county_dispatcher).get(reverse("reports:delivery_open", args=[entry.pk]))
+    opened = client_for(world.county_dispatcher).get(reverse("delivery:delivery_open", args=[entry.pk]))
     assert opened["Location"] == reverse("reports:consultation_detail", args=[consultation.pk])
     county_page = client_for(world.county_dispatcher).get(opened["Location"]).content.decode()
     assert "后山滑坡" in county_page and f'data-receipt="{entry.pk}"' in county_page
@@ -681,10 +681,10 @@ def test_inbox_queries_do_not_grow_with_entries(world, client_for, django_assert
     Delivery.objects.filter(pk=Delivery.objects.first().pk).update(
         state=Delivery.State.RECEIPTED, receipted_by=world.township_officer
     )
-    client.get(reverse("reports:inbox"))
+    client.get(reverse("delivery:inbox"))
     send(25)
     with django_assert_max_num_queries(10):
-        response = client.get(reverse("reports:inbox"))
+        response = client.get(reverse("delivery:inbox"))
     assert len(response.context["entries"]) == 27
 
 

@@ -1,4 +1,4 @@
-"""Pages of the tier reports, by subject: the inbox (``inbox``), monthly reports and the reporting
+"""Pages of the tier reports, by subject: monthly reports and the reporting
 matrix (``monthly``), risk consultations (``consultations``). Each view is thin: parse, fetch
 through ``reports.access`` or read through ``reports.selectors``, call a service, render."""
 
@@ -11,7 +11,6 @@ from reports.views.consultations import (
     countermeasure_add,
     countermeasure_done,
 )
-from reports.views.inbox import delivery_open, delivery_receipt, inbox
 from reports.views.monthly import (
     matrix,
     matrix_export,
@@ -30,9 +29,6 @@ __all__ = [
     "consultation_record",
     "countermeasure_add",
     "countermeasure_done",
-    "delivery_open",
-    "delivery_receipt",
-    "inbox",
     "matrix",
     "matrix_export",
     "monthly_detail",

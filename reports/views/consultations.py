@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from delivery import selectors as delivery_selectors
 from grids.web import query_without
 from hazards.models import RISK_COLOURS
 from reports import access, forms, selectors, services
@@ -101,7 +102,7 @@ def _render_consultation(
             "record_form": record_form,
             "add_form": add_form,
             "errors": errors or [],
-            "receipt": selectors.own_delivery(user, consultation.document_id),
+            "receipt": delivery_selectors.own_delivery(user, consultation.document_id),
             "State": Consultation.State,
         },
         status=status,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from delivery import selectors as delivery_selectors
 from grids.scope import scope_for
 from grids.web import query_without
 from reports import access, exports, forms, selectors, services
@@ -74,7 +75,7 @@ def _render_monthly(request, report: MonthlyReport, *, sign_form=None, reissue_f
             "sign_form": sign_form,
             "reissue_form": reissue_form,
             "versions": selectors.report_versions(report),
-            "receipt": selectors.own_delivery(user, report.document_id),
+            "receipt": delivery_selectors.own_delivery(user, report.document_id),
             "State": MonthlyReport.State,
             "is_late": report.is_late,
         },

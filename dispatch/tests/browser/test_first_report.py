@@ -78,7 +78,7 @@ def test_first_report_reaches_the_township_then_the_county(page, context, live_s
 
     # 2. the county has not received it: nothing in its inbox, "not yet reported to your tier"
     log_in_as(page, live_server, world, world.county_dispatcher)
-    page.goto(f"{live_server.url}{reverse('reports:inbox')}")
+    page.goto(f"{live_server.url}{reverse('delivery:inbox')}")
     expect(page.locator(".rp-entry")).to_have_count(0)
     page.goto(f"{live_server.url}{reverse('dispatch:incident_list')}")
     row = page.locator(f"[data-incident='{incident.pk}']")
@@ -89,7 +89,7 @@ def test_first_report_reaches_the_township_then_the_county(page, context, live_s
 
     # 3. the township finds it in its inbox, confirms and forwards it
     log_in_as(page, live_server, world, world.township_officer)
-    page.goto(f"{live_server.url}{reverse('reports:inbox')}")
+    page.goto(f"{live_server.url}{reverse('delivery:inbox')}")
     entry = page.locator(".rp-entry", has_text="村委仓库起火")
     expect(entry).to_have_count(1)
     screenshot("incident-5-township-inbox")
@@ -105,7 +105,7 @@ def test_first_report_reaches_the_township_then_the_county(page, context, live_s
 
     # 4. now the county receives it, in writing, in its inbox, and confirms it
     log_in_as(page, live_server, world, world.county_dispatcher)
-    page.goto(f"{live_server.url}{reverse('reports:inbox')}")
+    page.goto(f"{live_server.url}{reverse('delivery:inbox')}")
     entry = page.locator(".rp-entry", has_text="村委仓库起火")
     expect(entry).to_have_count(1)
     expect(entry).to_contain_text(world.township.name)

@@ -152,7 +152,7 @@ def test_planted_markup_shows_as_text_and_never_runs(page, live_server, screensh
     shows_literally(page, f"{url}{reverse('dispatch:warning_board', args=[warning.pk])}", f"暴雨预警{IMG}")
 
     log_in_as(page, live_server, world, world.village_officer_a)  # the village's inbox and its own pages
-    shows_literally(page, f"{url}{reverse('reports:inbox')}", f"暴雨预警{IMG}")
+    shows_literally(page, f"{url}{reverse('delivery:inbox')}", f"暴雨预警{IMG}")
     shows_literally(page, f"{url}{reverse('hazards:mine')}", f"山体裂缝{IMG}")
 
     # the admin's change lists and change forms

@@ -271,7 +271,7 @@ def test_planted_markup_in_records_shows_as_text_and_never_runs(page, live_serve
     )
     shows_literally(page, f"{url}{reverse('reports:monthly_detail', args=[corrected.pk])}", f"数字有误{IMG}")
     shows_literally(page, f"{url}{reverse('reports:monthly_list')}", f"陇雅村{IMG}", f"平兰村{SCRIPT}")
-    shows_literally(page, f"{url}{reverse('reports:inbox')}", f"陇雅村{IMG}")
+    shows_literally(page, f"{url}{reverse('delivery:inbox')}", f"陇雅村{IMG}")
     shows_literally(page, f"{url}{reverse('reports:matrix', args=[world.township.pk])}", f"陇雅村{IMG}", SCRIPT)
 
     # the consultation, its judgement list and the list of consultations

@@ -79,7 +79,7 @@ def test_village_officer_acknowledges_and_the_board_updates(page, live_server, s
 
     # 2. the village officer opens it from the inbox and taps the one big button
     log_in_as(page, live_server, world, world.village_officer_a)
-    page.goto(f"{live_server.url}{reverse('reports:inbox')}")
+    page.goto(f"{live_server.url}{reverse('delivery:inbox')}")
     entry = page.locator(".rp-entry").filter(has_text=warning.title)
     expect(entry).to_be_visible()
     entry.locator("a.rp-entry-link").click()

@@ -91,7 +91,7 @@ def test_village_officer_signs_the_monthly_report_and_the_township_receipts_it(p
 
     # 3. the township officer finds it in the inbox, opens it and receipts it
     log_in_as(page, live_server, world, world.township_officer)
-    page.goto(f"{live_server.url}{reverse('reports:inbox')}")
+    page.goto(f"{live_server.url}{reverse('delivery:inbox')}")
     entry = page.locator(".rp-entry").first
     expect(entry).to_have_attribute("data-state", "delivered")
     expect(entry.locator(".rp-entry-title strong")).to_contain_text(world.village_a.name)
@@ -112,7 +112,7 @@ def test_village_officer_signs_the_monthly_report_and_the_township_receipts_it(p
     expect(page.locator("#receipt .rp-receipted")).to_be_visible()
     delivery.refresh_from_db()
     assert delivery.state == Delivery.State.RECEIPTED and delivery.receipted_by == world.township_officer
-    page.goto(f"{live_server.url}{reverse('reports:inbox')}")
+    page.goto(f"{live_server.url}{reverse('delivery:inbox')}")
     expect(page.locator(".rp-entry").first).to_have_attribute("data-state", "receipted")
     screenshot("monthly-6-inbox-receipted")
 

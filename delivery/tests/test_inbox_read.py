@@ -24,7 +24,7 @@ def unread_of(user) -> int:
 
 
 def test_administrator_opening_a_villages_delivery_leaves_it_unread(world, client_for, to_village_a):
-    response = client_for(world.admin).get(reverse("reports:delivery_open", args=[to_village_a.pk]))
+    response = client_for(world.admin).get(reverse("delivery:delivery_open", args=[to_village_a.pk]))
     assert response.status_code == 302
     to_village_a.refresh_from_db()
     assert (to_village_a.state, to_village_a.read_at, to_village_a.read_by) == (Delivery.State.DELIVERED, None, None)
@@ -32,7 +32,7 @@ def test_administrator_opening_a_villages_delivery_leaves_it_unread(world, clien
 
 
 def test_village_officer_opening_it_marks_it_read(world, client_for, to_village_a):
-    client_for(world.village_officer_a).get(reverse("reports:delivery_open", args=[to_village_a.pk]))
+    client_for(world.village_officer_a).get(reverse("delivery:delivery_open", args=[to_village_a.pk]))
     to_village_a.refresh_from_db()
     assert (to_village_a.state, to_village_a.read_by) == (Delivery.State.READ, world.village_officer_a)
     assert unread_of(world.village_officer_a) == 0

@@ -12,10 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from delivery import access, selectors
 from delivery import services as deliveries
 from delivery.models import Delivery
 from grids.web import query_without
-from reports import access, selectors
 
 PER_PAGE = 30
 
@@ -29,7 +29,7 @@ def inbox(request):
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "reports/inbox.html",
+        "delivery/inbox.html",
         {
             "page_obj": page,
             "entries": page.object_list,
@@ -49,7 +49,7 @@ def delivery_open(request, pk: int):
     deliveries.delivery_read(delivery=delivery, by=request.user)
     target = delivery.document.url
     if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect("reports:inbox")
+        return redirect("delivery:inbox")
     return HttpResponseRedirect(target)
 
 
@@ -65,4 +65,4 @@ def delivery_receipt(request, pk: int):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return HttpResponseRedirect(target)
-    return redirect("reports:inbox")
+    return redirect("delivery:inbox")
