@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ServiceErrorsMixin, schema_only
+from core.api import ErrorSerializer, ServiceErrorsMixin, schema_only
 from delivery import access, selectors
 from delivery import services as deliveries
 from delivery.models import Delivery
 from delivery.permissions import DeliveryAction
 from delivery.serializers import DeliverySerializer, InboxQuerySerializer
 
-
-class InboxErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
 REFUSALS = {
-    403: OpenApiResponse(InboxErrorSerializer, description=gettext_lazy("The caller's roles do not allow this here.")),
-    404: OpenApiResponse(InboxErrorSerializer, description=gettext_lazy("Not found in the caller's scope.")),
+    403: OpenApiResponse(ErrorSerializer, description=gettext_lazy("The caller's roles do not allow this here.")),
+    404: OpenApiResponse(ErrorSerializer, description=gettext_lazy("Not found in the caller's scope.")),
 }
 
 

@@ -17,14 +17,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import ServiceErrorsMixin, schema_only
+from core.api import ErrorSerializer, RefusalsMixin, ServiceErrorsMixin, schema_only
 from grids.api import ScopedFilterBackend
 from hazards import selectors, services
 from hazards.access import get_hazard_for_user, visible_hazards
@@ -62,30 +61,19 @@ from hazards.serializers import (
 )
 
 
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("The hazard's state does not allow this.")
-    default_code = "conflict"
-
-
-class HazardErrorsMixin(ServiceErrorsMixin):
+class HazardErrorsMixin(RefusalsMixin):
     """Service refusals as HTTP: state → 409, role → 403 (DRF), fields → 400 (``ServiceErrorsMixin``)."""
 
     photo_field: str | None = None  # where a field-less photo refusal is reported
+    conflicts = (services.TransitionRefused,)
 
     def handle_exception(self, exc):
-        if isinstance(exc, services.TransitionRefused):
-            exc = Conflict(str(exc))
-        elif isinstance(exc, DjangoValidationError) and not hasattr(exc, "error_dict"):
+        if isinstance(exc, DjangoValidationError) and not hasattr(exc, "error_dict"):
             # The only field-less refusals of the services are unreadable or oversize photos.
             field = getattr(self, "photo_field", None)
             if field:
                 exc = DjangoValidationError({field: exc.messages})
         return super().handle_exception(exc)
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 REFUSALS = {

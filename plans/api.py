@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api import ServiceErrorsMixin, schema_only
+from core.api import ErrorSerializer, RefusalsMixin, schema_only
 from plans import access, selectors, services
 from plans.models import Filing, Plan, PlanVersion
 from plans.permissions import PlanAction
@@ -35,28 +34,15 @@ from plans.serializers import (
 )
 
 
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("The plan's state does not allow this.")
-    default_code = "conflict"
-
-
-class PlanErrorsMixin(ServiceErrorsMixin):
-    def handle_exception(self, exc):
-        if isinstance(exc, services.TransitionRefused):
-            exc = Conflict(str(exc))
-        return super().handle_exception(exc)
-
-
-class PlanErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+class PlanErrorsMixin(RefusalsMixin):
+    conflicts = (services.TransitionRefused,)
 
 
 REFUSALS = {
     400: OpenApiResponse(description=_("Bad or missing fields; the messages are given per field.")),
-    403: OpenApiResponse(PlanErrorSerializer, description=_("The caller's roles do not allow this here.")),
-    404: OpenApiResponse(PlanErrorSerializer, description=_("Not found in the caller's scope.")),
-    409: OpenApiResponse(PlanErrorSerializer, description=_("The plan's state does not allow this.")),
+    403: OpenApiResponse(ErrorSerializer, description=_("The caller's roles do not allow this here.")),
+    404: OpenApiResponse(ErrorSerializer, description=_("Not found in the caller's scope.")),
+    409: OpenApiResponse(ErrorSerializer, description=_("The plan's state does not allow this.")),
 }
 
 

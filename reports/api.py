@@ -19,12 +19,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
-from core.api import ServiceErrorsMixin, schema_only
+from core.api import ErrorSerializer, RefusalsMixin, schema_only
 from reports import access, selectors, services
 from reports.models import Consultation, Countermeasure, MonthlyReport
 from reports.permissions import ReportAction
@@ -43,34 +42,19 @@ from reports.serializers import (
     SubmitSerializer,
 )
 
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = gettext_lazy("The report's state does not allow this.")
-    default_code = "conflict"
-
-
-class ReportErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
 REFUSALS = {
     400: OpenApiResponse(description=gettext_lazy("Bad or missing fields; the messages are given per field.")),
-    403: OpenApiResponse(ReportErrorSerializer, description=gettext_lazy("The caller's roles do not allow this here.")),
-    404: OpenApiResponse(ReportErrorSerializer, description=gettext_lazy("Not found in the caller's scope.")),
-    409: OpenApiResponse(ReportErrorSerializer, description=gettext_lazy("The present state does not allow this.")),
+    403: OpenApiResponse(ErrorSerializer, description=gettext_lazy("The caller's roles do not allow this here.")),
+    404: OpenApiResponse(ErrorSerializer, description=gettext_lazy("Not found in the caller's scope.")),
+    409: OpenApiResponse(ErrorSerializer, description=gettext_lazy("The present state does not allow this.")),
 }
 
 
-class ReportErrorsMixin(ServiceErrorsMixin):
+class ReportErrorsMixin(RefusalsMixin):
     """Service refusals as HTTP: state (``ReportRefused``) → 409, fields → 400, role → 403 (DRF)."""
 
     filter_backends: list = []
-
-    def handle_exception(self, exc):
-        if isinstance(exc, services.ReportRefused):
-            exc = Conflict(str(exc))
-        return super().handle_exception(exc)
+    conflicts = (services.ReportRefused,)
 
     def body(self, serializer_class, data=None) -> dict:
         body = serializer_class(data=self.request.data if data is None else data)

@@ -27,7 +27,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from core.api import ServiceErrorsMixin, schema_only
+from core.api import Conflict, ServiceErrorsMixin, schema_only
 from dispatch import access, cap
 from dispatch.models import Level, Warning
 from dispatch.permissions import DispatchAction
@@ -85,12 +85,6 @@ class CapTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = _("The upload is too large: make the file smaller or send it in parts.")
     default_code = "payload_too_large"
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("The warning's state does not allow this.")
-    default_code = "conflict"
 
 
 REFUSALS = {
