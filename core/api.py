@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.serializers import as_serializer_error
@@ -50,3 +51,25 @@ class RefusalsMixin(ServiceErrorsMixin):
         if self.conflicts and isinstance(exc, self.conflicts):
             exc = Conflict(str(exc))
         return super().handle_exception(exc)
+
+
+def refusals(
+    *,
+    not_found: str | None = None,
+    conflict: str | None = None,
+    forbidden: str | None = None,
+    invalid: str | None = None,
+    codes: tuple[int, ...] = (400, 403, 404, 409),
+) -> dict[int, OpenApiResponse]:
+    """The refusals of an API for its ``extend_schema(responses=…)``, each with its description
+    (the defaults, or the app's own words for its objects)."""
+    descriptions = {
+        400: invalid or _("Bad or missing fields; the messages are given per field."),
+        403: forbidden or _("The caller's roles do not allow this here."),
+        404: not_found or _("Not found in the caller's scope."),
+        409: conflict or _("The present state does not allow this."),
+    }
+    return {
+        code: OpenApiResponse(None if code == 400 else ErrorSerializer, description=descriptions[code])
+        for code in codes
+    }

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ErrorSerializer, ServiceErrorsMixin, schema_only
+from core.api import ServiceErrorsMixin, refusals, schema_only
 from delivery import access, selectors
 from delivery import services as deliveries
 from delivery.models import Delivery
 from delivery.permissions import DeliveryAction
 from delivery.serializers import DeliverySerializer, InboxQuerySerializer
 
-REFUSALS = {
-    403: OpenApiResponse(ErrorSerializer, description=gettext_lazy("The caller's roles do not allow this here.")),
-    404: OpenApiResponse(ErrorSerializer, description=gettext_lazy("Not found in the caller's scope.")),
-}
+REFUSALS = refusals(codes=(403, 404))
 
 
 def _parsed(serializer_class, data) -> dict:

@@ -12,10 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.views import query_without
 from delivery import access, selectors
 from delivery import services as deliveries
 from delivery.models import Delivery
-from grids.web import query_without
 
 PER_PAGE = 30
 

@@ -17,11 +17,11 @@ from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from core.periods import bounds
 from delivery.models import Document
 from dispatch.models import LEVEL_COLOURS, Incident, IncidentCategory, Level, Warning
 from grids.models import GridUnit
 from grids.selectors import ancestor_at
-from reports.periods import bounds
 
 CENTS = Decimal("0.01")  # SQLite sums decimals without their places; PostgreSQL keeps them
 

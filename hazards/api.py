@@ -23,7 +23,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import ErrorSerializer, RefusalsMixin, ServiceErrorsMixin, schema_only
+from core.api import ErrorSerializer, RefusalsMixin, ServiceErrorsMixin, refusals, schema_only
 from grids.api import ScopedFilterBackend
 from hazards import selectors, services
 from hazards.access import get_hazard_for_user, visible_hazards
@@ -76,12 +76,9 @@ class HazardErrorsMixin(RefusalsMixin):
         return super().handle_exception(exc)
 
 
-REFUSALS = {
-    400: OpenApiResponse(description=_("Bad or missing fields; the messages are given per field.")),
-    403: OpenApiResponse(ErrorSerializer, description=_("The caller's roles do not allow this here.")),
-    404: OpenApiResponse(ErrorSerializer, description=_("No such hazard in the caller's scope.")),
-    409: OpenApiResponse(ErrorSerializer, description=_("The hazard's present state does not allow this.")),
-}
+REFUSALS = refusals(
+    not_found=_("No such hazard in the caller's scope."), conflict=_("The hazard's present state does not allow this.")
+)
 
 
 # --- the register ---------------------------------------------------------------------------------

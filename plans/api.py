@@ -10,13 +10,13 @@ Refused by state → 409, by role → 403, bad fields → 400, unseen → 404.""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api import ErrorSerializer, RefusalsMixin, schema_only
+from core.api import RefusalsMixin, refusals, schema_only
 from plans import access, selectors, services
 from plans.models import Filing, Plan, PlanVersion
 from plans.permissions import PlanAction
@@ -38,12 +38,7 @@ class PlanErrorsMixin(RefusalsMixin):
     conflicts = (services.TransitionRefused,)
 
 
-REFUSALS = {
-    400: OpenApiResponse(description=_("Bad or missing fields; the messages are given per field.")),
-    403: OpenApiResponse(ErrorSerializer, description=_("The caller's roles do not allow this here.")),
-    404: OpenApiResponse(ErrorSerializer, description=_("Not found in the caller's scope.")),
-    409: OpenApiResponse(ErrorSerializer, description=_("The plan's state does not allow this.")),
-}
+REFUSALS = refusals(conflict=_("The plan's state does not allow this."))
 
 
 @extend_schema_view(

@@ -17,13 +17,12 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ErrorSerializer, RefusalsMixin, schema_only
+from core.api import RefusalsMixin, refusals, schema_only
 from reports import access, selectors, services
 from reports.models import Consultation, Countermeasure, MonthlyReport
 from reports.permissions import ReportAction
@@ -42,12 +41,7 @@ from reports.serializers import (
     SubmitSerializer,
 )
 
-REFUSALS = {
-    400: OpenApiResponse(description=gettext_lazy("Bad or missing fields; the messages are given per field.")),
-    403: OpenApiResponse(ErrorSerializer, description=gettext_lazy("The caller's roles do not allow this here.")),
-    404: OpenApiResponse(ErrorSerializer, description=gettext_lazy("Not found in the caller's scope.")),
-    409: OpenApiResponse(ErrorSerializer, description=gettext_lazy("The present state does not allow this.")),
-}
+REFUSALS = refusals()
 
 
 class ReportErrorsMixin(RefusalsMixin):

@@ -14,11 +14,11 @@ import datetime
 from django.db.models import Count
 
 from core import registry
+from core.periods import add_months, bounds, period_end
 from grids.models import GridUnit
 from grids.selectors import ancestor_at
 from hazards.models import Grade, Hazard, HazardCategory, State
 from reports.models import SeasonalRisk
-from reports.periods import add_months, bounds, period_end
 
 
 def consultation_briefings(*, units: list[GridUnit], start: datetime.date, months: int) -> dict[int, dict]:

@@ -13,12 +13,12 @@ from collections import Counter
 
 from django.utils.translation import gettext as _
 
+from core.periods import month_start, period_end, previous_month
 from grids.demo_story import PERSONA_TOWNSHIP, DemoStory
 from grids.models import Role
 from hazards.models import HazardCategory
 from reports import services as report_services
 from reports.models import Consultation, Countermeasure, MonthlyReport
-from reports.periods import month_start, period_end, previous_month
 
 DEMO_ORDER = 20  # after the hazards, before dispatch
 

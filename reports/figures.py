@@ -8,9 +8,9 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
+from core.periods import bounds
 from grids.models import GridUnit
 from hazards.models import Grade, Hazard, HazardCategory, HazardEvent, State
-from reports.periods import bounds
 
 METRICS = ("new", "confirmed", "rectified", "closed", "rejected", "overdue", "open_start", "open_end")
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.periods import add_months, day_in_month, month_start, period_end, period_start
 from delivery import services as delivery
 from delivery.models import Document
 from grids import limits
@@ -26,7 +27,6 @@ from reports import figures
 from reports.access import may_record, may_sign
 from reports.briefing import consultation_briefings
 from reports.models import Consultation, Countermeasure, MonthlyReport, ReportingRule
-from reports.periods import add_months, day_in_month, month_start, period_end, period_start
 from reports.permissions import ReportAction
 
 

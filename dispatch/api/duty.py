@@ -23,7 +23,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -31,13 +30,12 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import ServiceErrorsMixin, schema_only
+from core.api import ServiceErrorsMixin, refusals, schema_only
 from dispatch import access
 from dispatch.forms.duty import DATE_INPUT_FORMATS
 from dispatch.models import DutyLogEntry, DutyShift, Incident, Warning
 from dispatch.selectors import duty as duty_selectors
 from dispatch.serializers.duty import (
-    DutyErrorSerializer,
     DutyLogEntryCreateSerializer,
     DutyLogEntrySerializer,
     DutyShiftCreateSerializer,
@@ -52,15 +50,12 @@ from grids.scope import scope_for
 # --- serializers --------------------------------------------------------------------------------
 
 
-REFUSALS = {
-    400: OpenApiResponse(
-        description=gettext_lazy("Bad or missing fields, or a rule of the roster broken; messages per field.")
-    ),
-    403: OpenApiResponse(DutyErrorSerializer, description=gettext_lazy("The caller may not do this at this centre.")),
-    404: OpenApiResponse(
-        DutyErrorSerializer, description=gettext_lazy("No such dispatch centre in the caller's scope.")
-    ),
-}
+REFUSALS = refusals(
+    invalid=gettext_lazy("Bad or missing fields, or a rule of the roster broken; messages per field."),
+    forbidden=gettext_lazy("The caller may not do this at this centre."),
+    not_found=gettext_lazy("No such dispatch centre in the caller's scope."),
+    codes=(400, 403, 404),
+)
 
 
 # --- filters ------------------------------------------------------------------------------------

@@ -23,13 +23,12 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import ServiceErrorsMixin, schema_only
+from core.api import ServiceErrorsMixin, refusals, schema_only
 from dispatch import access
 from dispatch.models import Incident, IncidentCategory, IncidentReport, IncidentTier, IncidentType, Level
 from dispatch.selectors import incidents as incident_selectors
 from dispatch.serializers.incidents import (
     IncidentDetailSerializer,
-    IncidentErrorSerializer,
     IncidentFinalSerializer,
     IncidentFirstReportSerializer,
     IncidentFollowUpSerializer,
@@ -46,15 +45,11 @@ from grids import limits
 # --- serializers ----------------------------------------------------------------------------------
 
 
-REFUSALS = {
-    400: OpenApiResponse(
-        description=gettext_lazy("Bad or missing fields, or a step the incident's state does not allow.")
-    ),
-    403: OpenApiResponse(
-        IncidentErrorSerializer, description=gettext_lazy("The caller's roles do not allow this here.")
-    ),
-    404: OpenApiResponse(IncidentErrorSerializer, description=gettext_lazy("No such incident in the caller's scope.")),
-}
+REFUSALS = refusals(
+    invalid=gettext_lazy("Bad or missing fields, or a step the incident's state does not allow."),
+    not_found=gettext_lazy("No such incident in the caller's scope."),
+    codes=(400, 403, 404),
+)
 LIST_PARAMETERS = [
     OpenApiParameter("category", str, enum=IncidentCategory.values),
     OpenApiParameter("level", int, enum=Level.values),

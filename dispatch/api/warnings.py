@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -27,7 +26,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from core.api import Conflict, ServiceErrorsMixin, schema_only
+from core.api import Conflict, ServiceErrorsMixin, refusals, schema_only
 from dispatch import access, cap
 from dispatch.models import Level, Warning
 from dispatch.permissions import DispatchAction
@@ -38,7 +37,6 @@ from dispatch.serializers.warnings import (
     ReceiptSerializer,
     WarningChangeSerializer,
     WarningDetailSerializer,
-    WarningErrorSerializer,
     WarningListSerializer,
 )
 from dispatch.services import warning_receipts
@@ -87,12 +85,10 @@ class CapTooLarge(APIException):
     default_code = "payload_too_large"
 
 
-REFUSALS = {
-    400: OpenApiResponse(description=_("Bad or missing fields; the messages are given per field.")),
-    403: OpenApiResponse(WarningErrorSerializer, description=_("The caller's roles do not allow this here.")),
-    404: OpenApiResponse(WarningErrorSerializer, description=_("No such warning in the caller's scope.")),
-    409: OpenApiResponse(WarningErrorSerializer, description=_("The warning's present state does not allow this.")),
-}
+REFUSALS = refusals(
+    not_found=_("No such warning in the caller's scope."),
+    conflict=_("The warning's present state does not allow this."),
+)
 
 
 # --- the viewset ----------------------------------------------------------------------------------

@@ -130,7 +130,3 @@ class OnDutySerializer(serializers.Serializer):
     unit_name = serializers.CharField()
     tier = serializers.IntegerField()
     shift = DutyShiftSerializer(allow_null=True)
-
-
-class DutyErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()

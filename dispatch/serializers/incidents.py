@@ -203,7 +203,3 @@ class IncidentStatisticsSerializer(serializers.Serializer):
     total = IncidentStatLineSerializer()
     categories = IncidentStatLineSerializer(many=True)
     levels = IncidentStatLineSerializer(many=True)
-
-
-class IncidentErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()

@@ -171,7 +171,3 @@ class BoardSerializer(serializers.Serializer):
     pending = PendingUnitSerializer(many=True)
     evacuated = serializers.IntegerField(allow_null=True)
     sheltered = serializers.IntegerField(allow_null=True)
-
-
-class WarningErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()

@@ -25,6 +25,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.views import add_service_errors, query_without
 from dispatch import access
 from dispatch.forms.duty import (
     DATE_INPUT_FORMATS,
@@ -42,7 +43,6 @@ from dispatch.services import duty
 from grids import limits
 from grids.scope import scope_for
 from grids.spreadsheets import append_row
-from grids.web import add_service_errors, query_without
 
 LOG_PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000  # settings.DUTY_LOG_EXPORT_MAX_ROWS overrides

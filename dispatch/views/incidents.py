@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.views import add_service_errors
 from dispatch import access
 from dispatch.forms import incidents as forms
 from dispatch.models import LEVEL_COLOURS, IncidentCategory, IncidentReport, Level
@@ -29,7 +30,6 @@ from dispatch.services import incident_deadlines, incident_tiers
 from dispatch.services import incidents as services
 from grids.scope import scope_for
 from grids.spreadsheets import append_row
-from grids.web import add_service_errors
 
 PER_PAGE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -17,6 +17,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.views import add_service_errors
 from dispatch import access, cap
 from dispatch.access import get_warning_for_user
 from dispatch.forms.warnings import CapUploadForm, EvacuationForm, LocalInstructionForm, UnitChoiceForm, WarningForm
@@ -28,7 +29,6 @@ from dispatch.services import warnings as services
 from dispatch.services.warnings import WarningRefused
 from grids.models import GridUnit
 from grids.scope import scope_for
-from grids.web import add_service_errors
 
 PER_PAGE = 30
 

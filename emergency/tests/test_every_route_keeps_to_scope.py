@@ -26,6 +26,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from core.periods import month_start, previous_month
 from delivery.models import Delivery
 from dispatch.models import IncidentType, WarningType
 from dispatch.services import duty, incidents, warnings
@@ -39,7 +40,6 @@ from hazards.tests.factories import report as report_hazard
 from plans.tests import factories as plan_factories
 from reports import services as report_services
 from reports.models import Consultation, MonthlyReport
-from reports.periods import month_start, previous_month
 
 # route name -> {URL argument: kind of object}; a kind in GLOBAL is a rule table everyone reads.
 GLOBAL = "global"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.sequences import next_value
 from grids import limits
 from grids.models import GridUnit, User
 from grids.scope import scope_for
@@ -118,14 +118,6 @@ def allocate_number(*, unit: GridUnit, year: int) -> str:
     A number already taken (a code that another unit held before a move) is skipped."""
     with transaction.atomic():
         while True:
-            updated = HazardSequence.objects.filter(unit=unit, year=year).update(last=F("last") + 1)
-            if not updated:
-                try:
-                    with transaction.atomic():
-                        HazardSequence.objects.create(unit=unit, year=year, last=1)
-                except IntegrityError:  # another report created it first
-                    HazardSequence.objects.filter(unit=unit, year=year).update(last=F("last") + 1)
-            last = HazardSequence.objects.get(unit=unit, year=year).last
-            number = f"{unit.code}-{year}-{last:04d}"
+            number = f"{unit.code}-{year}-{next_value(HazardSequence, unit=unit, year=year):04d}"
             if not Hazard.objects.filter(number=number).exists():
                 return number

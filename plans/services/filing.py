@@ -6,19 +6,27 @@ who may file it again."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.sequences import next_value
 from delivery.models import Document
 from delivery.services import send_document
 from grids.models import Department, GridUnit, User
 from plans import access
 from plans.models import Filing, FilingRoute, FilingSequence, Plan, PlanVersion, VersionState
 from plans.permissions import PlanAction
-from plans.services.register import TransitionRefused, _locked_plan, _locked_version, _require, _save, check_right
+from plans.services.register import (
+    TransitionRefused,
+    check_right,
+    locked_plan,
+    locked_version,
+    require_state,
+    save_step,
+)
 
 
 def route_for(plan: Plan) -> FilingRoute | None:
@@ -49,15 +57,7 @@ def allocate_filing_number(*, receiver: GridUnit | Department, year: int) -> str
     prefix = receiver.code if isinstance(receiver, GridUnit) else (receiver.short_name or receiver.name)
     with transaction.atomic():
         while True:
-            updated = FilingSequence.objects.filter(receiver=key, year=year).update(last=F("last") + 1)
-            if not updated:
-                try:
-                    with transaction.atomic():
-                        FilingSequence.objects.create(receiver=key, year=year, last=1)
-                except IntegrityError:  # another receipt created it first
-                    FilingSequence.objects.filter(receiver=key, year=year).update(last=F("last") + 1)
-            last = FilingSequence.objects.get(receiver=key, year=year).last
-            number = f"{prefix}备〔{year}〕{last:04d}"[:40]
+            number = f"{prefix}备〔{year}〕{next_value(FilingSequence, receiver=key, year=year):04d}"[:40]
             if not Filing.objects.filter(number=number).exists():
                 return number
 
@@ -66,10 +66,10 @@ def allocate_filing_number(*, receiver: GridUnit | Department, year: int) -> str
 def version_file(*, version: PlanVersion, by: User) -> Filing:
     """签发 → 备案: send the issued version to its receiver (and the copy its route asks for) as a
     delivery. A filing after the due date is flagged late. The owner's own people."""
-    version = _locked_version(version)
+    version = locked_version(version)
     plan = version.plan
     check_right(by, PlanAction.EDIT, plan)
-    _require(version.state, (VersionState.ISSUED,), _("Only an issued version is filed."))
+    require_state(version.state, (VersionState.ISSUED,), _("Only an issued version is filed."))
     route = route_for(plan)
     if route is None:
         raise TransitionRefused(_("No filing route applies to this plan: ask the administrator to add one."))
@@ -104,7 +104,7 @@ def version_file(*, version: PlanVersion, by: User) -> Filing:
     )
     filing.save(update_fields=["document"])
     version.state = VersionState.FILED
-    _save(version, ["state"], "file", by)
+    save_step(version, ["state"], "file", by)
     return filing
 
 
@@ -130,8 +130,8 @@ def filing_receipt(*, filing: Filing, by: User) -> Filing:
     _check_receiver(by, filing)
     if filing.state != Filing.State.PENDING:
         raise TransitionRefused(_("This filing has already been decided."))
-    version = _locked_version(filing.version_id)
-    plan = _locked_plan(version.plan_id)
+    version = locked_version(filing.version_id)
+    plan = locked_plan(version.plan_id)
     now = timezone.now()
     receiver = filing.receiver_unit or filing.receiver_department
     filing._history_user = by
@@ -141,15 +141,15 @@ def filing_receipt(*, filing: Filing, by: User) -> Filing:
     filing.decided_at = now
     filing.save(update_fields=["number", "state", "decided_by", "decided_at"])
     if plan.current_version_id and plan.current_version_id != version.pk:
-        previous = _locked_version(plan.current_version_id)
+        previous = locked_version(plan.current_version_id)
         if previous.state in (VersionState.IN_FORCE, VersionState.REVISING):
             previous.state = VersionState.SUPERSEDED
-            _save(previous, ["state"], "superseded", by)
+            save_step(previous, ["state"], "superseded", by)
     version.state = VersionState.IN_FORCE
     version.in_force_since = timezone.localdate(now)
-    _save(version, ["state", "in_force_since"], "receipt", by)
+    save_step(version, ["state", "in_force_since"], "receipt", by)
     plan.current_version = version
-    _save(plan, ["current_version"], "receipt", by)
+    save_step(plan, ["current_version"], "receipt", by)
     return filing
 
 
@@ -163,7 +163,7 @@ def filing_return(*, filing: Filing, by: User, reason: str) -> Filing:
         raise ValidationError({"reason": _("Say why the filing is returned.")})
     if filing.state != Filing.State.PENDING:
         raise TransitionRefused(_("This filing has already been decided."))
-    version = _locked_version(filing.version_id)
+    version = locked_version(filing.version_id)
     filing._history_user = by
     filing.state = Filing.State.RETURNED
     filing.return_reason = reason[:2000]
@@ -171,7 +171,7 @@ def filing_return(*, filing: Filing, by: User, reason: str) -> Filing:
     filing.decided_at = timezone.now()
     filing.save(update_fields=["state", "return_reason", "decided_by", "decided_at"])
     version.state = VersionState.ISSUED
-    _save(version, ["state"], "returned", by)
+    save_step(version, ["state"], "returned", by)
     plan = version.plan
     sender = filing.receiver_unit or filing.receiver_department.county
     send_document(

@@ -38,7 +38,7 @@ class TransitionRefused(Exception):
     """A step the version's state does not allow (or that someone else just took)."""
 
 
-def _locked_version(version: PlanVersion | int) -> PlanVersion:
+def locked_version(version: PlanVersion | int) -> PlanVersion:
     pk = version.pk if isinstance(version, PlanVersion) else version
     return (
         PlanVersion.objects.select_for_update(of=("self",))
@@ -47,7 +47,7 @@ def _locked_version(version: PlanVersion | int) -> PlanVersion:
     )
 
 
-def _locked_plan(plan: Plan | int) -> Plan:
+def locked_plan(plan: Plan | int) -> Plan:
     pk = plan.pk if isinstance(plan, Plan) else plan
     return Plan.objects.select_for_update(of=("self",)).select_related("unit", "department", "kind").get(pk=pk)
 
@@ -57,14 +57,14 @@ def check_right(by: User, action: str, plan: Plan) -> None:
         raise access._refuse(action)
 
 
-def _save(obj, fields: list[str], reason: str, by: User | None = None) -> None:
+def save_step(obj, fields: list[str], reason: str, by: User | None = None) -> None:
     obj._change_reason = reason  # the history row says why (the step's name)
     if by is not None:
         obj._history_user = by  # and who (outside a request too: the API, a task)
     obj.save(update_fields=fields)
 
 
-def _require(state: str, allowed: Iterable[str], message: str) -> None:
+def require_state(state: str, allowed: Iterable[str], message: str) -> None:
     if state not in allowed:
         raise TransitionRefused(message)
 
@@ -142,7 +142,7 @@ def plan_create(
 def plan_update(*, plan: Plan, by: User, **fields) -> Plan:
     """Change the register fields of a plan (title, kind, leader, contacts, coverage, links).
     The owner's own people; not once the plan is withdrawn."""
-    plan = _locked_plan(plan)
+    plan = locked_plan(plan)
     check_right(by, PlanAction.EDIT, plan)
     if plan.current_version_id and plan.current_version.state == VersionState.WITHDRAWN:
         raise TransitionRefused(_("A withdrawn plan cannot be changed."))
@@ -157,7 +157,7 @@ def plan_update(*, plan: Plan, by: User, **fields) -> Plan:
         setattr(plan, name, value)
     plan.full_clean(exclude=["current_version"])
     if fields:
-        _save(plan, list(fields), "update", by)
+        save_step(plan, list(fields), "update", by)
     if relations:
         _set_relations(
             by,
@@ -173,9 +173,9 @@ def plan_update(*, plan: Plan, by: User, **fields) -> Plan:
 def document_add(*, version: PlanVersion, by: User, kind: str, upload) -> PlanDocument:
     """Attach a document to a version being drafted or reviewed. The file is checked by its
     content (``plans.files``) and stored under a random name; nothing is saved when it is refused."""
-    version = _locked_version(version)
+    version = locked_version(version)
     check_right(by, PlanAction.EDIT, version.plan)
-    _require(
+    require_state(
         version.state,
         (VersionState.DRAFT, VersionState.REVIEW),
         _("Documents are attached while the version is drafted or reviewed."),
@@ -193,13 +193,13 @@ def document_add(*, version: PlanVersion, by: User, kind: str, upload) -> PlanDo
 @transaction.atomic
 def version_submit_review(*, version: PlanVersion, by: User) -> PlanVersion:
     """起草 → 评审论证: the draft goes to review. It needs its official text (送审稿)."""
-    version = _locked_version(version)
+    version = locked_version(version)
     check_right(by, PlanAction.EDIT, version.plan)
-    _require(version.state, (VersionState.DRAFT,), _("Only a draft can be sent to review."))
+    require_state(version.state, (VersionState.DRAFT,), _("Only a draft can be sent to review."))
     if not version.documents.filter(kind=PlanDocument.Kind.OFFICIAL_TEXT).exists():
         raise ValidationError(_("Attach the plan's text before sending it to review."))
     version.state = VersionState.REVIEW
-    _save(version, ["state"], "submit_review", by)
+    save_step(version, ["state"], "submit_review", by)
     return version
 
 
@@ -208,9 +208,9 @@ def review_record_add(
     *, version: PlanVersion, by: User, held_on: datetime.date, experts: str, opinions: str, handling: str
 ) -> ReviewRecord:
     """Record a review or argumentation (评审论证): experts, opinions and how each was handled."""
-    version = _locked_version(version)
+    version = locked_version(version)
     check_right(by, PlanAction.EDIT, version.plan)
-    _require(version.state, (VersionState.REVIEW,), _("Reviews are recorded while the version is under review."))
+    require_state(version.state, (VersionState.REVIEW,), _("Reviews are recorded while the version is under review."))
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": _("The review cannot be in the future.")})
     record = ReviewRecord(
@@ -230,9 +230,9 @@ def version_issue(
     from plans.services.filing import route_for
     from plans.workdays import add_workdays
 
-    version = _locked_version(version)
+    version = locked_version(version)
     check_right(by, PlanAction.ISSUE, version.plan)
-    _require(version.state, (VersionState.REVIEW,), _("Only a reviewed version can be issued."))
+    require_state(version.state, (VersionState.REVIEW,), _("Only a reviewed version can be issued."))
     if not version.reviews.exists():
         raise ValidationError(_("Record the review (experts, opinions, handling) before issuing."))
     today = timezone.localdate()
@@ -245,22 +245,22 @@ def version_issue(
     version.issued_by = by
     version.issue_number = issue_number[:60]
     version.filing_due = add_workdays(issued_on, route.due_workdays) if route else None
-    _save(version, ["state", "issued_on", "issued_by", "issue_number", "filing_due"], "issue", by)
+    save_step(version, ["state", "issued_on", "issued_by", "issue_number", "filing_due"], "issue", by)
     return version
 
 
 @transaction.atomic
 def version_open_revision(*, plan: Plan, by: User, summary: str = "") -> PlanVersion:
     """在用 → 修订中: open a new draft version of a plan in force (it stays in force meanwhile)."""
-    plan = _locked_plan(plan)
+    plan = locked_plan(plan)
     check_right(by, PlanAction.EDIT, plan)
-    current = _locked_version(plan.current_version_id) if plan.current_version_id else None
+    current = locked_version(plan.current_version_id) if plan.current_version_id else None
     if current is None or current.state != VersionState.IN_FORCE:
         raise TransitionRefused(_("A revision is opened on a plan in force."))
     if plan.versions.filter(state__in=OPEN_STATES).exists():
         raise TransitionRefused(_("A revision of this plan is already open."))
     current.state = VersionState.REVISING
-    _save(current, ["state"], "open_revision", by)
+    save_step(current, ["state"], "open_revision", by)
     number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = PlanVersion(plan=plan, number=number, summary=summary)
     version._change_reason = "open_revision"
@@ -274,13 +274,13 @@ def version_withdraw(*, version: PlanVersion, by: User, reason: str) -> PlanVers
     """废止: withdraw a version, with a reason; the owner's main leader. Withdrawing the version in
     force withdraws the plan, and its open revision with it; withdrawing an open revision leaves
     the version in force as it was."""
-    version = _locked_version(version)
-    plan = _locked_plan(version.plan_id)
+    version = locked_version(version)
+    plan = locked_plan(version.plan_id)
     check_right(by, PlanAction.ISSUE, plan)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the plan is withdrawn.")})
-    _require(
+    require_state(
         version.state,
         (*OPEN_STATES, VersionState.IN_FORCE, VersionState.REVISING),
         _("This version is already withdrawn or superseded."),
@@ -289,18 +289,18 @@ def version_withdraw(*, version: PlanVersion, by: User, reason: str) -> PlanVers
         raise TransitionRefused(_("The filing is being checked: wait for its receipt or return."))
     targets = [version]
     if version.pk == plan.current_version_id:
-        targets += [_locked_version(v) for v in plan.versions.filter(state__in=OPEN_STATES).exclude(pk=version.pk)]
+        targets += [locked_version(v) for v in plan.versions.filter(state__in=OPEN_STATES).exclude(pk=version.pk)]
         if any(v.state == VersionState.FILED for v in targets):
             raise TransitionRefused(_("The filing is being checked: wait for its receipt or return."))
     elif plan.current_version_id:
-        current = _locked_version(plan.current_version_id)
+        current = locked_version(plan.current_version_id)
         if current.state == VersionState.REVISING:
             current.state = VersionState.IN_FORCE
-            _save(current, ["state"], "revision_withdrawn", by)
+            save_step(current, ["state"], "revision_withdrawn", by)
     for target in targets:
         target.state = VersionState.WITHDRAWN
         target.withdrawn_reason = reason[:1000]
-        _save(target, ["state", "withdrawn_reason"], "withdraw", by)
+        save_step(target, ["state", "withdrawn_reason"], "withdraw", by)
     return version
 
 

@@ -8,13 +8,13 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core.periods import month_start, previous_month
 from delivery.models import Delivery
 from grids.models import Role
 from grids.rules import Kind
 from grids.tests.factories import grant, make_person, make_unit
 from reports import services
 from reports.models import Consultation, MonthlyReport
-from reports.periods import month_start, previous_month
 
 pytestmark = pytest.mark.django_db
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from core.models import JobFailure
+from core.periods import add_months, month_start, previous_month
 from delivery import services as delivery
 from delivery.models import Delivery, Document
 from grids.rules import Kind
@@ -23,7 +24,6 @@ from hazards.models import Hazard, State
 from hazards.tests.factories import report as report_hazard
 from reports import exports, services
 from reports.models import Consultation, Countermeasure, MonthlyReport
-from reports.periods import add_months, month_start, previous_month
 
 pytestmark = pytest.mark.django_db
 TZ = timezone.get_current_timezone()

@@ -6,12 +6,12 @@ import pytest
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+from core.periods import previous_month
 from delivery.models import Delivery
 from grids.tests.factories import build_world
 from hazards.tests.factories import report
 from reports import services
 from reports.models import MonthlyReport
-from reports.periods import previous_month
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

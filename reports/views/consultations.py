@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.periods import add_months, month_start
+from core.views import query_without
 from delivery import selectors as delivery_selectors
-from grids.web import query_without
 from hazards.models import RISK_COLOURS
 from reports import access, forms, selectors, services
 from reports.models import Consultation, Countermeasure
-from reports.periods import add_months, month_start
 from reports.permissions import ReportAction
 from reports.services import ReportRefused
 

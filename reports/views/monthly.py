@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.periods import add_months, previous_month
+from core.views import query_without
 from delivery import selectors as delivery_selectors
 from grids.scope import scope_for
-from grids.web import query_without
 from reports import access, exports, forms, selectors, services
 from reports.models import MonthlyReport
-from reports.periods import add_months, previous_month
 from reports.services import ReportRefused
 
 PER_PAGE = 30

@@ -54,6 +54,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from core.periods import month_start
 from dispatch.models import IncidentType, WarningType
 from dispatch.services import duty, warning_receipts
 from dispatch.services import incidents as incident_services
@@ -74,7 +75,6 @@ from hazards.models import Grade, HazardCategory, HazardCopy
 from hazards.tests.factories import photo, report
 from reports import services as report_services
 from reports.models import Consultation, MonthlyReport, SeasonalRisk
-from reports.periods import month_start
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -19,11 +19,11 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.periods import previous_month
 from grids.models import GridUnit
 from hazards.models import Hazard
 from reports import services
 from reports.models import MonthlyReport
-from reports.periods import previous_month
 
 
 class Rollback(Exception):

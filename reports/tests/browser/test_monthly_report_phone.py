@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from core.periods import month_start, previous_month
 from delivery.models import Delivery
 from grids.tests.factories import build_world
 from hazards.models import Hazard, State
 from hazards.tests.factories import report as report_hazard
 from reports import services
 from reports.models import MonthlyReport
-from reports.periods import month_start, previous_month
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
