@@ -7,19 +7,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from core.ids import as_pk
 from delivery import services
 from delivery.models import Delivery
 from delivery.permissions import DeliveryAction
 from grids.models import User
-
-
-def as_pk(pk) -> int | None:
-    """``pk`` as an id, or None when it cannot name a row (junk from a URL or a fuzzer)."""
-    try:
-        value = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return value if 0 < value < 2**63 else None
 
 
 def get_delivery_for_user(user: User, pk, *, action: str | None = None) -> Delivery:

@@ -9,25 +9,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from core.ids import as_pk
 from grids.models import GridUnit, User
 from grids.scope import scope_for
 from reports.models import Consultation, Countermeasure, MonthlyReport
 from reports.permissions import ReportAction
 
 
-def _pk(pk) -> int | None:
-    """``pk`` as an id, or None when it cannot name a row (junk from a URL or a fuzzer)."""
-    try:
-        value = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return value if 0 < value < 2**63 else None
-
-
 def get_report_for_user(user: User, pk, *, action: str | None = None) -> MonthlyReport:
     """The monthly report ``pk``: 404 unless it is of a unit in the person's grid; with
     ``action=ReportAction.SIGN``, 403 unless the person is one of the unit's own people."""
-    pk = _pk(pk)
+    pk = as_pk(pk)
     report = (
         MonthlyReport.objects.select_related("unit", "unit__parent", "submitted_by").filter(pk=pk).first()
         if pk
@@ -51,7 +43,7 @@ def may_sign(user: User, report: MonthlyReport) -> bool:
 def get_consultation_for_user(user: User, pk, *, action: str | None = None) -> Consultation:
     """The consultation ``pk``: 404 unless it is of a unit in the person's grid; with
     ``action=ReportAction.CONSULT``, 403 unless the person is one of the unit's own people."""
-    pk = _pk(pk)
+    pk = as_pk(pk)
     consultation = Consultation.objects.select_related("unit", "unit__parent").filter(pk=pk).first() if pk else None
     if consultation is None or not scope_for(user).can_see_by_grant(consultation.unit):
         raise Http404(_("No such consultation."))
@@ -71,7 +63,7 @@ def get_countermeasure_for_user(user: User, pk, *, action: str | None = None) ->
     """The countermeasure ``pk``: 404 unless its consultation's unit or its responsible unit is in
     the person's grid; with ``action=ReportAction.FINISH_COUNTERMEASURE``, 403 unless the person
     may finish it (the responsible unit and the tiers above it)."""
-    pk = _pk(pk)
+    pk = as_pk(pk)
     item = (
         Countermeasure.objects.select_related(
             "consultation", "consultation__unit", "consultation__unit__parent", "responsible_unit", "category"
@@ -104,7 +96,7 @@ def may_finish(user: User, item: Countermeasure) -> bool:
 def get_report_unit_for_user(user: User, pk) -> GridUnit:
     """A unit whose reporting (matrix, consultation overview) the person reads: 404 unless it is
     in their grid."""
-    pk = _pk(pk)
+    pk = as_pk(pk)
     unit = GridUnit.objects.filter(pk=pk).first() if pk else None
     if unit is None or not scope_for(user).can_see_by_grant(unit):
         raise Http404(_("No such unit."))
