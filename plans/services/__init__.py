@@ -5,7 +5,7 @@ and refuses in Chinese (``TransitionRefused`` for the state, ``PermissionDenied`
 ``ValidationError`` for bad input)."""
 
 from plans.services.filing import allocate_filing_number, filing_receipt, filing_return, route_for, version_file
-from plans.services.register import (
+from plans.services.ledger import (
     TransitionRefused,
     document_add,
     plan_create,

@@ -19,7 +19,7 @@ from grids.models import Department, GridUnit, User
 from plans import access
 from plans.models import Filing, FilingRoute, FilingSequence, Plan, PlanVersion, VersionState
 from plans.permissions import PlanAction
-from plans.services.register import (
+from plans.services.ledger import (
     TransitionRefused,
     check_right,
     locked_plan,

@@ -1,0 +1,19 @@
+"""The plan forms, by subject."""
+
+from plans.forms.ledger import (
+    DocumentForm,
+    IssueForm,
+    PlanForm,
+    ReasonForm,
+    ReviewForm,
+    RevisionForm,
+)
+
+__all__ = [
+    "PlanForm",
+    "DocumentForm",
+    "ReviewForm",
+    "IssueForm",
+    "ReasonForm",
+    "RevisionForm",
+]

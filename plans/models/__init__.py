@@ -1,0 +1,33 @@
+"""The plan models, by subject; ``from plans.models import X`` finds each."""
+
+from plans.models.ledger import (
+    OPEN_STATES,
+    Filing,
+    FilingRoute,
+    FilingSequence,
+    OwnerKind,
+    Plan,
+    PlanDocument,
+    PlanKind,
+    PlanVersion,
+    ReviewRecord,
+    VersionState,
+    WorkdayAdjustment,
+    owner_kind_of,
+)
+
+__all__ = [
+    "OwnerKind",
+    "owner_kind_of",
+    "PlanKind",
+    "Plan",
+    "VersionState",
+    "OPEN_STATES",
+    "PlanVersion",
+    "PlanDocument",
+    "ReviewRecord",
+    "FilingRoute",
+    "Filing",
+    "FilingSequence",
+    "WorkdayAdjustment",
+]
