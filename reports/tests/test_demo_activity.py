@@ -21,6 +21,7 @@ from dispatch.selectors.warnings import warning_board
 from emergency import testclock
 from grids.models import GridUnit, Membership, User
 from hazards.models import Grade, Hazard, HazardCopy, HazardEvent, HazardPhoto, State
+from plans.models import Filing, Plan, PlanVersion
 from reports.models import Consultation, Countermeasure, MonthlyReport
 
 COUNTY = "451027"
@@ -64,6 +65,7 @@ def counts() -> dict[str, int]:
         "incidents": Incident.objects.count(),
         "shifts": DutyShift.objects.count(),
         "log": DutyLogEntry.objects.count(),
+        "plans": Plan.objects.count(),
     }
 
 
@@ -157,6 +159,16 @@ class TestDemoActivity:
         assert now[sicheng.pk].post_b_id is not None
         assert DutyShift.objects.filter(unit=county).count() >= 7
         assert DutyLogEntry.objects.filter(unit=county).count() >= 3
+
+    def test_plans_are_in_every_state_with_a_returned_filing(self, county):
+        states = set(PlanVersion.objects.values_list("state", flat=True))
+        assert {"draft", "review", "issued", "filed", "in_force", "revising", "withdrawn"} <= states
+        assert Filing.objects.filter(state=Filing.State.RETURNED).exclude(return_reason="").exists()
+        assert Filing.objects.filter(state=Filing.State.RECEIPTED, number__isnull=False).count() >= 3
+        village = Membership.objects.active().filter(user__username="village_officer", unit__level=2).first().unit
+        plan = Plan.objects.get(unit=village, current_version__state="in_force")
+        assert {d.kind for d in plan.current_version.documents.all()} >= {"official", "risk_map", "evacuation_map"}
+        assert plan.linked_plans.filter(unit=village.parent).exists()
 
     def test_the_summary_names_the_county(self, activity_output):
         assert _("Demo activity in %(county)s:") % {"county": "凌云县"} in activity_output
