@@ -264,8 +264,13 @@ def unit_deactivate(*, by: User, unit: GridUnit) -> GridUnit:
 
 @transaction.atomic
 def membership_grant(*, by: User, user: User, unit: GridUnit, role: str, note: str = "") -> Membership:
-    """Give ``user`` a role in ``unit`` (idempotent: re-activates a past membership)."""
+    """Give ``user`` a role in ``unit`` (idempotent: re-activates a past membership). The granter
+    manages the unit and the person: every place the person's rights already come from, and the
+    unit (``GridScope.may_manage_person``) — so nobody grants themselves a role, nor widens the
+    rights of someone whose other roles lie outside their own scope."""
     _require(by, Action.MANAGE_GRID, unit, _("You may not assign roles in this unit."))
+    if not scope_for(by).may_manage_person(user, also=[unit]):
+        raise PermissionDenied(_("You may not give roles to this person: they hold roles outside your units."))
     note = limits.bound_text("note", note or "", Membership)
     role = Role(role)
     membership, created = Membership.objects.select_for_update().get_or_create(

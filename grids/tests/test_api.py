@@ -291,6 +291,21 @@ def test_township_leader_grants_and_revokes_a_role(world, api):
     assert client.delete(f"{MEMBERSHIPS}{membership.pk}/").status_code == 405
 
 
+def test_a_leader_cannot_grant_roles_to_someone_managed_elsewhere_nor_to_themselves(world, api):
+    """Granting needs the unit and the person: a village officer of another township, or the
+    granter themselves, get no new role (their rights would grow beyond the granter's scope)."""
+    elsewhere = make_person("elsewhere")
+    grant(elsewhere, world.village_c, Role.INFORMATION_OFFICER)
+    client = api(world.township_leader)
+    for person in (elsewhere, world.township_leader):
+        response = client.post(
+            MEMBERSHIPS, {"user": person.pk, "unit": world.village_b.pk, "role": Role.GRID_MANAGER}, format="json"
+        )
+        assert response.status_code == 403, response.content
+        assert "不能为此人分配角色" in response.json()["detail"]
+        assert not Membership.objects.filter(user=person, unit=world.village_b).exists()
+
+
 def test_township_officer_cannot_grant_or_revoke(world, api):
     client = api(world.township_officer)
     response = client.post(
