@@ -274,7 +274,7 @@ from datetime import timedelta  # noqa: E402
 
 INSTALLED_APPS.append("axes")
 MIDDLEWARE += ["grids.auth.PasswordChangeRequiredMiddleware", "axes.middleware.AxesMiddleware"]  # axes last
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "grids.auth.UsernameOrMobileBackend"]
 LOGIN_LOCKOUT_BY = env.str("LOGIN_LOCKOUT_BY", default="username")
 if LOGIN_LOCKOUT_BY not in {"username", "username_ip"}:
     raise ImproperlyConfigured(f"LOGIN_LOCKOUT_BY must be username or username_ip, not {LOGIN_LOCKOUT_BY!r}")
@@ -285,6 +285,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
 AXES_RESET_ON_SUCCESS = True  # a right password forgives earlier typos
+AXES_USERNAME_CALLABLE = "grids.auth.lockout_username"  # a mobile number counts as its user name
 AXES_LOCKOUT_CALLABLE = "grids.auth.lockout_response"  # Chinese page, JSON under /api/
 # Where the client address comes from (behind nginx: HTTP_X_REAL_IP set by the proxy, then REMOTE_ADDR).
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("LOGIN_CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])

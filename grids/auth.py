@@ -4,6 +4,9 @@
   ``TOKEN_TTL_HOURS`` (and deleting it) and any token of a person who must change their password.
 - ``lockout_response``: what django-axes answers once an account is locked (``AXES_LOCKOUT_CALLABLE``):
   a Chinese page, or JSON under ``/api/``; status 429 with ``Retry-After``.
+- ``UsernameOrMobileBackend``: log in with the user name or the mobile number (unique among
+  people); django-axes counts failures under the person's user name either way
+  (``lockout_username``, ``AXES_USERNAME_CALLABLE``), so alternating the two gains no attempts.
 - ``PasswordChangeRequiredMiddleware``: after a grid leader or the administrator reset someone's
   password, every page sends that person to the password change page until they chose their own.
 """
@@ -14,6 +17,8 @@ from datetime import timedelta
 
 from axes.helpers import get_cool_off
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -22,6 +27,36 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
+
+
+def canonical_username(typed: str | None) -> str | None:
+    """The user name for what was typed in the login's first field: a user name as it is, or a
+    mobile number of someone whose user name it is not."""
+    from grids.rules import MOBILE_RE
+
+    typed = (typed or "").strip()
+    if not MOBILE_RE.fullmatch(typed):
+        return typed
+    users = get_user_model().objects
+    if users.filter(username=typed).exists():
+        return typed
+    return users.filter(mobile=typed).values_list("username", flat=True).first() or typed
+
+
+class UsernameOrMobileBackend(ModelBackend):
+    """Django's model backend, also taking the mobile number in place of the user name."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        return super().authenticate(request, username=canonical_username(username), password=password, **kwargs)
+
+
+def lockout_username(request: HttpRequest, credentials: dict | None) -> str | None:
+    """``AXES_USERNAME_CALLABLE``: failures count under the person's user name, however typed."""
+    if credentials:
+        typed = credentials.get("username")
+    else:
+        typed = getattr(request, "data", request.POST).get("username")
+    return canonical_username(typed)
 
 
 def token_expired(token) -> bool:

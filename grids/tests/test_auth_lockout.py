@@ -207,3 +207,30 @@ def test_administrator_unlocks_in_the_admin(client, client_for, world):
     assert not AccessAttempt.objects.filter(username=user.username).exists()
     admin.logout()
     assert login(client, user.username, world.password(user)).status_code == 302
+
+
+def test_the_mobile_number_logs_in_like_the_user_name(client, world):
+    user = world.village_officer_a
+    user.mobile = "13907761234"
+    user.save(update_fields=["mobile"])
+    response = login(client, "13907761234", world.password(user))
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_an_unknown_mobile_number_is_a_wrong_login(client, world):
+    response = login(client, "13900000000", world.password(world.village_officer_a))
+    assert response.status_code == 200
+    assert "用户名或密码错误" in response.content.decode()
+
+
+def test_failures_by_mobile_and_by_user_name_count_together(client, world):
+    user = world.village_officer_a
+    user.mobile = "13907761234"
+    user.save(update_fields=["mobile"])
+    fail(client, "13907761234", times=settings.AXES_FAILURE_LIMIT - 1)
+    fail(client, user.username, times=1)
+    response = login(client, "13907761234", world.password(user))
+    assert response.status_code == 429
+    assert not logged_in(client)
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {user.username}
