@@ -16,11 +16,14 @@ from django.db.models import (
     Avg,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
 )
 
@@ -29,9 +32,11 @@ from dispatch.access import (  # who may see and do what: dispatch/access.py
     visible_warnings,
 )
 from dispatch.models import (
+    LEVEL_COLOURS,
     LocalInstruction,
     Warning,
 )
+from dispatch.permissions import DispatchAction
 from grids.models import GridUnit, Membership, User, above_q
 from grids.rules import TIER_LABELS
 from grids.scope import scope_for
@@ -233,3 +238,43 @@ def warning_board(user, warning: Warning, *, page: int | str | None = 1, per_pag
         )
         board.evacuated, board.sheltered = figures["evacuated"] or 0, figures["sheltered"] or 0
     return board
+
+
+BANNER_LIMIT = 5  # warnings named in the banner; the badge counts up to BANNER_LIMIT + 1 ("5+")
+
+
+def awaiting_acknowledgement(user) -> list[Delivery]:
+    """叫应: the person's own units' deliveries of warnings in force not yet acknowledged (签收),
+    most severe first, each annotated with its warning (``warning_pk``, ``warning_title``,
+    ``warning_level``) — one query, for the banner and the badge on every page."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return []
+    units = scope.units_granting(DispatchAction.ACKNOWLEDGE)
+    if not units:
+        return []
+    active = Warning.objects.filter(state=Warning.State.ACTIVE, document_id=OuterRef("document_id"))
+    return list(
+        Delivery.objects.filter(recipient_unit_id__in=units)
+        .exclude(state=Delivery.State.RECEIPTED)
+        .filter(Exists(active))
+        .annotate(
+            warning_pk=Subquery(active.values("pk")[:1]),
+            warning_title=Subquery(active.values("title")[:1]),
+            warning_level=Subquery(active.values("level")[:1]),
+        )
+        .select_related("recipient_unit")
+        .order_by("warning_level", "-id")[: BANNER_LIMIT + 1]
+    )
+
+
+def banner_rows(deliveries: list[Delivery]) -> list[dict]:
+    return [
+        {
+            "warning": d.warning_pk,
+            "title": d.warning_title,
+            "colour": LEVEL_COLOURS.get(d.warning_level, "red"),
+            "unit": d.recipient_unit,
+        }
+        for d in deliveries[:BANNER_LIMIT]
+    ]
