@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from grids.spreadsheets import append_row
@@ -42,7 +43,7 @@ def coverage(request):
 def _cell_text(cell) -> str:
     if cell.plans:
         return "、".join(plan.title for plan in cell.plans)
-    return _("Missing") if cell.required else _("Not required")
+    return pgettext("plan coverage", "Missing") if cell.required else _("Not required")
 
 
 @require_GET
