@@ -8,9 +8,12 @@ class PlansConfig(AppConfig):
     verbose_name = _("Emergency plans")
 
     def ready(self) -> None:
+        from core.registry import register_demo
         from grids.choices import register_choices
         from plans import permissions  # noqa: F401  (adds the plan actions to the scope table)
         from plans.access import visible_plans
+        from plans.demo import coverage as coverage_demo
         from plans.models import Plan
 
         register_choices(Plan, visible_plans)  # what a select of plans (衔接) may offer
+        register_demo("plans-coverage", coverage_demo.run, order=coverage_demo.DEMO_ORDER)

@@ -357,3 +357,24 @@ def test_the_registration_form_keeps_to_the_scope(world, client_for):
     other = leader_of(world.other_township)
     assert client_for(other).get(url).status_code == 404
     assert client_for(world.outsider).get(url).status_code == 404
+
+
+# --- the demo step --------------------------------------------------------------------------------
+
+
+def test_the_demo_step_marks_the_high_risk_enterprises_and_tells_the_gaps(world, monkeypatch):
+    from types import SimpleNamespace
+
+    from plans.demo import coverage as demo
+
+    monkeypatch.setattr(demo, "HIGH_RISK_ENTERPRISES", ((world.enterprise.name, "测试"),))
+    lines: list[str] = []
+    story = SimpleNamespace(leaves=[world.village_a, world.enterprise], dispatcher=world.county_dispatcher,
+                            tell=lines.append)  # fmt: skip
+    demo.run(story)
+    world.enterprise.refresh_from_db()
+    assert world.enterprise.is_hazardous
+    assert lines and "1 家高危企业" in lines[0] and "缺" in lines[0]
+    assert required(coverage_table(world.admin), world.enterprise) == {
+        "enterprise-comprehensive", "enterprise-special", "enterprise-onsite"
+    }  # fmt: skip

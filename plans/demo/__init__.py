@@ -1,0 +1,1 @@
+"""The plans app's demo data, by subject (each module registers its own step in plans.apps)."""
