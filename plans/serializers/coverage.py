@@ -33,7 +33,7 @@ class HazardGapSerializer(serializers.Serializer):
     unit_name = serializers.CharField(source="unit.name")
     township = serializers.IntegerField(source="head.pk")
     township_name = serializers.CharField(source="head.name")
-    source = serializers.ChoiceField(choices=["hazard", "incident"])
+    source = serializers.CharField(help_text='"hazard" (an open hazard category) or "incident" (an incident type).')
     category = serializers.CharField(source="category.code", help_text="Hazard category or incident type code.")
     category_name = serializers.CharField(source="category.name")
     count = serializers.IntegerField(help_text="Open hazards, or incidents in the period, that make the gap.")
