@@ -56,6 +56,14 @@ class GridUnit(MPTTModel):
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, blank=True, help_text=_("Enterprises only.")
     )
+    is_hazardous = models.BooleanField(
+        _("high-risk enterprise"),
+        default=False,
+        help_text=_(
+            "Enterprises only: mining, metal smelting, construction, dangerous goods and the like "
+            "(RULES.md §5.2); they must keep comprehensive, special and on-site plans."
+        ),
+    )
     boundary = models.JSONField(_("boundary"), null=True, blank=True, help_text=_("GeoJSON Polygon or MultiPolygon."))
     location = models.JSONField(_("location"), null=True, blank=True, help_text=_("GeoJSON Point."))
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
@@ -125,6 +133,10 @@ class GridUnit(MPTTModel):
         elif self.credit_code:
             errors.setdefault("credit_code", []).append(
                 ValidationError(_("Only an enterprise grid has a unified social credit code."))
+            )
+        if self.is_hazardous and self.kind != Kind.ENTERPRISE:
+            errors.setdefault("is_hazardous", []).append(
+                ValidationError(_("Only an enterprise grid can be marked high-risk."))
             )
         for field, allowed in (("boundary", ("Polygon", "MultiPolygon")), ("location", ("Point",))):
             try:

@@ -26,6 +26,7 @@ UNIT_FIELDS = (
     "kind",
     "code",
     "credit_code",
+    "is_hazardous",
     "boundary",
     "location",
     "population",

@@ -9,5 +9,7 @@ router.include_format_suffixes = False
 router.register("plans", api.PlanViewSet, basename="plans")
 router.register("plan-versions", api.PlanVersionViewSet, basename="plan-versions")
 router.register("plan-filings", api.FilingViewSet, basename="plan-filings")
+router.register("plan-coverage", api.CoverageViewSet, basename="plan-coverage")
+router.register("plan-coverage-gaps", api.CoverageGapViewSet, basename="plan-coverage-gaps")
 
 urlpatterns = router.urls

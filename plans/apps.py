@@ -12,8 +12,10 @@ class PlansConfig(AppConfig):
         from grids.choices import register_choices
         from plans import permissions  # noqa: F401  (adds the plan actions to the scope table)
         from plans.access import visible_plans
+        from plans.demo import coverage as demo_coverage
         from plans.demo import ledger as demo_ledger
         from plans.models import Plan
 
         register_choices(Plan, visible_plans)  # what a select of plans (衔接) may offer
         register_demo("plans", demo_ledger.run, order=demo_ledger.DEMO_ORDER, present=demo_ledger.present)
+        register_demo("plans-coverage", demo_coverage.run, order=demo_coverage.DEMO_ORDER)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from plans.views import coverage
 from plans.views import ledger as views
 
 app_name = "plans"
@@ -16,4 +17,8 @@ urlpatterns = [
     path("filings/<int:pk>/", views.filing_detail, name="filing_detail"),
     path("filings/<int:pk>/decide/<slug:action>/", views.filing_decide, name="filing_decide"),
     path("filings/<int:pk>/receipt/", views.filing_print, name="filing_print"),
+    path("filings/<int:pk>/register-form/", coverage.filing_register_form, name="filing_register_form"),
+    path("coverage/", coverage.coverage, name="coverage"),
+    path("coverage/export.xlsx", coverage.coverage_export, name="coverage_export"),
+    path("coverage/hazards/", coverage.hazard_gaps, name="coverage_hazards"),
 ]

@@ -98,6 +98,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "plans:filing_detail": {"pk": "filing"},
     "plans:filing_decide": {"pk": "filing"},
     "plans:filing_print": {"pk": "filing"},
+    "plans:filing_register_form": {"pk": "filing"},
     "plans-detail": {"pk": "plan"},
     "plans-open-revision": {"pk": "plan"},
     **{
@@ -458,6 +459,7 @@ ADMIN_GLOBAL = SUPERUSER_ONLY | {
     "core.jobfailure",
     "plans.filingroute",
     "plans.plankind",
+    "plans.requiredplan",
     "plans.workdayadjustment",
     "reports.reportingrule",
     "reports.seasonalrisk",

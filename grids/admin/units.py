@@ -93,7 +93,7 @@ class GridUnitAdmin(ReadOnlyHistoryMixin, DraggableMPTTAdmin, SimpleHistoryAdmin
     actions = ("deactivate_selected",)
     expand_tree_by_default = True
     fieldsets = (
-        (None, {"fields": ("parent", "name", "kind", "code", "credit_code", "is_active")}),
+        (None, {"fields": ("parent", "name", "kind", "code", "credit_code", "is_hazardous", "is_active")}),
         (_("Population"), {"fields": ("population", "households", "address")}),
         (_("Map"), {"fields": ("boundary", "location")}),
     )

@@ -1,5 +1,6 @@
 """The plan REST API, by subject (thin: parse with ``plans.serializers``, call a service or selector); ``plans.api_urls`` registers each module on one router."""
 
+from plans.api.coverage import CoverageGapViewSet, CoverageViewSet
 from plans.api.ledger import (
     REFUSALS,
     FilingViewSet,
@@ -9,6 +10,8 @@ from plans.api.ledger import (
 )
 
 __all__ = [
+    "CoverageViewSet",
+    "CoverageGapViewSet",
     "PlanErrorsMixin",
     "REFUSALS",
     "PlanViewSet",

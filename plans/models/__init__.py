@@ -1,5 +1,6 @@
 """The plan models, by subject; ``from plans.models import X`` finds each."""
 
+from plans.models.coverage import RequiredPlan
 from plans.models.ledger import (
     OPEN_STATES,
     Filing,
@@ -30,4 +31,5 @@ __all__ = [
     "Filing",
     "FilingSequence",
     "WorkdayAdjustment",
+    "RequiredPlan",
 ]

@@ -1,5 +1,6 @@
 """Reads of the plans app, by subject (they take the user and filter through ``plans.access``)."""
 
+from plans.selectors import coverage
 from plans.selectors.ledger import (
     RegisterFilters,
     awaiting,
@@ -9,6 +10,7 @@ from plans.selectors.ledger import (
 )
 
 __all__ = [
+    "coverage",
     "RegisterFilters",
     "register",
     "latest_version",

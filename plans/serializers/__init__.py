@@ -1,5 +1,6 @@
 """The plan API serializers, by subject."""
 
+from plans.serializers.coverage import CoverageRowSerializer, HazardGapSerializer
 from plans.serializers.ledger import (
     DocumentBodySerializer,
     EmergencyPlanSerializer,
@@ -16,6 +17,8 @@ from plans.serializers.ledger import (
 )
 
 __all__ = [
+    "CoverageRowSerializer",
+    "HazardGapSerializer",
     "PlanDocumentSerializer",
     "ReviewRecordSerializer",
     "FilingSerializer",
