@@ -315,7 +315,7 @@ def log_export(request):
                 entry.summary,
                 entry.caller,
                 entry.details,
-                entry.by.display_name,
+                entry.by.display_name if entry.by else _("Written automatically"),
             ],
         )
     buffer = io.BytesIO()

@@ -39,13 +39,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _reporting_units(user):
-    """The units where the person holds a role that may report: their own grids, deepest first."""
-    scope = scope_for(user)
-    return (
-        scope.units_where(DispatchAction.REPORT_INCIDENT)
-        .filter(pk__in=scope.own_unit_ids(), is_active=True)
-        .order_by("-level", "tree_id", "lft")
-    )
+    return access.reporting_units(user)
 
 
 @require_http_methods(["GET", "POST"])
