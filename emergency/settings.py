@@ -323,6 +323,8 @@ WARNING_CAP_SUBUNIT_CODE = env.str("WARNING_CAP_SUBUNIT_CODE", default="000")
 WARNING_CAP_EXTENSION = env.str("WARNING_CAP_EXTENSION", default="00")
 WARNING_CAP_SENDER = env.str("WARNING_CAP_SENDER", default="")
 WARNING_CAP_MAX_BYTES = env.int("WARNING_CAP_MAX_BYTES", default=256 * 1024)
+# A new warning's form starts valid from now (to the minute) for this many hours.
+WARNING_DEFAULT_VALID_HOURS = env.int("WARNING_DEFAULT_VALID_HOURS", default=24)
 
 # Security: HTTPS-only cookies and HSTS in production (TLS terminated in front of gunicorn).
 SESSION_COOKIE_HTTPONLY = True
