@@ -175,7 +175,7 @@ def monthly_report_workbook(report: MonthlyReport, *, versions: list[MonthlyRepo
                 str(METRIC_LABELS["new"]),
                 str(METRIC_LABELS["closed"]),
                 str(METRIC_LABELS["open_end"]),
-                _("Found nothing"),
+                _("No new hazard this month"),
                 _("Reported"),
             ],
         )

@@ -64,13 +64,15 @@ def _render_monthly(request, report: MonthlyReport, *, sign_form=None, reissue_f
     if reissue_form is None and may_sign and report.state == MonthlyReport.State.SUBMITTED:
         reissue_form = forms.ReissueForm()
     tables = exports.report_tables(report)
+    children = selectors.children_with_reporting(report, tables["children"])
     return render(
         request,
         "reports/monthly_detail.html",
         {
             "report": report,
             "tables": tables,
-            "children": selectors.children_with_reporting(report, tables["children"]),
+            "children": children,
+            "unreported": [child for child in children or () if child.get("reported") is False],
             "may_sign": may_sign,
             "sign_form": sign_form,
             "reissue_form": reissue_form,
@@ -97,6 +99,20 @@ def monthly_submit(request, pk: int):
     report = access.get_report_for_user(request.user, pk)
     form = forms.MonthlySignForm(request.POST)
     submitting = request.POST.get("action") != "save"
+    if (
+        form.is_valid()
+        and submitting
+        and access.may_sign(request.user, report)
+        and not request.POST.get("confirm_unreported")
+    ):
+        unreported = selectors.unreported_children(report)
+        if unreported:  # nothing is saved: the page asks to confirm first
+            form.add_error(
+                None,
+                _("%(names)s have not reported yet. Tick the confirmation to submit without their figures.")
+                % {"names": "、".join(unreported)},
+            )
+            return _render_monthly(request, report, sign_form=form, status=400)
     if form.is_valid():
         data = form.cleaned_data
         try:
