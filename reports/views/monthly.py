@@ -23,6 +23,7 @@ from core.periods import add_months, previous_month
 from core.views import query_without
 from delivery import selectors as delivery_selectors
 from grids.scope import scope_for
+from grids.spreadsheets import export_name
 from reports import access, exports, forms, selectors, services
 from reports.models import MonthlyReport
 from reports.services import ReportRefused
@@ -171,7 +172,9 @@ def monthly_reissue(request, pk: int):
 def monthly_export(request, pk: int):
     report = access.get_report_for_user(request.user, pk)
     workbook = exports.monthly_report_workbook(report)
-    filename = f"monthly-report-{report.unit.code}-{report.period:%Y%m}-v{report.version}.xlsx"
+    filename = export_name(_("Monthly hazard report"), report.unit.name, report.period).replace(
+        ".xlsx", f"-v{report.version}.xlsx" if report.version > 1 else ".xlsx"
+    )
     return exports.xlsx_response(workbook, filename)
 
 
@@ -230,4 +233,4 @@ def matrix(request, unit_pk: int):
 def matrix_export(request, unit_pk: int):
     parent, months, rows = _matrix(request, unit_pk)
     workbook = exports.matrix_workbook(parent, rows, months)
-    return exports.xlsx_response(workbook, f"reporting-matrix-{parent.code}-{months[-1]:%Y%m}.xlsx")
+    return exports.xlsx_response(workbook, export_name(_("Reporting matrix"), parent.name, months[-1]))
