@@ -292,10 +292,12 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("LOGIN_CLIENT_IP_HEADERS", default=
 TOKEN_TTL_HOURS = env.int("TOKEN_TTL_HOURS", default=12)  # an API token older than this is refused
 
 # Maps: tiles from a configurable URL (an intranet tile server); boundaries draw without it.
-MAP_TILE_URL = env.str("MAP_TILE_URL", default="http://127.0.0.1:8081/tiles/{z}/{x}/{y}.png")
+# No base map unless a tile server is configured: the maps draw boundaries and markers without one,
+# and a default pointing at no server would log errors on every map page.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 LEAFLET_CONFIG = {
-    "TILES": [(_("Base map"), MAP_TILE_URL, {"attribution": MAP_TILE_ATTRIBUTION, "maxZoom": 18})],
+    "TILES": [(_("Base map"), MAP_TILE_URL, {"attribution": MAP_TILE_ATTRIBUTION, "maxZoom": 18})] if MAP_TILE_URL else [],
     "DEFAULT_CENTER": (env.float("MAP_CENTER_LAT", default=24.35), env.float("MAP_CENTER_LNG", default=106.56)),
     "DEFAULT_ZOOM": env.int("MAP_DEFAULT_ZOOM", default=9),
     "ATTRIBUTION_PREFIX": "",

@@ -37,6 +37,7 @@ class GeoJSONMapWidget(forms.Textarea):
         js = (
             "leaflet/leaflet.js",
             "leaflet/draw/leaflet.draw.js",
+            "js/leaflet-locale.js",
             "js/geojson-widget.js",
         )
 
