@@ -297,7 +297,9 @@ TOKEN_TTL_HOURS = env.int("TOKEN_TTL_HOURS", default=12)  # an API token older t
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 LEAFLET_CONFIG = {
-    "TILES": [(_("Base map"), MAP_TILE_URL, {"attribution": MAP_TILE_ATTRIBUTION, "maxZoom": 18})] if MAP_TILE_URL else [],
+    "TILES": [(_("Base map"), MAP_TILE_URL, {"attribution": MAP_TILE_ATTRIBUTION, "maxZoom": 18})]
+    if MAP_TILE_URL
+    else [],
     "DEFAULT_CENTER": (env.float("MAP_CENTER_LAT", default=24.35), env.float("MAP_CENTER_LNG", default=106.56)),
     "DEFAULT_ZOOM": env.int("MAP_DEFAULT_ZOOM", default=9),
     "ATTRIBUTION_PREFIX": "",
