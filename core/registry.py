@@ -70,3 +70,20 @@ def register_briefing_section(
 def briefing_sections() -> list[BriefingSection]:
     """The registered briefing sections, in order."""
     return sorted(_briefing_sections.values(), key=lambda section: (section.order, section.name))
+
+
+# --- what a person may do, for the links of the home page and the navigation -----------------
+
+_desk_checks: dict[str, Callable[[Any], bool]] = {}
+
+
+def register_desk_check(name: str, check: Callable[[Any], bool]) -> None:
+    """Add ``may.<name>`` to every page (``grids.context.desk``): ``check(user)`` answers whether
+    the page a link leads to is allowed for the person, from the app's access module. A link is
+    shown only when its check says yes."""
+    _desk_checks[name] = check
+
+
+def desk_check(name: str) -> Callable[[Any], bool] | None:
+    """The registered check ``name`` (None when no app registered it)."""
+    return _desk_checks.get(name)

@@ -97,6 +97,21 @@ def may_handle_tier(user: User, unit: GridUnit) -> bool:
     return scope_for(user).can_here(DispatchAction.HANDLE_INCIDENT, unit)
 
 
+def reporting_units(user: User) -> QuerySet[GridUnit]:
+    """The units where the person holds a role that may report an incident: their own grids, deepest first."""
+    scope = scope_for(user)
+    return (
+        scope.units_where(DispatchAction.REPORT_INCIDENT)
+        .filter(pk__in=scope.own_unit_ids(), is_active=True)
+        .order_by("-level", "tree_id", "lft")
+    )
+
+
+def may_report_incident(user: User) -> bool:
+    """May the person report an incident (the 上报突发事件 link and page)?"""
+    return reporting_units(user).exists()
+
+
 INCIDENT_ACTIONS = {"follow_up": may_add_report, "final": may_close}
 
 

@@ -434,7 +434,8 @@ class DutyLogEntry(models.Model):
     caller = models.CharField(_("caller and number"), max_length=100, blank=True)
     warning = models.ForeignKey(Warning, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     incident = models.ForeignKey(Incident, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for an entry the system wrote (a warning passed on automatically when it was delivered).
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

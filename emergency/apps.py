@@ -19,3 +19,8 @@ class EmergencyAdminConfig(SimpleAdminConfig):
         for app_config in apps.get_app_configs():
             if app_config.name != "leaflet" and module_has_submodule(app_config.module, "admin"):
                 import_module(f"{app_config.name}.admin")
+        from django.contrib.admin import site
+
+        from emergency.beat_admin import install
+
+        install(site)  # the periodic jobs with their Chinese names

@@ -17,6 +17,8 @@ from django.db import OperationalError, close_old_connections, transaction
 from django_celery_beat.models import PeriodicTask
 from django_celery_beat.schedulers import DatabaseScheduler, ModelEntry
 
+from emergency.job_titles import job_description
+
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 6
@@ -45,9 +47,18 @@ def install_schedules(
         for attempt in range(1, attempts + 1):
             try:
                 with transaction.atomic():
-                    if PeriodicTask.objects.filter(name=name).exists():
+                    description = job_description(name)
+                    existing = PeriodicTask.objects.filter(name=name)
+                    if existing.exists():
+                        # an administrator's own description stays; an empty one gets ours
+                        if description:
+                            existing.filter(description="").update(description=description)
                         break
-                    installed.append(ModelEntry.from_entry(name, app=app, **fields).model)
+                    task = ModelEntry.from_entry(name, app=app, **fields).model
+                    if description and not task.description:
+                        task.description = description
+                        task.save(update_fields=["description"])
+                    installed.append(task)
                 break
             except OperationalError as exc:
                 if attempt == attempts:

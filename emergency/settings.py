@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "delivery.context.inbox",
                 "dispatch.context.unacknowledged_warnings",
+                "grids.context.desk",
             ],
         },
     },
@@ -293,10 +294,14 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("LOGIN_CLIENT_IP_HEADERS", default=
 TOKEN_TTL_HOURS = env.int("TOKEN_TTL_HOURS", default=12)  # an API token older than this is refused
 
 # Maps: tiles from a configurable URL (an intranet tile server); boundaries draw without it.
-MAP_TILE_URL = env.str("MAP_TILE_URL", default="http://127.0.0.1:8081/tiles/{z}/{x}/{y}.png")
+# No base map unless a tile server is configured: the maps draw boundaries and markers without one,
+# and a default pointing at no server would log errors on every map page.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 LEAFLET_CONFIG = {
-    "TILES": [(_("Base map"), MAP_TILE_URL, {"attribution": MAP_TILE_ATTRIBUTION, "maxZoom": 18})],
+    "TILES": [(_("Base map"), MAP_TILE_URL, {"attribution": MAP_TILE_ATTRIBUTION, "maxZoom": 18})]
+    if MAP_TILE_URL
+    else [],
     "DEFAULT_CENTER": (env.float("MAP_CENTER_LAT", default=24.35), env.float("MAP_CENTER_LNG", default=106.56)),
     "DEFAULT_ZOOM": env.int("MAP_DEFAULT_ZOOM", default=9),
     "ATTRIBUTION_PREFIX": "",
@@ -324,6 +329,8 @@ WARNING_CAP_SUBUNIT_CODE = env.str("WARNING_CAP_SUBUNIT_CODE", default="000")
 WARNING_CAP_EXTENSION = env.str("WARNING_CAP_EXTENSION", default="00")
 WARNING_CAP_SENDER = env.str("WARNING_CAP_SENDER", default="")
 WARNING_CAP_MAX_BYTES = env.int("WARNING_CAP_MAX_BYTES", default=256 * 1024)
+# A new warning's form starts valid from now (to the minute) for this many hours.
+WARNING_DEFAULT_VALID_HOURS = env.int("WARNING_DEFAULT_VALID_HOURS", default=24)
 
 # Security: HTTPS-only cookies and HSTS in production (TLS terminated in front of gunicorn).
 SESSION_COOKIE_HTTPONLY = True

@@ -1,11 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from grids import auth_views as grids_auth_views
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on their own: the site's icon, not a 404 page.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True), name="favicon"),
     path("", include("grids.urls")),
     path("hazards/", include("hazards.urls")),
     path("inbox/", include("delivery.urls")),

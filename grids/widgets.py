@@ -37,6 +37,7 @@ class GeoJSONMapWidget(forms.Textarea):
         js = (
             "leaflet/leaflet.js",
             "leaflet/draw/leaflet.draw.js",
+            "js/leaflet-locale.js",
             "js/geojson-widget.js",
         )
 
@@ -71,4 +72,38 @@ class GeoJSONMapWidget(forms.Textarea):
             "center": json.dumps(list(center)),
             "zoom": config.get("DEFAULT_ZOOM", 9),
         }
+        return context
+
+
+class UnitTreeCheckboxes(forms.CheckboxSelectMultiple):
+    """Grid units as a tree of checkboxes (a county, its townships, their villages): each box
+    stands for its whole subtree, so ticking a township also ticks (and sends nothing more for)
+    the units under it — "select all under". The choices' queryset must be in tree order
+    (``tree_id``, ``lft``); the tree is built from the units' ``level`` and ``parent_id``, with no
+    query beyond the choices' own."""
+
+    template_name = "grids/widgets/unit_tree.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        selected = {str(v) for v in (value or [])}
+        nodes: dict[int, dict] = {}
+        roots: list[dict] = []
+        base_id = (attrs or {}).get("id") or f"id_{name}"
+        for index, (choice, _label) in enumerate(self.choices):
+            unit = getattr(choice, "instance", None)
+            if unit is None:
+                continue
+            node = {
+                "unit": unit,
+                "label": unit.name,
+                "value": unit.pk,
+                "id": f"{base_id}_{index}",
+                "checked": str(unit.pk) in selected,
+                "children": [],
+            }
+            nodes[unit.pk] = node
+            parent = nodes.get(unit.parent_id)
+            (parent["children"] if parent else roots).append(node)
+        context["widget"]["tree"] = roots
         return context

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from grids.models import GridUnit
 from grids.scope import scope_for
 from hazards.models import Hazard, HazardCopy
 from hazards.permissions import HazardAction
@@ -49,3 +50,23 @@ def get_hazard_for_user(user, pk, *, action: str | None = None) -> Hazard:
     if action and not may(user, action, hazard):
         raise PermissionDenied(_("Your roles do not allow this on this hazard."))
     return hazard
+
+
+def reportable_units(user) -> QuerySet[GridUnit]:
+    """The active units where the person may report a hazard, in tree order."""
+    return scope_for(user).units_where(HazardAction.REPORT).filter(is_active=True).order_by("tree_id", "lft")
+
+
+def may_report(user) -> bool:
+    """May the person report a hazard anywhere (the 上报隐患 link and page)?"""
+    return reportable_units(user).exists()
+
+
+def has_own_hazards(user) -> bool:
+    """Has the person a list of their own hazards ("我的隐患"): a role in a grid, or reports of their own."""
+    return bool(scope_for(user).own_unit_ids()) or Hazard.objects.filter(reporter=user).exists()
+
+
+def may_see_copies(user) -> bool:
+    """The page of hazards copied (抄告) to a department: its staff and administrators."""
+    return scope_for(user).serves_any_department()

@@ -8,12 +8,15 @@ class HazardsConfig(AppConfig):
     verbose_name = _("Hazards")
 
     def ready(self) -> None:
-        from core.registry import register_demo
+        from core.registry import register_demo, register_desk_check
         from grids.choices import register_choices
         from hazards import permissions  # noqa: F401  (adds the hazard actions to the scope table)
-        from hazards.access import visible_hazards
+        from hazards.access import has_own_hazards, may_report, may_see_copies, visible_hazards
         from hazards.demo import DEMO_ORDER, demo_hazards, demo_present
         from hazards.models import Hazard
 
         register_choices(Hazard, visible_hazards)  # what a select or filter of hazards may offer
         register_demo("hazards", demo_hazards, order=DEMO_ORDER, present=demo_present)
+        register_desk_check("report_hazard", may_report)  # the links of the home page and navigation
+        register_desk_check("my_hazards", has_own_hazards)
+        register_desk_check("hazard_copies", may_see_copies)

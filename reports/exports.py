@@ -6,7 +6,6 @@ both the template and the workbook read, so the two never disagree."""
 from __future__ import annotations
 
 import datetime
-import io
 from typing import Any
 
 from django.http import HttpResponse
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grids import spreadsheets
 from grids.models import GridUnit
 from grids.spreadsheets import append_row
 from hazards.models import Grade, RiskLevel
@@ -86,11 +86,8 @@ def report_tables(report: MonthlyReport) -> dict[str, Any]:
 
 
 def xlsx_response(workbook, filename: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """Laid out to read and print, named in Chinese (``grids.spreadsheets.xlsx_response``)."""
+    return spreadsheets.xlsx_response(workbook, filename)
 
 
 def _naive(value: datetime.datetime | None):
@@ -175,7 +172,7 @@ def monthly_report_workbook(report: MonthlyReport, *, versions: list[MonthlyRepo
                 str(METRIC_LABELS["new"]),
                 str(METRIC_LABELS["closed"]),
                 str(METRIC_LABELS["open_end"]),
-                _("Found nothing"),
+                _("No new hazard this month"),
                 _("Reported"),
             ],
         )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from grids import limits
 from grids.models import GridUnit, User, within_q
 from grids.scope import scope_for
+from reports.exports import report_tables
 from reports.models import Consultation, Countermeasure, MonthlyReport
 
 # --- the inbox -------------------------------------------------------------------------------------
@@ -76,6 +77,15 @@ def report_versions(report: MonthlyReport) -> list[MonthlyReport]:
         .only("pk", "version", "state", "submitted_at", "correction_reason")
         .order_by("-version")
     )
+
+
+def unreported_children(report: MonthlyReport) -> list[str]:
+    """The names of a draft tier-2 report's units that have not submitted their own report for the
+    period (empty for a village's report or one already submitted)."""
+    if report.state != MonthlyReport.State.DRAFT:
+        return []
+    children = children_with_reporting(report, report_tables(report)["children"]) or []
+    return [child["name"] for child in children if child.get("reported") is False]
 
 
 def children_with_reporting(report: MonthlyReport, children: list[dict] | None) -> list[dict] | None:

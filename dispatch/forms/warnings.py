@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from functools import reduce
 from operator import or_
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dispatch.models import EvacuationReport, Level, Warning, WarningType
 from dispatch.services.warnings import unknown_codes_message
 from grids import limits
 from grids.models import GridUnit, within_q
+from grids.widgets import UnitTreeCheckboxes
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 
@@ -31,6 +35,14 @@ def _datetime_field(label) -> forms.DateTimeField:
         widget=DateTimeLocalInput(),
         input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"],
     )
+
+
+def default_validity(now: datetime.datetime | None = None) -> dict:
+    """A new warning's 生效/失效时间: from now (local time, to the minute) for
+    ``WARNING_DEFAULT_VALID_HOURS`` hours (24 by default)."""
+    start = timezone.localtime(now).replace(second=0, microsecond=0)
+    hours = int(getattr(settings, "WARNING_DEFAULT_VALID_HOURS", 24))
+    return {"valid_from": start, "valid_to": start + datetime.timedelta(hours=hours)}
 
 
 class UnitLabelChoiceField(forms.ModelMultipleChoiceField):
@@ -63,8 +75,8 @@ class WarningForm(forms.Form):
         label=_("Target area"),
         queryset=GridUnit.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Each unit stands for its whole subtree."),
+        widget=UnitTreeCheckboxes,
+        help_text=_("Each unit stands for its whole subtree: ticking a township ticks every unit under it."),
     )
     area_codes = forms.CharField(
         label=_("More units by code"),
@@ -86,7 +98,7 @@ class WarningForm(forms.Form):
         first = issuers.first()
         if first is not None:
             self.fields["areas"].queryset = GridUnit.objects.filter(
-                tree_id__in=issuers.values("tree_id"), level__lte=1, is_active=True
+                tree_id__in=issuers.values("tree_id"), level__lte=2, is_active=True
             ).order_by("tree_id", "lft")
         if len(issuer_ids) <= 1:
             self.fields["issuer_unit"].widget = forms.HiddenInput()

@@ -48,7 +48,7 @@ from dispatch.models import (
 )
 from dispatch.permissions import DispatchAction
 from grids import limits
-from grids.models import GridUnit, User, within_q
+from grids.models import Department, GridUnit, User, within_q
 from grids.scope import scope_for
 
 EDITABLE = ("title", "content", "instructions", "level", "valid_from", "valid_to", "report_evacuation", "sender_name")
@@ -244,25 +244,51 @@ def _deliver(
         url=warning_url(warning),
         sent_by=by,
     )
-    recipients = list(units.only("id", "level", "lft", "rght"))
-    send_documents([(document, recipients, [])])
+    recipients = list(units.exclude(pk=warning.issuer_unit_id).only("id", "level", "lft", "rght"))
+    departments = list(Department.objects.filter(county_id=_county_id(warning.issuer_unit), is_active=True))
+    send_documents([(document, recipients, departments)])
     passing = [unit for unit in recipients if unit.level == 1 and unit.rght - unit.lft > 1]
     summary = (_("Passed on to the units below: %(title)s") % {"title": title})[:200]
-    DutyLogEntry.objects.bulk_create(
-        [
-            DutyLogEntry(
-                unit_id=unit.pk,
-                at=now,
-                kind=DutyLogEntry.Kind.WARNING,
-                summary=summary,
-                warning=warning,
-                by=by,
-                details=_("Passed on automatically when the warning was delivered."),
-            )
-            for unit in passing
-        ]
-    )
+    sent = {
+        WarningMessage.MsgType.ALERT: _("Issued: %(title)s"),
+        WarningMessage.MsgType.UPDATE: _("Update sent: %(title)s"),
+        WarningMessage.MsgType.CANCEL: _("Lifting sent: %(title)s"),
+    }.get(msg_type, _("Sent: %(title)s"))
+    entries = [
+        # The issuing centre's own log: who sent it, and to how many units.
+        DutyLogEntry(
+            unit_id=warning.issuer_unit_id,
+            at=now,
+            kind=DutyLogEntry.Kind.WARNING,
+            summary=(sent % {"title": title})[:200],
+            warning=warning,
+            by=by,
+            details=_("Delivered to %(units)d units and %(departments)d departments.")
+            % {"units": len(recipients), "departments": len(departments)},
+        )
+    ]
+    # Each township or park passes it on: written by the system, not by the issuing dispatcher.
+    entries += [
+        DutyLogEntry(
+            unit_id=unit.pk,
+            at=now,
+            kind=DutyLogEntry.Kind.WARNING,
+            summary=summary,
+            warning=warning,
+            by=None,
+            details=_("Passed on automatically when the warning was delivered."),
+        )
+        for unit in passing
+    ]
+    DutyLogEntry.objects.bulk_create(entries)
     return document
+
+
+def _county_id(unit: GridUnit) -> int:
+    """The county (tier 1) over ``unit``: the root of its tree (no query for a county itself)."""
+    if unit.level == 0:
+        return unit.pk
+    return GridUnit.objects.filter(tree_id=unit.tree_id, level=0).values_list("pk", flat=True).get()
 
 
 def _recipients(warning: Warning) -> QuerySet[GridUnit]:

@@ -79,7 +79,11 @@ def subtree_ids(*units) -> set[int]:
 
 
 def delivered_ids(warning) -> list[int]:
-    return list(Delivery.objects.filter(document_id=warning.document_id).values_list("recipient_unit_id", flat=True))
+    return list(
+        Delivery.objects.filter(document_id=warning.document_id, recipient_unit__isnull=False).values_list(
+            "recipient_unit_id", flat=True
+        )
+    )
 
 
 # --- drafting --------------------------------------------------------------------------------------
@@ -129,7 +133,8 @@ def test_issue_delivers_once_to_every_active_unit_of_the_area(world):
     warning = issued(world)
     ids = delivered_ids(warning)
     assert len(ids) == len(set(ids))
-    assert set(ids) == subtree_ids(world.county) - {closed.pk}
+    # The issuing county is not a recipient of its own warning (it does not acknowledge it).
+    assert set(ids) == subtree_ids(world.county) - {closed.pk, world.county.pk}
     document = warning.document
     assert document.kind == Document.Kind.WARNING
     assert document.url == reverse("dispatch:warning_detail", args=[warning.pk])
@@ -194,10 +199,23 @@ def test_issue_is_refused_twice_and_for_an_expired_warning(world):
 
 def test_townships_pass_the_warning_on_and_it_is_recorded_in_their_duty_log(world):
     warning = issued(world)
-    passed = set(
-        DutyLogEntry.objects.filter(warning=warning, kind=DutyLogEntry.Kind.WARNING).values_list("unit_id", flat=True)
+    passed = dict(
+        DutyLogEntry.objects.filter(warning=warning, kind=DutyLogEntry.Kind.WARNING).values_list("unit_id", "by_id")
     )
-    assert passed == {world.township.pk, world.other_township.pk, world.park.pk}
+    # The county's own log has the issue, by the dispatcher; each township's is written by the system.
+    assert passed == {
+        world.county.pk: world.county_dispatcher.pk,
+        world.township.pk: None,
+        world.other_township.pk: None,
+        world.park.pk: None,
+    }
+
+
+def test_the_county_departments_get_the_warning_in_their_inbox(world, client_for):
+    warning = issued(world)
+    assert Delivery.objects.filter(document_id=warning.document_id, recipient_department=world.department).exists()
+    page = client_for(world.department_officer).get(reverse("delivery:inbox"))
+    assert warning.title in page.content.decode()
 
 
 def test_village_officer_may_not_issue(world):
@@ -368,7 +386,7 @@ def test_board_counts_each_tier_and_lists_who_has_not_acknowledged(world):
     warning_receipts.warning_acknowledge(warning=warning, unit=world.village_a, by=world.village_officer_a)
     board = warning_selectors.warning_board(world.county_dispatcher, warning)
     counts = {row.tier: (row.total, row.acknowledged) for row in board.tiers}
-    assert counts == {1: (1, 0), 2: (3, 0), 3: (4, 1)}
+    assert counts == {2: (3, 0), 3: (4, 1)}  # the issuing county is not a recipient
     tier3 = next(row for row in board.tiers if row.tier == 3)
     assert tier3.average_minutes is not None and tier3.median_minutes is not None
     pending = [d.recipient_unit for d in board.pending]
@@ -400,7 +418,7 @@ def test_board_queries_do_not_grow_with_the_units(world, django_assert_max_num_q
 def test_board_is_paginated(world):
     warning = issued(world)
     board = warning_selectors.warning_board(world.county_dispatcher, warning, per_page=3, page=2)
-    assert board.pending.number == 2 and board.pending.paginator.count == 8
+    assert board.pending.number == 2 and board.pending.paginator.count == 7
 
 
 # --- reminders and escalation ----------------------------------------------------------------------
@@ -429,16 +447,13 @@ def test_reminders_follow_each_tiers_rule_at_the_boundaries(world):
     tier2 = {world.township.pk, world.other_township.pk, world.park.pk}
     tier3 = {world.village_a.pk, world.village_b.pk, world.village_c.pk, world.enterprise.pk}
 
-    assert reminders.warning_reminders(now=minutes(14, 59)).reminded == 0
-    assert reminders.warning_reminders(now=minutes(15)).reminded == 1
-    assert reminded_units(warning) == {world.county.pk}
-    assert reminders.warning_reminders(now=minutes(19, 59)).reminded == 0
+    assert reminders.warning_reminders(now=minutes(19, 59)).reminded == 0  # the county issued it: no reminder
     assert reminders.warning_reminders(now=minutes(20)).reminded == 3
-    assert reminded_units(warning) == {world.county.pk} | tier2
+    assert reminded_units(warning) == tier2
     assert reminders.warning_reminders(now=minutes(29, 59)).reminded == 0
     run = reminders.warning_reminders(now=minutes(30))
-    assert run.reminded == 4 and run.parents_told == 1  # the county: no parent to tell
-    assert reminded_units(warning) == {world.county.pk} | tier2 | tier3
+    assert run.reminded == 4
+    assert reminded_units(warning) == tier2 | tier3
     assert run.notices == 0
 
 

@@ -42,7 +42,7 @@ from dispatch.selectors import duty as duty_selectors
 from dispatch.services import duty
 from grids import limits
 from grids.scope import scope_for
-from grids.spreadsheets import append_row
+from grids.spreadsheets import append_row, attachment, export_name, start_table
 
 LOG_PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000  # settings.DUTY_LOG_EXPORT_MAX_ROWS overrides
@@ -288,7 +288,7 @@ def log_export(request):
     entries = duty_selectors.search_log(request.user, **values)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Duty log"))
-    append_row(
+    start_table(
         sheet,
         [
             _("Time"),
@@ -315,13 +315,13 @@ def log_export(request):
                 entry.summary,
                 entry.caller,
                 entry.details,
-                entry.by.display_name,
+                entry.by.display_name if entry.by else _("Written automatically"),
             ],
         )
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="duty-log-{timezone.localdate():%Y%m%d}.xlsx"'
+    response["Content-Disposition"] = attachment(export_name(_("Duty log"), "", timezone.localdate()))
     return response
 
 

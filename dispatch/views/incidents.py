@@ -5,14 +5,13 @@ goes through its services; a refusal is shown the way the service words it."""
 
 from __future__ import annotations
 
-import io
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -29,7 +28,7 @@ from dispatch.selectors import incidents as incident_selectors
 from dispatch.services import incident_deadlines, incident_tiers
 from dispatch.services import incidents as services
 from grids.scope import scope_for
-from grids.spreadsheets import append_row
+from grids.spreadsheets import append_row, export_name, xlsx_response
 
 PER_PAGE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,13 +38,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _reporting_units(user):
-    """The units where the person holds a role that may report: their own grids, deepest first."""
-    scope = scope_for(user)
-    return (
-        scope.units_where(DispatchAction.REPORT_INCIDENT)
-        .filter(pk__in=scope.own_unit_ids(), is_active=True)
-        .order_by("-level", "tree_id", "lft")
-    )
+    return access.reporting_units(user)
 
 
 @require_http_methods(["GET", "POST"])
@@ -354,14 +347,7 @@ def incident_statistics_export(request):
             cell.font = bold
         for line in lines:
             append_row(extra, [line.label, *numbers(line)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    stamp = f"{stats.period}-{stats.year}" if stats.period != "year" else "years"
-    response["Content-Disposition"] = (
-        f'attachment; filename="incident-statistics-{stamp}-{timezone.localdate():%Y%m%d}.xlsx"'
-    )
-    return response
+    return xlsx_response(workbook, export_name(_("Incident statistics"), "", timezone.localdate()))
 
 
 # --- helpers ------------------------------------------------------------------------------------

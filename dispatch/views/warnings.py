@@ -20,7 +20,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.views import add_service_errors
 from dispatch import access, cap
 from dispatch.access import get_warning_for_user
-from dispatch.forms.warnings import CapUploadForm, EvacuationForm, LocalInstructionForm, UnitChoiceForm, WarningForm
+from dispatch.forms.warnings import (
+    CapUploadForm,
+    EvacuationForm,
+    LocalInstructionForm,
+    UnitChoiceForm,
+    WarningForm,
+    default_validity,
+)
 from dispatch.models import LEVEL_COLOURS, EvacuationReport, Warning
 from dispatch.permissions import DispatchAction
 from dispatch.selectors import warnings as warning_selectors
@@ -133,7 +140,7 @@ def warning_new(request):
                 messages.success(request, _("Draft saved. Check it, then issue it."))
                 return redirect("dispatch:warning_detail", pk=warning.pk)
         return render(request, "dispatch/warnings/form.html", {"form": form, "warning": None}, status=400)
-    form = WarningForm(issuers=issuers)
+    form = WarningForm(issuers=issuers, initial=default_validity())
     return render(request, "dispatch/warnings/form.html", {"form": form, "warning": None})
 
 

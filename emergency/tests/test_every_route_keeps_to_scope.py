@@ -157,7 +157,7 @@ ROUTES: dict[str, dict[str, str]] = {
 # Other arguments a route needs, with a value that names no object.
 FIXED_ARGUMENTS = {"action": "confirm", "dataset": "units", "fmt": "xlsx"}
 # Routes with no object argument that answer the public (tested in test_every_url_needs_login).
-PUBLIC = {"login", "logout", "set_language", "javascript-catalog"}
+PUBLIC = {"login", "logout", "set_language", "javascript-catalog", "favicon"}
 # Lists, exports and JSON that show many rows: none may name the other side.
 NOT_LISTS = {
     "api-schema",

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PUBLIC = {"login", "set_language", "javascript-catalog"}
+PUBLIC = {"login", "set_language", "javascript-catalog", "favicon"}
 
 
 def all_paths(resolver=None, prefix=""):

@@ -53,4 +53,6 @@ def test_map_tile_server_is_allowed_for_images(settings):
     assert _origin("http://tiles.intranet:8081/{z}/{x}/{y}.png") == "http://tiles.intranet:8081"
     assert _origin("https://{s}.tiles.intranet/{z}/{x}/{y}.png") == "https://*.tiles.intranet"
     assert _origin("/tiles/{z}/{x}/{y}.png") is None  # our own origin, already 'self'
-    assert _origin(settings.MAP_TILE_URL) in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"]
+    assert _origin("") is None  # the default: no tile server, images from the site only
+    if settings.MAP_TILE_URL and _origin(settings.MAP_TILE_URL):
+        assert _origin(settings.MAP_TILE_URL) in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"]

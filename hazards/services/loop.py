@@ -11,9 +11,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from delivery.models import Document
+from delivery.services import send_document
 from grids import limits
 from grids.models import Department, GridUnit, User
 from grids.scope import scope_for
@@ -445,11 +448,21 @@ def _copy_to_departments(hazard: Hazard, by: User) -> None:
     county = hazard.unit.get_root()
     departments = Department.objects.filter(county=county, is_active=True, sectors=hazard.category.sector_id)
     already = set(hazard.copies.values_list("department_id", flat=True))
-    for department in departments:
-        if department.pk in already:
-            continue
+    new = [department for department in departments if department.pk not in already]
+    for department in new:
         HazardCopy.objects.create(hazard=hazard, department=department)
         _event(hazard, Action.COPY, by, from_state=hazard.state, note=department.name)
+    if new:  # the 抄告 arrives in each department's inbox, with its unread badge
+        send_document(
+            sender_unit=hazard.owner_unit or hazard.unit,
+            kind=Document.Kind.HAZARD_COPY,
+            title=(
+                _("Copied to your department: %(number)s %(title)s") % {"number": hazard.number, "title": hazard.title}
+            )[:200],
+            url=reverse("hazards:detail", args=[hazard.pk]),
+            by=by,
+            to_departments=new,
+        )
 
 
 @transaction.atomic

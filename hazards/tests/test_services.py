@@ -331,6 +331,19 @@ def test_only_county_command_supervises_and_only_major_hazards(world):
         )
 
 
+def test_a_copy_arrives_in_the_departments_inbox_once(world):
+    from delivery.models import Delivery, Document
+    from delivery.services import inbox_for
+
+    hazard = report(world, code="flood")  # sector water → 水利局
+    hazard = services.hazard_confirm(
+        hazard=hazard, by=world.township_officer, grade="general", risk_method="ls", risk_inputs={"ls_l": 2, "ls_s": 2}
+    )
+    copies = inbox_for(world.department_officer).filter(document__kind=Document.Kind.HAZARD_COPY)
+    assert [d.recipient_department for d in copies] == [world.department]
+    assert copies.get().state == Delivery.State.DELIVERED and hazard.number in copies.get().document.title
+
+
 def test_department_sees_only_copied_hazards(world):
     unrelated = confirmed(world, code="fire")
     assert unrelated not in visible_hazards(world.department_officer)

@@ -27,7 +27,7 @@ from grids.files import serve_file
 from grids.models import Department, GridUnit
 from grids.scope import scope_for
 from hazards import forms, services
-from hazards.access import get_hazard_for_user, may, visible_hazards
+from hazards.access import get_hazard_for_user, may, reportable_units, visible_hazards
 from hazards.models import OPEN_STATES, Grade, Hazard, HazardCopy, HazardPhoto, RiskFactorOption, State
 from hazards.permissions import HazardAction
 from hazards.services import TransitionRefused
@@ -39,7 +39,7 @@ MINE_PER_PAGE = 20
 
 
 def _reportable_units(user):
-    return scope_for(user).units_where(HazardAction.REPORT).filter(is_active=True).order_by("tree_id", "lft")
+    return reportable_units(user)
 
 
 def _default_unit(user, units) -> GridUnit | None:

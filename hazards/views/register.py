@@ -9,7 +9,6 @@ A unit filter pointing outside the person's grids is answered 404, like any unse
 from __future__ import annotations
 
 import datetime
-import io
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -26,7 +25,7 @@ from django.views.decorators.http import require_GET
 from core.views import query_without
 from grids import limits
 from grids.scope import scope_for
-from grids.spreadsheets import append_row
+from grids.spreadsheets import append_row, export_name, start_table, xlsx_response
 from hazards import selectors
 from hazards.access import get_hazard_for_user
 from hazards.charts import trend_chart
@@ -79,7 +78,7 @@ def export(request):
     hazards = selectors.hazard_list(request.user, values).select_related("reporter")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Hazards"))
-    append_row(
+    start_table(
         sheet,
         [
             _("Number"),
@@ -133,7 +132,7 @@ def export(request):
                 _naive(hazard.closed_at),
             ],
         )
-    return _xlsx(workbook, f"hazards-{timezone.localdate():%Y%m%d}.xlsx")
+    return _xlsx(workbook, export_name(_("Hazard register"), _scope_name(request.user), timezone.localdate()))
 
 
 def _naive(value: datetime.datetime | None) -> datetime.datetime | None:
@@ -141,11 +140,13 @@ def _naive(value: datetime.datetime | None) -> datetime.datetime | None:
 
 
 def _xlsx(workbook, filename: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(workbook, filename)
+
+
+def _scope_name(user) -> str:
+    """The unit an export is named for: the person's outermost unit (else their county's)."""
+    top = scope_for(user).top_units().order_by("level", "code").first()
+    return top.name if top else ""
 
 
 # --- the risk map -------------------------------------------------------------------------------
@@ -296,7 +297,7 @@ def statistics_export(request):
         cell.font = bold
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.column_dimensions["A"].width = 24
-    return _xlsx(workbook, f"hazard-statistics-{timezone.localdate():%Y%m%d}.xlsx")
+    return _xlsx(workbook, export_name(_("Hazard statistics"), _scope_name(request.user), timezone.localdate()))
 
 
 def _row_label(row, table) -> str:

@@ -753,3 +753,48 @@ def test_exports_write_formula_like_text_as_text(compiled, client_for, clock):
     ).active
     names = {row[0].value: (row[0].data_type, row[0].quotePrefix) for row in matrix.iter_rows(min_row=3)}
     assert names["@SUM(A1)"] == ("s", True)  # Excel keeps it text even when the cell is edited
+
+
+# --- submitting while villages have not reported (issue 17, item 4) -------------------------------
+
+
+def test_a_township_report_asks_to_confirm_while_villages_have_not_reported(compiled, client_for):
+    submit(compiled)  # village A reported; village B has not
+    report = draft_of(compiled.township)
+    client = client_for(compiled.township_officer)
+    page = client.get(reverse("reports:monthly_detail", args=[report.pk])).content.decode()
+    assert 'name="confirm_unreported"' in page and compiled.village_b.name in page
+    data = {"signer_name": "黄网格", "action": "submit"}
+    response = client.post(reverse("reports:monthly_submit", args=[report.pk]), data)
+    assert response.status_code == 400
+    assert compiled.village_b.name in response.content.decode()
+    assert draft_of(compiled.township).state == MonthlyReport.State.DRAFT  # nothing saved
+    response = client.post(reverse("reports:monthly_submit", args=[report.pk]), {**data, "confirm_unreported": "1"})
+    assert response.status_code == 302
+    assert draft_of(compiled.township).state == MonthlyReport.State.SUBMITTED
+
+
+def test_a_township_report_submits_without_a_question_once_every_village_reported(compiled, client_for):
+    submit(compiled)
+    submit(compiled, unit=compiled.village_b, by=compiled.village_officer_b)
+    report = draft_of(compiled.township)
+    client = client_for(compiled.township_officer)
+    assert (
+        'name="confirm_unreported"'
+        not in client.get(reverse("reports:monthly_detail", args=[report.pk])).content.decode()
+    )
+    response = client.post(
+        reverse("reports:monthly_submit", args=[report.pk]), {"signer_name": "黄网格", "action": "submit"}
+    )
+    assert response.status_code == 302
+    assert draft_of(compiled.township).state == MonthlyReport.State.SUBMITTED
+
+
+def test_no_new_hazard_says_this_month(world, client_for):
+    report_hazard(world, found_at=at(3), title="后山裂缝")  # village A found one; village B none
+    services.monthly_job(today=month_start(TODAY))
+    report = draft_of(world.township)
+    page = client_for(world.township_officer).get(reverse("reports:monthly_detail", args=[report.pk])).content.decode()
+    row = page[page.index(f'<th scope="row" class="rp-fig-label">{world.village_b.name}') :][:400]
+    assert "本月无新增隐患" in row
+    assert "未发现隐患" not in page

@@ -23,6 +23,7 @@ from core.periods import add_months, previous_month
 from core.views import query_without
 from delivery import selectors as delivery_selectors
 from grids.scope import scope_for
+from grids.spreadsheets import export_name
 from reports import access, exports, forms, selectors, services
 from reports.models import MonthlyReport
 from reports.services import ReportRefused
@@ -64,13 +65,15 @@ def _render_monthly(request, report: MonthlyReport, *, sign_form=None, reissue_f
     if reissue_form is None and may_sign and report.state == MonthlyReport.State.SUBMITTED:
         reissue_form = forms.ReissueForm()
     tables = exports.report_tables(report)
+    children = selectors.children_with_reporting(report, tables["children"])
     return render(
         request,
         "reports/monthly_detail.html",
         {
             "report": report,
             "tables": tables,
-            "children": selectors.children_with_reporting(report, tables["children"]),
+            "children": children,
+            "unreported": [child for child in children or () if child.get("reported") is False],
             "may_sign": may_sign,
             "sign_form": sign_form,
             "reissue_form": reissue_form,
@@ -97,6 +100,20 @@ def monthly_submit(request, pk: int):
     report = access.get_report_for_user(request.user, pk)
     form = forms.MonthlySignForm(request.POST)
     submitting = request.POST.get("action") != "save"
+    if (
+        form.is_valid()
+        and submitting
+        and access.may_sign(request.user, report)
+        and not request.POST.get("confirm_unreported")
+    ):
+        unreported = selectors.unreported_children(report)
+        if unreported:  # nothing is saved: the page asks to confirm first
+            form.add_error(
+                None,
+                _("%(names)s have not reported yet. Tick the confirmation to submit without their figures.")
+                % {"names": "、".join(unreported)},
+            )
+            return _render_monthly(request, report, sign_form=form, status=400)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -155,7 +172,9 @@ def monthly_reissue(request, pk: int):
 def monthly_export(request, pk: int):
     report = access.get_report_for_user(request.user, pk)
     workbook = exports.monthly_report_workbook(report)
-    filename = f"monthly-report-{report.unit.code}-{report.period:%Y%m}-v{report.version}.xlsx"
+    filename = export_name(_("Monthly hazard report"), report.unit.name, report.period).replace(
+        ".xlsx", f"-v{report.version}.xlsx" if report.version > 1 else ".xlsx"
+    )
     return exports.xlsx_response(workbook, filename)
 
 
@@ -214,4 +233,4 @@ def matrix(request, unit_pk: int):
 def matrix_export(request, unit_pk: int):
     parent, months, rows = _matrix(request, unit_pk)
     workbook = exports.matrix_workbook(parent, rows, months)
-    return exports.xlsx_response(workbook, f"reporting-matrix-{parent.code}-{months[-1]:%Y%m}.xlsx")
+    return exports.xlsx_response(workbook, export_name(_("Reporting matrix"), parent.name, months[-1]))

@@ -22,7 +22,8 @@
   function label(value) { var span = document.createElement("span"); span.textContent = value == null ? "" : String(value); return span; }
   function setStatus(message) { if (statusEl) { statusEl.textContent = message; } }
 
-  var map = L.map(el, { zoomControl: true, attributionControl: false, preferCanvas: false });
+  // maxZoom on the map itself: without a tile layer Leaflet (and the clusters) would have none.
+  var map = L.map(el, { zoomControl: true, attributionControl: false, preferCanvas: false, maxZoom: 18 });
   if (config.tileUrl) {
     L.tileLayer(config.tileUrl, { maxZoom: 18, errorTileUrl: "" }).addTo(map);
   }

@@ -9,7 +9,7 @@
   function label(text) { var span = document.createElement("span"); span.textContent = text == null ? "" : String(text); return span; }
   var shapes = data(el.dataset.mapData) || { type: "FeatureCollection", features: [] };
   var points = data(el.dataset.points) || [];
-  var map = L.map(el, { zoomControl: true, attributionControl: false });
+  var map = L.map(el, { zoomControl: true, attributionControl: false, maxZoom: 18 });
   if (el.dataset.tileUrl) {
     L.tileLayer(el.dataset.tileUrl, { maxZoom: 18, errorTileUrl: "" }).addTo(map);
   }
