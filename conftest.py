@@ -19,22 +19,49 @@ _world_snapshot = None
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Keep the seeded rule tables restorable for transactional tests that run after Playwright
-    started: its event loop makes Django hand out new connection objects, which would lack the
-    serialized copy ``serialized_rollback`` restores from. Then build the small county once, on
-    the test clock, and keep its rows for ``world``."""
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's test databases, copied from a template migrated once for every process
+    (``emergency.testenv.setup_test_databases``). Keep the seeded rule tables restorable for
+    transactional tests that run after Playwright started: its event loop makes Django hand out
+    new connection objects, which would lack the serialized copy ``serialized_rollback`` restores
+    from. Then build the small county once, on the test clock, and keep its rows for ``world``."""
     global _world_snapshot
     from django.db import connections
+    from django.test.utils import teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
 
+    from emergency.testenv import setup_test_databases
     from grids.tests.factories import WorldSnapshot
 
+    if not django_db_use_migrations:
+        _disable_migrations()
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock():
+        db_cfg = setup_test_databases(
+            verbosity=request.config.option.verbose,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=django_db_keepdb and not django_db_createdb,
+            template=django_db_use_migrations,
+        )
     for alias in connections:
         contents = getattr(connections[alias], "_test_serialized_contents", None)
         if contents is not None:
             type(connections[alias])._test_serialized_contents = contents
     with django_db_blocker.unblock():
         _world_snapshot = WorldSnapshot()
+    yield
+    if not (django_db_keepdb and not django_db_createdb):
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=request.config.option.verbose)
 
 
 def _transactional(item) -> bool:
