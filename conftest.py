@@ -116,7 +116,30 @@ def client_for(client):
 # --- browser tests (marker ``browser``): Playwright driving Debian's Chromium ------------------
 
 
+# Rough seconds a test takes, to start the longest modules first: a browser test or one that
+# starts a real worker takes 5-40 s, another test a few hundredths.
+_COST = {"browser": 15.0, "worker": 10.0}
+_ORDINARY_COST = 0.05
+
+
+def pytest_configure(config):
+    """pytest-xdist hands out modules (``--dist loadscope``) in the order sorted below, not its own
+    (most tests first, which leaves the one-test browser modules for the end)."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own order, which the sort keeps within a module
 def pytest_collection_modifyitems(config, items):
+    costs: dict[str, float] = {}
+    for item in items:
+        cost = max((c for marker, c in _COST.items() if marker in item.keywords), default=_ORDINARY_COST)
+        costs[item.nodeid.split("::", 1)[0]] = costs.get(item.nodeid.split("::", 1)[0], 0.0) + cost
+    items.sort(key=lambda item: -costs[item.nodeid.split("::", 1)[0]])
+    _skip_browser_tests_without_chromium(items)
+
+
+def _skip_browser_tests_without_chromium(items):
     if shutil.which("chromium") or os.path.exists(CHROMIUM):
         return
     if os.environ.get("REQUIRE_BROWSER"):
