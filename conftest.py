@@ -19,22 +19,49 @@ _world_snapshot = None
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Keep the seeded rule tables restorable for transactional tests that run after Playwright
-    started: its event loop makes Django hand out new connection objects, which would lack the
-    serialized copy ``serialized_rollback`` restores from. Then build the small county once, on
-    the test clock, and keep its rows for ``world``."""
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's test databases, copied from a template migrated once for every process
+    (``emergency.testenv.setup_test_databases``). Keep the seeded rule tables restorable for
+    transactional tests that run after Playwright started: its event loop makes Django hand out
+    new connection objects, which would lack the serialized copy ``serialized_rollback`` restores
+    from. Then build the small county once, on the test clock, and keep its rows for ``world``."""
     global _world_snapshot
     from django.db import connections
+    from django.test.utils import teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
 
+    from emergency.testenv import setup_test_databases
     from grids.tests.factories import WorldSnapshot
 
+    if not django_db_use_migrations:
+        _disable_migrations()
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock():
+        db_cfg = setup_test_databases(
+            verbosity=request.config.option.verbose,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=django_db_keepdb and not django_db_createdb,
+            template=django_db_use_migrations,
+        )
     for alias in connections:
         contents = getattr(connections[alias], "_test_serialized_contents", None)
         if contents is not None:
             type(connections[alias])._test_serialized_contents = contents
     with django_db_blocker.unblock():
         _world_snapshot = WorldSnapshot()
+    yield
+    if not (django_db_keepdb and not django_db_createdb):
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=request.config.option.verbose)
 
 
 def _transactional(item) -> bool:
@@ -89,7 +116,30 @@ def client_for(client):
 # --- browser tests (marker ``browser``): Playwright driving Debian's Chromium ------------------
 
 
+# Rough seconds a test takes, to start the longest modules first: a browser test or one that
+# starts a real worker takes 5-40 s, another test a few hundredths.
+_COST = {"browser": 15.0, "worker": 10.0}
+_ORDINARY_COST = 0.05
+
+
+def pytest_configure(config):
+    """pytest-xdist hands out modules (``--dist loadscope``) in the order sorted below, not its own
+    (most tests first, which leaves the one-test browser modules for the end)."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own order, which the sort keeps within a module
 def pytest_collection_modifyitems(config, items):
+    costs: dict[str, float] = {}
+    for item in items:
+        cost = max((c for marker, c in _COST.items() if marker in item.keywords), default=_ORDINARY_COST)
+        costs[item.nodeid.split("::", 1)[0]] = costs.get(item.nodeid.split("::", 1)[0], 0.0) + cost
+    items.sort(key=lambda item: -costs[item.nodeid.split("::", 1)[0]])
+    _skip_browser_tests_without_chromium(items)
+
+
+def _skip_browser_tests_without_chromium(items):
     if shutil.which("chromium") or os.path.exists(CHROMIUM):
         return
     if os.environ.get("REQUIRE_BROWSER"):

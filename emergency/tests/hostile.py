@@ -58,9 +58,10 @@ def log_in_as(page, live_server, world, user):
 def shows_literally(page, url: str, *texts: str) -> None:
     """``url`` answers 200, holds no element the planted markup would have made, and shows each of
     ``texts`` as text."""
-    response = page.goto(url)
+    requests = requests_of(page)
+    response = page.goto(url)  # waits for "load": the page's images, an <img onerror> too, have loaded or failed
     assert response is not None and response.status == 200, url
-    page.wait_for_load_state("networkidle")  # give an <img onerror> the time to fire
+    settle(requests)  # and what its scripts fetched since (the risk map's points) has arrived
     assert page.locator(PLANTED).count() == 0, url
     body = page.locator("body")
     for text in texts:
@@ -72,3 +73,26 @@ def open_tooltips(page, selector: str) -> None:
     paths = page.locator(f"{selector} path.leaflet-interactive")
     for index in range(paths.count()):
         paths.nth(index).dispatch_event("mouseover")
+
+
+def requests_of(page) -> set:
+    """The requests of ``page`` still in flight, kept up to date from its events (from the first call)."""
+    pending = getattr(page, "_requests_in_flight", None)
+    if pending is None:
+        pending = page._requests_in_flight = set()
+        page.on("request", lambda request: pending.add(request))
+        page.on("requestfinished", lambda request: pending.discard(request))
+        page.on("requestfailed", lambda request: pending.discard(request))
+    return pending
+
+
+def settle(requests: set) -> None:
+    """Wait until every request in ``requests`` (``requests_of(page)``) has its answer, or failed:
+    what ``wait_for_load_state("networkidle")`` waits for, without its half second of quiet after
+    every page."""
+    while requests:
+        request = next(iter(requests))
+        response = request.response()  # None once it failed
+        if response is not None:
+            response.finished()
+        requests.discard(request)

@@ -20,6 +20,7 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -325,6 +326,28 @@ def sides(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+@pytest.fixture(scope="module")
+def sessions(sides, django_db_blocker):
+    """Each persona (and the department officer) logged in once, in the module's transaction:
+    user id -> session key. A test's client carries the key; what the test's requests change
+    in the session is rolled back with the test."""
+    keys = {}
+    with django_db_blocker.unblock():
+        for user in [*(persona_user(sides, persona) for persona in PERSONAS), sides["world"].department_officer]:
+            client = Client()
+            client.force_login(user)
+            keys[user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return keys
+
+
+def logged_in(sessions, user) -> Client:
+    """A new client with ``user``'s session of ``sessions``."""
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = sessions[user.pk]
+    assert client.session.get("_auth_user_id") == str(user.pk), user  # still logged in
+    return client
+
+
 @pytest.fixture
 def clock():
     """The module's data is built at the test clock's instant and takes a while: its tests go on
@@ -362,9 +385,8 @@ def url_for(name: str, args: tuple[str, ...], objects: dict) -> str:
 
 @pytest.mark.parametrize("persona", sorted(PERSONAS))
 @pytest.mark.parametrize(("name", "args"), [r for r in OBJECT_ROUTES if ROUTES.get(r[0], {}).get("pk") != GLOBAL])
-def test_an_object_outside_the_scope_is_not_found(sides, db, persona, name, args):
-    client = Client()
-    client.force_login(persona_user(sides, persona))
+def test_an_object_outside_the_scope_is_not_found(sides, sessions, db, persona, name, args):
+    client = logged_in(sessions, persona_user(sides, persona))
     for side in PERSONAS[persona][1]:
         url = url_for(name, args, sides[side])
         for method in ("get", "post"):
@@ -375,10 +397,9 @@ def test_an_object_outside_the_scope_is_not_found(sides, db, persona, name, args
 
 
 @pytest.mark.parametrize(("name", "args"), [r for r in OBJECT_ROUTES if r[0] not in DEPARTMENT_WRITES])
-def test_the_read_only_department_officer_changes_nothing(sides, db, name, args):
+def test_the_read_only_department_officer_changes_nothing(sides, sessions, db, name, args):
     """The department's staff read the county; a write anywhere is refused (403, 404 or 405)."""
-    client = Client()
-    client.force_login(sides["world"].department_officer)
+    client = logged_in(sessions, sides["world"].department_officer)
     url = url_for(name, args, sides["ours"])
     response = client.post(url)
     assert response.status_code in {403, 404, 405}, (url, response.status_code)
@@ -390,9 +411,8 @@ def _without_visible_names(names: list[str], visible: list[str]) -> list[str]:
 
 @pytest.mark.parametrize("persona", sorted(p for p in PERSONAS if p != "former_member"))
 @pytest.mark.parametrize("name", LIST_ROUTES)
-def test_lists_exports_and_json_never_name_the_other_side(sides, db, persona, name):
-    client = Client()
-    client.force_login(persona_user(sides, persona))
+def test_lists_exports_and_json_never_name_the_other_side(sides, sessions, db, persona, name):
+    client = logged_in(sessions, persona_user(sides, persona))
     (outside,) = PERSONAS[persona][1]
     inside = "ours" if outside == "theirs" else "theirs"
     url = reverse(name, kwargs={a: FIXED_ARGUMENTS[a] for a in _args_of(name)})

@@ -5,6 +5,7 @@ violation in Chromium: no inline script, no inline <style>, nothing from another
 import pytest
 from playwright.sync_api import expect
 
+from emergency.tests.hostile import requests_of, settle
 from grids.models import User
 from grids.tests.factories import build_world
 from hazards.tests import factories as hf
@@ -36,13 +37,15 @@ def test_pages_and_admin_pass_the_content_security_policy(page, live_server):
     violations = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
 
+    requests = requests_of(page)
+
     def visit(path, ready=None):
         violations.clear()
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
         if ready:
             expect(page.locator(ready).first).to_be_attached(timeout=10000)
-        page.wait_for_load_state("networkidle")
+        settle(requests)  # every script, style sheet, image and fetch of the page has been answered
         assert violations == [], f"{path}: {violations}"
 
     login(page, live_server, world.township_officer.username, world.password(world.township_officer))
