@@ -22,6 +22,9 @@ class Document(models.Model):
         INCIDENT = "incident", _("Incident report")
         NOTICE = "notice", _("Notice")
         PLAN_FILING = "plan_filing", _("Plan filing")
+        DRILL_PLAN = "drill_plan", _("Annual drill plan")
+        DRILL_ALARM = "drill_alarm", _("Drill alarm")
+        DRILL_NOTICE = "drill_notice", _("Drill notice")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     sender_unit = models.ForeignKey(

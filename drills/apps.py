@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DrillsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "drills"
+    verbose_name = _("Drills and training")
+
+    def ready(self) -> None:
+        from drills import permissions  # noqa: F401  (adds the drill actions to the scope table)
