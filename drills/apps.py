@@ -9,3 +9,8 @@ class DrillsConfig(AppConfig):
 
     def ready(self) -> None:
         from drills import permissions  # noqa: F401  (adds the drill actions to the scope table)
+        from drills.access import visible_drills
+        from drills.models import Drill
+        from grids.choices import register_choices
+
+        register_choices(Drill, visible_drills)  # what a select of drills may offer
