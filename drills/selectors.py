@@ -63,11 +63,12 @@ class ComplianceRow:
 
 def applicable(unit: GridUnit, categories: set[int], requirements: list[DrillRequirement]) -> list[DrillRequirement]:
     """The rows that apply to ``unit``: its kind's rows; a category row only for a unit in that
-    category, and it replaces its kind's uncategorised row of the same plan kind."""
+    category, and it replaces its kind's uncategorised row of the same plan kind and drill scope
+    (a 危化品 enterprise's comprehensive drills are counted once, by its category's row)."""
     group = unit_group(unit)
     rows = [r for r in requirements if r.unit_group == group and (r.category_id is None or r.category_id in categories)]
-    specific = {r.plan_kind_id for r in rows if r.category_id is not None}
-    return [r for r in rows if r.category_id is not None or r.plan_kind_id not in specific]
+    specific = {(r.plan_kind_id, r.comprehensive_only) for r in rows if r.category_id is not None}
+    return [r for r in rows if r.category_id is not None or (r.plan_kind_id, r.comprehensive_only) not in specific]
 
 
 def _count(row: ComplianceRow, drills: list[Drill]) -> None:
@@ -98,6 +99,7 @@ def compliance(user, top: GridUnit, year: int) -> list[ComplianceRow]:
     """Every requirement row of every unit in ``top``'s subtree (as far as the person sees), with
     this year's drills counted. Six queries whatever the number of units and drills."""
     scope = scope_for(user)
+    top = GridUnit.objects.get(pk=top.pk)  # its tree range as stored now (units may have been added)
     units = list(GridUnit.objects.within(top).filter(scope.unit_q(), is_active=True).order_by("tree_id", "lft"))
     requirements = list(DrillRequirement.objects.filter(is_active=True).select_related("plan_kind", "category"))
     categories = defaultdict(set)
@@ -177,6 +179,7 @@ def untrained_officers(user, top: GridUnit, year: int) -> list[Membership]:
     scope = scope_for(user)
     from drills.models import Training
 
+    top = GridUnit.objects.get(pk=top.pk)
     trained = Training.objects.filter(held_on__year=year).values("attendees")
     return list(
         Membership.objects.active()
