@@ -109,7 +109,9 @@ class DrillViewSet(
         services.drill_evaluate(drill=drill, by=request.user, **body.validated_data)
         return self._answer(drill)
 
-    @extend_schema(summary="Add a finding", request=FindingBodySerializer, responses={201: FindingSerializer, **REFUSALS})
+    @extend_schema(
+        summary="Add a finding", request=FindingBodySerializer, responses={201: FindingSerializer, **REFUSALS}
+    )
     @action(detail=True, methods=["post"])
     def findings(self, request, pk=None):
         drill = self.get_object(access.ORGANISE)
@@ -121,7 +123,9 @@ class DrillViewSet(
         finding = services.finding_add(drill=drill, by=request.user, plan=plan, **data)
         return Response(FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Sign in to the drill", request=EmptySerializer, responses={200: DrillSerializer, **REFUSALS})
+    @extend_schema(
+        summary="Sign in to the drill", request=EmptySerializer, responses={200: DrillSerializer, **REFUSALS}
+    )
     @action(detail=True, methods=["post"], url_path="sign-in")
     def sign_in(self, request, pk=None):
         drill = self.get_object()
@@ -143,7 +147,9 @@ class FindingViewSet(DrillErrorsMixin, mixins.ListModelMixin, mixins.RetrieveMod
     def get_object(self):
         return access.get_finding_for_user(self.request.user, self.kwargs["pk"])
 
-    @extend_schema(summary="Close a finding", request=CloseBodySerializer, responses={200: FindingSerializer, **REFUSALS})
+    @extend_schema(
+        summary="Close a finding", request=CloseBodySerializer, responses={200: FindingSerializer, **REFUSALS}
+    )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         finding = access.get_finding_for_user(request.user, pk, close=True)

@@ -8,9 +8,14 @@ class DrillsConfig(AppConfig):
     verbose_name = _("Drills and training")
 
     def ready(self) -> None:
-        from drills import permissions  # noqa: F401  (adds the drill actions to the scope table)
+        from core.registry import register_demo
+        from drills import (
+            demo,
+            permissions,  # noqa: F401  (adds the drill actions to the scope table)
+        )
         from drills.access import visible_drills
         from drills.models import Drill
         from grids.choices import register_choices
 
         register_choices(Drill, visible_drills)  # what a select of drills may offer
+        register_demo("drills", demo.run, order=demo.DEMO_ORDER, present=demo.present)

@@ -55,7 +55,9 @@ class RecordForm(forms.Form):
     participants = forms.CharField(
         label=_("participants"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    script = forms.CharField(label=_("script"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
+    script = forms.CharField(
+        label=_("script"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     narrative = forms.CharField(
         label=_("what happened, in order"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
     )

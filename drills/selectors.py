@@ -126,9 +126,7 @@ def compliance(user, top: GridUnit, year: int) -> list[ComplianceRow]:
     for unit in units:
         for requirement in applicable(unit, categories[unit.pk], requirements):
             candidates = [
-                d
-                for d in drills[unit.pk]
-                if not requirement.comprehensive_only or d.scope == DrillScope.COMPREHENSIVE
+                d for d in drills[unit.pk] if not requirement.comprehensive_only or d.scope == DrillScope.COMPREHENSIVE
             ]
             if requirement.plan_kind_id:
                 for plan in plans[(unit.pk, requirement.plan_kind_id)]:

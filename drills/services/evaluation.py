@@ -46,7 +46,9 @@ def conclusion_for(score: Decimal) -> ConclusionBand:
 
 
 @transaction.atomic
-def drill_evaluate(*, drill: Drill, by: User, scores: dict[int, int], report: str = "", summary: str = "") -> Evaluation:
+def drill_evaluate(
+    *, drill: Drill, by: User, scores: dict[int, int], report: str = "", summary: str = ""
+) -> Evaluation:
     """Score every indicator of the drill's form (0–100), conclude by band, mark the drill
     evaluated and tell its linked plans a drill was held. The organiser's people, once."""
     drill = locked_drill(drill)

@@ -26,8 +26,15 @@ def annual_plan_create(*, by: User, unit: GridUnit, year: int, title: str = "") 
     if not scope_for(by).can(DrillAction.ORGANISE, unit):
         raise PermissionDenied(_("Only the unit's own people or a tier above may plan its drills."))
     if AnnualDrillPlan.objects.filter(unit=unit, year=year).exists():
-        raise ValidationError({"year": _("%(unit)s already has a drill plan for %(year)s.") % {"unit": unit, "year": year}})
-    plan = AnnualDrillPlan(unit=unit, year=year, title=title or _("%(unit)s %(year)s annual drill plan") % {"unit": unit.name, "year": year}, created_by=by)
+        raise ValidationError(
+            {"year": _("%(unit)s already has a drill plan for %(year)s.") % {"unit": unit, "year": year}}
+        )
+    plan = AnnualDrillPlan(
+        unit=unit,
+        year=year,
+        title=title or _("%(unit)s %(year)s annual drill plan") % {"unit": unit.name, "year": year},
+        created_by=by,
+    )
     plan.full_clean()
     plan._history_user = by
     plan._change_reason = "create"
@@ -107,7 +114,9 @@ def drill_plan(
     participating = list(participating_units)
     _check_units(by, organiser, unit, participating)
     if double_blind and organiser.pk == unit.pk:
-        raise ValidationError({"double_blind": _("A double-blind drill is organised by a tier above the drilled unit.")})
+        raise ValidationError(
+            {"double_blind": _("A double-blind drill is organised by a tier above the drilled unit.")}
+        )
     if annual_plan is not None:
         if annual_plan.unit_id != organiser.pk:
             raise ValidationError({"annual_plan": _("A drill goes into its organiser's drill plan.")})
@@ -152,7 +161,9 @@ def drill_update(*, drill: Drill, by: User, **fields) -> Drill:
         setattr(drill, name, value)
     drill.full_clean()
     if drill.double_blind and drill.organiser_id == drill.unit_id:
-        raise ValidationError({"double_blind": _("A double-blind drill is organised by a tier above the drilled unit.")})
+        raise ValidationError(
+            {"double_blind": _("A double-blind drill is organised by a tier above the drilled unit.")}
+        )
     save_step(drill, list(fields), "update", by)
     if "linked_plans" in relations:
         drill.linked_plans.set(_check_plans(by, drill, relations["linked_plans"]))

@@ -28,7 +28,9 @@ def drill(world, *, by=None, organiser=None, unit=None, planned_date=None, **fie
 
 def blind(world, **fields):
     """The county's double-blind drill of the township."""
-    return drill(world, by=world.county_dispatcher, organiser=world.county, unit=world.township, double_blind=True, **fields)
+    return drill(
+        world, by=world.county_dispatcher, organiser=world.county, unit=world.township, double_blind=True, **fields
+    )
 
 
 def held(world, the_drill, *, by=None, held_at=None):

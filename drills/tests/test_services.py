@@ -87,7 +87,10 @@ def test_mobilisation_times_are_recorded_once_and_in_order(world):
     d.refresh_from_db()
     with pytest.raises(ValidationError):
         services.drill_record_time(
-            drill=d, by=world.township_officer, milestone="first_on_scene", at=d.alarm_sent_at - datetime.timedelta(minutes=1)
+            drill=d,
+            by=world.township_officer,
+            milestone="first_on_scene",
+            at=d.alarm_sent_at - datetime.timedelta(minutes=1),
         )
     services.drill_record_time(drill=d, by=world.township_officer, milestone="first_on_scene")
     with pytest.raises(TransitionRefused):
@@ -101,7 +104,11 @@ def test_record_held_refuses_a_future_time(world):
     d = drill(world)
     with pytest.raises(ValidationError):
         services.drill_record_held(
-            drill=d, by=world.township_officer, held_at=timezone.now() + datetime.timedelta(days=1), place="x", headcount=1
+            drill=d,
+            by=world.township_officer,
+            held_at=timezone.now() + datetime.timedelta(days=1),
+            place="x",
+            headcount=1,
         )
     d.refresh_from_db()
     assert d.state == DrillState.PLANNED

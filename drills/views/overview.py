@@ -197,7 +197,10 @@ def training_create(request):
         if response:
             return response
     return render(
-        request, "drills/form.html", {"form": form, "title": _("Record a training session")}, status=400 if form.errors else 200
+        request,
+        "drills/form.html",
+        {"form": form, "title": _("Record a training session")},
+        status=400 if form.errors else 200,
     )
 
 

@@ -101,7 +101,9 @@ def create(request):
         )
         if response:
             return response
-    return render(request, "drills/form.html", {"form": form, "title": _("Plan a drill")}, status=400 if form.errors else 200)
+    return render(
+        request, "drills/form.html", {"form": form, "title": _("Plan a drill")}, status=400 if form.errors else 200
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -194,7 +196,12 @@ def record(request, pk):
         )
         if response:
             return response
-    return render(request, "drills/form.html", {"form": form, "title": _("Record the drill held"), "drill": drill}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "drills/form.html",
+        {"form": form, "title": _("Record the drill held"), "drill": drill},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -213,15 +220,21 @@ def evaluate(request, pk):
                 report=form.cleaned_data["report"],
                 summary=form.cleaned_data["summary"],
             ),
-            success_message=lambda e: _("Evaluated: %(score)s points, %(conclusion)s.")
-            % {"score": e.score, "conclusion": e.conclusion.name},
+            success_message=lambda e: (
+                _("Evaluated: %(score)s points, %(conclusion)s.") % {"score": e.score, "conclusion": e.conclusion.name}
+            ),
             redirect_to=_back(drill),
             refusals=(TransitionRefused,),
             form=form,
         )
         if response:
             return response
-    return render(request, "drills/form.html", {"form": form, "title": _("Evaluate the drill"), "drill": drill}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "drills/form.html",
+        {"form": form, "title": _("Evaluate the drill"), "drill": drill},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -240,7 +253,12 @@ def finding_add(request, pk):
         )
         if response:
             return response
-    return render(request, "drills/form.html", {"form": form, "title": _("Add a finding"), "drill": drill}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "drills/form.html",
+        {"form": form, "title": _("Add a finding"), "drill": drill},
+        status=400 if form.errors else 200,
+    )
 
 
 def _print(request, pk, template):

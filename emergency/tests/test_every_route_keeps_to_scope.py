@@ -110,7 +110,15 @@ ROUTES: dict[str, dict[str, str]] = {
     **{
         f"drills:{name}": {"pk": "drill"}
         for name in (
-            "detail", "edit", "record", "evaluate", "finding_add", "print_plan", "print_evaluation", "print_signin", "act",
+            "detail",
+            "edit",
+            "record",
+            "evaluate",
+            "finding_add",
+            "print_plan",
+            "print_evaluation",
+            "print_signin",
+            "act",
         )
     },  # fmt: skip
     "drills:finding_close": {"pk": "finding"},
@@ -333,8 +341,17 @@ def _side(world, *, town, village, leader, officer) -> dict:
         "finding": finding,
         "training": training,
         "names": [
-            village.name, town.name, hazard.number, hazard.title, incident.title, entry.summary, plan.title,
-            drill.title, finding.description, training.topic, annual.title,
+            village.name,
+            town.name,
+            hazard.number,
+            hazard.title,
+            incident.title,
+            entry.summary,
+            plan.title,
+            drill.title,
+            finding.description,
+            training.topic,
+            annual.title,
         ],  # fmt: skip
     }
 
