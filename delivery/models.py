@@ -23,6 +23,9 @@ class Document(models.Model):
         NOTICE = "notice", _("Notice")
         PLAN_FILING = "plan_filing", _("Plan filing")
         HAZARD_COPY = "hazard_copy", _("Hazard copied to a department")
+        DRILL_PLAN = "drill_plan", _("Annual drill plan")
+        DRILL_ALARM = "drill_alarm", _("Drill alarm")
+        DRILL_NOTICE = "drill_notice", _("Drill notice")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     sender_unit = models.ForeignKey(

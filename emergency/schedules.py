@@ -44,6 +44,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "hazards.tasks.mark_overdue_hazards",
         "schedule": crontab(hour=1, minute=30),  # Asia/Shanghai
     },
+    "drills.flag_drills_due": {
+        "task": "drills.tasks.flag_drills_due",
+        "schedule": crontab(hour=2, minute=10),  # Asia/Shanghai: overdue findings, drills due soon
+    },
     "grids.purge_finished_import_files": {
         "task": "grids.tasks.purge_old_import_files",
         "schedule": crontab(hour=3, minute=17),

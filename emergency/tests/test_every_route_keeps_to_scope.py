@@ -31,6 +31,8 @@ from core.periods import month_start, previous_month
 from delivery.models import Delivery
 from dispatch.models import IncidentType, WarningType
 from dispatch.services import duty, incidents, warnings
+from drills import services as drill_services
+from drills.tests import factories as drill_factories
 from emergency import testclock
 from grids import services as grid_services
 from grids.models import Membership, Role
@@ -107,6 +109,30 @@ ROUTES: dict[str, dict[str, str]] = {
         for action in ("detail", "documents", "submit-review", "review", "issue", "file", "withdraw")
     },
     **{f"plan-filings-{action}": {"pk": "filing"} for action in ("detail", "receipt", "return")},
+    **{
+        f"drills:{name}": {"pk": "drill"}
+        for name in (
+            "detail",
+            "edit",
+            "record",
+            "evaluate",
+            "finding_add",
+            "print_plan",
+            "print_evaluation",
+            "print_signin",
+            "act",
+        )
+    },  # fmt: skip
+    "drills:finding_close": {"pk": "finding"},
+    "drills:annual_plan": {"pk": "annual_drill_plan"},
+    "drills:annual_plan_file": {"pk": "annual_drill_plan"},
+    **{
+        f"drills-{action}": {"pk": "drill"}
+        for action in ("detail", "start", "acknowledge", "record-time", "held", "evaluate", "findings", "sign-in")
+    },
+    "drill-findings-detail": {"pk": "finding"},
+    "drill-findings-close": {"pk": "finding"},
+    "drill-trainings-detail": {"pk": "training"},
     "units-detail": {"pk": "unit"},
     "units-deactivate": {"pk": "unit"},
     "units-move": {"pk": "unit"},
@@ -274,6 +300,22 @@ def _side(world, *, town, village, leader, officer) -> dict:
     plan = plan_factories.draft(world, by=leader, unit=town, title=f"{town.name}乡镇应急预案")
     plan_version = plan_factories.in_force(world, plan, by=leader, leader=leader)
     filing = plan_version.filings.get()
+    year = timezone.localdate().year
+    annual = drill_services.annual_plan_create(by=leader, unit=town, year=year, title=f"{town.name}年度演练计划")
+    drill = drill_factories.drill(
+        world, by=leader, organiser=town, unit=village, title=f"{village.name}山洪转移演练", linked_plans=[plan]
+    )
+    drill_services.drill_sign_in(drill=drill, by=officer)
+    drill_factories.held(world, drill, by=leader)
+    drill_factories.evaluated(world, drill, by=leader)
+    finding = drill_services.finding_add(
+        drill=drill, by=leader, kind="equipment", description=f"{village.name}抽水泵故障", owner_unit=village,
+        deadline=timezone.localdate() + datetime.timedelta(days=10),
+    )  # fmt: skip
+    training = drill_services.training_record(
+        by=leader, unit=town, topic=f"{town.name}网格员培训", held_on=timezone.localdate(), hours=2,
+        attendees=[officer],
+    )  # fmt: skip
     return {
         "unit": village,
         "town": town,
@@ -296,7 +338,23 @@ def _side(world, *, town, village, leader, officer) -> dict:
         "plan_version": plan_version,
         "plan_document": plan_version.documents.first(),
         "filing": filing,
-        "names": [village.name, town.name, hazard.number, hazard.title, incident.title, entry.summary, plan.title],
+        "annual_drill_plan": annual,
+        "drill": drill,
+        "finding": finding,
+        "training": training,
+        "names": [
+            village.name,
+            town.name,
+            hazard.number,
+            hazard.title,
+            incident.title,
+            entry.summary,
+            plan.title,
+            drill.title,
+            finding.description,
+            training.topic,
+            annual.title,
+        ],  # fmt: skip
     }
 
 
@@ -426,6 +484,39 @@ def test_lists_exports_and_json_never_name_the_other_side(sides, sessions, db, p
     assert not leaked, (persona, url, leaked)
 
 
+DRILL_ROUTES = [(name, args) for name, args in OBJECT_ROUTES if ROUTES.get(name, {}).get("pk") == "drill"]
+
+
+def test_a_double_blind_drill_is_hidden_from_the_drilled_unit_until_it_starts(sides, db, clock):
+    """The county's double-blind drill of the township: every drill route answers 404 and no list,
+    calendar, export or JSON names it for the township's and its villages' people until the
+    county starts it; the organiser sees it throughout, the township from the start."""
+    world = sides["world"]
+    title = "泗城镇双盲应急演练"
+    blind = drill_factories.blind(world, title=title, planned_date=timezone.localdate())
+    drilled = [world.township_officer, world.township_leader, world.village_officer_a]
+    for person in drilled:
+        client = Client()
+        client.force_login(person)
+        for name, args in DRILL_ROUTES:
+            url = url_for(name, args, {"drill": blind})
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                assert response.status_code in {404, 405}, (person, method, url, response.status_code)
+        for name in LIST_ROUTES:
+            response = client.get(reverse(name, kwargs={a: FIXED_ARGUMENTS[a] for a in _args_of(name)}))
+            if response.status_code == 200 and not response.get("Content-Type", "").startswith("image/"):
+                assert title not in _text_of(response), (person, name)
+    organiser = Client()
+    organiser.force_login(world.county_dispatcher)
+    assert organiser.get(reverse("drills:detail", args=[blind.pk])).status_code == 200
+    drill_services.drill_start(drill=blind, by=world.county_dispatcher)
+    township = Client()
+    township.force_login(world.township_officer)
+    assert township.get(reverse("drills:detail", args=[blind.pk])).status_code == 200
+    assert title in township.get(reverse("drills:list")).content.decode()
+
+
 def _args_of(name: str) -> tuple[str, ...]:
     return next(args for n, _route, args in routes() if n == name)
 
@@ -478,6 +569,11 @@ ADMIN_GLOBAL = SUPERUSER_ONLY | {
     "dispatch.warningtype",
     "core.jobfailure",
     "plans.filingroute",
+    "drills.categorisedunit",
+    "drills.conclusionband",
+    "drills.drillrequirement",
+    "drills.evaluationindicator",
+    "drills.unitcategory",
     "plans.plankind",
     "plans.requiredplan",
     "plans.workdayadjustment",

@@ -1,0 +1,1 @@
+"""Drills (应急演练) and training: the register app."""

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DrillsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "drills"
+    verbose_name = _("Drills and training")
+
+    def ready(self) -> None:
+        from core.registry import register_demo
+        from drills import (
+            demo,
+            permissions,  # noqa: F401  (adds the drill actions to the scope table)
+        )
+        from drills.access import visible_drills
+        from drills.models import Drill
+        from grids.choices import register_choices
+
+        register_choices(Drill, visible_drills)  # what a select of drills may offer
+        register_demo("drills", demo.run, order=demo.DEMO_ORDER, present=demo.present)
