@@ -15,8 +15,13 @@ from plans.models.ledger import (
     WorkdayAdjustment,
     owner_kind_of,
 )
+from plans.models.evacuation import DangerZone, EvacuationTrigger, Household, Shelter
 
 __all__ = [
+    "DangerZone",
+    "EvacuationTrigger",
+    "Household",
+    "Shelter",
     "OwnerKind",
     "owner_kind_of",
     "PlanKind",
