@@ -1,5 +1,6 @@
 from django.urls import path
 
+from plans.views import evacuation
 from plans.views import ledger as views
 
 app_name = "plans"
@@ -16,4 +17,12 @@ urlpatterns = [
     path("filings/<int:pk>/", views.filing_detail, name="filing_detail"),
     path("filings/<int:pk>/decide/<slug:action>/", views.filing_decide, name="filing_decide"),
     path("filings/<int:pk>/receipt/", views.filing_print, name="filing_print"),
+    path("evacuation/", evacuation.overview, name="evacuation"),
+    path("evacuation/template.xlsx", evacuation.template, name="evacuation_template"),
+    path("evacuation/units/<int:unit_pk>/", evacuation.village, name="evacuation_village"),
+    path("evacuation/units/<int:unit_pk>/export.xlsx", evacuation.export, name="evacuation_export"),
+    path("evacuation/units/<int:unit_pk>/import/", evacuation.import_list, name="evacuation_import"),
+    path("evacuation/units/<int:unit_pk>/cards/", evacuation.cards, name="evacuation_cards"),
+    path("evacuation/households/<int:pk>/card/", evacuation.card, name="evacuation_card"),
+    path("evacuation/shelters/<int:pk>/state/", evacuation.shelter_state, name="evacuation_shelter_state"),
 ]

@@ -1,5 +1,12 @@
 """The plan REST API, by subject (thin: parse with ``plans.serializers``, call a service or selector); ``plans.api_urls`` registers each module on one router."""
 
+from plans.api.evacuation import (
+    CapacityViewSet,
+    DangerZoneViewSet,
+    EvacuationListViewSet,
+    HouseholdViewSet,
+    ShelterViewSet,
+)
 from plans.api.ledger import (
     REFUSALS,
     FilingViewSet,
@@ -9,6 +16,11 @@ from plans.api.ledger import (
 )
 
 __all__ = [
+    "CapacityViewSet",
+    "DangerZoneViewSet",
+    "EvacuationListViewSet",
+    "HouseholdViewSet",
+    "ShelterViewSet",
     "PlanErrorsMixin",
     "REFUSALS",
     "PlanViewSet",

@@ -1,5 +1,6 @@
 """The plan models, by subject; ``from plans.models import X`` finds each."""
 
+from plans.models.evacuation import DangerZone, EvacuationTrigger, Household, Shelter
 from plans.models.ledger import (
     OPEN_STATES,
     Filing,
@@ -15,7 +16,6 @@ from plans.models.ledger import (
     WorkdayAdjustment,
     owner_kind_of,
 )
-from plans.models.evacuation import DangerZone, EvacuationTrigger, Household, Shelter
 
 __all__ = [
     "DangerZone",

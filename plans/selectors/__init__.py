@@ -1,5 +1,6 @@
 """Reads of the plans app, by subject (they take the user and filter through ``plans.access``)."""
 
+from plans.selectors.evacuation import township_capacity, village_list
 from plans.selectors.ledger import (
     RegisterFilters,
     awaiting,
@@ -9,6 +10,8 @@ from plans.selectors.ledger import (
 )
 
 __all__ = [
+    "township_capacity",
+    "village_list",
     "RegisterFilters",
     "register",
     "latest_version",

@@ -1,5 +1,14 @@
 """The plan API serializers, by subject."""
 
+from plans.serializers.evacuation import (
+    DangerZoneSerializer,
+    EvacuationImportBodySerializer,
+    EvacuationImportResultSerializer,
+    HouseholdSerializer,
+    ShelterSerializer,
+    ShelterStateBodySerializer,
+    TownshipCapacitySerializer,
+)
 from plans.serializers.ledger import (
     DocumentBodySerializer,
     EmergencyPlanSerializer,
@@ -16,6 +25,13 @@ from plans.serializers.ledger import (
 )
 
 __all__ = [
+    "DangerZoneSerializer",
+    "EvacuationImportBodySerializer",
+    "EvacuationImportResultSerializer",
+    "HouseholdSerializer",
+    "ShelterSerializer",
+    "ShelterStateBodySerializer",
+    "TownshipCapacitySerializer",
     "PlanDocumentSerializer",
     "ReviewRecordSerializer",
     "FilingSerializer",
