@@ -1,0 +1,1 @@
+"""Demo data of the plans app, by subject."""
