@@ -155,7 +155,7 @@ def _read(data: bytes, filename: str) -> dict[str, list[tuple[int, dict[str, str
             tables[name] = []
             continue
         try:
-            tables[name] = table_rows(sheets[name], columns, allow_empty=name == SHELTER_SHEET)
+            tables[name] = table_rows(sheets[name], columns, allow_empty=name != ZONE_SHEET)
         except FileError as exc:
             raise FileError(f"「{name}」{exc}") from None
     return tables
