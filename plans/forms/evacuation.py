@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grids import limits
 
@@ -29,6 +30,6 @@ class EvacuationImportForm(forms.Form):
 class ShelterStateForm(forms.Form):
     is_open = forms.TypedChoiceField(
         label=_("State"),
-        choices=[("1", _("open")), ("0", _("closed"))],
+        choices=[("1", pgettext_lazy("shelter", "open")), ("0", pgettext_lazy("shelter", "closed"))],
         coerce=lambda value: value == "1",
     )

@@ -19,6 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from dispatch.models import WarningType
@@ -106,7 +107,7 @@ class Shelter(models.Model):
     manager_name = models.CharField(_("manager"), max_length=50)
     manager_phone = models.CharField(_("manager's phone"), max_length=30)
     facilities = models.TextField(_("facilities"), max_length=2000, blank=True)
-    is_open = models.BooleanField(_("open"), default=True)
+    is_open = models.BooleanField(pgettext_lazy("shelter", "open"), default=True)
     history = HistoricalRecords()
 
     class Meta:

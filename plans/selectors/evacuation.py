@@ -103,7 +103,7 @@ def township_capacity(user, *, township: GridUnit | None = None) -> tuple[list[T
     """Per township the person sees (or just ``township``): persons to move per hazard category and
     in all, against the capacity of the open shelters in the township and its villages. Four
     queries, whatever the number of townships, villages, zones, households or shelters."""
-    townships = scope_for(user).filter(GridUnit.objects.filter(kind__in=TOWNSHIP_KINDS, is_active=True), "pk")
+    townships = scope_for(user).units().filter(kind__in=TOWNSHIP_KINDS, is_active=True)
     if township is not None:
         townships = townships.filter(pk=township.pk)
     rows = {t.pk: TownshipCapacity(township=t) for t in townships.order_by("lft")}

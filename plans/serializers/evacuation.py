@@ -5,6 +5,7 @@ body and answer, and the capacity per township."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -57,7 +58,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
 
 class ShelterStateBodySerializer(serializers.Serializer):
-    is_open = serializers.BooleanField(label=_("open"))
+    is_open = serializers.BooleanField(label=pgettext_lazy("shelter", "open"))
 
 
 class EvacuationImportBodySerializer(serializers.Serializer):

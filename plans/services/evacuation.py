@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from grids import rules
 from grids.models import GridUnit, User
@@ -36,7 +37,7 @@ def shelter_set_open(*, shelter: Shelter, by: User, is_open: bool) -> Shelter:
             raise PermissionDenied(_("Only the shelter's own unit and its township may open or close it."))
         if shelter.is_open != is_open:
             shelter.is_open = is_open
-            shelter._change_reason = _("opened") if is_open else _("closed")
+            shelter._change_reason = pgettext("shelter", "opened") if is_open else pgettext("shelter", "closed")
             shelter.save(update_fields=["is_open"])
     return shelter
 
