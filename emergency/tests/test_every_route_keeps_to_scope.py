@@ -37,6 +37,9 @@ from grids.tests.factories import build_world, grant, make_person
 from hazards.models import HazardCopy
 from hazards.tests.factories import photo
 from hazards.tests.factories import report as report_hazard
+from plans import services as plan_services
+from plans.models import Household
+from plans.tests import evacuation_data
 from plans.tests import factories as plan_factories
 from reports import services as report_services
 from reports.models import Consultation, MonthlyReport
@@ -99,6 +102,14 @@ ROUTES: dict[str, dict[str, str]] = {
     "plans:filing_decide": {"pk": "filing"},
     "plans:filing_print": {"pk": "filing"},
     "plans-detail": {"pk": "plan"},
+    **{f"plans:evacuation_{name}": {"unit_pk": "unit"} for name in ("village", "export", "import", "cards")},
+    "plans:evacuation_card": {"pk": "household"},
+    "plans:evacuation_shelter_state": {"pk": "shelter"},
+    "danger-zones-detail": {"pk": "danger_zone"},
+    "evacuation-households-detail": {"pk": "household"},
+    "shelters-detail": {"pk": "shelter"},
+    "shelters-state": {"pk": "shelter"},
+    "evacuation-lists-import": {"pk": "unit"},
     "plans-open-revision": {"pk": "plan"},
     **{
         f"plan-versions-{action}": {"pk": "plan_version"}
@@ -272,6 +283,15 @@ def _side(world, *, town, village, leader, officer) -> dict:
     plan = plan_factories.draft(world, by=leader, unit=town, title=f"{town.name}乡镇应急预案")
     plan_version = plan_factories.in_force(world, plan, by=leader, leader=leader)
     filing = plan_version.filings.get()
+    evacuation = evacuation_data.workbook(
+        zones=[["山洪", f"{village.name}沟口", "", ""]],
+        shelters=[[f"{village.name}小学", "10", "", "", "", "覃", "13800000001", "", "开放"]],
+        households=[
+            evacuation_data.household(f"{village.name}户主", zone=f"{village.name}沟口", shelter=f"{village.name}小学")
+        ],
+    )
+    assert plan_services.evacuation_import(by=officer, unit=village, data=evacuation, filename="a.xlsx").ok
+    household = Household.objects.select_related("zone", "shelter").get(zone__unit=village)
     return {
         "unit": village,
         "town": town,
@@ -294,7 +314,20 @@ def _side(world, *, town, village, leader, officer) -> dict:
         "plan_version": plan_version,
         "plan_document": plan_version.documents.first(),
         "filing": filing,
-        "names": [village.name, town.name, hazard.number, hazard.title, incident.title, entry.summary, plan.title],
+        "danger_zone": household.zone,
+        "household": household,
+        "shelter": household.shelter,
+        "names": [
+            village.name,
+            town.name,
+            hazard.number,
+            hazard.title,
+            incident.title,
+            entry.summary,
+            plan.title,
+            household.head_name,
+            household.zone.name,
+        ],  # fmt: skip
     }
 
 
@@ -456,6 +489,7 @@ ADMIN_GLOBAL = SUPERUSER_ONLY | {
     "dispatch.reportingdeadline",
     "dispatch.warningtype",
     "core.jobfailure",
+    "plans.evacuationtrigger",
     "plans.filingroute",
     "plans.plankind",
     "plans.workdayadjustment",

@@ -112,7 +112,7 @@ class EvacuationListViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
                    request={"multipart/form-data": EvacuationImportBodySerializer},
                    responses={200: EvacuationImportResultSerializer, 400: EvacuationImportResultSerializer,
                               **refusals(codes=(403, 404))})  # fmt: skip
-    @action(detail=True, methods=["post"], url_path="import")
+    @action(detail=True, methods=["post"], url_path="import", url_name="import")
     def import_list(self, request, pk=None):
         unit = access.get_evacuation_unit_for_user(request.user, pk, edit=True)
         body = EvacuationImportBodySerializer(data=request.data)
