@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from grids.models import GridUnit, above_q
-from grids.rules import VILLAGE_KINDS
+from grids.rules import TOWNSHIP_KINDS, VILLAGE_KINDS
 from grids.scope import get_unit_for_user, is_administrator, scope_for
 from plans.models import DangerZone, Filing, Household, Plan, PlanDocument, PlanVersion, Shelter
 from plans.permissions import EvacuationAction, PlanAction
@@ -175,10 +175,10 @@ def may_see_private(user, unit: GridUnit) -> bool:
 
 
 def get_evacuation_unit_for_user(user, pk, *, edit: bool = False) -> GridUnit:
-    """A village (or community) whose lists the person sees: 404 unseen or not a village, 403 with
-    ``edit`` when they may not change its lists."""
+    """A village (or community) whose lists the person sees, or a township (its own shelters): 404
+    unseen or of another kind, 403 with ``edit`` when they may not change its lists."""
     unit = get_unit_for_user(user, pk)
-    if unit.kind not in VILLAGE_KINDS:
+    if unit.kind not in VILLAGE_KINDS | TOWNSHIP_KINDS:
         raise Http404(_("Evacuation lists are kept per village or community."))
     if edit and not may_edit_evacuation(user, unit):
         raise PermissionDenied(_("Only the village's own people and its township may change its evacuation list."))

@@ -152,13 +152,13 @@ def villages_with_lists(user) -> list[dict]:
 
 
 def editable_villages(user) -> list[GridUnit]:
-    """Villages whose list the person may import (for the overview's links)."""
+    """Villages whose list (and townships whose shelters) the person may import (the overview's links)."""
     from plans.permissions import EvacuationAction
 
     return list(
         scope_for(user)
         .units_where(EvacuationAction.EDIT)
-        .filter(kind__in=VILLAGE_KINDS, is_active=True)
+        .filter(kind__in=VILLAGE_KINDS | TOWNSHIP_KINDS, is_active=True)
         .order_by("lft")
     )
 

@@ -6,7 +6,7 @@ grid import's machinery (``grids.importing.reading``).
 and own shelters — rows matched by their natural keys (zone: 灾种 + 名称; shelter: 名称; household:
 危险区 + 户主 + 门牌) are updated in place (their history goes on), new ones created, those missing
 from the file deleted. Importing the same file again therefore changes nothing. Every row of every
-sheet is checked first; a bad row is reported with its sheet and row number in Chinese and nothing
+sheet is checked first (a township's workbook holds only its own shelters); a bad row is reported with its sheet and row number in Chinese and nothing
 is saved; then everything is written in one transaction under a lock on the village."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from grids import limits
 from grids.importing.reading import FileError, messages_text, parse_count, parse_point, table_rows, xlsx_sheets
 from grids.models import GridUnit, User
+from grids.rules import TOWNSHIP_KINDS
 from hazards.models import HazardCategory
 from plans import access
 from plans.models import DangerZone, Household, Shelter
@@ -138,13 +139,14 @@ def _phone(cells: dict, name: str, model, *, required: bool = False) -> str:
     return value
 
 
-def _read(data: bytes, filename: str) -> dict[str, list[tuple[int, dict[str, str]]]]:
+def _read(data: bytes, filename: str, *, township: bool = False) -> dict[str, list[tuple[int, dict[str, str]]]]:
     if not filename.lower().endswith(".xlsx"):
         raise FileError(_("Upload the evacuation list as an Excel file (.xlsx) made from the template."))
     if len(data) > limits.IMPORT_MAX_BYTES:
         raise FileError(_("The file is larger than %(mb)d MB.") % {"mb": limits.IMPORT_MAX_BYTES // (1024 * 1024)})
     sheets = xlsx_sheets(data)
-    missing = [name for name in (ZONE_SHEET, HOUSEHOLD_SHEET) if name not in sheets]
+    required = (SHELTER_SHEET,) if township else (ZONE_SHEET, HOUSEHOLD_SHEET)
+    missing = [name for name in required if name not in sheets]
     if missing:
         raise FileError(
             _("The workbook has no sheet named %(names)s; use the template.") % {"names": "、".join(missing)}
@@ -155,7 +157,7 @@ def _read(data: bytes, filename: str) -> dict[str, list[tuple[int, dict[str, str
             tables[name] = []
             continue
         try:
-            tables[name] = table_rows(sheets[name], columns, allow_empty=name != ZONE_SHEET)
+            tables[name] = table_rows(sheets[name], columns, allow_empty=township or name != ZONE_SHEET)
         except FileError as exc:
             raise FileError(f"「{name}」{exc}") from None
     return tables
@@ -167,10 +169,22 @@ def evacuation_import(*, by: User, unit: GridUnit, data: bytes, filename: str) -
         raise PermissionDenied(_("Only the village's own people and its township may change its evacuation list."))
     result = EvacuationImportResult()
     try:
-        tables = _read(data, filename)
+        tables = _read(data, filename, township=unit.kind in TOWNSHIP_KINDS)
     except FileError as exc:
         result.errors.append(SheetRowError("", 0, str(exc)))
         return result
+    if unit.kind in TOWNSHIP_KINDS:  # a township keeps its own shelters; zones and households are the villages'
+        for sheet in (ZONE_SHEET, HOUSEHOLD_SHEET):
+            for number, _cells in tables[sheet]:
+                result.errors.append(
+                    SheetRowError(
+                        sheet,
+                        number,
+                        _(
+                            "A township imports only its own shelters; danger zones and households are imported per village."
+                        ),
+                    )
+                )
     plan = _check(unit, tables, result)
     if result.errors:
         result.errors.sort(key=lambda e: (list(SHEETS).index(e.sheet) if e.sheet in SHEETS else -1, e.row))

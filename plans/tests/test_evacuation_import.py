@@ -195,3 +195,25 @@ def test_the_rows_written_are_the_rows_read(world):
     )
     assert rows[0][0] == "韦一" and rows[0][11] == "小学"
     assert SHELTERS[0][0] == "小学"
+
+
+def test_a_township_imports_its_own_shelters_and_they_count_in_its_capacity(world, client_for):
+    from plans.selectors.evacuation import township_capacity
+
+    import_list(world)
+    hall = [["镇中学", "30", "镇中学操场", "", "", "黄校长", "13800000005", "", "开放"]]
+    import_list(world, unit=world.township, by=world.township_officer, zones=[], households=[], shelters=hall)
+    assert Shelter.objects.get(name="镇中学").unit == world.township
+    (row,), _columns = township_capacity(world.township_officer, township=world.township)
+    assert (row.persons, row.capacity, row.shortfall) == (12, 40, 0)
+    result = services.evacuation_import(by=world.township_officer, unit=world.township, data=workbook(shelters=hall),
+                                        filename="a.xlsx")  # fmt: skip
+    assert not result.ok and "乡镇只导入其自有安置点" in str(result.errors[0])
+    with pytest.raises(PermissionDenied):
+        services.evacuation_import(by=world.village_officer_a, unit=world.township, data=workbook(zones=[], households=[],
+                                   shelters=hall), filename="a.xlsx")  # fmt: skip
+    body = client_for(world.township_officer).get(f"/plans/evacuation/units/{world.township.pk}/").content.decode()
+    assert "镇中学" in body
+    # the village's households may go to the township's shelter: written 单位名称/安置点名称
+    import_list(world, households=[household(shelter=f"{world.township.name}/镇中学")])
+    assert Household.objects.get(zone__unit=world.village_a).shelter.unit == world.township

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from grids.rules import VILLAGE_KINDS
+from grids.rules import TOWNSHIP_KINDS
 from hazards.models import HazardCategory
 from plans import access, services
 from plans.forms import EvacuationImportForm, ShelterStateForm
@@ -90,8 +90,9 @@ def village(request, unit_pk: int):
     category = _category(request)
     data = selectors.village_list(request.user, unit, category=category)
     capacity = None
-    if unit.parent_id:
-        rows, _columns = selectors.township_capacity(request.user, township=unit.parent)
+    township = unit if unit.kind in TOWNSHIP_KINDS else unit.parent
+    if township is not None:
+        rows, _columns = selectors.township_capacity(request.user, township=township)
         capacity = rows[0] if rows else None
     map_data, points = _map(data)
     return render(
@@ -219,6 +220,4 @@ def shelter_state(request, pk: int):
         else:
             messages.success(request, _("Shelter state saved."))
     unit = shelter.unit
-    if unit.kind in VILLAGE_KINDS:
-        return redirect("plans:evacuation_village", unit.pk)
-    return redirect("plans:evacuation")
+    return redirect("plans:evacuation_village", unit.pk)
