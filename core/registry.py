@@ -7,7 +7,10 @@ from its ``AppConfig.ready()``:
 - **demo steps** (``register_demo``): each app's demo data, run in ``order`` by the demo command
   (``manage.py seed_demo_activity``), which imports no app;
 - **briefing sections** (``register_briefing_section``): what a consultation's briefing shows
-  besides the hazards (dispatch adds the warnings and incidents of the previous period).
+  besides the hazards (dispatch adds the warnings and incidents of the previous period);
+- **warning links and evacuation checks** (``register_warning_link``, ``register_evacuation_check``):
+  what a warning's page shows besides the warning (plans adds the village's evacuation list for the
+  warning's hazard categories and compares the evacuation figures reported with that list).
 
 Registering twice under the same name replaces the first (``ready()`` may run more than once in
 tests); nothing here touches the database.
@@ -87,3 +90,61 @@ def register_desk_check(name: str, check: Callable[[Any], bool]) -> None:
 def desk_check(name: str) -> Callable[[Any], bool] | None:
     """The registered check ``name`` (None when no app registered it)."""
     return _desk_checks.get(name)
+
+
+# --- the warning page (dispatch) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WarningLink:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class WarningHook:
+    name: str
+    order: int
+    # links(user, warning, units) -> [WarningLink]: extra links for the person's own units that received it
+    links: Callable[[Any, Any, list], list[WarningLink]] | None
+    # check(warning, figures) -> {unit id: [message]}: remarks on the evacuation figures {unit: evacuated}
+    check: Callable[[Any, dict], dict[int, list[str]]] | None
+
+
+_warning_hooks: dict[str, WarningHook] = {}
+
+
+def register_warning_link(name: str, links: Callable[[Any, Any, list], list[WarningLink]], *, order: int = 100) -> None:
+    """Add links to a warning's page: ``links(user, warning, units)`` answers, for the person's own
+    units that received the warning, the ``WarningLink``s to show (a village's evacuation list for
+    the warning's hazard categories). It must cost a fixed number of queries."""
+    hook = _warning_hooks.get(name)
+    _warning_hooks[name] = WarningHook(name, order, links, hook.check if hook else None)
+
+
+def register_evacuation_check(
+    name: str, check: Callable[[Any, dict], dict[int, list[str]]], *, order: int = 100
+) -> None:
+    """Check the evacuation figures reported for a warning: ``check(warning, {unit: evacuated})``
+    answers ``{unit id: [remarks]}`` shown beside the figures — a remark, never a refusal."""
+    hook = _warning_hooks.get(name)
+    _warning_hooks[name] = WarningHook(name, order, hook.links if hook else None, check)
+
+
+def _hooks() -> list[WarningHook]:
+    return sorted(_warning_hooks.values(), key=lambda hook: (hook.order, hook.name))
+
+
+def warning_links(user, warning, units: list) -> list[WarningLink]:
+    """Every registered hook's links for ``user``'s own ``units`` that received ``warning``."""
+    return [link for hook in _hooks() if hook.links for link in hook.links(user, warning, units)]
+
+
+def evacuation_remarks(warning, figures: dict) -> dict[int, list[str]]:
+    """Every registered check's remarks on the figures ``{unit: people evacuated}``, by unit id."""
+    remarks: dict[int, list[str]] = {}
+    for hook in _hooks():
+        if hook.check and figures:
+            for unit_id, lines in hook.check(warning, figures).items():
+                remarks.setdefault(unit_id, []).extend(lines)
+    return remarks

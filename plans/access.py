@@ -15,9 +15,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from grids.models import GridUnit, above_q
-from grids.scope import is_administrator, scope_for
-from plans.models import Filing, Plan, PlanDocument, PlanVersion
-from plans.permissions import PlanAction
+from grids.rules import TOWNSHIP_KINDS, VILLAGE_KINDS
+from grids.scope import get_unit_for_user, is_administrator, scope_for
+from plans.models import DangerZone, Filing, Household, Plan, PlanDocument, PlanVersion, Shelter
+from plans.permissions import EvacuationAction, PlanAction
 
 
 def visible_plans(user) -> QuerySet[Plan]:
@@ -142,3 +143,67 @@ def get_filing_for_user(user, pk, *, receive: bool = False) -> Filing:
     if receive and not may_receive(user, filing):
         raise PermissionDenied(_("Only the receiving unit's own people may check this filing."))
     return filing
+
+
+# --- evacuation (转移避险) ---------------------------------------------------------------------------
+#
+# Lists are seen by whoever sees the village (its township, the county, the departments read-only);
+# changed by the village's people and its township's (``EvacuationAction.EDIT``); the vulnerable
+# persons' details and households' phones are shown only to a role in the village or its township
+# (``EvacuationAction.PRIVATE``): ``may_see_private`` per unit, ``private_unit_ids`` for a list.
+
+
+def visible_zones(user) -> QuerySet[DangerZone]:
+    return scope_for(user).filter(DangerZone.objects.all(), "unit")
+
+
+def visible_households(user) -> QuerySet[Household]:
+    return scope_for(user).filter(Household.objects.all(), "zone__unit")
+
+
+def visible_shelters(user) -> QuerySet[Shelter]:
+    return scope_for(user).filter(Shelter.objects.all(), "unit")
+
+
+def may_edit_evacuation(user, unit: GridUnit) -> bool:
+    return scope_for(user).can(EvacuationAction.EDIT, unit)
+
+
+def may_see_private(user, unit: GridUnit) -> bool:
+    """May the person read the vulnerable persons' details and phones of ``unit``'s households?"""
+    return scope_for(user).can(EvacuationAction.PRIVATE, unit)
+
+
+def get_evacuation_unit_for_user(user, pk, *, edit: bool = False) -> GridUnit:
+    """A village (or community) whose lists the person sees, or a township (its own shelters): 404
+    unseen or of another kind, 403 with ``edit`` when they may not change its lists."""
+    unit = get_unit_for_user(user, pk)
+    if unit.kind not in VILLAGE_KINDS | TOWNSHIP_KINDS:
+        raise Http404(_("Evacuation lists are kept per village or community."))
+    if edit and not may_edit_evacuation(user, unit):
+        raise PermissionDenied(_("Only the village's own people and its township may change its evacuation list."))
+    return unit
+
+
+def get_household_for_user(user, pk) -> Household:
+    try:
+        return visible_households(user).select_related("zone__unit", "zone__category", "shelter__unit").get(pk=pk)
+    except (Household.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such household.")) from None
+
+
+def get_zone_for_user(user, pk) -> DangerZone:
+    try:
+        return visible_zones(user).select_related("unit", "category").get(pk=pk)
+    except (DangerZone.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such danger zone.")) from None
+
+
+def get_shelter_for_user(user, pk, *, edit: bool = False) -> Shelter:
+    try:
+        shelter = visible_shelters(user).select_related("unit").get(pk=pk)
+    except (Shelter.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such shelter.")) from None
+    if edit and not may_edit_evacuation(user, shelter.unit):
+        raise PermissionDenied(_("Only the shelter's own unit and its township may open or close it."))
+    return shelter

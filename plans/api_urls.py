@@ -11,5 +11,10 @@ router.register("plan-versions", api.PlanVersionViewSet, basename="plan-versions
 router.register("plan-filings", api.FilingViewSet, basename="plan-filings")
 router.register("plan-coverage", api.CoverageViewSet, basename="plan-coverage")
 router.register("plan-coverage-gaps", api.CoverageGapViewSet, basename="plan-coverage-gaps")
+router.register("danger-zones", api.DangerZoneViewSet, basename="danger-zones")
+router.register("evacuation-households", api.HouseholdViewSet, basename="evacuation-households")
+router.register("shelters", api.ShelterViewSet, basename="shelters")
+router.register("evacuation-lists", api.EvacuationListViewSet, basename="evacuation-lists")
+router.register("evacuation-capacity", api.CapacityViewSet, basename="evacuation-capacity")
 
 urlpatterns = router.urls

@@ -8,14 +8,21 @@ class PlansConfig(AppConfig):
     verbose_name = _("Emergency plans")
 
     def ready(self) -> None:
-        from core.registry import register_demo
+        from core.registry import register_demo, register_evacuation_check, register_warning_link
         from grids.choices import register_choices
-        from plans import permissions  # noqa: F401  (adds the plan actions to the scope table)
+        from plans import (
+            evacuation_hooks,
+            permissions,  # noqa: F401  (adds the plan actions to the scope table)
+        )
         from plans.access import visible_plans
         from plans.demo import coverage as demo_coverage
+        from plans.demo import evacuation as demo_evacuation
         from plans.demo import ledger as demo_ledger
         from plans.models import Plan
 
         register_choices(Plan, visible_plans)  # what a select of plans (衔接) may offer
+        register_warning_link("plans-evacuation", evacuation_hooks.warning_links)
+        register_evacuation_check("plans-evacuation", evacuation_hooks.evacuation_check)
         register_demo("plans", demo_ledger.run, order=demo_ledger.DEMO_ORDER, present=demo_ledger.present)
+        register_demo("plans-evacuation", demo_evacuation.run, order=43, present=demo_evacuation.present)
         register_demo("plans-coverage", demo_coverage.run, order=demo_coverage.DEMO_ORDER)

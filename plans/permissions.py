@@ -22,3 +22,19 @@ class PlanAction:
 register_permission(PlanAction.EDIT, {1: DRAFTERS, 2: DRAFTERS, 3: DRAFTERS}, here_only=True)
 register_permission(PlanAction.ISSUE, {1: LEADER, 2: LEADER, 3: LEADER}, here_only=True)
 register_permission(PlanAction.RECEIVE, {1: RECEIVERS, 2: RECEIVERS}, here_only=True)
+
+
+# --- evacuation (转移避险): the village keeps its own lists, the township organises its villages'
+# (乡镇组织、村组实施) and may edit them and its own shelters; the county reads. The personal details
+# of vulnerable persons (老弱病残孕) and households' phones are seen by the same people: a role in
+# the village or in its township, never the county tier nor the county departments' read-only view.
+EVACUATION_ROLES = set(Role)
+
+
+class EvacuationAction:
+    EDIT = "evacuation.edit"  # zones, households, shelters: import, open/close a shelter
+    PRIVATE = "evacuation.private"  # see vulnerable persons' details and households' phones
+
+
+register_permission(EvacuationAction.EDIT, {2: DRAFTERS, 3: EVACUATION_ROLES})
+register_permission(EvacuationAction.PRIVATE, {2: EVACUATION_ROLES, 3: EVACUATION_ROLES})

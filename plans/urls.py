@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import coverage
+from plans.views import coverage, evacuation
 from plans.views import ledger as views
 
 app_name = "plans"
@@ -21,4 +21,12 @@ urlpatterns = [
     path("coverage/", coverage.coverage, name="coverage"),
     path("coverage/export.xlsx", coverage.coverage_export, name="coverage_export"),
     path("coverage/hazards/", coverage.hazard_gaps, name="coverage_hazards"),
+    path("evacuation/", evacuation.overview, name="evacuation"),
+    path("evacuation/template.xlsx", evacuation.template, name="evacuation_template"),
+    path("evacuation/units/<int:unit_pk>/", evacuation.village, name="evacuation_village"),
+    path("evacuation/units/<int:unit_pk>/export.xlsx", evacuation.export, name="evacuation_export"),
+    path("evacuation/units/<int:unit_pk>/import/", evacuation.import_list, name="evacuation_import"),
+    path("evacuation/units/<int:unit_pk>/cards/", evacuation.cards, name="evacuation_cards"),
+    path("evacuation/households/<int:pk>/card/", evacuation.card, name="evacuation_card"),
+    path("evacuation/shelters/<int:pk>/state/", evacuation.shelter_state, name="evacuation_shelter_state"),
 ]

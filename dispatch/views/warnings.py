@@ -17,6 +17,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import registry
 from core.views import add_service_errors
 from dispatch import access, cap
 from dispatch.access import get_warning_for_user
@@ -88,6 +89,9 @@ def warning_detail(request, pk: int):
         evacuations = {
             r.unit_id: r for r in EvacuationReport.objects.filter(warning=warning, unit__in=evacuation_units)
         }
+    remarks = registry.evacuation_remarks(
+        warning, {unit: evacuations[unit.pk].evacuated for unit in evacuation_units if unit.pk in evacuations}
+    )
     return render(
         request,
         "dispatch/warnings/detail.html",
@@ -99,7 +103,10 @@ def warning_detail(request, pk: int):
             "instruct_form": LocalInstructionForm(units=GridUnit.objects.filter(pk__in=[u.pk for u in instruct_units]))
             if instruct_units and warning.state == Warning.State.ACTIVE
             else None,
-            "evacuation_rows": [(unit, evacuations.get(unit.pk)) for unit in evacuation_units],
+            "evacuation_rows": [
+                (unit, evacuations.get(unit.pk), remarks.get(unit.pk, [])) for unit in evacuation_units
+            ],
+            "extra_links": registry.warning_links(request.user, warning, own_units),
             "messages_sent": warning.messages.select_related("sent_by").order_by("sent_at", "pk") if may_issue else [],
             "areas": warning.areas.order_by("level", "code"),
             "State": Warning.State,
@@ -294,6 +301,10 @@ def warning_evacuation(request, pk: int):
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Figures saved."))
+                for remark in registry.evacuation_remarks(warning, {data["unit"]: data["evacuated"]}).get(
+                    data["unit"].pk, []
+                ):
+                    messages.warning(request, remark)
                 return redirect("dispatch:warning_detail", pk=warning.pk)
         return render(request, "dispatch/warnings/evacuation.html", {"form": form, "warning": warning}, status=400)
     first = units.first()

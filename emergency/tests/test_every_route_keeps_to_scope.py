@@ -40,6 +40,9 @@ from grids.tests.factories import build_world, grant, make_person
 from hazards.models import HazardCopy
 from hazards.tests.factories import photo
 from hazards.tests.factories import report as report_hazard
+from plans import services as plan_services
+from plans.models import Household
+from plans.tests import evacuation_data
 from plans.tests import factories as plan_factories
 from reports import services as report_services
 from reports.models import Consultation, MonthlyReport
@@ -103,6 +106,14 @@ ROUTES: dict[str, dict[str, str]] = {
     "plans:filing_print": {"pk": "filing"},
     "plans:filing_register_form": {"pk": "filing"},
     "plans-detail": {"pk": "plan"},
+    **{f"plans:evacuation_{name}": {"unit_pk": "unit"} for name in ("village", "export", "import", "cards")},
+    "plans:evacuation_card": {"pk": "household"},
+    "plans:evacuation_shelter_state": {"pk": "shelter"},
+    "danger-zones-detail": {"pk": "danger_zone"},
+    "evacuation-households-detail": {"pk": "household"},
+    "shelters-detail": {"pk": "shelter"},
+    "shelters-state": {"pk": "shelter"},
+    "evacuation-lists-import": {"pk": "unit"},
     "plans-open-revision": {"pk": "plan"},
     **{
         f"plan-versions-{action}": {"pk": "plan_version"}
@@ -316,6 +327,15 @@ def _side(world, *, town, village, leader, officer) -> dict:
         by=leader, unit=town, topic=f"{town.name}网格员培训", held_on=timezone.localdate(), hours=2,
         attendees=[officer],
     )  # fmt: skip
+    evacuation = evacuation_data.workbook(
+        zones=[["山洪", f"{village.name}沟口", "", ""]],
+        shelters=[[f"{village.name}小学", "10", "", "", "", "覃", "13800000001", "", "开放"]],
+        households=[
+            evacuation_data.household(f"{village.name}户主", zone=f"{village.name}沟口", shelter=f"{village.name}小学")
+        ],
+    )
+    assert plan_services.evacuation_import(by=officer, unit=village, data=evacuation, filename="a.xlsx").ok
+    household = Household.objects.select_related("zone", "shelter").get(zone__unit=village)
     return {
         "unit": village,
         "town": town,
@@ -342,6 +362,9 @@ def _side(world, *, town, village, leader, officer) -> dict:
         "drill": drill,
         "finding": finding,
         "training": training,
+        "danger_zone": household.zone,
+        "household": household,
+        "shelter": household.shelter,
         "names": [
             village.name,
             town.name,
@@ -354,6 +377,8 @@ def _side(world, *, town, village, leader, officer) -> dict:
             finding.description,
             training.topic,
             annual.title,
+            household.head_name,
+            household.zone.name,
         ],  # fmt: skip
     }
 
@@ -568,6 +593,7 @@ ADMIN_GLOBAL = SUPERUSER_ONLY | {
     "dispatch.reportingdeadline",
     "dispatch.warningtype",
     "core.jobfailure",
+    "plans.evacuationtrigger",
     "plans.filingroute",
     "drills.categorisedunit",
     "drills.conclusionband",

@@ -122,11 +122,18 @@ def read_rows(data: bytes, filename: str, dataset: str) -> list[tuple[int, dict[
         table = _csv_rows(data)
     else:
         raise FileError(_("Upload an Excel file (.xlsx) or a CSV file (.csv)."))
+    return table_rows(table, COLUMNS[dataset])
+
+
+def table_rows(table: Iterator[list], columns, *, allow_empty: bool = False) -> list[tuple[int, dict[str, str]]]:
+    """(row number, {field: text}) of a table whose first row is the header of ``columns``
+    ((field, Chinese header, aliases); the first two are required): for another register's
+    spreadsheet, one sheet at a time (``xlsx_sheets``)."""
     try:
         header = next(table)
     except StopIteration:
         raise FileError(_("The file is empty.")) from None
-    fields = _match_header(header, COLUMNS[dataset])
+    fields = _match_header(header, columns)
     rows = []
     for number, values in enumerate(table, start=2):
         cells = {f: _text(values[i]) if i < len(values) else "" for i, f in fields.items()}
@@ -134,20 +141,24 @@ def read_rows(data: bytes, filename: str, dataset: str) -> list[tuple[int, dict[
             rows.append((number, cells))
         if len(rows) > MAX_ROWS:
             raise FileError(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
-    if not rows:
+    if not rows and not allow_empty:
         raise FileError(_("The file has a header but no data rows."))
     return rows
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list]:
+    return next(iter(xlsx_sheets(data).values()))
+
+
+def xlsx_sheets(data: bytes) -> dict[str, Iterator[list]]:
+    """{sheet title: its rows} of an .xlsx file, in the workbook's order."""
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
         raise FileError(_("This is not a readable Excel .xlsx file. Save it again as .xlsx and retry.")) from None
-    sheet = book.worksheets[0]
-    return (list(row) for row in sheet.iter_rows(values_only=True))
+    return {sheet.title: (list(row) for row in sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
 
 
 def _csv_rows(data: bytes) -> Iterator[list]:
@@ -192,13 +203,14 @@ def messages_text(exc: ValidationError) -> str:
     return "；".join(str(m) for m in exc.messages)
 
 
-def parse_count(text: str, label, field: str) -> int | None:
+def parse_count(text: str, label, field: str, model=GridUnit) -> int | None:
+    """A whole number in the range of ``model``'s field ``field`` (``None`` for an empty cell)."""
     if not text:
         return None
     if not text.isdigit():
         raise ValidationError(_("%(label)s must be a whole number, not “%(value)s”.") % {"label": label, "value": text})
     try:
-        return limits.check_int(int(text), GridUnit, field)
+        return limits.check_int(int(text), model, field)
     except ValidationError as exc:  # beyond the column: refused on its row, never a database error
         raise ValidationError(
             _("%(field)s: %(problem)s") % {"field": label, "problem": " ".join(exc.messages)}

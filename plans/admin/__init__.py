@@ -1,3 +1,7 @@
 """The plan admin, by subject (each module registers its own models)."""
 
-from plans.admin import coverage, ledger  # noqa: F401
+from plans.admin import (  # noqa: F401
+    coverage,
+    evacuation,
+    ledger,
+)

@@ -1,5 +1,6 @@
 """The plan forms, by subject."""
 
+from plans.forms.evacuation import EvacuationImportForm, ShelterStateForm
 from plans.forms.ledger import (
     DocumentForm,
     IssueForm,
@@ -10,6 +11,8 @@ from plans.forms.ledger import (
 )
 
 __all__ = [
+    "EvacuationImportForm",
+    "ShelterStateForm",
     "PlanForm",
     "DocumentForm",
     "ReviewForm",

@@ -1,6 +1,7 @@
 """The plan models, by subject; ``from plans.models import X`` finds each."""
 
 from plans.models.coverage import RequiredPlan
+from plans.models.evacuation import DangerZone, EvacuationTrigger, Household, Shelter
 from plans.models.ledger import (
     OPEN_STATES,
     Filing,
@@ -18,6 +19,10 @@ from plans.models.ledger import (
 )
 
 __all__ = [
+    "DangerZone",
+    "EvacuationTrigger",
+    "Household",
+    "Shelter",
     "OwnerKind",
     "owner_kind_of",
     "PlanKind",

@@ -1,6 +1,7 @@
 """Reads of the plans app, by subject (they take the user and filter through ``plans.access``)."""
 
 from plans.selectors import coverage
+from plans.selectors.evacuation import township_capacity, village_list
 from plans.selectors.ledger import (
     RegisterFilters,
     awaiting,
@@ -11,6 +12,8 @@ from plans.selectors.ledger import (
 
 __all__ = [
     "coverage",
+    "township_capacity",
+    "village_list",
     "RegisterFilters",
     "register",
     "latest_version",

@@ -1,6 +1,15 @@
 """The plan API serializers, by subject."""
 
 from plans.serializers.coverage import CoverageRowSerializer, HazardGapSerializer
+from plans.serializers.evacuation import (
+    DangerZoneSerializer,
+    EvacuationImportBodySerializer,
+    EvacuationImportResultSerializer,
+    HouseholdSerializer,
+    ShelterSerializer,
+    ShelterStateBodySerializer,
+    TownshipCapacitySerializer,
+)
 from plans.serializers.ledger import (
     DocumentBodySerializer,
     EmergencyPlanSerializer,
@@ -19,6 +28,13 @@ from plans.serializers.ledger import (
 __all__ = [
     "CoverageRowSerializer",
     "HazardGapSerializer",
+    "DangerZoneSerializer",
+    "EvacuationImportBodySerializer",
+    "EvacuationImportResultSerializer",
+    "HouseholdSerializer",
+    "ShelterSerializer",
+    "ShelterStateBodySerializer",
+    "TownshipCapacitySerializer",
     "PlanDocumentSerializer",
     "ReviewRecordSerializer",
     "FilingSerializer",

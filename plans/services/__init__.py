@@ -4,6 +4,8 @@ it changes (``select_for_update(of=("self",))``), checks the state and the perso
 and refuses in Chinese (``TransitionRefused`` for the state, ``PermissionDenied`` for the role,
 ``ValidationError`` for bad input)."""
 
+from plans.services.evacuation import shelter_set_open, template_workbook, write_workbook, zone_set_boundary
+from plans.services.evacuation_import import EvacuationImportResult, evacuation_import
 from plans.services.filing import allocate_filing_number, filing_receipt, filing_return, route_for, version_file
 from plans.services.ledger import (
     TransitionRefused,
@@ -18,6 +20,12 @@ from plans.services.ledger import (
 )
 
 __all__ = [
+    "EvacuationImportResult",
+    "evacuation_import",
+    "shelter_set_open",
+    "template_workbook",
+    "write_workbook",
+    "zone_set_boundary",
     "TransitionRefused",
     "allocate_filing_number",
     "document_add",

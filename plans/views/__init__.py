@@ -3,3 +3,6 @@
 from plans.views import coverage, ledger
 
 __all__ = ["ledger", "coverage"]
+from plans.views import evacuation
+
+__all__ = ["evacuation", "ledger"]
