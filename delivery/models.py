@@ -22,6 +22,7 @@ class Document(models.Model):
         INCIDENT = "incident", _("Incident report")
         NOTICE = "notice", _("Notice")
         PLAN_FILING = "plan_filing", _("Plan filing")
+        PLAN_CLOCK = "plan_clock", _("Plan deadline notice")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     sender_unit = models.ForeignKey(
