@@ -1,5 +1,16 @@
 """The plan models, by subject; ``from plans.models import X`` finds each."""
 
+from plans.models.clocks import (
+    Clock,
+    ClockRule,
+    HighRiskUnit,
+    PlanClockNotice,
+    PlanDrill,
+    PlanEvaluation,
+    RevisionTrigger,
+    TriggerCase,
+    TriggerSource,
+)
 from plans.models.ledger import (
     OPEN_STATES,
     Filing,
@@ -30,4 +41,13 @@ __all__ = [
     "Filing",
     "FilingSequence",
     "WorkdayAdjustment",
+    "Clock",
+    "ClockRule",
+    "HighRiskUnit",
+    "PlanEvaluation",
+    "PlanDrill",
+    "PlanClockNotice",
+    "TriggerCase",
+    "TriggerSource",
+    "RevisionTrigger",
 ]
