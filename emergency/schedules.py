@@ -44,6 +44,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "hazards.tasks.mark_overdue_hazards",
         "schedule": crontab(hour=1, minute=30),  # Asia/Shanghai
     },
+    "plans.plan_clock_notices": {
+        "task": "plans.tasks.plan_clock_notices",
+        "schedule": crontab(hour=2, minute=10),  # daily: evaluations, drills and filings due in 30 days or overdue
+    },
     "grids.purge_finished_import_files": {
         "task": "grids.tasks.purge_old_import_files",
         "schedule": crontab(hour=3, minute=17),

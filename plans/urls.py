@@ -1,5 +1,6 @@
 from django.urls import path
 
+from plans.views import clocks
 from plans.views import ledger as views
 
 app_name = "plans"
@@ -16,4 +17,8 @@ urlpatterns = [
     path("filings/<int:pk>/", views.filing_detail, name="filing_detail"),
     path("filings/<int:pk>/decide/<slug:action>/", views.filing_decide, name="filing_decide"),
     path("filings/<int:pk>/receipt/", views.filing_print, name="filing_print"),
+    path("calendar/", clocks.calendar, name="calendar"),
+    path("calendar/unit/<int:unit_pk>/", clocks.calendar_unit, name="calendar_unit"),
+    path("<int:pk>/clocks/<slug:action>/", clocks.clock_record, name="clock_record"),
+    path("versions/into-force/<int:pk>/", clocks.version_into_force, name="version_into_force"),
 ]

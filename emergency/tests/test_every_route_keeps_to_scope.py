@@ -100,6 +100,10 @@ ROUTES: dict[str, dict[str, str]] = {
     "plans:filing_print": {"pk": "filing"},
     "plans-detail": {"pk": "plan"},
     "plans-open-revision": {"pk": "plan"},
+    "plans:calendar_unit": {"unit_pk": "town"},
+    "plans:clock_record": {"pk": "plan"},
+    "plans:version_into_force": {"pk": "plan_version"},
+    "revision-triggers-detail": {"pk": "revision_trigger"},
     **{
         f"plan-versions-{action}": {"pk": "plan_version"}
         for action in ("detail", "documents", "submit-review", "review", "issue", "file", "withdraw")
@@ -272,6 +276,12 @@ def _side(world, *, town, village, leader, officer) -> dict:
     plan = plan_factories.draft(world, by=leader, unit=town, title=f"{town.name}乡镇应急预案")
     plan_version = plan_factories.in_force(world, plan, by=leader, leader=leader)
     filing = plan_version.filings.get()
+    from plans.services import clocks as plan_clocks
+
+    plan_clocks.evaluation_record(
+        plan=plan, by=leader, held_on=timezone.localdate(), evaluated_by=f"{town.name}评估组", conclusion="适用"
+    )
+    plan_drill = plan_clocks.drill_recorded(plan, timezone.localdate(), leader, True, f"{town.name}演练")
     return {
         "unit": village,
         "town": town,
@@ -294,6 +304,9 @@ def _side(world, *, town, village, leader, officer) -> dict:
         "plan_version": plan_version,
         "plan_document": plan_version.documents.first(),
         "filing": filing,
+        "plan_evaluation": plan.evaluations.get(),
+        "plan_drill": plan_drill,
+        "revision_trigger": plan.revision_triggers.get(),
         "names": [village.name, town.name, hazard.number, hazard.title, incident.title, entry.summary, plan.title],
     }
 
@@ -459,6 +472,8 @@ ADMIN_GLOBAL = SUPERUSER_ONLY | {
     "plans.filingroute",
     "plans.plankind",
     "plans.workdayadjustment",
+    "plans.clockrule",
+    "plans.highriskunit",
     "reports.reportingrule",
     "reports.seasonalrisk",
 }

@@ -1,3 +1,3 @@
 """The plan admin, by subject (each module registers its own models)."""
 
-from plans.admin import ledger  # noqa: F401
+from plans.admin import clocks, ledger  # noqa: F401

@@ -1,5 +1,6 @@
 """The plan REST API, by subject (thin: parse with ``plans.serializers``, call a service or selector); ``plans.api_urls`` registers each module on one router."""
 
+from plans.api.clocks import PlanCalendarViewSet, PlanDrillViewSet, PlanEvaluationViewSet, RevisionTriggerViewSet
 from plans.api.ledger import (
     REFUSALS,
     FilingViewSet,
@@ -14,4 +15,8 @@ __all__ = [
     "PlanViewSet",
     "PlanVersionViewSet",
     "FilingViewSet",
+    "PlanCalendarViewSet",
+    "RevisionTriggerViewSet",
+    "PlanEvaluationViewSet",
+    "PlanDrillViewSet",
 ]

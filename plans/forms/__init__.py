@@ -1,5 +1,6 @@
 """The plan forms, by subject."""
 
+from plans.forms.clocks import DrillForm, EvaluationForm, TriggerForm
 from plans.forms.ledger import (
     DocumentForm,
     IssueForm,
@@ -16,4 +17,7 @@ __all__ = [
     "IssueForm",
     "ReasonForm",
     "RevisionForm",
+    "EvaluationForm",
+    "DrillForm",
+    "TriggerForm",
 ]

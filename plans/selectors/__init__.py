@@ -1,5 +1,6 @@
 """Reads of the plans app, by subject (they take the user and filter through ``plans.access``)."""
 
+from plans.selectors.clocks import CalendarRow, RollupRow, calendar_rows, rollup
 from plans.selectors.ledger import (
     RegisterFilters,
     awaiting,
@@ -14,4 +15,8 @@ __all__ = [
     "latest_version",
     "is_late",
     "awaiting",
+    "CalendarRow",
+    "RollupRow",
+    "calendar_rows",
+    "rollup",
 ]

@@ -1,5 +1,12 @@
 """The plan API serializers, by subject."""
 
+from plans.serializers.clocks import (
+    CalendarRowSerializer,
+    DrillSerializer,
+    EvaluationSerializer,
+    RevisionTriggerSerializer,
+    TriggerBodySerializer,
+)
 from plans.serializers.ledger import (
     DocumentBodySerializer,
     EmergencyPlanSerializer,
@@ -28,4 +35,9 @@ __all__ = [
     "RevisionBodySerializer",
     "DocumentBodySerializer",
     "EmptySerializer",
+    "CalendarRowSerializer",
+    "DrillSerializer",
+    "EvaluationSerializer",
+    "RevisionTriggerSerializer",
+    "TriggerBodySerializer",
 ]

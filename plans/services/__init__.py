@@ -4,6 +4,15 @@ it changes (``select_for_update(of=("self",))``), checks the state and the perso
 and refuses in Chinese (``TransitionRefused`` for the state, ``PermissionDenied`` for the role,
 ``ValidationError`` for bad input)."""
 
+from plans.services.clocks import (
+    drill_record,
+    drill_recorded,
+    evaluation_record,
+    trigger_raise,
+    trigger_raise_by_hand,
+    triggers_close,
+    version_issue_into_force,
+)
 from plans.services.filing import allocate_filing_number, filing_receipt, filing_return, route_for, version_file
 from plans.services.ledger import (
     TransitionRefused,
@@ -32,4 +41,11 @@ __all__ = [
     "version_open_revision",
     "version_submit_review",
     "version_withdraw",
+    "drill_record",
+    "drill_recorded",
+    "evaluation_record",
+    "trigger_raise",
+    "trigger_raise_by_hand",
+    "triggers_close",
+    "version_issue_into_force",
 ]

@@ -1,5 +1,5 @@
 """The plan pages, by subject: thin — fetch through ``plans.access``, parse with a form, call a service, render."""
 
-from plans.views import ledger
+from plans.views import clocks, ledger
 
-__all__ = ["ledger"]
+__all__ = ["ledger", "clocks"]
