@@ -342,6 +342,11 @@ class IncidentReport(models.Model):
     unit = models.ForeignKey(GridUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("from unit"))
     text = models.TextField(_("report"), max_length=8000)  # a follow-up: as long as a description
     figures = models.JSONField(_("figures at the time"), default=dict)
+    names_plan_problem = models.BooleanField(
+        _("names a problem in the emergency plan"),
+        default=False,
+        help_text=_("Final report: the response found a problem in the plan (修订情形)."),
+    )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 

@@ -280,8 +280,28 @@ def membership_grant(*, by: User, user: User, unit: GridUnit, role: str, note: s
     if not created and not membership.is_active:
         membership.is_active = True
         membership.save(update_fields=["is_active"])
+        created = True  # a leader again: the same as a new one for the plans
+    if created:
+        _leader_changed(membership, granted=True)
     forget_scope(user)
     return membership
+
+
+def _leader_changed(membership: Membership, *, granted: bool) -> None:
+    """After the commit, tell the apps above (``grids.signals``) that a unit's grid leader changed."""
+    if membership.role != Role.GRID_LEADER:
+        return
+    from grids.signals import grid_leader_changed
+
+    transaction.on_commit(
+        lambda: grid_leader_changed.send(
+            sender=Membership,
+            unit_id=membership.unit_id,
+            user_id=membership.user_id,
+            membership_id=membership.pk,
+            granted=granted,
+        )
+    )
 
 
 @transaction.atomic
@@ -291,6 +311,7 @@ def membership_revoke(*, by: User, membership: Membership) -> Membership:
     if membership.is_active:
         membership.is_active = False
         membership.save(update_fields=["is_active"])
+        _leader_changed(membership, granted=False)
     return membership
 
 

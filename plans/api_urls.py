@@ -16,5 +16,9 @@ router.register("evacuation-households", api.HouseholdViewSet, basename="evacuat
 router.register("shelters", api.ShelterViewSet, basename="shelters")
 router.register("evacuation-lists", api.EvacuationListViewSet, basename="evacuation-lists")
 router.register("evacuation-capacity", api.CapacityViewSet, basename="evacuation-capacity")
+router.register("plan-calendar", api.PlanCalendarViewSet, basename="plan-calendar")
+router.register("revision-triggers", api.RevisionTriggerViewSet, basename="revision-triggers")
+router.register("plan-evaluations", api.PlanEvaluationViewSet, basename="plan-evaluations")
+router.register("plan-drills", api.PlanDrillViewSet, basename="plan-drills")
 
 urlpatterns = router.urls

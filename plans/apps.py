@@ -26,3 +26,13 @@ class PlansConfig(AppConfig):
         register_demo("plans", demo_ledger.run, order=demo_ledger.DEMO_ORDER, present=demo_ledger.present)
         register_demo("plans-evacuation", demo_evacuation.run, order=43, present=demo_evacuation.present)
         register_demo("plans-coverage", demo_coverage.run, order=demo_coverage.DEMO_ORDER)
+
+        from dispatch.signals import final_report_made
+        from grids.signals import grid_leader_changed
+        from plans.demo import clocks as clocks_demo
+        from plans.services import clock_hooks
+
+        # Revision triggers raised outside plans: an incident's final report, a change of grid leader.
+        final_report_made.connect(clock_hooks.on_final_report, dispatch_uid="plans.clock_hooks.final_report")
+        grid_leader_changed.connect(clock_hooks.on_grid_leader_changed, dispatch_uid="plans.clock_hooks.leader")
+        register_demo("plans-clocks", clocks_demo.run, order=41, present=clocks_demo.present)

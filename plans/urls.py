@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import coverage, evacuation
+from plans.views import clocks, coverage, evacuation
 from plans.views import ledger as views
 
 app_name = "plans"
@@ -29,4 +29,8 @@ urlpatterns = [
     path("evacuation/units/<int:unit_pk>/cards/", evacuation.cards, name="evacuation_cards"),
     path("evacuation/households/<int:pk>/card/", evacuation.card, name="evacuation_card"),
     path("evacuation/shelters/<int:pk>/state/", evacuation.shelter_state, name="evacuation_shelter_state"),
+    path("calendar/", clocks.calendar, name="calendar"),
+    path("calendar/unit/<int:unit_pk>/", clocks.calendar_unit, name="calendar_unit"),
+    path("<int:pk>/clocks/<slug:action>/", clocks.clock_record, name="clock_record"),
+    path("versions/into-force/<int:pk>/", clocks.version_into_force, name="version_into_force"),
 ]

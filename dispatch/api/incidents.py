@@ -232,7 +232,12 @@ class IncidentViewSet(
         incident = access.get_incident_for_user(request.user, pk, action="final")
         body = IncidentFinalSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.incident_final(incident=incident, by=request.user, text=body.validated_data["text"])
+        services.incident_final(
+            incident=incident,
+            by=request.user,
+            text=body.validated_data["text"],
+            plan_problem=body.validated_data["plan_problem"],
+        )
         return Response(IncidentDetailSerializer(_detail(incident), context=self.get_serializer_context()).data)
 
 

@@ -219,6 +219,7 @@ class FinalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Summary of the incident, its handling, the present state and the next steps."),
     )
+    plan_problem = forms.BooleanField(label=_("The response found a problem in the emergency plan"), required=False)
 
 
 class PhoneForm(forms.Form):

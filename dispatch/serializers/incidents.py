@@ -182,6 +182,9 @@ class IncidentFollowUpSerializer(serializers.Serializer):
 
 class IncidentFinalSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=limits.max_length(IncidentReport, "text"))
+    plan_problem = serializers.BooleanField(
+        default=False, help_text="The response found a problem in the emergency plan (修订情形)."
+    )
 
 
 class IncidentStatLineSerializer(serializers.Serializer):

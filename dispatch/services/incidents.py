@@ -274,7 +274,13 @@ def _author_unit(by: User, incident: Incident, tiers: list[IncidentTier]) -> Gri
 
 
 def _add_report(
-    *, incident: Incident, by: User, kind: str, text: str, figures: Mapping[str, Any] | None
+    *,
+    incident: Incident,
+    by: User,
+    kind: str,
+    text: str,
+    figures: Mapping[str, Any] | None,
+    plan_problem: bool = False,
 ) -> IncidentReport:
     errors: dict[str, list[str]] = {}
     if not (text or "").strip():
@@ -324,8 +330,20 @@ def _add_report(
         unit=author_unit,
         text=text.strip(),
         figures=_figures(incident),
+        names_plan_problem=bool(plan_problem) and kind == IncidentReport.Kind.FINAL,
         by=by,
     )
+    if kind == IncidentReport.Kind.FINAL:
+        from dispatch.signals import final_report_made
+
+        transaction.on_commit(
+            lambda: final_report_made.send(
+                sender=IncidentReport,
+                incident_id=incident.pk,
+                report_id=report.pk,
+                plan_problem=report.names_plan_problem,
+            )
+        )
     above = [tier.unit for tier in tiers if tier.received_at is not None and tier.unit.level < author_unit.level]
     if above:
         if kind == IncidentReport.Kind.FOLLOW_UP:
@@ -367,16 +385,24 @@ def incident_follow_up(
 
 @transaction.atomic
 def incident_final(
-    *, incident: Incident, by: User, text: str, figures: Mapping[str, Any] | None = None
+    *,
+    incident: Incident,
+    by: User,
+    text: str,
+    figures: Mapping[str, Any] | None = None,
+    plan_problem: bool = False,
 ) -> IncidentReport:
     """The final report (终报): summary, handling, present state; closes the chain. The officers
-    of tiers 1–2 over the incident's unit; once only."""
+    of tiers 1–2 over the incident's unit; once only. ``plan_problem``: the report names a problem
+    in the emergency plan (sent on with ``dispatch.signals.final_report_made`` after the commit)."""
     incident = Incident.objects.select_for_update(of=("self",)).select_related("unit").get(pk=incident.pk)
     if not may_close(by, incident):
         raise PermissionDenied(_("Only the township or county officers can make the final report."))
     if incident.is_final:
         raise ValidationError(_("The final report has already been made."))
-    return _add_report(incident=incident, by=by, kind=IncidentReport.Kind.FINAL, text=text, figures=figures)
+    return _add_report(
+        incident=incident, by=by, kind=IncidentReport.Kind.FINAL, text=text, figures=figures, plan_problem=plan_problem
+    )
 
 
 def incidents_flag_late(*, now: datetime.datetime | None = None) -> dict[str, int]:

@@ -262,7 +262,12 @@ def incident_final(request, pk: int):
     form = forms.FinalForm(request.POST, prefix="final")
     if form.is_valid():
         try:
-            services.incident_final(incident=incident, by=request.user, text=form.cleaned_data["text"])
+            services.incident_final(
+                incident=incident,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                plan_problem=form.cleaned_data.get("plan_problem", False),
+            )
         except ValidationError as exc:
             if not hasattr(exc, "error_dict"):
                 messages.error(request, " ".join(exc.messages))

@@ -115,6 +115,10 @@ ROUTES: dict[str, dict[str, str]] = {
     "shelters-state": {"pk": "shelter"},
     "evacuation-lists-import": {"pk": "unit"},
     "plans-open-revision": {"pk": "plan"},
+    "plans:calendar_unit": {"unit_pk": "town"},
+    "plans:clock_record": {"pk": "plan"},
+    "plans:version_into_force": {"pk": "plan_version"},
+    "revision-triggers-detail": {"pk": "revision_trigger"},
     **{
         f"plan-versions-{action}": {"pk": "plan_version"}
         for action in ("detail", "documents", "submit-review", "review", "issue", "file", "withdraw")
@@ -336,6 +340,12 @@ def _side(world, *, town, village, leader, officer) -> dict:
     )
     assert plan_services.evacuation_import(by=officer, unit=village, data=evacuation, filename="a.xlsx").ok
     household = Household.objects.select_related("zone", "shelter").get(zone__unit=village)
+    from plans.services import clocks as plan_clocks
+
+    plan_clocks.evaluation_record(
+        plan=plan, by=leader, held_on=timezone.localdate(), evaluated_by=f"{town.name}评估组", conclusion="适用"
+    )
+    plan_drill = plan_clocks.drill_recorded(plan, timezone.localdate(), leader, True, f"{town.name}演练")
     return {
         "unit": village,
         "town": town,
@@ -380,6 +390,9 @@ def _side(world, *, town, village, leader, officer) -> dict:
             household.head_name,
             household.zone.name,
         ],  # fmt: skip
+        "plan_evaluation": plan.evaluations.get(),
+        "plan_drill": plan_drill,
+        "revision_trigger": plan.revision_triggers.get(),
     }
 
 
@@ -603,6 +616,8 @@ ADMIN_GLOBAL = SUPERUSER_ONLY | {
     "plans.plankind",
     "plans.requiredplan",
     "plans.workdayadjustment",
+    "plans.clockrule",
+    "plans.highriskunit",
     "reports.reportingrule",
     "reports.seasonalrisk",
 }

@@ -1,6 +1,15 @@
 """The plan REST API, by subject (thin: parse with ``plans.serializers``, call a service or selector); ``plans.api_urls`` registers each module on one router."""
 
-from plans.api.coverage import CoverageGapViewSet, CoverageViewSet
+from plans.api.clocks import (
+    PlanCalendarViewSet,
+    PlanDrillViewSet,
+    PlanEvaluationViewSet,
+    RevisionTriggerViewSet,
+)
+from plans.api.coverage import (
+    CoverageGapViewSet,
+    CoverageViewSet,
+)
 from plans.api.evacuation import (
     CapacityViewSet,
     DangerZoneViewSet,
@@ -17,16 +26,20 @@ from plans.api.ledger import (
 )
 
 __all__ = [
-    "CoverageViewSet",
-    "CoverageGapViewSet",
     "CapacityViewSet",
+    "CoverageGapViewSet",
+    "CoverageViewSet",
     "DangerZoneViewSet",
     "EvacuationListViewSet",
-    "HouseholdViewSet",
-    "ShelterViewSet",
-    "PlanErrorsMixin",
-    "REFUSALS",
-    "PlanViewSet",
-    "PlanVersionViewSet",
     "FilingViewSet",
+    "HouseholdViewSet",
+    "PlanCalendarViewSet",
+    "PlanDrillViewSet",
+    "PlanErrorsMixin",
+    "PlanEvaluationViewSet",
+    "PlanVersionViewSet",
+    "PlanViewSet",
+    "REFUSALS",
+    "RevisionTriggerViewSet",
+    "ShelterViewSet",
 ]

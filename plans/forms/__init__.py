@@ -1,6 +1,14 @@
 """The plan forms, by subject."""
 
-from plans.forms.evacuation import EvacuationImportForm, ShelterStateForm
+from plans.forms.clocks import (
+    DrillForm,
+    EvaluationForm,
+    TriggerForm,
+)
+from plans.forms.evacuation import (
+    EvacuationImportForm,
+    ShelterStateForm,
+)
 from plans.forms.ledger import (
     DocumentForm,
     IssueForm,
@@ -11,12 +19,15 @@ from plans.forms.ledger import (
 )
 
 __all__ = [
-    "EvacuationImportForm",
-    "ShelterStateForm",
-    "PlanForm",
     "DocumentForm",
-    "ReviewForm",
+    "DrillForm",
+    "EvacuationImportForm",
+    "EvaluationForm",
     "IssueForm",
+    "PlanForm",
     "ReasonForm",
+    "ReviewForm",
     "RevisionForm",
+    "ShelterStateForm",
+    "TriggerForm",
 ]

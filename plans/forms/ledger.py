@@ -68,3 +68,6 @@ class RevisionForm(forms.Form):
     summary = forms.CharField(
         label=_("what changed"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    touches_command = forms.BooleanField(label=_("touches the command system and duties"), required=False)
+    touches_procedure = forms.BooleanField(label=_("touches the response procedure"), required=False)
+    touches_grading = forms.BooleanField(label=_("touches the grading standard"), required=False)

@@ -1,7 +1,23 @@
 """The plan models, by subject; ``from plans.models import X`` finds each."""
 
+from plans.models.clocks import (
+    Clock,
+    ClockRule,
+    HighRiskUnit,
+    PlanClockNotice,
+    PlanDrill,
+    PlanEvaluation,
+    RevisionTrigger,
+    TriggerCase,
+    TriggerSource,
+)
 from plans.models.coverage import RequiredPlan
-from plans.models.evacuation import DangerZone, EvacuationTrigger, Household, Shelter
+from plans.models.evacuation import (
+    DangerZone,
+    EvacuationTrigger,
+    Household,
+    Shelter,
+)
 from plans.models.ledger import (
     OPEN_STATES,
     Filing,
@@ -19,22 +35,31 @@ from plans.models.ledger import (
 )
 
 __all__ = [
+    "Clock",
+    "ClockRule",
     "DangerZone",
     "EvacuationTrigger",
-    "Household",
-    "Shelter",
-    "OwnerKind",
-    "owner_kind_of",
-    "PlanKind",
-    "Plan",
-    "VersionState",
-    "OPEN_STATES",
-    "PlanVersion",
-    "PlanDocument",
-    "ReviewRecord",
-    "FilingRoute",
     "Filing",
+    "FilingRoute",
     "FilingSequence",
-    "WorkdayAdjustment",
+    "HighRiskUnit",
+    "Household",
+    "OPEN_STATES",
+    "OwnerKind",
+    "Plan",
+    "PlanClockNotice",
+    "PlanDocument",
+    "PlanDrill",
+    "PlanEvaluation",
+    "PlanKind",
+    "PlanVersion",
     "RequiredPlan",
+    "ReviewRecord",
+    "RevisionTrigger",
+    "Shelter",
+    "TriggerCase",
+    "TriggerSource",
+    "VersionState",
+    "WorkdayAdjustment",
+    "owner_kind_of",
 ]

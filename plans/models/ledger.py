@@ -151,6 +151,10 @@ class PlanVersion(models.Model):
     number = models.PositiveSmallIntegerField(_("version"), validators=[MinValueValidator(1), MaxValueValidator(999)])
     state = models.CharField(_("state"), max_length=10, choices=VersionState.choices, default=VersionState.DRAFT)
     summary = models.TextField(_("what changed"), max_length=2000, blank=True)
+    # A revision that touches none of these may be issued straight into force (plans.services.clocks).
+    touches_command = models.BooleanField(_("touches the command system and duties"), default=False)
+    touches_procedure = models.BooleanField(_("touches the response procedure"), default=False)
+    touches_grading = models.BooleanField(_("touches the grading standard"), default=False)
     issue_number = models.CharField(_("document number"), max_length=60, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     issued_by = models.ForeignKey(

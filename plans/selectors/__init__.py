@@ -1,7 +1,16 @@
 """Reads of the plans app, by subject (they take the user and filter through ``plans.access``)."""
 
 from plans.selectors import coverage
-from plans.selectors.evacuation import township_capacity, village_list
+from plans.selectors.clocks import (
+    CalendarRow,
+    RollupRow,
+    calendar_rows,
+    rollup,
+)
+from plans.selectors.evacuation import (
+    township_capacity,
+    village_list,
+)
 from plans.selectors.ledger import (
     RegisterFilters,
     awaiting,
@@ -11,12 +20,16 @@ from plans.selectors.ledger import (
 )
 
 __all__ = [
+    "CalendarRow",
+    "RegisterFilters",
+    "RollupRow",
+    "awaiting",
+    "calendar_rows",
     "coverage",
+    "is_late",
+    "latest_version",
+    "register",
+    "rollup",
     "township_capacity",
     "village_list",
-    "RegisterFilters",
-    "register",
-    "latest_version",
-    "is_late",
-    "awaiting",
 ]

@@ -1,6 +1,16 @@
 """The plan API serializers, by subject."""
 
-from plans.serializers.coverage import CoverageRowSerializer, HazardGapSerializer
+from plans.serializers.clocks import (
+    CalendarRowSerializer,
+    DrillSerializer,
+    EvaluationSerializer,
+    RevisionTriggerSerializer,
+    TriggerBodySerializer,
+)
+from plans.serializers.coverage import (
+    CoverageRowSerializer,
+    HazardGapSerializer,
+)
 from plans.serializers.evacuation import (
     DangerZoneSerializer,
     EvacuationImportBodySerializer,
@@ -26,25 +36,30 @@ from plans.serializers.ledger import (
 )
 
 __all__ = [
+    "CalendarRowSerializer",
     "CoverageRowSerializer",
-    "HazardGapSerializer",
     "DangerZoneSerializer",
+    "DocumentBodySerializer",
+    "DrillSerializer",
+    "EmergencyPlanSerializer",
+    "EmptySerializer",
     "EvacuationImportBodySerializer",
     "EvacuationImportResultSerializer",
+    "EvaluationSerializer",
+    "FilingSerializer",
+    "HazardGapSerializer",
     "HouseholdSerializer",
+    "IssueBodySerializer",
+    "PlanCreateSerializer",
+    "PlanDocumentSerializer",
+    "PlanVersionSerializer",
+    "ReasonBodySerializer",
+    "ReviewBodySerializer",
+    "ReviewRecordSerializer",
+    "RevisionBodySerializer",
+    "RevisionTriggerSerializer",
     "ShelterSerializer",
     "ShelterStateBodySerializer",
     "TownshipCapacitySerializer",
-    "PlanDocumentSerializer",
-    "ReviewRecordSerializer",
-    "FilingSerializer",
-    "PlanVersionSerializer",
-    "EmergencyPlanSerializer",
-    "PlanCreateSerializer",
-    "ReviewBodySerializer",
-    "IssueBodySerializer",
-    "ReasonBodySerializer",
-    "RevisionBodySerializer",
-    "DocumentBodySerializer",
-    "EmptySerializer",
+    "TriggerBodySerializer",
 ]

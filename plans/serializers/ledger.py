@@ -59,7 +59,8 @@ class PlanVersionSerializer(serializers.ModelSerializer):
         model = PlanVersion
         fields = [
             "id", "plan", "number", "state", "summary", "issue_number", "issued_on", "filing_due", "in_force_since",
-            "withdrawn_reason", "documents", "reviews", "filings",
+            "withdrawn_reason", "touches_command", "touches_procedure", "touches_grading", "documents", "reviews",
+            "filings",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -120,6 +121,9 @@ class ReasonBodySerializer(serializers.Serializer):
 
 class RevisionBodySerializer(serializers.Serializer):
     summary = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    touches_command = serializers.BooleanField(default=False)
+    touches_procedure = serializers.BooleanField(default=False)
+    touches_grading = serializers.BooleanField(default=False)
 
 
 class DocumentBodySerializer(serializers.Serializer):

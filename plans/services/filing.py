@@ -150,6 +150,9 @@ def filing_receipt(*, filing: Filing, by: User) -> Filing:
     save_step(version, ["state", "in_force_since"], "receipt", by)
     plan.current_version = version
     save_step(plan, ["current_version"], "receipt", by)
+    from plans.services.clocks import triggers_close
+
+    triggers_close(plan=plan, version=version, by=by)
     return filing
 
 

@@ -153,11 +153,16 @@ def plan_update(*, plan: Plan, by: User, **fields) -> Plan:
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"plan_update cannot change {sorted(unknown)}")
+    old_leader = plan.leader_name
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.full_clean(exclude=["current_version"])
     if fields:
         save_step(plan, list(fields), "update", by)
+    if plan.leader_name != old_leader:
+        from plans.services.clock_hooks import leader_name_changed
+
+        leader_name_changed(plan=plan, old=old_leader, new=plan.leader_name, by=by)
     if relations:
         _set_relations(
             by,
@@ -250,8 +255,18 @@ def version_issue(
 
 
 @transaction.atomic
-def version_open_revision(*, plan: Plan, by: User, summary: str = "") -> PlanVersion:
-    """在用 → 修订中: open a new draft version of a plan in force (it stays in force meanwhile)."""
+def version_open_revision(
+    *,
+    plan: Plan,
+    by: User,
+    summary: str = "",
+    touches_command: bool = False,
+    touches_procedure: bool = False,
+    touches_grading: bool = False,
+) -> PlanVersion:
+    """在用 → 修订中: open a new draft version of a plan in force (it stays in force meanwhile).
+    What it touches is recorded: touching the command system, the response procedure or the
+    grading repeats review and filing; otherwise ``clocks.version_issue_into_force`` may skip them."""
     plan = locked_plan(plan)
     check_right(by, PlanAction.EDIT, plan)
     current = locked_version(plan.current_version_id) if plan.current_version_id else None
@@ -262,7 +277,14 @@ def version_open_revision(*, plan: Plan, by: User, summary: str = "") -> PlanVer
     current.state = VersionState.REVISING
     save_step(current, ["state"], "open_revision", by)
     number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    version = PlanVersion(plan=plan, number=number, summary=summary)
+    version = PlanVersion(
+        plan=plan,
+        number=number,
+        summary=summary,
+        touches_command=bool(touches_command),
+        touches_procedure=bool(touches_procedure),
+        touches_grading=bool(touches_grading),
+    )
     version._change_reason = "open_revision"
     version._history_user = by
     version.save()

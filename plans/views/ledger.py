@@ -224,7 +224,7 @@ def act(request, pk: int, action: str):
         elif action == "open_revision":
             form = RevisionForm(request.POST)
             form.is_valid()
-            services.version_open_revision(plan=version.plan, by=by, summary=form.cleaned_data.get("summary", ""))
+            services.version_open_revision(plan=version.plan, by=by, **form.cleaned_data)
         elif action == "withdraw":
             services.version_withdraw(version=version, by=by, reason=request.POST.get("reason", ""))
         elif action == "document":

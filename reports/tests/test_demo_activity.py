@@ -188,6 +188,16 @@ class TestDemoActivity:
         assert board.status_code == 200
         assert warning.title in board.content.decode()
 
+    def test_the_plan_clocks_have_an_overdue_evaluation_a_drill_due_soon_and_an_open_trigger(self, county):
+        from plans.models import RevisionTrigger
+        from plans.selectors import calendar_rows
+
+        dispatcher = User.objects.get(username="county_dispatcher")
+        statuses = [row.statuses for row in calendar_rows(dispatcher)]
+        assert any(s["evaluation"] == "overdue" for s in statuses)
+        assert any(s["drill"] == "due_soon" for s in statuses)
+        assert RevisionTrigger.objects.filter(closed_at__isnull=True, source="drill").exists()
+
     def test_a_second_run_changes_nothing(self, county):
         before = counts()
         out = StringIO()
