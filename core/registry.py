@@ -148,3 +148,19 @@ def evacuation_remarks(warning, figures: dict) -> dict[int, list[str]]:
             for unit_id, lines in hook.check(warning, figures).items():
                 remarks.setdefault(unit_id, []).extend(lines)
     return remarks
+
+
+# --- plan evaluations (plans) ---------------------------------------------------------------------
+
+_evaluation_gates: dict[str, Callable[[int], list[str]]] = {}
+
+
+def register_evaluation_gate(name: str, gate: Callable[[int], list[str]]) -> None:
+    """Add a reason a plan may not be marked evaluated yet: ``gate(plan_id)`` answers the messages
+    (empty when nothing stands in the way). drills registers the open findings against the plan."""
+    _evaluation_gates[name] = gate
+
+
+def evaluation_blockers(plan_id: int) -> list[str]:
+    """Every registered gate's messages for ``plan_id``."""
+    return [message for name in sorted(_evaluation_gates) for message in _evaluation_gates[name](plan_id)]

@@ -8,10 +8,11 @@ class DrillsConfig(AppConfig):
     verbose_name = _("Drills and training")
 
     def ready(self) -> None:
-        from core.registry import register_demo
+        from core.registry import register_demo, register_evaluation_gate
         from drills import (
             demo,
             permissions,  # noqa: F401  (adds the drill actions to the scope table)
+            plan_link,
         )
         from drills.access import visible_drills
         from drills.models import Drill
@@ -19,3 +20,5 @@ class DrillsConfig(AppConfig):
 
         register_choices(Drill, visible_drills)  # what a select of drills may offer
         register_demo("drills", demo.run, order=demo.DEMO_ORDER, present=demo.present)
+        # A plan is not marked evaluated while a problem a drill found in it is open.
+        register_evaluation_gate("drills-open-findings", plan_link.evaluation_gate)

@@ -27,6 +27,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.registry import evaluation_blockers
 from grids import limits
 from grids.models import User
 from plans.models import (
@@ -199,6 +200,9 @@ def evaluation_record(
     plan = locked_plan(plan)
     check_right(by, PlanAction.EDIT, plan)
     _require_live(plan)
+    blockers = evaluation_blockers(plan.pk)  # e.g. drills: problems found in drills still open
+    if blockers:
+        raise TransitionRefused("；".join(blockers))
     held_on = _check_day("held_on", held_on, PlanEvaluation)
     if calls_for_revision and case not in TriggerCase.values:
         raise ValidationError({"case": _("Choose one of the cases for revision.")})
