@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "reports",
     "dispatch",
     "plans",  # emergency plans: the register, review, filing up a tier
+    "supplies",  # emergency supplies: depots, lots, the ledger, norms, readiness
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SuppliesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "supplies"
+    verbose_name = _("Emergency supplies")
+
+    def ready(self) -> None:
+        from supplies import permissions  # noqa: F401  (adds the supply actions to the scope table)
