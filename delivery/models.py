@@ -22,6 +22,7 @@ class Document(models.Model):
         INCIDENT = "incident", _("Incident report")
         NOTICE = "notice", _("Notice")
         PLAN_FILING = "plan_filing", _("Plan filing")
+        SUPPLY_TRANSFER = "supply_transfer", _("Supply transfer")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     sender_unit = models.ForeignKey(

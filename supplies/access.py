@@ -7,14 +7,18 @@
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from grids.models import GridUnit, above_q
 from grids.scope import scope_for
-from supplies.models import Depot, Lot, Movement
-from supplies.permissions import SupplyAction
+from supplies.models import Depot, Lot, Movement, Transfer
+from supplies.permissions import SupplyAction, TransferAction
 
 
 def visible_depots(user) -> QuerySet[Depot]:
@@ -67,3 +71,61 @@ def get_movement_for_user(user, pk) -> Movement:
         )
     except (Movement.DoesNotExist, ValueError, TypeError):
         raise Http404(_("No such ledger row.")) from None
+
+
+# --- transfers ----------------------------------------------------------------------------------
+
+
+def visible_transfers(user) -> QuerySet[Transfer]:
+    """Transfers the person sees: those from or to a unit they see (both sides)."""
+    scope = scope_for(user)
+    return scope.filter_q(Transfer.objects.all(), scope.unit_q("source_unit__") | scope.unit_q("to_unit__"))
+
+
+def may_approve(user, transfer: Transfer) -> bool:
+    return scope_for(user).can(TransferAction.APPROVE, transfer.source_unit)
+
+
+def may_request(user, unit) -> bool:
+    """May the person ask for supplies for ``unit`` (its own people)?"""
+    return scope_for(user).can(SupplyAction.MOVE, unit)
+
+
+def get_transfer_for_user(user, pk) -> Transfer:
+    try:
+        return visible_transfers(user).select_related("source_unit", "source_depot", "to_unit", "to_depot").get(pk=pk)
+    except (Transfer.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such transfer.")) from None
+
+
+def request_units(user) -> QuerySet:
+    """The units the person may ask supplies for (their own units)."""
+    return scope_for(user).units_where(SupplyAction.MOVE)
+
+
+def request_sources(user) -> QuerySet:
+    """The units above the person's own units, which they may ask for supplies (names only)."""
+    units = list(request_units(user))
+    if not units:
+        return GridUnit.objects.none()
+    condition = reduce(or_, (above_q(unit) for unit in units))
+    return GridUnit.objects.filter(condition).exclude(pk__in=[u.pk for u in units]).filter(is_active=True)
+
+
+def order_depots(user) -> QuerySet[Depot]:
+    """The depots the person may order transfers from (their own units' depots, as approver)."""
+    return Depot.objects.filter(
+        unit__in=scope_for(user).units_where(TransferAction.APPROVE), is_active=True
+    ).select_related("unit")
+
+
+def transfers_awaiting(user) -> QuerySet[Transfer]:
+    """Transfers waiting for one of the person's own units: to approve, to dispatch, to sign for."""
+    scope = scope_for(user)
+    approve = scope.units_where(TransferAction.APPROVE)
+    move = scope.units_where(SupplyAction.MOVE)
+    return visible_transfers(user).filter(
+        Q(state=Transfer.State.REQUESTED, source_unit__in=approve)
+        | Q(state=Transfer.State.APPROVED, source_depot__unit__in=move)
+        | Q(state=Transfer.State.DISPATCHED, to_unit__in=move)
+    )

@@ -23,3 +23,12 @@ class SupplyAction:
 
 
 register_permission(SupplyAction.MOVE, {1: KEEPERS, 2: KEEPERS, 3: KEEPERS}, here_only=True)
+
+APPROVERS = {Role.GRID_LEADER, Role.DEPUTY_LEADER, Role.GRID_MANAGER, Role.DISPATCHER}
+
+
+class TransferAction:
+    APPROVE = "supply.transfer.approve"  # approve or reject a transfer from the unit's depots
+
+
+register_permission(TransferAction.APPROVE, {1: APPROVERS, 2: APPROVERS}, here_only=True)

@@ -38,6 +38,7 @@ from hazards.models import HazardCopy
 from hazards.tests.factories import photo
 from hazards.tests.factories import report as report_hazard
 from plans.tests import factories as plan_factories
+from supplies.tests import factories as supply_factories
 from reports import services as report_services
 from reports.models import Consultation, MonthlyReport
 
@@ -105,6 +106,11 @@ ROUTES: dict[str, dict[str, str]] = {
         for action in ("detail", "documents", "submit-review", "review", "issue", "file", "withdraw")
     },
     **{f"plan-filings-{action}": {"pk": "filing"} for action in ("detail", "receipt", "return")},
+    "supplies:depot_detail": {"pk": "depot"},
+    "supplies:receive": {"pk": "depot"},
+    "supplies:issue": {"pk": "lot"},
+    "supplies:lot_act": {"pk": "lot"},
+    "supplies:movement_print": {"pk": "movement"},
     "units-detail": {"pk": "unit"},
     "units-deactivate": {"pk": "unit"},
     "units-move": {"pk": "unit"},
@@ -272,6 +278,8 @@ def _side(world, *, town, village, leader, officer) -> dict:
     plan = plan_factories.draft(world, by=leader, unit=town, title=f"{town.name}乡镇应急预案")
     plan_version = plan_factories.in_force(world, plan, by=leader, leader=leader)
     filing = plan_version.filings.get()
+    depot = supply_factories.depot(village)
+    lot = supply_factories.lot(depot, "救生衣", 20, by=officer)
     return {
         "unit": village,
         "town": town,
@@ -294,6 +302,9 @@ def _side(world, *, town, village, leader, officer) -> dict:
         "plan_version": plan_version,
         "plan_document": plan_version.documents.first(),
         "filing": filing,
+        "depot": depot,
+        "lot": lot,
+        "movement": lot.movements.get(),
         "names": [village.name, town.name, hazard.number, hazard.title, incident.title, entry.summary, plan.title],
     }
 

@@ -2,6 +2,7 @@
 
 from supplies.models.catalogue import SupplyCategory, SupplyClass, SupplyItem, validate_item_code
 from supplies.models.stock import Depot, Lot, Movement, ReserveMode, ReserveNorm
+from supplies.models.transfers import Transfer, TransferLine, TransferSequence
 
 __all__ = [
     "SupplyClass",
@@ -13,4 +14,7 @@ __all__ = [
     "Lot",
     "Movement",
     "ReserveNorm",
+    "Transfer",
+    "TransferLine",
+    "TransferSequence",
 ]

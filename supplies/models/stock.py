@@ -152,6 +152,14 @@ class Movement(models.Model):
         GridUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("issued to")
     )
     recipient = models.CharField(_("recipient"), max_length=100, blank=True)
+    transfer = models.ForeignKey(
+        "supplies.Transfer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="movements",
+        verbose_name=_("transfer"),
+    )
 
     class Meta:
         verbose_name = _("ledger row")

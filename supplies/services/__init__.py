@@ -10,8 +10,24 @@ from supplies.services.stock import (
     stock_receive,
     usable_refusal,
 )
+from supplies.services.transfers import (
+    locked_transfer,
+    transfer_approve,
+    transfer_dispatch,
+    transfer_order,
+    transfer_receive,
+    transfer_reject,
+    transfer_request,
+)
 
 __all__ = [
+    "locked_transfer",
+    "transfer_approve",
+    "transfer_dispatch",
+    "transfer_order",
+    "transfer_receive",
+    "transfer_reject",
+    "transfer_request",
     "fefo",
     "locked_lot",
     "lot_set_maintenance",

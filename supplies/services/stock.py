@@ -34,7 +34,9 @@ def _positive(value, field: str = "quantity") -> int:
     return bound_int(field, value, Lot, "quantity", min_value=1)
 
 
-def _write(lot: Lot, *, kind: str, change: int, by: User, reason: str = "", document_no: str = "", **extra) -> Movement:
+def write_movement(
+    lot: Lot, *, kind: str, change: int, by: User, reason: str = "", document_no: str = "", **extra
+) -> Movement:
     """Change the locked ``lot`` by ``change`` and write its ledger row (the caller holds the lock)."""
     bound_text("reason", reason, Movement, max_length=NOTE_MAX_LENGTH)
     bound_text("document_no", document_no, Movement)
@@ -135,7 +137,7 @@ def stock_receive(
     lot._history_user = by
     lot._change_reason = "receive"
     lot.save()
-    _write(lot, kind=kind, change=quantity, by=by, reason=reason, document_no=document_no)
+    write_movement(lot, kind=kind, change=quantity, by=by, reason=reason, document_no=document_no)
     return lot
 
 
@@ -163,7 +165,7 @@ def stock_issue(
     if incident is None and to_unit is None and not recipient.strip():
         raise ValidationError({"recipient": _("Say whom the goods go to: an incident, a unit or a recipient.")})
     bound_text("recipient", recipient, Movement)
-    return _write(
+    return write_movement(
         lot,
         kind=Movement.Kind.ISSUE,
         change=-quantity,
@@ -184,7 +186,9 @@ def stock_dispose(*, lot: Lot, quantity: int, by: User, reason: str, document_no
     quantity = _positive(quantity)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for the disposal.")})
-    return _write(lot, kind=Movement.Kind.DISPOSE, change=-quantity, by=by, reason=reason, document_no=document_no)
+    return write_movement(
+        lot, kind=Movement.Kind.DISPOSE, change=-quantity, by=by, reason=reason, document_no=document_no
+    )
 
 
 @transaction.atomic
@@ -198,7 +202,7 @@ def stock_adjust(*, lot: Lot, counted: int, by: User, reason: str, document_no: 
         raise ValidationError({"reason": _("Give the reason for the adjustment.")})
     if counted == lot.quantity:
         return None
-    return _write(
+    return write_movement(
         lot, kind=Movement.Kind.ADJUST, change=counted - lot.quantity, by=by, reason=reason, document_no=document_no
     )
 
