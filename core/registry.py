@@ -7,7 +7,9 @@ from its ``AppConfig.ready()``:
 - **demo steps** (``register_demo``): each app's demo data, run in ``order`` by the demo command
   (``manage.py seed_demo_activity``), which imports no app;
 - **briefing sections** (``register_briefing_section``): what a consultation's briefing shows
-  besides the hazards (dispatch adds the warnings and incidents of the previous period).
+  besides the hazards (dispatch adds the warnings and incidents of the previous period);
+- **incident sections** (``register_incident_section``): what an incident's page shows besides
+  its reports (supplies adds what was issued to it).
 
 Registering twice under the same name replaces the first (``ready()`` may run more than once in
 tests); nothing here touches the database.
@@ -37,8 +39,18 @@ class BriefingSection:
     build: Callable[[list, datetime.date, datetime.date], dict[int, dict[str, Any]]]
 
 
+@dataclass(frozen=True)
+class IncidentSection:
+    name: str
+    order: int
+    template: str  # included in the incident page with ``section`` = what ``build`` answered
+    # build(user, incident) -> a template context (a dict), or None when there is nothing to show
+    build: Callable[[Any, Any], dict[str, Any] | None]
+
+
 _demo_steps: dict[str, DemoStep] = {}
 _briefing_sections: dict[str, BriefingSection] = {}
+_incident_sections: dict[str, IncidentSection] = {}
 
 
 def register_demo(
@@ -70,3 +82,22 @@ def register_briefing_section(
 def briefing_sections() -> list[BriefingSection]:
     """The registered briefing sections, in order."""
     return sorted(_briefing_sections.values(), key=lambda section: (section.order, section.name))
+
+
+def register_incident_section(
+    name: str, build: Callable[[Any, Any], dict[str, Any] | None], *, template: str, order: int = 100
+) -> None:
+    """Add a section to the incident page: ``build(user, incident)`` answers the context of
+    ``template`` (reading through the higher app's own access helpers), or ``None`` to show nothing.
+    It must not grow its queries with the incident's rows."""
+    _incident_sections[name] = IncidentSection(name=name, order=order, template=template, build=build)
+
+
+def incident_sections(user, incident) -> list[dict[str, Any]]:
+    """The registered incident sections with something to show, in order: ``{"template", "section"}``."""
+    shown = []
+    for section in sorted(_incident_sections.values(), key=lambda s: (s.order, s.name)):
+        context = section.build(user, incident)
+        if context is not None:
+            shown.append({"template": section.template, "section": context})
+    return shown

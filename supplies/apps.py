@@ -8,4 +8,8 @@ class SuppliesConfig(AppConfig):
     verbose_name = _("Emergency supplies")
 
     def ready(self) -> None:
+        from core.registry import register_incident_section
         from supplies import permissions  # noqa: F401  (adds the supply actions to the scope table)
+        from supplies.incidents import incident_supplies
+
+        register_incident_section("supplies", incident_supplies, template="supplies/incident_section.html", order=50)

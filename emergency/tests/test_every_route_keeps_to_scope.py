@@ -38,9 +38,9 @@ from hazards.models import HazardCopy
 from hazards.tests.factories import photo
 from hazards.tests.factories import report as report_hazard
 from plans.tests import factories as plan_factories
-from supplies.tests import factories as supply_factories
 from reports import services as report_services
 from reports.models import Consultation, MonthlyReport
+from supplies.tests import factories as supply_factories
 
 # route name -> {URL argument: kind of object}; a kind in GLOBAL is a rule table everyone reads.
 GLOBAL = "global"
@@ -111,6 +111,9 @@ ROUTES: dict[str, dict[str, str]] = {
     "supplies:issue": {"pk": "lot"},
     "supplies:lot_act": {"pk": "lot"},
     "supplies:movement_print": {"pk": "movement"},
+    "supplies:transfer_detail": {"pk": "transfer"},
+    "supplies:transfer_print": {"pk": "transfer"},
+    "supplies:transfer_act": {"pk": "transfer"},
     "units-detail": {"pk": "unit"},
     "units-deactivate": {"pk": "unit"},
     "units-move": {"pk": "unit"},
@@ -280,6 +283,7 @@ def _side(world, *, town, village, leader, officer) -> dict:
     filing = plan_version.filings.get()
     depot = supply_factories.depot(village)
     lot = supply_factories.lot(depot, "救生衣", 20, by=officer)
+    transfer = supply_factories.request(village, town, by=officer)
     return {
         "unit": village,
         "town": town,
@@ -305,6 +309,7 @@ def _side(world, *, town, village, leader, officer) -> dict:
         "depot": depot,
         "lot": lot,
         "movement": lot.movements.get(),
+        "transfer": transfer,
         "names": [village.name, town.name, hazard.number, hazard.title, incident.title, entry.summary, plan.title],
     }
 

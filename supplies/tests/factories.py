@@ -28,3 +28,10 @@ def lot(depot, name: str, quantity: int, *, by, expires_in: int | None = 365, **
     return services.stock_receive(
         depot=depot, item=item(name), quantity=quantity, by=by, expiry_date=expiry, production_date=production, **fields
     )
+
+
+def request(to_unit, source_unit, *, by, lines=(("编织袋", 100),)):
+    """A transfer request from ``to_unit`` to ``source_unit`` (a unit above it)."""
+    return services.transfer_request(
+        by=by, to_unit=to_unit, source_unit=source_unit, lines=[(item(name), n) for name, n in lines]
+    )

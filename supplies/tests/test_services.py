@@ -125,3 +125,26 @@ def test_bad_numbers_are_refused_in_chinese(world, county_depot):
     with pytest.raises(ValidationError):
         services.stock_issue(lot=jackets, quantity=1, by=world.county_dispatcher)  # no recipient
     assert Movement.objects.filter(lot=jackets).count() == 1
+
+
+def test_the_incident_page_shows_what_was_issued_to_it(client_for, world, county_depot):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    incident, _ = incidents.incident_first_report(
+        by=world.county_dispatcher,
+        unit=world.county,
+        type=IncidentType.objects.get(code="traffic"),
+        title="国道塌方",
+        occurred_at=timezone.now(),
+        place="国道",
+        description="…",
+        reporter_phone="13800000000",
+        level=4,
+    )
+    url = reverse("dispatch:incident_detail", args=[incident.pk])
+    assert "发往本事件的物资" not in client_for(world.county_dispatcher).get(url).content.decode()
+    bags = lot(county_depot, "编织袋", 1000, by=world.county_dispatcher, expires_in=None)
+    services.stock_issue(lot=bags, quantity=400, by=world.county_dispatcher, incident=incident)
+    page = client_for(world.county_dispatcher).get(url).content.decode()
+    assert "发往本事件的物资" in page and "编织袋 400 条" in page
