@@ -262,6 +262,8 @@ SPECTACULAR_SETTINGS = {
         "RiskLevelEnum": "hazards.models.RiskLevel",
         "HazardStateEnum": "hazards.models.State",
         "WarningLevelEnum": "dispatch.models.Level",
+        "LotSourceEnum": "supplies.models.Lot.Source",
+        "HazardSourceEnum": "hazards.models.Source",
     },
 }
 

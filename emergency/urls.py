@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/v1/", include("reports.api_urls")),
     path("api/v1/", include("dispatch.api_urls")),
     path("api/v1/", include("plans.api_urls")),
+    path("api/v1/", include("supplies.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

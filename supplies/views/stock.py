@@ -164,7 +164,7 @@ STOCK_COLUMNS = [
 ]  # fmt: skip
 LEDGER_COLUMNS = [
     gettext_lazy("Time"), gettext_lazy("Depot"), gettext_lazy("Item"), gettext_lazy("Movement"),
-    gettext_lazy("Change"), gettext_lazy("Lot balance"), gettext_lazy("By"), gettext_lazy("Issued to"),
+    gettext_lazy("Quantity change"), gettext_lazy("Lot balance"), gettext_lazy("By"), gettext_lazy("Issued to"),
     gettext_lazy("Incident"), gettext_lazy("Document number"), gettext_lazy("Reason"),
 ]  # fmt: skip
 
