@@ -37,10 +37,10 @@ def _keeper(story, unit):
     )
 
 
-def _depot(unit, kind, name, manager, phone="0776-7610000", **fields) -> Depot:
+def _depot(unit, kind, name, manager_name, phone="0776-7610000", **fields) -> Depot:
     lng, lat = (unit.location or {}).get("coordinates", (None, None))
     return Depot.objects.create(
-        unit=unit, kind=kind, name=name, manager_name=manager, phone=phone, lng=lng, lat=lat, **fields
+        unit=unit, kind=kind, name=name, manager_name=manager_name, phone=phone, lng=lng, lat=lat, **fields
     )
 
 
