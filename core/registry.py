@@ -11,6 +11,8 @@ from its ``AppConfig.ready()``:
 - **warning links and evacuation checks** (``register_warning_link``, ``register_evacuation_check``):
   what a warning's page shows besides the warning (plans adds the village's evacuation list for the
   warning's hazard categories and compares the evacuation figures reported with that list).
+- **incident sections** (``register_incident_section``): what an incident's page shows besides
+  its reports (supplies adds what was issued to it).
 
 Registering twice under the same name replaces the first (``ready()`` may run more than once in
 tests); nothing here touches the database.
@@ -40,8 +42,18 @@ class BriefingSection:
     build: Callable[[list, datetime.date, datetime.date], dict[int, dict[str, Any]]]
 
 
+@dataclass(frozen=True)
+class IncidentSection:
+    name: str
+    order: int
+    template: str  # included in the incident page with ``section`` = what ``build`` answered
+    # build(user, incident) -> a template context (a dict), or None when there is nothing to show
+    build: Callable[[Any, Any], dict[str, Any] | None]
+
+
 _demo_steps: dict[str, DemoStep] = {}
 _briefing_sections: dict[str, BriefingSection] = {}
+_incident_sections: dict[str, IncidentSection] = {}
 
 
 def register_demo(
@@ -164,3 +176,22 @@ def register_evaluation_gate(name: str, gate: Callable[[int], list[str]]) -> Non
 def evaluation_blockers(plan_id: int) -> list[str]:
     """Every registered gate's messages for ``plan_id``."""
     return [message for name in sorted(_evaluation_gates) for message in _evaluation_gates[name](plan_id)]
+
+
+def register_incident_section(
+    name: str, build: Callable[[Any, Any], dict[str, Any] | None], *, template: str, order: int = 100
+) -> None:
+    """Add a section to the incident page: ``build(user, incident)`` answers the context of
+    ``template`` (reading through the higher app's own access helpers), or ``None`` to show nothing.
+    It must not grow its queries with the incident's rows."""
+    _incident_sections[name] = IncidentSection(name=name, order=order, template=template, build=build)
+
+
+def incident_sections(user, incident) -> list[dict[str, Any]]:
+    """The registered incident sections with something to show, in order: ``{"template", "section"}``."""
+    shown = []
+    for section in sorted(_incident_sections.values(), key=lambda s: (s.order, s.name)):
+        context = section.build(user, incident)
+        if context is not None:
+            shown.append({"template": section.template, "section": context})
+    return shown

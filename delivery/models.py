@@ -27,6 +27,7 @@ class Document(models.Model):
         DRILL_ALARM = "drill_alarm", _("Drill alarm")
         DRILL_NOTICE = "drill_notice", _("Drill notice")
         PLAN_CLOCK = "plan_clock", _("Plan deadline notice")
+        SUPPLY_TRANSFER = "supply_transfer", _("Supply transfer")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     sender_unit = models.ForeignKey(

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "dispatch",
     "plans",  # emergency plans: the register, review, filing up a tier
     "drills",  # drills and training: requirements, double-blind drills, evaluation, findings
+    "supplies",  # emergency supplies: depots, lots, the ledger, norms, readiness
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,8 @@ SPECTACULAR_SETTINGS = {
         "RiskLevelEnum": "hazards.models.RiskLevel",
         "HazardStateEnum": "hazards.models.State",
         "WarningLevelEnum": "dispatch.models.Level",
+        "LotSourceEnum": "supplies.models.Lot.Source",
+        "HazardSourceEnum": "hazards.models.Source",
     },
 }
 

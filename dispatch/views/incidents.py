@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.registry import incident_sections
 from core.views import add_service_errors
 from dispatch import access
 from dispatch.forms import incidents as forms
@@ -180,6 +181,7 @@ def _render_detail(request, incident, *, follow_up_form=None, final_form=None, s
             "phone_default": forms.now_local(),
             "follow_up_form": follow_up_form if may_follow else None,
             "final_form": final_form if may_final else None,
+            "extra_sections": incident_sections(user, incident),  # registered by higher apps (supplies)
         },
         status=status,
     )

@@ -65,7 +65,11 @@ def test_a_plan_problem_raises_one_trigger_and_blocks_the_evaluation_until_close
         )  # fmt: skip
     services.finding_close(finding=finding, by=world.township_officer, note="已修订转移路线")
     evaluation = plan_services.evaluation_record(
-        plan=plan, by=world.township_officer, held_on=timezone.localdate(), evaluated_by="县应急局", conclusion="基本适用"
+        plan=plan,
+        by=world.township_officer,
+        held_on=timezone.localdate(),
+        evaluated_by="县应急局",
+        conclusion="基本适用",
     )
     assert evaluation.pk
     assert RevisionTrigger.objects.filter(plan=plan).count() == 1

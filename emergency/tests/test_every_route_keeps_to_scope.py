@@ -46,6 +46,7 @@ from plans.tests import evacuation_data
 from plans.tests import factories as plan_factories
 from reports import services as report_services
 from reports.models import Consultation, MonthlyReport
+from supplies.tests import factories as supply_factories
 
 # route name -> {URL argument: kind of object}; a kind in GLOBAL is a rule table everyone reads.
 GLOBAL = "global"
@@ -148,6 +149,19 @@ ROUTES: dict[str, dict[str, str]] = {
     "drill-findings-detail": {"pk": "finding"},
     "drill-findings-close": {"pk": "finding"},
     "drill-trainings-detail": {"pk": "training"},
+    "supplies:depot_detail": {"pk": "depot"},
+    "supplies:receive": {"pk": "depot"},
+    "supplies:issue": {"pk": "lot"},
+    "supplies:lot_act": {"pk": "lot"},
+    "supplies:movement_print": {"pk": "movement"},
+    "supplies:transfer_detail": {"pk": "transfer"},
+    "supplies:transfer_print": {"pk": "transfer"},
+    "supplies:transfer_act": {"pk": "transfer"},
+    "supply-items-detail": {"pk": GLOBAL},
+    "supply-depots-detail": {"pk": "depot"},
+    "supply-depots-receive": {"pk": "depot"},
+    **{f"supply-lots-{action}": {"pk": "lot"} for action in ("detail", "issue", "dispose", "adjust")},
+    "supply-transfers-detail": {"pk": "transfer"},
     "units-detail": {"pk": "unit"},
     "units-deactivate": {"pk": "unit"},
     "units-move": {"pk": "unit"},
@@ -346,6 +360,9 @@ def _side(world, *, town, village, leader, officer) -> dict:
         plan=plan, by=leader, held_on=timezone.localdate(), evaluated_by=f"{town.name}评估组", conclusion="适用"
     )
     plan_drill = plan_clocks.drill_recorded(plan, timezone.localdate(), leader, True, f"{town.name}演练")
+    depot = supply_factories.depot(village)
+    lot = supply_factories.lot(depot, "救生衣", 20, by=officer)
+    transfer = supply_factories.request(village, town, by=officer)
     return {
         "unit": village,
         "town": town,
@@ -393,6 +410,10 @@ def _side(world, *, town, village, leader, officer) -> dict:
         "plan_evaluation": plan.evaluations.get(),
         "plan_drill": plan_drill,
         "revision_trigger": plan.revision_triggers.get(),
+        "depot": depot,
+        "lot": lot,
+        "movement": lot.movements.get(),
+        "transfer": transfer,
     }
 
 
@@ -618,6 +639,10 @@ ADMIN_GLOBAL = SUPERUSER_ONLY | {
     "plans.workdayadjustment",
     "plans.clockrule",
     "plans.highriskunit",
+    "supplies.reservenorm",
+    "supplies.supplycategory",
+    "supplies.supplyclass",
+    "supplies.supplyitem",
     "reports.reportingrule",
     "reports.seasonalrisk",
 }

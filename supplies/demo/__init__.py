@@ -1,0 +1,1 @@
+"""The supplies demo data, by subject."""

@@ -1,0 +1,1 @@
+"""The supplies pages, by subject."""
