@@ -39,7 +39,7 @@ from dispatch.models import (
 from dispatch.permissions import DispatchAction
 from grids.models import GridUnit, Membership, User, above_q
 from grids.rules import TIER_LABELS
-from grids.scope import scope_for
+from grids.scope import is_administrator, scope_for
 
 BOARD_PER_PAGE = 50
 
@@ -247,10 +247,9 @@ def awaiting_acknowledgement(user) -> list[Delivery]:
     """叫应: the person's own units' deliveries of warnings in force not yet acknowledged (签收),
     most severe first, each annotated with its warning (``warning_pk``, ``warning_title``,
     ``warning_level``) — one query, for the banner and the badge on every page."""
-    scope = scope_for(user)
-    if scope.is_superuser:
+    if is_administrator(user):
         return []
-    units = scope.units_granting(DispatchAction.ACKNOWLEDGE)
+    units = scope_for(user).units_granting(DispatchAction.ACKNOWLEDGE)
     if not units:
         return []
     active = Warning.objects.filter(state=Warning.State.ACTIVE, document_id=OuterRef("document_id"))
