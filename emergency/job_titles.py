@@ -5,6 +5,16 @@ job without an entry shows its code name."""
 from django.utils.translation import gettext_lazy as _
 
 JOB_TITLES: dict[str, tuple] = {
+    "plans.plan_clock_notices": (
+        _("Tell plan owners what falls due"),
+        _(
+            "Daily 02:20: evaluations, drills and filings of plans due within 30 days or overdue, told once to each owner."
+        ),
+    ),
+    "drills.flag_drills_due": (
+        _("Flag drills due and overdue findings"),
+        _("Daily 02:10: drills due soon and problems found in drills past their deadline, told once to the owners."),
+    ),
     "core.sweep_outbox": (
         _("Send what waits in the outbox"),
         _("Every minute: jobs and e-mails left unsent while the message broker or mail server was away."),

@@ -6,6 +6,7 @@ membership by another road.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -34,6 +35,8 @@ UNIT_FIELDS = (
     "address",
     "is_active",
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _require(by: User, action: str, unit: GridUnit | None, message: str) -> None:
@@ -288,20 +291,24 @@ def membership_grant(*, by: User, user: User, unit: GridUnit, role: str, note: s
 
 
 def _leader_changed(membership: Membership, *, granted: bool) -> None:
-    """After the commit, tell the apps above (``grids.signals``) that a unit's grid leader changed."""
+    """Tell the apps above (``grids.signals``) that a unit's grid leader changed, inside the same
+    transaction: what they write (plans' revision triggers) commits with the change, or not at all.
+    A receiver's failure is logged and rolled back to its savepoint; the grant itself stands."""
     if membership.role != Role.GRID_LEADER:
         return
     from grids.signals import grid_leader_changed
 
-    transaction.on_commit(
-        lambda: grid_leader_changed.send(
-            sender=Membership,
-            unit_id=membership.unit_id,
-            user_id=membership.user_id,
-            membership_id=membership.pk,
-            granted=granted,
-        )
-    )
+    try:
+        with transaction.atomic():
+            grid_leader_changed.send(
+                sender=Membership,
+                unit_id=membership.unit_id,
+                user_id=membership.user_id,
+                membership_id=membership.pk,
+                granted=granted,
+            )
+    except Exception:
+        logger.exception("a receiver of grid_leader_changed failed for membership %s", membership.pk)
 
 
 @transaction.atomic

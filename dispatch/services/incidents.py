@@ -31,6 +31,7 @@ Chinese messages through gettext. The figures are validated in ``dispatch.servic
 from __future__ import annotations
 
 import datetime
+import logging
 import uuid
 from collections.abc import Mapping
 from decimal import Decimal
@@ -70,6 +71,8 @@ from dispatch.services.incident_figures import (
 from grids import limits
 from grids.models import GridUnit, User
 from grids.scope import scope_for
+
+logger = logging.getLogger(__name__)
 
 
 def incident_url(incident: Incident) -> str:
@@ -336,14 +339,16 @@ def _add_report(
     if kind == IncidentReport.Kind.FINAL:
         from dispatch.signals import final_report_made
 
-        transaction.on_commit(
-            lambda: final_report_made.send(
-                sender=IncidentReport,
-                incident_id=incident.pk,
-                report_id=report.pk,
-                plan_problem=report.names_plan_problem,
-            )
-        )
+        try:  # inside the transaction: plans' triggers commit with the report; a failing receiver does not stop it
+            with transaction.atomic():
+                final_report_made.send(
+                    sender=IncidentReport,
+                    incident_id=incident.pk,
+                    report_id=report.pk,
+                    plan_problem=report.names_plan_problem,
+                )
+        except Exception:
+            logger.exception("a receiver of final_report_made failed for incident %s", incident.pk)
     above = [tier.unit for tier in tiers if tier.received_at is not None and tier.unit.level < author_unit.level]
     if above:
         if kind == IncidentReport.Kind.FOLLOW_UP:

@@ -20,8 +20,8 @@ from plans.api.ledger import REFUSALS, PlanErrorsMixin
 from plans.models import PlanDrill, PlanEvaluation, RevisionTrigger
 from plans.serializers import (
     CalendarRowSerializer,
-    DrillSerializer,
     EvaluationSerializer,
+    PlanDrillSerializer,
     RevisionTriggerSerializer,
     TriggerBodySerializer,
 )
@@ -109,10 +109,10 @@ class PlanEvaluationViewSet(_RecordViewSet):
 @extend_schema(tags=["plans"])
 @extend_schema_view(
     list=extend_schema(summary="Drills of the plans the caller sees"),
-    create=extend_schema(summary="Record a drill of a plan in force", responses={201: DrillSerializer, **REFUSALS}),
+    create=extend_schema(summary="Record a drill of a plan in force", responses={201: PlanDrillSerializer, **REFUSALS}),
 )  # fmt: skip
 class PlanDrillViewSet(_RecordViewSet):
-    serializer_class = DrillSerializer
+    serializer_class = PlanDrillSerializer
     model = PlanDrill
 
     def record(self, by, data):

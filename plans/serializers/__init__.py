@@ -2,8 +2,8 @@
 
 from plans.serializers.clocks import (
     CalendarRowSerializer,
-    DrillSerializer,
     EvaluationSerializer,
+    PlanDrillSerializer,
     RevisionTriggerSerializer,
     TriggerBodySerializer,
 )
@@ -40,7 +40,7 @@ __all__ = [
     "CoverageRowSerializer",
     "DangerZoneSerializer",
     "DocumentBodySerializer",
-    "DrillSerializer",
+    "PlanDrillSerializer",
     "EmergencyPlanSerializer",
     "EmptySerializer",
     "EvacuationImportBodySerializer",

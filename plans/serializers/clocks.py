@@ -49,7 +49,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
             self.fields["plan"].queryset = plans
 
 
-class DrillSerializer(serializers.ModelSerializer):
+class PlanDrillSerializer(serializers.ModelSerializer):
     plan = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.none())
 
     class Meta:

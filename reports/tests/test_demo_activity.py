@@ -166,7 +166,7 @@ class TestDemoActivity:
         assert Filing.objects.filter(state=Filing.State.RETURNED).exclude(return_reason="").exists()
         assert Filing.objects.filter(state=Filing.State.RECEIPTED, number__isnull=False).count() >= 3
         village = Membership.objects.active().filter(user__username="village_officer", unit__level=2).first().unit
-        plan = Plan.objects.get(unit=village, current_version__state="in_force")
+        plan = Plan.objects.filter(unit=village, current_version__state="in_force", kind__code="village").earliest("pk")
         assert {d.kind for d in plan.current_version.documents.all()} >= {"official", "risk_map", "evacuation_map"}
         assert plan.linked_plans.filter(unit=village.parent).exists()
 
