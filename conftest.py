@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import uuid
+import warnings
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,29 @@ def django_db_setup(
     yield
     if not (django_db_keepdb and not django_db_createdb):
         with django_db_blocker.unblock():
-            teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+            _end_lingering_sessions()
+            try:
+                teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+            except Exception as exc:  # as pytest-django does: the next run recreates the database
+                warnings.warn(f"Error when trying to teardown test databases: {exc!r}", stacklevel=1)
+
+
+def _end_lingering_sessions() -> None:
+    """On PostgreSQL, end the sessions a live server's or a test's threads left open on the test
+    database, so that it can be dropped ("is being accessed by other users")."""
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        name = connection.settings_dict["NAME"]
+        connection.close()
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            )
 
 
 def _transactional(item) -> bool:
