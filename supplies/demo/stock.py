@@ -29,6 +29,7 @@ TOWNSHIP_STOCK = [("救生衣", 30), ("编织袋", 1500), ("手电", 20), ("帐�
 VILLAGE_STOCK = [("救生衣", 12), ("编织袋", 300), ("手电", 6), ("应急广播", 1)]
 TRANSFER_REASON = "汛期暴雨预警，补充乡镇防汛物资"
 TRANSFER_LINES = [("编织袋", 1000), ("救生衣", 40)]
+TRANSFER_NEED = dict(TRANSFER_LINES)  # each lot of these holds a whole line, whatever the random draw
 
 
 def _keeper(story, unit):
@@ -54,6 +55,7 @@ def run(story) -> None:
             shelf = item.shelf_life_days
             expiry = today + datetime.timedelta(days=rng.randint(60, shelf)) if shelf else None
             quantity = rng.choice((5, 10, 20, 50, 100, 200)) * (10 if item.unit_of_measure in ("条", "m²") else 1)
+            quantity = max(quantity, TRANSFER_NEED.get(item.name, 0))  # the transfer below always finds its stock
             services.stock_receive(
                 depot=county_depot, item=item, quantity=quantity, by=county_keeper,
                 source=rng.choice(SOURCES), expiry_date=expiry, storage_place=rng.choice(STORAGE_PLACES),
