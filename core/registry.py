@@ -11,8 +11,10 @@ from its ``AppConfig.ready()``:
 - **warning links and evacuation checks** (``register_warning_link``, ``register_evacuation_check``):
   what a warning's page shows besides the warning (plans adds the village's evacuation list for the
   warning's hazard categories and compares the evacuation figures reported with that list).
-- **incident sections** (``register_incident_section``): what an incident's page shows besides
-  its reports (supplies adds what was issued to it).
+- **page sections** (``register_page_section``): what a page of a lower app shows from a higher
+  one, by place: ``"incident"`` (supplies adds what was issued to it), ``"consultation"`` (the
+  consultation page) and ``"plan"`` (a plan's page, with its reviews); ``register_incident_section``
+  is the incident's shorthand.
 
 Registering twice under the same name replaces the first (``ready()`` may run more than once in
 tests); nothing here touches the database.
@@ -53,7 +55,6 @@ class IncidentSection:
 
 _demo_steps: dict[str, DemoStep] = {}
 _briefing_sections: dict[str, BriefingSection] = {}
-_incident_sections: dict[str, IncidentSection] = {}
 
 
 def register_demo(
@@ -178,20 +179,38 @@ def evaluation_blockers(plan_id: int) -> list[str]:
     return [message for name in sorted(_evaluation_gates) for message in _evaluation_gates[name](plan_id)]
 
 
+PAGE_PLACES = ("incident", "consultation", "plan")
+_page_sections: dict[str, dict[str, IncidentSection]] = {place: {} for place in PAGE_PLACES}
+
+
+def register_page_section(
+    place: str, name: str, build: Callable[[Any, Any], dict[str, Any] | None], *, template: str, order: int = 100
+) -> None:
+    """Add a section to a page of a lower app (``place`` is one of ``PAGE_PLACES``): ``build(user,
+    obj)`` answers the context of ``template`` (reading through the higher app's own access helpers),
+    or ``None`` to show nothing. It must not grow its queries with the object's rows."""
+    if place not in _page_sections:
+        raise ValueError(f"unknown page place {place!r}; one of {PAGE_PLACES}")
+    _page_sections[place][name] = IncidentSection(name=name, order=order, template=template, build=build)
+
+
+def page_sections(place: str, user, obj) -> list[dict[str, Any]]:
+    """The sections registered for ``place`` with something to show, in order: ``{"template", "section"}``."""
+    shown = []
+    for section in sorted(_page_sections[place].values(), key=lambda s: (s.order, s.name)):
+        context = section.build(user, obj)
+        if context is not None:
+            shown.append({"template": section.template, "section": context})
+    return shown
+
+
 def register_incident_section(
     name: str, build: Callable[[Any, Any], dict[str, Any] | None], *, template: str, order: int = 100
 ) -> None:
-    """Add a section to the incident page: ``build(user, incident)`` answers the context of
-    ``template`` (reading through the higher app's own access helpers), or ``None`` to show nothing.
-    It must not grow its queries with the incident's rows."""
-    _incident_sections[name] = IncidentSection(name=name, order=order, template=template, build=build)
+    """``register_page_section("incident", …)``."""
+    register_page_section("incident", name, build, template=template, order=order)
 
 
 def incident_sections(user, incident) -> list[dict[str, Any]]:
     """The registered incident sections with something to show, in order: ``{"template", "section"}``."""
-    shown = []
-    for section in sorted(_incident_sections.values(), key=lambda s: (s.order, s.name)):
-        context = section.build(user, incident)
-        if context is not None:
-            shown.append({"template": section.template, "section": context})
-    return shown
+    return page_sections("incident", user, incident)

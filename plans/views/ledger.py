@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.registry import page_sections
 from grids.files import serve_file
 from grids.spreadsheets import append_row
 from plans import access, selectors, services
@@ -180,6 +181,7 @@ def detail(request, pk: int):
         "plans/detail.html",
         {
             "plan": plan,
+            "extra_sections": page_sections("plan", request.user, plan),  # registered by higher apps
             "versions": versions,
             "may_edit": may_edit,
             "may_issue": may_issue,

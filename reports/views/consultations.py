@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.periods import add_months, month_start
+from core.registry import page_sections
 from core.views import query_without
 from delivery import selectors as delivery_selectors
 from hazards.models import RISK_COLOURS
@@ -93,6 +94,7 @@ def _render_consultation(
         "reports/consultation_detail.html",
         {
             "consultation": consultation,
+            "extra_sections": page_sections("consultation", user, consultation),  # registered by higher apps
             "briefing": briefing,
             "compared": [datetime.date.fromisoformat(day) for day in briefing.get("compared") or []],
             "trend": trend,
