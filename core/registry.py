@@ -14,7 +14,9 @@ from its ``AppConfig.ready()``:
 - **page sections** (``register_page_section``): what a page of a lower app shows from a higher
   one, by place: ``"incident"`` (supplies adds what was issued to it), ``"consultation"`` (the
   consultation page) and ``"plan"`` (a plan's page, with its reviews); ``register_incident_section``
-  is the incident's shorthand.
+  is the incident's shorthand;
+- **map layers** (``register_map_layer``): what the risk map draws besides the hazards (plans adds
+  the danger zones and the shelters of the evacuation lists).
 
 Registering twice under the same name replaces the first (``ready()`` may run more than once in
 tests); nothing here touches the database.
@@ -214,3 +216,30 @@ def register_incident_section(
 def incident_sections(user, incident) -> list[dict[str, Any]]:
     """The registered incident sections with something to show, in order: ``{"template", "section"}``."""
     return page_sections("incident", user, incident)
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    name: str
+    order: int
+    # build(user) -> {"label": str, "kind": "areas" | "points", "features": [GeoJSON features]}
+    # read through the higher app's scope, in a constant number of queries; or None to draw nothing
+    build: Callable[[Any], dict[str, Any] | None]
+
+
+_map_layers: dict[str, MapLayer] = {}
+
+
+def register_map_layer(name: str, build: Callable[[Any], dict[str, Any] | None], *, order: int = 100) -> None:
+    """Add an overlay to the risk map (``/hazards/map/``), switched on and off in its layer control."""
+    _map_layers[name] = MapLayer(name=name, order=order, build=build)
+
+
+def map_layers(user) -> list[dict[str, Any]]:
+    """The registered map overlays with something to draw, in order: ``{"name", "label", "kind", "features"}``."""
+    shown = []
+    for layer in sorted(_map_layers.values(), key=lambda item: (item.order, item.name)):
+        built = layer.build(user)
+        if built is not None:
+            shown.append({"name": layer.name, **built})
+    return shown

@@ -8,7 +8,7 @@ class PlansConfig(AppConfig):
     verbose_name = _("Emergency plans")
 
     def ready(self) -> None:
-        from core.registry import register_demo, register_evacuation_check, register_warning_link
+        from core.registry import register_demo, register_evacuation_check, register_map_layer, register_warning_link
         from grids.choices import register_choices
         from plans import (
             evacuation_hooks,
@@ -23,6 +23,8 @@ class PlansConfig(AppConfig):
         register_choices(Plan, visible_plans)  # what a select of plans (衔接) may offer
         register_warning_link("plans-evacuation", evacuation_hooks.warning_links)
         register_evacuation_check("plans-evacuation", evacuation_hooks.evacuation_check)
+        register_map_layer("danger-zones", evacuation_hooks.danger_zone_layer, order=10)
+        register_map_layer("shelters", evacuation_hooks.shelter_layer, order=20)
         register_demo("plans", demo_ledger.run, order=demo_ledger.DEMO_ORDER, present=demo_ledger.present)
         register_demo("plans-evacuation", demo_evacuation.run, order=43, present=demo_evacuation.present)
         register_demo("plans-coverage", demo_coverage.run, order=demo_coverage.DEMO_ORDER)

@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core.registry import WarningLink
+from plans import access
 from plans.selectors import evacuation as selectors
 
 
@@ -52,3 +53,34 @@ def evacuation_check(warning, figures: dict) -> dict[int, list[str]]:
                 % {"reported": evacuated, "unit": unit.name, "listed": listed.get(unit.pk, 0), "categories": names}
             ]
     return remarks
+
+
+def danger_zone_layer(user) -> dict | None:
+    """The risk map's overlay of the danger zones in the person's scope (one query)."""
+    zones = access.visible_zones(user).filter(boundary__isnull=False).select_related("category", "unit")
+    features = [
+        {
+            "type": "Feature",
+            "geometry": zone.boundary,
+            "properties": {"name": f"{zone.unit.name} · {zone.name}（{zone.category.name}）"},
+        }
+        for zone in zones.order_by("unit__tree_id", "unit__lft", "name")
+    ]
+    return {"label": _("Danger zones (evacuation lists)"), "kind": "areas", "features": features} if features else None
+
+
+def shelter_layer(user) -> dict | None:
+    """The risk map's overlay of the open shelters in the person's scope (one query)."""
+    shelters = access.visible_shelters(user).filter(is_open=True).exclude(lat=None).exclude(lng=None)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [shelter.lng, shelter.lat]},
+            "properties": {
+                "name": _("Shelter %(name)s, %(capacity)d persons")
+                % {"name": shelter.name, "capacity": shelter.capacity}
+            },
+        }
+        for shelter in shelters.order_by("name")
+    ]
+    return {"label": _("Shelters"), "kind": "points", "features": features} if features else None

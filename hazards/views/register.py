@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from core.registry import map_layers
 from core.views import query_without
 from grids import limits
 from grids.scope import scope_for
@@ -181,6 +182,7 @@ def risk_map(request):
             "filterset": filterset,
             "active_filters": active_filter_count(values),
             "boundaries": selectors.map_boundaries(request.user, values),
+            "layers": map_layers(request.user),  # overlays registered by higher apps (plans: zones, shelters)
             "config": config,
             "query": query_without(request, "page", "bbox", "zoom"),
             "levels": [

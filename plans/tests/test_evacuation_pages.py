@@ -170,6 +170,41 @@ def test_the_village_page_draws_zones_and_shelters_on_the_map(world, client_for)
     assert "unpkg" not in body and "cdn" not in body.lower()
 
 
+def _risk_map_layers(client) -> dict:
+    import json
+    import re
+
+    body = client.get(reverse("hazards:map")).content.decode()
+    found = re.search(r'<script id="risk-map-layers" type="application/json">(.*?)</script>', body, re.S)
+    return {layer["name"]: layer for layer in json.loads(found.group(1))}
+
+
+def test_the_risk_map_draws_the_danger_zones_and_open_shelters_in_scope(world, client_for):
+    _grow(world, 1)
+    layers = _risk_map_layers(client_for(world.township_officer))
+    assert layers["danger-zones"]["kind"] == "areas" and layers["shelters"]["kind"] == "points"
+    (zone,) = layers["danger-zones"]["features"]  # the one zone with a boundary drawn
+    assert zone["geometry"]["type"] == "Polygon" and world.village_a.name in zone["properties"]["name"]
+    shelters = layers["shelters"]["features"]
+    assert len(shelters) == 2  # the open school of both villages; the closed ancestral hall is not drawn
+    assert all("小学" in shelter["properties"]["name"] for shelter in shelters)
+    # The other village of the township sees its own shelter, and no zone of its neighbour.
+    own = _risk_map_layers(client_for(world.village_officer_b))
+    assert "danger-zones" not in own and len(own["shelters"]["features"]) == 1
+
+
+def test_the_risk_map_layers_cost_the_same_queries_whatever_the_rows(world, client_for):
+    client = client_for(world.township_officer)
+    counts = []
+    for size in (1, 6):
+        _grow(world, size)
+        client.get(reverse("hazards:map"))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("hazards:map")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
 def test_a_shelter_is_opened_and_closed_with_history(world, client_for):
     import_list(world)
     shelter = Shelter.objects.get()

@@ -11,6 +11,7 @@
   function data(id) { var node = document.getElementById(id); return node ? JSON.parse(node.textContent) : null; }
   var config = data(el.dataset.config) || {};
   var shapes = data(el.dataset.boundaries) || { type: "FeatureCollection", features: [] };
+  var overlays = data(el.dataset.layers) || [];  // registered by other registers: danger zones, shelters
   var text = config.text || {};
   var COLOURS = { 1: "red", 2: "orange", 3: "yellow", 4: "blue" };
 
@@ -34,6 +35,21 @@
     },
     onEachFeature: function (feature, layer) { layer.bindTooltip(label(feature.properties.name), { sticky: true }); }
   }).addTo(map);
+
+  /* Overlays of other registers, each switched on and off in the layer control: areas are drawn as
+     hatched polygons, points as small squares; their names are text, never HTML. */
+  var overlayControl = {};
+  overlays.forEach(function (overlay) {
+    var layer = L.geoJSON({ type: "FeatureCollection", features: overlay.features || [] }, {
+      style: function () { return { className: "rg-overlay rg-overlay-" + overlay.name, color: "#6a1b9a", weight: 1.5, dashArray: "4 3", fillOpacity: 0.12 }; },
+      pointToLayer: function (_feature, latlng) {
+        return L.marker(latlng, { icon: L.divIcon({ className: "rg-overlay-point rg-overlay-" + overlay.name, iconSize: [14, 14] }) });
+      },
+      onEachFeature: function (feature, item) { item.bindTooltip(label(feature.properties && feature.properties.name), { sticky: true }); }
+    }).addTo(map);
+    overlayControl[overlay.label] = layer;
+  });
+  if (overlays.length) { L.control.layers(null, overlayControl, { collapsed: false }).addTo(map); }
 
   var clusterGroup = L.markerClusterGroup ? L.markerClusterGroup({
     showCoverageOnHover: false,

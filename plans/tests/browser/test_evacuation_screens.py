@@ -45,3 +45,19 @@ def test_the_village_officer_reads_the_list_and_its_cards_on_a_phone(page, live_
     expect(page.locator("#ev-capacity .ev-short-row")).to_contain_text("安置缺口 2 人")
     fits_the_phone(page)
     screenshot("evacuation-capacity-phone")
+
+    # The township's risk map draws the village's danger zone and its open shelter, switchable.
+    from plans import services
+    from plans.models import DangerZone
+
+    zone = DangerZone.objects.filter(unit=world.village_a).first()
+    services.zone_set_boundary(zone=zone, by=world.village_officer_a, boundary={
+        "type": "Polygon", "coordinates": [[[106.41, 24.21], [106.42, 24.21], [106.42, 24.22], [106.41, 24.21]]]})  # fmt: skip
+    page.goto(f"{live_server.url}{reverse('hazards:map')}")
+    expect(page.locator("#risk-map path.rg-overlay-danger-zones")).to_have_count(1)
+    expect(page.locator("#risk-map .rg-overlay-point.rg-overlay-shelters").first).to_be_visible()
+    control = page.locator(".leaflet-control-layers")
+    expect(control).to_contain_text("危险区（转移避险名单）")
+    control.get_by_text("危险区（转移避险名单）").click()  # switched off
+    expect(page.locator("#risk-map path.rg-overlay-danger-zones")).to_have_count(0)
+    screenshot("risk-map-evacuation-layers")
