@@ -48,7 +48,9 @@ def test_the_plan_pages_fit_a_phone(page, live_server, settings, tmp_path, scree
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH + 400  # A4 paper scrolls
 
 
-def test_a_village_officer_reads_the_village_plan_in_force_on_a_phone(page, live_server, settings, tmp_path, screenshot):
+def test_a_village_officer_reads_the_village_plan_in_force_on_a_phone(
+    page, live_server, settings, tmp_path, screenshot
+):
     """The village's own plan on a 360 px phone: found from the menu, its version in force, the
     official text and the response card (应急处置卡) open from the page; a neighbour village cannot."""
     from plans.models import PlanDocument
