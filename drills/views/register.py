@@ -142,7 +142,7 @@ def detail(request, pk):
             "signed_in": drill.attendances.filter(person=user).exists(),
             "linked_plans": drill.linked_plans.select_related("unit"),
             "participating": drill.participating_units.all(),
-            "findings": drill.findings.select_related("owner_unit", "plan"),
+            "findings": drill.findings.select_related("owner_unit", "plan", "hazard"),
             "evaluation": getattr(drill, "evaluation", None),
             "attendances": drill.attendances.select_related("person", "unit"),
         },
