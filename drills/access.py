@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from drills.models import AnnualDrillPlan, Drill, DrillState, Finding, Training
+from drills.models import AnnualDrillPlan, Drill, DrillMedia, DrillState, Finding, Training
 from drills.permissions import DrillAction
 from grids.scope import scope_for
 
@@ -71,6 +71,16 @@ def get_drill_for_user(user, pk, *, action: str | None = None) -> Drill:
     if action == RESPOND and not may_respond(user, drill):
         raise PermissionDenied(_("Only the drilled unit's own people may do this."))
     return drill
+
+
+def get_drill_media_for_user(user, pk) -> DrillMedia:
+    """A photo or video of a drill: 404 unless the person may see the drill (``get_drill_for_user``)."""
+    try:
+        media = DrillMedia.objects.get(pk=pk)
+    except (DrillMedia.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such file.")) from None
+    get_drill_for_user(user, media.drill_id)
+    return media
 
 
 def visible_annual_plans(user) -> QuerySet[AnnualDrillPlan]:

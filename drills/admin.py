@@ -14,6 +14,7 @@ from drills.models import (
     CategorisedUnit,
     ConclusionBand,
     Drill,
+    DrillMedia,
     DrillRequirement,
     EvaluationIndicator,
     Finding,
@@ -22,6 +23,7 @@ from drills.models import (
 )
 from grids.admin.base import (
     ReadOnlyHistoryMixin,
+    ReadOnlyInline,
     ScopedAdmin,
     ScopedReadOnlyAdmin,
     SuperuserDeletesMixin,
@@ -72,8 +74,14 @@ class AnnualDrillPlanAdmin(_ReadOnlyHistory):
     fields = ("title", "unit", "year", "state", "filed_at")
 
 
+class DrillMediaInline(ReadOnlyInline):
+    model = DrillMedia
+    fields = ("kind", "original_name", "caption", "size", "uploaded_by", "created_at")
+
+
 @admin.register(Drill)
 class DrillAdmin(_ReadOnlyHistory):
+    inlines = (DrillMediaInline,)
     list_display = ("title", "unit", "organiser", "form", "scope", "double_blind", "planned_date", "state")
     list_filter = ("state", "form", "double_blind")
     list_select_related = ("unit", "organiser")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from drills.views import overview, register
+from drills.views import media, overview, register
 
 app_name = "drills"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("<int:pk>/print/plan/", register.print_plan, name="print_plan"),
     path("<int:pk>/print/evaluation/", register.print_evaluation, name="print_evaluation"),
     path("<int:pk>/print/sign-in/", register.print_signin, name="print_signin"),
+    path("<int:pk>/media/", media.media_add, name="media_add"),
+    path("media/<int:pk>/", media.media, name="media"),
     path("<int:pk>/<slug:action>/", register.act, name="act"),
     path("compliance/", overview.compliance, name="compliance"),
     path("compliance/export.xlsx", overview.compliance_export, name="compliance_export"),

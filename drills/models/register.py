@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from drills.models.rules import ConclusionBand, DrillForm, DrillPurpose, DrillScope, EvaluationIndicator
+from grids.files import RandomName
 from grids.models import GridUnit
 
 
@@ -248,3 +249,31 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class DrillMedia(models.Model):
+    """A photo or a video of a drill held, kept with its record: photos checked and re-encoded as
+    hazards' are, videos checked by their content (``drills.media``); stored under random names and
+    served only through the drill's scope (``drills:media``)."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Photo")
+        VIDEO = "video", _("Video")
+
+    drill = models.ForeignKey(Drill, on_delete=models.CASCADE, related_name="media")
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=RandomName("drills"))
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(default=0)
+    content_type = models.CharField(max_length=40)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("drill photo or video")
+        verbose_name_plural = _("drill photos and videos")
+        ordering = ["drill_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.drill_id} {self.original_name}"

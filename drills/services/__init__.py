@@ -5,6 +5,7 @@ state, ``PermissionDenied`` for the role, ``ValidationError`` for bad input)."""
 
 from drills.services.common import TransitionRefused
 from drills.services.evaluation import conclusion_for, drill_evaluate, finding_add, finding_close, weighted_score
+from drills.services.media import drill_media_add
 from drills.services.notices import flag_due
 from drills.services.planning import annual_plan_create, annual_plan_file, drill_plan, drill_update
 from drills.services.running import (
@@ -23,6 +24,7 @@ __all__ = [
     "conclusion_for",
     "drill_acknowledge",
     "drill_evaluate",
+    "drill_media_add",
     "drill_plan",
     "drill_record_held",
     "drill_record_time",

@@ -23,6 +23,7 @@ from drills.forms import DrillForm, EvaluationForm, FindingForm, RecordForm
 from drills.models import DrillState, EvaluationIndicator
 from drills.permissions import DrillAction
 from drills.services import TransitionRefused
+from drills.services.media import MEDIA_STATES
 from grids.scope import scope_for
 
 PAGE_SIZE = 30
@@ -145,6 +146,8 @@ def detail(request, pk):
             "findings": drill.findings.select_related("owner_unit", "plan", "hazard"),
             "evaluation": getattr(drill, "evaluation", None),
             "attendances": drill.attendances.select_related("person", "unit"),
+            "media": drill.media.all(),
+            "may_add_media": access.may_respond(user, drill) and drill.state in MEDIA_STATES,
         },
     )
 

@@ -140,6 +140,8 @@ ROUTES: dict[str, dict[str, str]] = {
         )
     },  # fmt: skip
     "drills:finding_close": {"pk": "finding"},
+    "drills:media_add": {"pk": "drill"},
+    "drills:media": {"pk": "drill_media"},
     "drills:annual_plan": {"pk": "annual_drill_plan"},
     "drills:annual_plan_file": {"pk": "annual_drill_plan"},
     **{
@@ -337,6 +339,7 @@ def _side(world, *, town, village, leader, officer) -> dict:
     drill_services.drill_sign_in(drill=drill, by=officer)
     drill_factories.held(world, drill, by=leader)
     drill_factories.evaluated(world, drill, by=leader)
+    (drill_media,) = drill_services.drill_media_add(drill=drill, by=leader, uploads=[photo(f"{village.name}演练.jpg")])
     finding = drill_services.finding_add(
         drill=drill, by=leader, kind="equipment", description=f"{village.name}抽水泵故障", owner_unit=village,
         deadline=timezone.localdate() + datetime.timedelta(days=10),
@@ -387,6 +390,7 @@ def _side(world, *, town, village, leader, officer) -> dict:
         "filing": filing,
         "annual_drill_plan": annual,
         "drill": drill,
+        "drill_media": drill_media,
         "finding": finding,
         "training": training,
         "danger_zone": household.zone,
