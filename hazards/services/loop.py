@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.idempotency import once
 from delivery.models import Document
 from delivery.services import send_document
 from grids import limits
@@ -32,7 +33,6 @@ from hazards.models import (
     State,
 )
 from hazards.permissions import HazardAction
-from core.idempotency import once
 from hazards.photos import check_photo_batch, process_photo
 from hazards.services.grading import allocate_number, apply_grading, owner_for
 

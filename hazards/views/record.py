@@ -345,7 +345,7 @@ def act(request, pk: int, action: str):
     if step is None:
         raise Http404(_("No such step."))
     hazard = get_hazard_for_user(request.user, pk, action=step.permission)
-    if action == "evidence" and key_was_used(request.user, request.POST.get("client_key")):
+    if action == "evidence" and key_was_used(request.user, request.POST.get("evidence-client_key")):
         messages.info(request, _("This was already received."))  # the phone's queue sent it again
         return redirect("hazards:detail", pk=hazard.pk)
     if not _step_open(action, hazard):

@@ -19,7 +19,7 @@
   }
 
   function freshKeys(form) {
-    Array.prototype.forEach.call(form.querySelectorAll("input[name=client_key]"), function (input) {
+    Array.prototype.forEach.call(form.querySelectorAll("input[name$=client_key]"), function (input) {
       input.value = uuid();
     });
   }
@@ -82,7 +82,7 @@
   async function enqueue(form, entryFields) {
     await Q.add({
       url: form.action, label: labelOf(form), fields: entryFields,
-      key: (form.querySelector("input[name=client_key]") || {}).value || ""
+      key: (form.querySelector("input[name$=client_key]") || {}).value || ""
     });
     form.reset();
     freshKeys(form);
