@@ -60,7 +60,7 @@ function never(url) {
 
 workbox.routing.registerRoute(
   function (ctx) { return ctx.url.origin === self.location.origin && ctx.url.pathname.indexOf(CONFIG.static) === 0; },
-  new workbox.strategies.CacheFirst({ cacheName: SHELL, plugins: [onlyGood] })
+  new workbox.strategies.CacheFirst({ cacheName: SHELL, matchOptions: { ignoreVary: true }, plugins: [onlyGood] })
 );
 
 workbox.routing.registerRoute(
@@ -79,6 +79,7 @@ workbox.routing.registerRoute(
   },
   new workbox.strategies.NetworkFirst({
     cacheName: PAGES,
+    matchOptions: { ignoreVary: true },  // Django varies on Cookie and Accept-Language; one person per phone
     networkTimeoutSeconds: 6,
     plugins: [onlyGood, new workbox.expiration.ExpirationPlugin({ maxEntries: 60 })]
   })
