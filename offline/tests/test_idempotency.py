@@ -40,7 +40,9 @@ def test_the_evidence_page_answers_a_resend_as_already_received(client):
     key = str(uuid.uuid4())
     first = client.post(url, {"evidence-client_key": key, "evidence-note": "已清理", "evidence-photos": [photo()]})
     assert first.status_code == 302
-    again = client.post(url, {"evidence-client_key": key, "evidence-note": "已清理", "evidence-photos": [photo()]}, follow=True)
+    again = client.post(
+        url, {"evidence-client_key": key, "evidence-note": "已清理", "evidence-photos": [photo()]}, follow=True
+    )
     assert again.status_code == 200
     assert "已经收到" in again.content.decode() or "already received" in again.content.decode()
     assert HazardEvent.objects.filter(hazard=hazard, action="evidence").count() == 1
