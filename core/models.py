@@ -3,6 +3,7 @@ that asks for it, so that the change and its follow-up commit (or roll back) tog
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -59,3 +60,25 @@ class JobFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class UsedKey(models.Model):
+    """An idempotency key a phone sent with a POST (``core.idempotency.once``): the first request
+    with a key does the work and records what it made; a resend of the same key (the phone's queue
+    after a lost answer) finds the row and returns that result, writing nothing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    key = models.UUIDField(_("key"))
+    action = models.CharField(_("action"), max_length=60)
+    result = models.CharField(_("result"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("used request key")
+        verbose_name_plural = _("used request keys")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_usedkey_user_key_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.key}"

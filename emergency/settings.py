@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "plans",  # emergency plans: the register, review, filing up a tier
     "drills",  # drills and training: requirements, double-blind drills, evaluation, findings
     "supplies",  # emergency supplies: depots, lots, the ledger, norms, readiness
+    "offline",  # the officer's phone: web-app manifest, service worker, the offline queue, 我的
 ]
 
 MIDDLEWARE = [
@@ -170,6 +171,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # committed package-lock.json) and served under static/vendor/ like our own files.
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS.append(("vendor/markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"))
+# The phone's service worker and queue (offline/): Workbox's runtime builds and idb, from npm.
+for _package in ("workbox-sw", "workbox-core", "workbox-routing", "workbox-strategies", "workbox-expiration", "idb"):
+    STATICFILES_DIRS.append((f"vendor/{_package}", NODE_MODULES / _package / "build"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Uploaded files are served by views that check scope (grids/files.py); in production they hand the

@@ -19,6 +19,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("drills/", include("drills.urls")),
     path("supplies/", include("supplies.urls")),
+    path("", include("offline.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", grids_auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", grids_auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -212,6 +212,7 @@ class PlanForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
+    client_key = forms.UUIDField(required=False, widget=forms.HiddenInput)  # the phone's resend key
     note = limits.note_form_field(label=_("What was done"), required=False)
     photos = PhotosField(label=_("Photos of the rectified place"), required=True)
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.idempotency import once
 from delivery.models import Document
 from delivery.services import send_document
 from grids import limits
@@ -316,10 +317,24 @@ def hazard_plan(
 
 
 @transaction.atomic
-def hazard_submit_evidence(*, hazard: Hazard, by: User, note: str, photos: Sequence) -> Hazard:
-    """Anyone with a role where the hazard is (the village officer too) reports it rectified, with photos."""
+def hazard_submit_evidence(
+    *, hazard: Hazard, by: User, note: str, photos: Sequence, client_key: uuid.UUID | None = None
+) -> Hazard:
+    """Anyone with a role where the hazard is (the village officer too) reports it rectified, with photos.
+    A repeated ``client_key`` from the same person (the phone's queue resending) changes nothing."""
     bound_texts(note=(note, limits.NOTE_MAX_LENGTH))
     processed = _check_photos(photos)
+    return once(
+        user=by,
+        key=client_key,
+        action="hazards.evidence",
+        run=lambda: _submit_evidence(hazard, by, note, processed),
+        result_of=lambda h: h.pk,
+        replay=lambda pk: Hazard.objects.get(pk=pk),
+    )
+
+
+def _submit_evidence(hazard: Hazard, by: User, note: str, processed: list) -> Hazard:
     hazard = _locked(hazard)
     _require_state(hazard, [State.RECTIFYING], _("reported as rectified"))
     _require(by, HazardAction.EVIDENCE, hazard.unit, _("You may only add evidence in your own grid."))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.idempotency import key_was_used
 from core.views import run_service
 from grids import limits
 from grids.files import serve_file
@@ -198,7 +199,9 @@ STEPS: dict[str, Step] = {
         HazardAction.EVIDENCE,
         (State.RECTIFYING,),
         _simple(forms.EvidenceForm, "evidence"),
-        lambda h, by, d: services.hazard_submit_evidence(hazard=h, by=by, note=d["note"], photos=d["photos"]),
+        lambda h, by, d: services.hazard_submit_evidence(
+            hazard=h, by=by, note=d["note"], photos=d["photos"], client_key=d.get("client_key")
+        ),
         gettext_lazy("Evidence sent; the hazard awaits acceptance."),
         gettext_lazy("Report it rectified"),
     ),
@@ -342,6 +345,9 @@ def act(request, pk: int, action: str):
     if step is None:
         raise Http404(_("No such step."))
     hazard = get_hazard_for_user(request.user, pk, action=step.permission)
+    if action == "evidence" and key_was_used(request.user, request.POST.get("evidence-client_key")):
+        messages.info(request, _("This was already received."))  # the phone's queue sent it again
+        return redirect("hazards:detail", pk=hazard.pk)
     if not _step_open(action, hazard):
         messages.error(
             request,

@@ -1,0 +1,96 @@
+/* The phone's queue of POSTs (IndexedDB through idb), shared by the pages (offline.js) and the
+   service worker (sw.js). Each entry: {id, url, label, fields: [[name, value, filename?]], key,
+   status: "waiting" | "sent" | "refused", error, created, sent, result}. Sent strictly in order;
+   a network failure stops the run (the rest wait), an answer from the server settles the entry. */
+(function (root) {
+  "use strict";
+  var DB = "emergency-offline", STORE = "outbox";
+
+  function db() {
+    return root.idb.openDB(DB, 1, {
+      upgrade: function (d) { d.createObjectStore(STORE, { keyPath: "id", autoIncrement: true }); }
+    });
+  }
+
+  async function add(entry) {
+    entry.status = "waiting";
+    entry.created = new Date().toISOString();
+    return (await db()).add(STORE, entry);
+  }
+
+  async function all() { return (await db()).getAll(STORE); }
+
+  async function clear() { return (await db()).clear(STORE); }
+
+  function text(html, selector) {
+    if (typeof DOMParser !== "undefined") {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var nodes = doc.querySelectorAll(selector);
+      return Array.prototype.map.call(nodes, function (n) { return n.textContent.replace(/\s+/g, " ").trim(); })
+        .filter(Boolean).join("；");
+    }
+    return "";
+  }
+
+  function plain(html, cls) {  // the service worker has no DOMParser: the first element of that class
+    var match = new RegExp('class="[^"]*' + cls + '[^"]*"[^>]*>([\\s\\S]*?)</(li|div|ul)>').exec(html);
+    return match ? match[1].replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim() : "";
+  }
+
+  /* Read the server's answer: refused (its Chinese error), sent, or "later" (login, server down). */
+  async function settle(response) {
+    var html = await response.text();
+    var page = response.url || "";
+    if (page.indexOf("/accounts/login/") !== -1 || response.status >= 500 || response.status === 429) {
+      return { later: true };
+    }
+    var formError = text(html, ".form-errors .errorlist li, .form-errors p:not(:first-child)") || plain(html, "form-errors");
+    if (response.status >= 400) {
+      return { status: "refused", error: formError || plain(html, "msg-error") || String(response.status) };
+    }
+    var error = text(html, ".messages .msg-error") || plain(html, "msg-error");
+    if (error) { return { status: "refused", error: error }; }
+    return { status: "sent", result: page };
+  }
+
+  function body(entry) {
+    var data = new FormData();
+    entry.fields.forEach(function (f) {
+      if (f[2] !== undefined) { data.append(f[0], f[1], f[2]); } else { data.append(f[0], f[1]); }
+    });
+    return data;
+  }
+
+  async function send(entry) {
+    var response = await fetch(entry.url, { method: "POST", body: body(entry), credentials: "same-origin" });
+    return settle(response);
+  }
+
+  async function run() {
+    var store = await db();
+    var items = (await store.getAll(STORE)).filter(function (e) { return e.status === "waiting"; });
+    var done = 0;
+    for (var i = 0; i < items.length; i++) {
+      var entry = items[i], outcome;
+      try { outcome = await send(entry); } catch (e) { break; }  // no signal: keep the order, try later
+      if (outcome.later) { break; }
+      entry.status = outcome.status;
+      entry.error = outcome.error || "";
+      entry.result = outcome.result || "";
+      entry.sent = new Date().toISOString();
+      await store.put(STORE, entry);
+      done++;
+    }
+    return done;
+  }
+
+  /* One run at a time across the pages and the service worker (Web Locks where the browser has them). */
+  function flush() {
+    if (root.navigator && root.navigator.locks) {
+      return root.navigator.locks.request("emergency-outbox", run);
+    }
+    return run();
+  }
+
+  root.OfflineQueue = { add: add, all: all, clear: clear, flush: flush, send: send, settle: settle, body: body };
+})(self);
