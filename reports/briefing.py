@@ -21,13 +21,18 @@ from hazards.models import Grade, Hazard, HazardCategory, State
 from reports.models import SeasonalRisk
 
 
-def consultation_briefings(*, units: list[GridUnit], start: datetime.date, months: int) -> dict[int, dict]:
+def consultation_briefings(
+    *, units: list[GridUnit], start: datetime.date, months: int, until: datetime.date | None = None
+) -> dict[int, dict]:
     """For each unit (same tier): hazard trends by category for the previous period against the
     same period a year before, open major hazards, overdue rectifications, the seasonal risks of
     the coming period, and the sections other apps register (``core.registry.register_briefing_section``: dispatch adds
-    the warnings and incidents of the previous period)."""
+    the warnings and incidents). The sections cover the previous period and, when ``until`` is
+    given (the day the briefing is read, or the meeting's), the consultation's own period up to
+    that day: a briefing read before the meeting shows the warning issued yesterday."""
     previous_start = add_months(start, -months)
     previous_end = start - datetime.timedelta(days=1)
+    window_end = previous_end if until is None else max(previous_end, min(until, period_end(start, months)))
     year_ago_start, year_ago_end = add_months(previous_start, -12), add_months(start, -12) - datetime.timedelta(days=1)
     level = units[0].level if units else 0
     anchor = ancestor_at(level)
@@ -90,9 +95,10 @@ def consultation_briefings(*, units: list[GridUnit], start: datetime.date, month
             "majors": majors.get(key, []),
             "overdue": overdue.get(key, 0),
             "seasonal": seasonal,
+            "window": [previous_start.isoformat(), window_end.isoformat()],
         }
     for section in registry.briefing_sections():  # e.g. dispatch's warnings and incidents (dispatch/apps.py)
-        for unit_id, keys in section.build(units, previous_start, previous_end).items():
+        for unit_id, keys in section.build(units, previous_start, window_end).items():
             if unit_id in result:
                 result[unit_id].update(keys)
     return result

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from grids import limits
 from grids.models import GridUnit, User, within_q
 from grids.scope import scope_for
+from reports.briefing import consultation_briefings
 from reports.exports import report_tables
 from reports.models import Consultation, Countermeasure, MonthlyReport
 
@@ -190,3 +191,25 @@ def consultation_overview(*, user: User, parent: GridUnit, period: datetime.date
         )
     }
     return [{"unit": child, "consultation": found.get(child.pk)} for child in children]
+
+
+def _months(consultation: Consultation) -> int:
+    start, end = consultation.period_start, consultation.period_end
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def fresh_briefing(consultation: Consultation, *, until: datetime.date) -> dict:
+    """The consultation's briefing computed now, its sections up to ``until`` (a fixed number of queries)."""
+    briefings = consultation_briefings(
+        units=[consultation.unit], start=consultation.period_start, months=_months(consultation), until=until
+    )
+    return briefings[consultation.unit_id]
+
+
+def live_briefing(consultation: Consultation) -> tuple[dict, bool]:
+    """``(briefing, live)``: until the meeting is recorded the briefing is computed when read, so
+    that what happened since the consultation opened is in it; from then on it is the snapshot
+    frozen with the meeting record."""
+    if consultation.state == Consultation.State.OPEN and consultation.held_on is None:
+        return fresh_briefing(consultation, until=timezone.localdate()), True
+    return consultation.briefing or {}, False

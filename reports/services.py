@@ -26,6 +26,7 @@ from hazards.models import HazardCategory
 from reports import figures
 from reports.access import may_record, may_sign
 from reports.briefing import consultation_briefings
+from reports.selectors import fresh_briefing
 from reports.models import Consultation, Countermeasure, MonthlyReport, ReportingRule
 from reports.permissions import ReportAction
 
@@ -330,8 +331,13 @@ def consultation_record(
         errors["participants"] = _("List who took part.")
     if errors:
         raise ValidationError(errors)
+    frozen = consultation.held_on is None  # the first record freezes the briefing as the meeting read it
     consultation.held_on, consultation.participants, consultation.summary = held_on, participants, summary
-    consultation.save(update_fields=["held_on", "participants", "summary"])
+    fields = ["held_on", "participants", "summary"]
+    if frozen:
+        consultation.briefing = fresh_briefing(consultation, until=max(held_on, consultation.period_start))
+        fields.append("briefing")
+    consultation.save(update_fields=fields)
     return consultation
 
 

@@ -173,3 +173,27 @@ def test_inbox_read_and_receipt_once_by_the_recipients_people_only(
     first = item.receipted_at
     item = delivery.delivery_receipt(delivery=item, by=world.township_leader)
     assert item.state == "receipted" and item.receipted_at == first and item.receipted_by == world.township_officer
+
+
+def test_the_briefing_is_live_until_the_meeting_is_recorded_then_frozen(world, client_for):
+    """The briefing written when the consultation opened knew nothing of what came after; until
+    the meeting is recorded the page recomputes it up to today, and the record freezes it."""
+    from dispatch.tests.test_incidents import warning_to
+
+    services.consultations_open(today=datetime.date(2026, 11, 1))
+    consultation = Consultation.objects.get(unit=world.township)
+    assert consultation.briefing["warnings"]["count"] == 0
+    warning_to(world, [world.township, world.village_a])  # today, 17 November: inside the consultation's period
+    client = client_for(world.township_officer)
+    url = f"/reports/consultations/{consultation.pk}/"
+    body = client.get(url).content.decode()
+    assert "2026.10.1至2026.11.17共收到预警 1 次" in body and "实时更新" in body
+    services.consultation_record(
+        consultation=consultation, by=world.township_officer, held_on=timezone.localdate(), participants="各村", summary=""
+    )
+    consultation.refresh_from_db()
+    assert consultation.briefing["warnings"]["count"] == 1
+    assert consultation.briefing["window"] == ["2026-10-01", "2026-11-17"]
+    warning_to(world, [world.township])  # after the meeting: not in what it read
+    body = client.get(url).content.decode()
+    assert "共收到预警 1 次" in body and "会商所见" in body

@@ -84,7 +84,7 @@ def _render_consultation(
         item.done_form = done_forms.get(item.pk) or (
             forms.CountermeasureDoneForm(prefix=f"done-{item.pk}") if item.may_finish else None
         )
-    briefing = consultation.briefing or {}
+    briefing, live = selectors.live_briefing(consultation)
     trend = [
         row | {"direction": "up" if row["change"] > 0 else ("down" if row["change"] < 0 else "same")}
         for row in briefing.get("trend", [])
@@ -96,6 +96,8 @@ def _render_consultation(
             "consultation": consultation,
             "extra_sections": page_sections("consultation", user, consultation),  # registered by higher apps
             "briefing": briefing,
+            "briefing_live": live,
+            "window": [datetime.date.fromisoformat(day) for day in briefing.get("window") or []],
             "compared": [datetime.date.fromisoformat(day) for day in briefing.get("compared") or []],
             "trend": trend,
             "items": items,
