@@ -26,9 +26,9 @@ from hazards.models import HazardCategory
 from reports import figures
 from reports.access import may_record, may_sign
 from reports.briefing import consultation_briefings
-from reports.selectors import fresh_briefing
 from reports.models import Consultation, Countermeasure, MonthlyReport, ReportingRule
 from reports.permissions import ReportAction
+from reports.selectors import fresh_briefing
 
 
 class ReportRefused(Exception):

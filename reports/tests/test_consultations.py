@@ -189,7 +189,11 @@ def test_the_briefing_is_live_until_the_meeting_is_recorded_then_frozen(world, c
     body = client.get(url).content.decode()
     assert "2026.10.1至2026.11.17共收到预警 1 次" in body and "实时更新" in body
     services.consultation_record(
-        consultation=consultation, by=world.township_officer, held_on=timezone.localdate(), participants="各村", summary=""
+        consultation=consultation,
+        by=world.township_officer,
+        held_on=timezone.localdate(),
+        participants="各村",
+        summary="",
     )
     consultation.refresh_from_db()
     assert consultation.briefing["warnings"]["count"] == 1
