@@ -13,7 +13,7 @@ from its ``AppConfig.ready()``:
   warning's hazard categories and compares the evacuation figures reported with that list).
 - **page sections** (``register_page_section``): what a page of a lower app shows from a higher
   one, by place: ``"incident"`` (supplies adds what was issued to it), ``"consultation"`` (the
-  consultation page) and ``"plan"`` (a plan's page, with its reviews); ``register_incident_section``
+  consultation page) and ``"plan"`` (a plan's page, with its reviews), ``"drill"`` (a drill's page: the library's 转为案例); ``register_incident_section``
   is the incident's shorthand.
 
 Registering twice under the same name replaces the first (``ready()`` may run more than once in
@@ -179,7 +179,7 @@ def evaluation_blockers(plan_id: int) -> list[str]:
     return [message for name in sorted(_evaluation_gates) for message in _evaluation_gates[name](plan_id)]
 
 
-PAGE_PLACES = ("incident", "consultation", "plan")
+PAGE_PLACES = ("incident", "consultation", "plan", "drill")
 _page_sections: dict[str, dict[str, IncidentSection]] = {place: {} for place in PAGE_PLACES}
 
 

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "plans",  # emergency plans: the register, review, filing up a tier
     "drills",  # drills and training: requirements, double-blind drills, evaluation, findings
     "supplies",  # emergency supplies: depots, lots, the ledger, norms, readiness
+    "library",  # the case and regulation libraries
 ]
 
 MIDDLEWARE = [
