@@ -4,8 +4,9 @@
   township and the county) and the county's departments (read-only). A **published case of the
   county itself** (its unit is the county) is seen by every unit of the county: the townships and
   their villages learn from it. A draft stays within its unit's line.
-- A regulation follows the same rule: one kept by the county is seen by the whole county (it is
-  the county's library), one kept by a township by the township's line.
+- A regulation (a public text) is seen by its keeping unit's line: the units below it, the tiers
+  above it and the county's departments; so the county's regulations by the whole county, a
+  township's by the township and its villages.
 - Cases and regulations are written by ``library.edit`` (the unit's people and the tiers above);
   a case is published by ``library.publish`` (the township or the county)."""
 
@@ -16,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from grids.models import above_q
 from grids.scope import scope_for
 from library.models import Case, CaseAttachment, Regulation, RegulationFile
 from library.permissions import LibraryAction
@@ -42,16 +44,22 @@ def visible_case_attachments(user) -> QuerySet[CaseAttachment]:
     return scope.filter_q(CaseAttachment.objects.all(), _case_q(scope, "case__"))
 
 
+def _regulation_q(scope, prefix: str = "") -> Q:
+    """Kept in the person's subtrees or by a unit above one of them."""
+    condition = scope.unit_q(f"{prefix}unit__")
+    for unit in scope.top_units():
+        condition |= above_q(unit, f"{prefix}unit__")
+    return condition
+
+
 def visible_regulations(user) -> QuerySet[Regulation]:
     scope = scope_for(user)
-    return scope.filter_q(Regulation.objects.all(), scope.unit_q("unit__") | _county_q(scope, ""))
+    return scope.filter_q(Regulation.objects.all(), _regulation_q(scope))
 
 
 def visible_regulation_files(user) -> QuerySet[RegulationFile]:
     scope = scope_for(user)
-    return scope.filter_q(
-        RegulationFile.objects.all(), scope.unit_q("regulation__unit__") | _county_q(scope, "regulation__")
-    )
+    return scope.filter_q(RegulationFile.objects.all(), _regulation_q(scope, "regulation__"))
 
 
 def may_edit(user, unit) -> bool:
