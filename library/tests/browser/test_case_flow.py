@@ -1,0 +1,68 @@
+"""Done when: a closed incident becomes a case that the next consultation's briefing lists.
+
+The township officer opens the closed incident on a phone, presses 转为案例, writes the lessons and
+publishes the case; the next month's consultation is opened (the job of the 1st) and the township
+leader sees the case in its briefing."""
+
+import datetime
+import importlib
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from hazards.tests.browser.test_hazard_loop import fits_the_phone, log_in_as
+from library.models import Case
+from library.tests import factories
+from reports import services as report_services
+from reports.models import Consultation
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+NEXT_MONTH = datetime.date(2026, 12, 1)  # the test clock stands on 2026-11-17
+
+
+def seeded_world():
+    for module in (
+        "grids.migrations.0002_seed_sectors", "hazards.migrations.0002_seed_rules",
+        "dispatch.migrations.0002_seed_rules", "reports.migrations.0002_seed_rules",
+    ):  # fmt: skip
+        importlib.import_module(module).seed(apps, None)
+    from grids.tests.factories import build_world
+
+    return build_world()
+
+
+def test_a_closed_incident_becomes_a_case_the_next_briefing_lists(page, live_server, screenshot):
+    world = seeded_world()
+    incident = factories.closed_incident(world, title="泗城镇国道客车侧滑事故")
+    log_in_as(page, live_server, world, world.township_officer)
+    page.goto(f"{live_server.url}{reverse('dispatch:incident_detail', args=[incident.pk])}")
+    page.get_by_role("button", name="转为案例").click()
+    expect(page.locator("#case-state")).to_have_text("草稿")
+    expect(page.locator("h1")).to_have_text("泗城镇国道客车侧滑事故")
+    fits_the_phone(page)
+    page.get_by_role("link", name="编辑").click()
+    page.get_by_label("主要经验").fill("急弯路段雨天限速，警示标志前移200米")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_role("button", name="发布").click()
+    expect(page.locator("#case-state")).to_have_text("已发布")
+    expect(page.locator("#case-lessons")).to_contain_text("警示标志前移")
+    fits_the_phone(page)
+    screenshot("library-case-phone")
+    case = Case.objects.get(incident=incident)
+    assert case.state == Case.State.PUBLISHED
+
+    report_services.consultations_open(today=NEXT_MONTH)  # the job of the 1st
+    consultation = Consultation.objects.get(unit=world.township, period_start=NEXT_MONTH)
+    log_in_as(page, live_server, world, world.township_leader)
+    page.goto(f"{live_server.url}{reverse('reports:consultation_detail', args=[consultation.pk])}")
+    section = page.locator("#library-cases")
+    expect(section).to_contain_text("泗城镇国道客车侧滑事故")
+    expect(section).to_contain_text("警示标志前移")
+    fits_the_phone(page)
+    section.scroll_into_view_if_needed()
+    screenshot("library-briefing-phone")
+    section.get_by_role("link", name="泗城镇国道客车侧滑事故").click()
+    expect(page.locator("h1")).to_have_text("泗城镇国道客车侧滑事故")
