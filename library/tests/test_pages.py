@@ -262,3 +262,21 @@ def test_the_incident_page_offers_the_case_once_closed(client_for, world):
     assert 'id="to-case"' not in page and reverse("library:case_detail", args=[case.pk]) in page
     again = client.post(reverse("library:case_from_incident", args=[incident.pk]), follow=True)
     assert "已收入案例库" in again.content.decode() and Case.objects.count() == 1
+
+
+def test_the_drill_page_offers_the_case_once_held(client_for, world):
+    from drills.tests import factories as drill_factories
+
+    drill = drill_factories.drill(world, planned_date=timezone.localdate())
+    client = client_for(world.township_officer)
+    url = reverse("drills:detail", args=[drill.pk])
+    assert 'id="to-case"' not in client.get(url).content.decode()
+    drill_factories.held(world, drill)
+    assert 'id="to-case"' in client.get(url).content.decode()
+    assert (
+        client_for(world.village_officer_b).post(reverse("library:case_from_drill", args=[drill.pk])).status_code == 404
+    )
+    response = client_for(world.township_officer).post(reverse("library:case_from_drill", args=[drill.pk]))
+    case = Case.objects.get(drill=drill)
+    assert response["Location"] == reverse("library:case_detail", args=[case.pk])
+    assert case.source == Case.Source.DRILL and case.unit == drill.unit
