@@ -280,3 +280,16 @@ def test_the_drill_page_offers_the_case_once_held(client_for, world):
     case = Case.objects.get(drill=drill)
     assert response["Location"] == reverse("library:case_detail", args=[case.pk])
     assert case.source == Case.Source.DRILL and case.unit == drill.unit
+
+
+def test_the_schema_documents_the_library_api(tmp_path, db):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    schema = target.read_text()
+    for path in (
+        "/api/v1/library-cases/", "/api/v1/library-cases/{id}/publish/", "/api/v1/library-regulations/",
+        "/api/v1/library-regulations/{id}/replace/", "/api/v1/library-regulations/{id}/repeal/",
+    ):  # fmt: skip
+        assert path in schema

@@ -4,11 +4,9 @@ trigger on those plans in force, once."""
 from __future__ import annotations
 
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from library import services
 from library.models import Regulation
@@ -95,31 +93,3 @@ def test_an_edit_keeps_the_links_to_plans_the_person_cannot_see(world):
     regulation = factories.regulation(world, unit=world.township, plans=[ours, theirs])  # by the county
     services.regulation_update(regulation=regulation, by=world.township_officer, plans=[])
     assert set(regulation.plans.all()) == {theirs}
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-@pytest.mark.django_db(transaction=True)
-def test_two_replacements_at_once_raise_one_trigger():
-    from grids.tests.factories import build_world
-
-    world = build_world()
-    plan = _plan_in_force(world)
-    old = factories.regulation(world, plans=[plan])
-    new = factories.regulation(world, number="新")
-    results = []
-
-    def replace():
-        try:
-            results.append(services.regulation_replace(regulation=old, by=world.county_dispatcher, replaced_by=new))
-        except ValidationError:
-            results.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=replace) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(map(str, results)) == ["1", "refused"]
-    assert RevisionTrigger.objects.filter(plan=plan, source=TriggerSource.REGULATION).count() == 1
