@@ -88,11 +88,11 @@ class FileForm(forms.Form):
 
 
 class CaseSearchForm(forms.Form):
-    q = forms.CharField(label=_("text"), required=False, max_length=100)
-    type = forms.ModelChoiceField(label=_("incident type"), queryset=None, required=False)
+    q = forms.CharField(label=_("keywords"), required=False, max_length=100)
+    type = forms.ModelChoiceField(label=_("incident type"), queryset=None, required=False, empty_label="—")
     drill_form = forms.ChoiceField(label=_("drill form"), choices=[("", "—"), *DrillForm.choices], required=False)
-    category = forms.ModelChoiceField(label=_("hazard category"), queryset=None, required=False)
-    unit = forms.ModelChoiceField(label=_("unit"), queryset=None, required=False)
+    category = forms.ModelChoiceField(label=_("hazard category"), queryset=None, required=False, empty_label="—")
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=None, required=False, empty_label="—")
     year = forms.IntegerField(label=_("year"), required=False, min_value=1949, max_value=2100)
     state = forms.ChoiceField(label=_("state"), choices=[("", "—"), *Case.State.choices], required=False)
 
@@ -104,7 +104,7 @@ class CaseSearchForm(forms.Form):
 
 
 class RegulationSearchForm(forms.Form):
-    q = forms.CharField(label=_("text"), required=False, max_length=100)
+    q = forms.CharField(label=_("keywords"), required=False, max_length=100)
     kind = forms.ChoiceField(label=_("kind"), choices=[("", "—"), *Regulation.Kind.choices], required=False)
     status = forms.ChoiceField(label=_("status"), choices=[("", "—"), *Regulation.Status.choices], required=False)
     year = forms.IntegerField(label=_("year"), required=False, min_value=1949, max_value=2100)

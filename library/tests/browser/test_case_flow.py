@@ -66,3 +66,30 @@ def test_a_closed_incident_becomes_a_case_the_next_briefing_lists(page, live_ser
     screenshot("library-briefing-phone")
     section.get_by_role("link", name="泗城镇国道客车侧滑事故").click()
     expect(page.locator("h1")).to_have_text("泗城镇国道客车侧滑事故")
+
+
+def test_the_village_officer_looks_up_regulations_and_cases_on_a_phone(page, live_server, screenshot):
+    world = seeded_world()
+    old = factories.regulation(world, title="突发事件应急预案管理办法")
+    new = factories.regulation(world, title="突发事件应急预案管理办法", number="国办发〔2024〕5号")
+    from library import services
+
+    services.regulation_replace(regulation=old, by=world.county_dispatcher, replaced_by=new)
+    factories.regulation(
+        world, title="中华人民共和国安全生产法", kind="law", number="主席令第88号", issuer="全国人大常委会"
+    )
+    factories.case(world, by=world.county_dispatcher, unit=world.county, title="县城暴雨内涝案例", publish=True)
+    log_in_as(page, live_server, world, world.village_officer_a)
+    page.goto(f"{live_server.url}{reverse('library:regulation_list')}")
+    expect(page.locator("h1")).to_have_text("法规库")
+    expect(page.locator("table")).to_contain_text("已修订（被替代）")
+    fits_the_phone(page)
+    screenshot("library-regulations-phone")
+    page.get_by_label("类型").select_option("law")
+    page.get_by_role("button", name="搜索").click()
+    expect(page.locator("table")).to_contain_text("安全生产法")
+    expect(page.locator("table")).not_to_contain_text("预案管理办法")
+    page.get_by_role("link", name="案例库").first.click()
+    expect(page.locator("table")).to_contain_text("县城暴雨内涝案例")
+    fits_the_phone(page)
+    screenshot("library-cases-phone")
