@@ -293,3 +293,9 @@ def test_the_schema_documents_the_library_api(tmp_path, db):
         "/api/v1/library-regulations/{id}/replace/", "/api/v1/library-regulations/{id}/repeal/",
     ):  # fmt: skip
         assert path in schema
+
+
+def test_the_history_says_who_did_each_step(client_for, world):
+    case = factories.case(world, publish=True)
+    body = client_for(world.township_officer).get(reverse("library:case_detail", args=[case.pk])).content.decode()
+    assert body.count(world.township_officer.display_name) >= 2 and "录入" in body and "已发布" in body

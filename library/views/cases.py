@@ -19,6 +19,7 @@ from grids.spreadsheets import append_row, export_name, xlsx_response
 from library import access, selectors, services
 from library.forms import CaseForm, CaseSearchForm, FileForm
 from library.services import TransitionRefused
+from library.views import history_rows
 
 PAGE_SIZE = 30
 FIELDS = ("title", "occurred_on", "incident_type", "drill_form", *services.cases.PARTS)
@@ -82,6 +83,7 @@ def case_detail(request, pk):
             "may_edit": may_edit,
             "may_publish": case.state == case.State.DRAFT and access.may_publish(request.user, case.unit),
             "file_form": FileForm() if may_edit else None,
+            "history": history_rows(case.history),
         },
     )
 

@@ -18,6 +18,7 @@ from grids.spreadsheets import append_row, export_name, xlsx_response
 from library import access, selectors, services
 from library.forms import FileForm, RegulationForm, RegulationSearchForm, ReplaceForm
 from library.services import TransitionRefused
+from library.views import history_rows
 from plans.access import visible_plans
 
 PAGE_SIZE = 30
@@ -81,6 +82,7 @@ def regulation_detail(request, pk):
             "files": regulation.files.all(),
             "may_edit": may_edit,
             "file_form": FileForm() if may_edit else None,
+            "history": history_rows(regulation.history),
         },
     )
 
