@@ -268,6 +268,7 @@ SPECTACULAR_SETTINGS = {
         "WarningLevelEnum": "dispatch.models.Level",
         "LotSourceEnum": "supplies.models.Lot.Source",
         "HazardSourceEnum": "hazards.models.Source",
+        "RegulationKindEnum": "library.models.Regulation.Kind",
     },
 }
 

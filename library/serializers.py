@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from drills.models import DrillForm
+from grids.limits import BoundedDateField, max_length
 from library.models import Case, Regulation
 
 
@@ -36,3 +38,41 @@ class ReplaceBodySerializer(serializers.Serializer):
 
 class TriggeredSerializer(serializers.Serializer):
     plans_triggered = serializers.IntegerField()
+
+
+def _text(model, name: str, *, required: bool = False) -> serializers.CharField:
+    return serializers.CharField(max_length=max_length(model, name), required=required, allow_blank=not required)
+
+
+class CaseBodySerializer(serializers.Serializer):
+    """A case written by hand: the unit by id (in the caller's scope), the parts as text."""
+
+    unit = serializers.IntegerField(min_value=1)
+    title = _text(Case, "title", required=True)
+    occurred_on = BoundedDateField()
+    incident_type = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    drill_form = serializers.ChoiceField(choices=DrillForm.choices, required=False, allow_blank=True)
+    hazard_categories = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+    cause = _text(Case, "cause")
+    measures = _text(Case, "measures")
+    handling = _text(Case, "handling")
+    lessons = _text(Case, "lessons")
+    problems = _text(Case, "problems")
+    suggestions = _text(Case, "suggestions")
+    expert_opinion = _text(Case, "expert_opinion")
+
+
+class FromIncidentBodySerializer(serializers.Serializer):
+    incident = serializers.IntegerField(min_value=1)
+
+
+class RegulationBodySerializer(serializers.Serializer):
+    unit = serializers.IntegerField(min_value=1)
+    title = _text(Regulation, "title", required=True)
+    kind = serializers.ChoiceField(choices=Regulation.Kind.choices)
+    number = _text(Regulation, "number")
+    issuer = _text(Regulation, "issuer", required=True)
+    issued_on = BoundedDateField(required=False, allow_null=True)
+    effective_on = BoundedDateField(required=False, allow_null=True)
+    summary = _text(Regulation, "summary")
+    plans = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)

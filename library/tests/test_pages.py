@@ -299,3 +299,38 @@ def test_the_history_says_who_did_each_step(client_for, world):
     case = factories.case(world, publish=True)
     body = client_for(world.township_officer).get(reverse("library:case_detail", args=[case.pk])).content.decode()
     assert body.count(world.township_officer.display_name) >= 2 and "录入" in body and "已发布" in body
+
+
+def test_the_api_writes_cases_and_regulations_through_the_services(client_for, world):
+    from plans.tests import factories as plan_factories
+
+    client = client_for(world.township_officer)
+    traffic = IncidentType.objects.get(code="traffic")
+    made = client.post(
+        "/api/v1/library-cases/",
+        {"unit": world.township.pk, "title": "接口录入案例", "occurred_on": "2026-10-01", "incident_type": traffic.pk,
+         "cause": "路滑"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert made.status_code == 201 and made.json()["type"] == traffic.name
+    assert client.post("/api/v1/library-cases/", {"unit": world.village_c.pk, "title": "x", "occurred_on": "2026-10-01"},
+                       content_type="application/json").status_code == 404  # fmt: skip
+    assert client.post("/api/v1/library-cases/", {"unit": world.township.pk, "title": "x", "occurred_on": "2099-01-01"},
+                       content_type="application/json").status_code == 400  # fmt: skip
+    incident = factories.closed_incident(world)
+    converted = client_for(world.township_officer).post(
+        "/api/v1/library-cases/from-incident/", {"incident": incident.pk}, content_type="application/json"
+    )
+    assert converted.status_code == 201 and converted.json()["incident"] == incident.pk
+    their_plan = plan_factories.draft(
+        world, unit=world.other_township, by=plan_factories.leader_of(world.other_township)
+    )
+    body = {"unit": world.township.pk, "title": "泗城镇防汛规定", "kind": "normative", "issuer": "泗城镇人民政府"}
+    refused = client_for(world.township_officer).post(
+        "/api/v1/library-regulations/", {**body, "plans": [their_plan.pk]}, content_type="application/json"
+    )
+    assert refused.status_code == 400 and not Regulation.objects.exists()
+    added = client_for(world.township_officer).post(
+        "/api/v1/library-regulations/", body, content_type="application/json"
+    )
+    assert added.status_code == 201 and added.json()["status"] == "in_force"
