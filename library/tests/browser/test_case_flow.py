@@ -4,14 +4,15 @@ The township officer opens the closed incident on a phone, presses 转为案例,
 publishes the case; the next month's consultation is opened (the job of the 1st) and the township
 leader sees the case in its briefing."""
 
-import datetime
 import importlib
 
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from core.periods import add_months, month_start
 from hazards.tests.browser.test_hazard_loop import fits_the_phone, log_in_as
 from library.models import Case
 from library.tests import factories
@@ -19,8 +20,6 @@ from reports import services as report_services
 from reports.models import Consultation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-NEXT_MONTH = datetime.date(2026, 12, 1)  # the test clock stands on 2026-11-17
 
 
 def seeded_world():
@@ -54,8 +53,9 @@ def test_a_closed_incident_becomes_a_case_the_next_briefing_lists(page, live_ser
     case = Case.objects.get(incident=incident)
     assert case.state == Case.State.PUBLISHED
 
-    report_services.consultations_open(today=NEXT_MONTH)  # the job of the 1st
-    consultation = Consultation.objects.get(unit=world.township, period_start=NEXT_MONTH)
+    next_month = add_months(month_start(timezone.localdate(incident.occurred_at)), 1)
+    report_services.consultations_open(today=next_month)  # the job of the 1st
+    consultation = Consultation.objects.get(unit=world.township, period_start=next_month)
     log_in_as(page, live_server, world, world.township_leader)
     page.goto(f"{live_server.url}{reverse('reports:consultation_detail', args=[consultation.pk])}")
     section = page.locator("#library-cases")
