@@ -13,8 +13,8 @@ from its ``AppConfig.ready()``:
   warning's hazard categories and compares the evacuation figures reported with that list).
 - **page sections** (``register_page_section``): what a page of a lower app shows from a higher
   one, by place: ``"incident"`` (supplies adds what was issued to it), ``"consultation"`` (the
-  consultation page) and ``"plan"`` (a plan's page, with its reviews); ``register_incident_section``
-  is the incident's shorthand;
+  consultation page), ``"plan"`` (a plan's page, with its reviews) and ``"drill"`` (a drill's page:
+  the library's 转为案例); ``register_incident_section`` is the incident's shorthand;
 - **map layers** (``register_map_layer``): what the risk map draws besides the hazards (plans adds
   the danger zones and the shelters of the evacuation lists).
 
@@ -181,7 +181,7 @@ def evaluation_blockers(plan_id: int) -> list[str]:
     return [message for name in sorted(_evaluation_gates) for message in _evaluation_gates[name](plan_id)]
 
 
-PAGE_PLACES = ("incident", "consultation", "plan")
+PAGE_PLACES = ("incident", "consultation", "plan", "drill")
 _page_sections: dict[str, dict[str, IncidentSection]] = {place: {} for place in PAGE_PLACES}
 
 

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "drills",  # drills and training: requirements, double-blind drills, evaluation, findings
     "supplies",  # emergency supplies: depots, lots, the ledger, norms, readiness
     "offline",  # the officer's phone: web-app manifest, service worker, the offline queue, 我的
+    "library",  # the case and regulation libraries
 ]
 
 MIDDLEWARE = [
@@ -271,6 +272,7 @@ SPECTACULAR_SETTINGS = {
         "WarningLevelEnum": "dispatch.models.Level",
         "LotSourceEnum": "supplies.models.Lot.Source",
         "HazardSourceEnum": "hazards.models.Source",
+        "RegulationKindEnum": "library.models.Regulation.Kind",
     },
 }
 

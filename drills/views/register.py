@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.registry import page_sections
 from core.views import run_service
 from drills import access, selectors, services
 from drills.forms import DrillForm, EvaluationForm, FindingForm, RecordForm
@@ -148,6 +149,7 @@ def detail(request, pk):
             "attendances": drill.attendances.select_related("person", "unit"),
             "media": drill.media.all(),
             "may_add_media": access.may_respond(user, drill) and drill.state in MEDIA_STATES,
+            "extra_sections": page_sections("drill", user, drill),  # registered by higher apps (library)
         },
     )
 

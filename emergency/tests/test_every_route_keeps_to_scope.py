@@ -40,6 +40,8 @@ from grids.tests.factories import build_world, grant, make_person
 from hazards.models import HazardCopy
 from hazards.tests.factories import photo
 from hazards.tests.factories import report as report_hazard
+from library import services as library_services
+from library.tests import factories as library_factories
 from plans import services as plan_services
 from plans.models import Household
 from plans.tests import evacuation_data
@@ -159,6 +161,16 @@ ROUTES: dict[str, dict[str, str]] = {
     "supplies:transfer_detail": {"pk": "transfer"},
     "supplies:transfer_print": {"pk": "transfer"},
     "supplies:transfer_act": {"pk": "transfer"},
+    **{f"library:case_{name}": {"pk": "case"} for name in ("detail", "edit", "publish", "attach")},
+    "library:case_file": {"pk": "case_attachment"},
+    "library:case_from_incident": {"pk": "incident"},
+    "library:case_from_drill": {"pk": "drill"},
+    **{
+        f"library:regulation_{name}": {"pk": "regulation"} for name in ("detail", "edit", "replace", "repeal", "attach")
+    },
+    "library:regulation_file": {"pk": "regulation_file"},
+    **{f"library-cases-{action}": {"pk": "case"} for action in ("detail", "publish")},
+    **{f"library-regulations-{action}": {"pk": "regulation"} for action in ("detail", "replace", "repeal")},
     "supply-items-detail": {"pk": GLOBAL},
     "supply-depots-detail": {"pk": "depot"},
     "supply-depots-receive": {"pk": "depot"},
@@ -366,6 +378,14 @@ def _side(world, *, town, village, leader, officer) -> dict:
     depot = supply_factories.depot(village)
     lot = supply_factories.lot(depot, "救生衣", 20, by=officer)
     transfer = supply_factories.request(village, town, by=officer)
+    case = library_factories.case(world, by=leader, unit=village, title=f"{village.name}山洪转移案例")
+    case_attachment = library_services.case_attach(case=case, by=leader, upload=library_factories.pdf())
+    regulation = library_factories.regulation(
+        world, by=leader, unit=town, title=f"{town.name}防汛工作规定", plans=[plan]
+    )
+    regulation_file = library_services.regulation_attach(
+        regulation=regulation, by=leader, upload=library_factories.pdf()
+    )
     return {
         "unit": village,
         "town": town,
@@ -410,6 +430,8 @@ def _side(world, *, town, village, leader, officer) -> dict:
             annual.title,
             household.head_name,
             household.zone.name,
+            case.title,
+            regulation.title,
         ],  # fmt: skip
         "plan_evaluation": plan.evaluations.get(),
         "plan_drill": plan_drill,
@@ -418,6 +440,10 @@ def _side(world, *, town, village, leader, officer) -> dict:
         "lot": lot,
         "movement": lot.movements.get(),
         "transfer": transfer,
+        "case": case,
+        "case_attachment": case_attachment,
+        "regulation": regulation,
+        "regulation_file": regulation_file,
     }
 
 

@@ -195,6 +195,7 @@ class TriggerSource(models.TextChoices):
     INCIDENT = "incident", _("Incident")
     LEADER_CHANGE = "leader_change", _("Leader changed")
     EVALUATION = "evaluation", _("Evaluation")
+    REGULATION = "regulation", _("Regulation replaced or repealed")
 
 
 class RevisionTrigger(models.Model):
