@@ -47,11 +47,11 @@ class BriefingSection:
 
 
 @dataclass(frozen=True)
-class IncidentSection:
+class PageSection:
     name: str
     order: int
-    template: str  # included in the incident page with ``section`` = what ``build`` answered
-    # build(user, incident) -> a template context (a dict), or None when there is nothing to show
+    template: str  # included in the page with ``section`` = what ``build`` answered
+    # build(user, obj) -> a template context (a dict), or None when there is nothing to show
     build: Callable[[Any, Any], dict[str, Any] | None]
 
 
@@ -182,7 +182,7 @@ def evaluation_blockers(plan_id: int) -> list[str]:
 
 
 PAGE_PLACES = ("incident", "consultation", "plan", "drill")
-_page_sections: dict[str, dict[str, IncidentSection]] = {place: {} for place in PAGE_PLACES}
+_page_sections: dict[str, dict[str, PageSection]] = {place: {} for place in PAGE_PLACES}
 
 
 def register_page_section(
@@ -193,7 +193,7 @@ def register_page_section(
     or ``None`` to show nothing. It must not grow its queries with the object's rows."""
     if place not in _page_sections:
         raise ValueError(f"unknown page place {place!r}; one of {PAGE_PLACES}")
-    _page_sections[place][name] = IncidentSection(name=name, order=order, template=template, build=build)
+    _page_sections[place][name] = PageSection(name=name, order=order, template=template, build=build)
 
 
 def page_sections(place: str, user, obj) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from drills import access
 from drills.media import check_video, video_type
 from drills.models import DrillMedia, DrillState
-from drills.services.common import TransitionRefused, locked_drill, require_state
+from drills.services.common import locked_drill, require_state
 from grids.models import User
 from hazards.photos import check_photo_batch, process_photo
 
@@ -37,9 +37,8 @@ def drill_media_add(*, drill, by: User, uploads: list, caption: str = "") -> lis
     require_state(drill.state, MEDIA_STATES, _("Photos and videos are added once the drill has started."))
     if not uploads:
         raise ValidationError({"files": _("Choose at least one photo or video.")})
-    photos = [upload for upload in uploads if video_type(upload) is None]
-    check_photo_batch(photos)
-    prepared = [(upload, *_prepared(upload)) for upload in uploads]
+    check_photo_batch([upload for upload in uploads if video_type(upload) is None])
+    prepared = [(upload, *_prepared(upload)) for upload in uploads]  # every file checked before any is stored
     caption = caption.strip()[: DrillMedia._meta.get_field("caption").max_length]
     saved = []
     for upload, kind, content, stored_name, content_type in prepared:
@@ -56,6 +55,3 @@ def drill_media_add(*, drill, by: User, uploads: list, caption: str = "") -> lis
         media.save()
         saved.append(media)
     return saved
-
-
-__all__ = ["TransitionRefused", "drill_media_add"]

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from emergency.testbrowser import wait_for_service_worker
 from grids.models import GridUnit
 from grids.tests.factories import build_world
 
@@ -47,6 +48,7 @@ def record_dialogs(page) -> list[str]:
 
 
 def log_in_as(page, live_server, world, user):
+    wait_for_service_worker(page)
     page.context.clear_cookies()
     page.goto(f"{live_server.url}{reverse('login')}")
     page.fill("#id_username", user.username)

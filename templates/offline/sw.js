@@ -27,7 +27,10 @@ self.addEventListener("install", function (event) {
     var pages = await caches.open(PAGES);
     await Promise.all(CONFIG.pages.map(async function (url) {
       try {
-        var response = await fetch(url, { credentials: "same-origin" });
+        // redirect "manual": once logged out, a page answers with a redirect to the login page, which
+        // is not followed, so the login page is not rendered here and does not set a second CSRF
+        // cookie under the login form the person is about to send.
+        var response = await fetch(url, { credentials: "same-origin", redirect: "manual" });
         if (cacheable(response)) { await pages.put(url, response); }
       } catch (e) { /* no signal: the page is cached when it is next visited */ }
     }));

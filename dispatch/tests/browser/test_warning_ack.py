@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from delivery.models import Delivery
 from dispatch.models import Warning, WarningType
 from dispatch.services import warnings as services
+from emergency.testbrowser import wait_for_service_worker
 from grids.tests.factories import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -29,6 +30,7 @@ def seeded_world():
 
 
 def log_in_as(page, live_server, world, user):
+    wait_for_service_worker(page)
     page.context.clear_cookies()
     page.goto(f"{live_server.url}{reverse('login')}")
     page.fill("#id_username", user.username)

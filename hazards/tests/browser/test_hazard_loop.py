@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
+from emergency.testbrowser import wait_for_service_worker
 from grids.tests.factories import build_world
 from hazards.models import Hazard, HazardCopy
 from hazards.tests.factories import photo, report
@@ -41,6 +42,7 @@ def jpeg(colour=(180, 60, 40)) -> bytes:
 
 
 def log_in_as(page, live_server, world, user):
+    wait_for_service_worker(page)
     page.context.clear_cookies()
     page.goto(f"{live_server.url}{reverse('login')}")
     page.fill("#id_username", user.username)

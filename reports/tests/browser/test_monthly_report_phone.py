@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from core.periods import month_start, previous_month
 from delivery.models import Delivery
+from emergency.testbrowser import wait_for_service_worker
 from grids.tests.factories import build_world
 from hazards.models import Hazard, State
 from hazards.tests.factories import report as report_hazard
@@ -22,6 +23,7 @@ PHONE_WIDTH = 360
 
 
 def log_in_as(page, live_server, world, user):
+    wait_for_service_worker(page)
     page.context.clear_cookies()
     page.goto(f"{live_server.url}{reverse('login')}")
     page.fill("#id_username", user.username)
