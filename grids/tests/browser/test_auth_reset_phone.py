@@ -34,6 +34,7 @@ def test_leader_resets_and_officer_must_choose_a_new_password(page, live_server,
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.goto(f"{live_server.url}/offline/me/")  # on a phone, log out sits in 我的, out of the way
     page.locator(".me-logout button").click()
+    expect(page.locator("#id_username")).to_be_visible()  # logged out: the login page, before the next goto
 
     login(page, live_server, officer.username, password)
     expect(page).to_have_url(re.compile(r"/accounts/password/"))
