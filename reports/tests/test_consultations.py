@@ -178,16 +178,20 @@ def test_inbox_read_and_receipt_once_by_the_recipients_people_only(
 def test_the_briefing_is_live_until_the_meeting_is_recorded_then_frozen(world, client_for):
     """The briefing written when the consultation opened knew nothing of what came after; until
     the meeting is recorded the page recomputes it up to today, and the record freezes it."""
+    from core.periods import add_months, month_start
     from dispatch.tests.test_incidents import warning_to
 
-    services.consultations_open(today=datetime.date(2026, 11, 1))
+    today = timezone.localdate()
+    services.consultations_open(today=month_start(today))
+    first = add_months(month_start(today), -1)
     consultation = Consultation.objects.get(unit=world.township)
     assert consultation.briefing["warnings"]["count"] == 0
-    warning_to(world, [world.township, world.village_a])  # today, 17 November: inside the consultation's period
+    warning_to(world, [world.township, world.village_a])  # today: inside the consultation's period
     client = client_for(world.township_officer)
     url = f"/reports/consultations/{consultation.pk}/"
     body = client.get(url).content.decode()
-    assert "2026.10.1至2026.11.17共收到预警 1 次" in body and "实时更新" in body
+    span = f"{first.year}.{first.month}.{first.day}至{today.year}.{today.month}.{today.day}"
+    assert f"{span}共收到预警 1 次" in body and "实时更新" in body
     services.consultation_record(
         consultation=consultation,
         by=world.township_officer,
@@ -197,7 +201,7 @@ def test_the_briefing_is_live_until_the_meeting_is_recorded_then_frozen(world, c
     )
     consultation.refresh_from_db()
     assert consultation.briefing["warnings"]["count"] == 1
-    assert consultation.briefing["window"] == ["2026-10-01", "2026-11-17"]
+    assert consultation.briefing["window"] == [first.isoformat(), today.isoformat()]
     warning_to(world, [world.township])  # after the meeting: not in what it read
     body = client.get(url).content.decode()
     assert "共收到预警 1 次" in body and "会商所见" in body
