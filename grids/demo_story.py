@@ -9,17 +9,21 @@ through their memberships) and the summary lines the command prints. It imports 
 
 Everything is done through the services of the apps, acting as the demo's own people, so every
 row, timeline entry, delivery and duty-log line is what the application itself would have written.
-The services stamp their events with the present time, while the times things were *found* or
-*happened* lie in the past.
+The services stamp their events with the present time; a step that happened in the past runs
+inside ``story.at(moment)``, which sets the clock back to that moment (time-machine) so that the
+rows, timelines, closures and deliveries it writes carry their own dates: the dashboard's trend
+and last month's reports then look like a county's real half year.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import random
 from collections import defaultdict
 
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -163,6 +167,20 @@ class DemoStory:
             if membership is not None:
                 return membership.unit
         return next(u for u in self.leaves if u.kind == Kind.VILLAGE)
+
+    @contextlib.contextmanager
+    def at(self, moment: datetime.datetime):
+        """Run what follows with the clock at ``moment`` (never later than the story's present)."""
+        with time_machine.travel(min(moment, self.now), tick=False):
+            yield
+
+    def after(self, moment: datetime.datetime, low: float, high: float) -> datetime.datetime:
+        """A working-hours time ``low``–``high`` days after ``moment``, and at least 20 minutes before
+        the story's present."""
+        later = timezone.localtime(moment) + datetime.timedelta(days=self.rng.uniform(low, high))
+        if high >= 1:
+            later = later.replace(hour=self.rng.randint(8, 17), minute=self.rng.randrange(60), second=0, microsecond=0)
+        return max(moment, min(later, timezone.localtime(self.now) - datetime.timedelta(minutes=20)))
 
     def tell(self, line: str) -> None:
         """Add a line to the summary the command prints."""

@@ -102,6 +102,25 @@ class TestDemoActivity:
         assert Hazard.objects.filter(state=State.RECTIFYING, overdue_since__isnull=True).exists()
         assert HazardEvent.objects.filter(action=HazardEvent.Action.OVERDUE).count() == overdue.count()
 
+    def test_each_step_of_the_loop_happened_at_its_own_date(self, county):
+        """Closures spread over the half year (the dashboard's trend), each after its hazard was
+        found; marks of overdue the day after their deadline; nothing due today is overdue."""
+        today = timezone.localdate()
+        closed = list(Hazard.objects.filter(state=State.CLOSED).values_list("found_at", "closed_at"))
+        assert all(found <= shut for found, shut in closed)
+        months = {timezone.localtime(shut).strftime("%Y-%m") for _found, shut in closed}
+        assert len(months) >= 4
+        assert sum(1 for _found, shut in closed if timezone.localdate(shut) == today) <= 2
+        for hazard in Hazard.objects.filter(state=State.RECTIFYING):
+            if hazard.overdue_since is None:
+                assert hazard.deadline >= today
+            else:
+                assert hazard.overdue_since == hazard.deadline + datetime.timedelta(days=1) <= today
+
+    def test_last_months_reports_count_the_closures_of_last_month(self, county):
+        rates = [r.figures.get("rate") for r in MonthlyReport.objects.exclude(figures={})]
+        assert any(rate for rate in rates if rate is not None)
+
     def test_major_hazards_are_owned_by_the_county_and_one_is_supervised_with_a_department_reply(self, county):
         majors = Hazard.objects.filter(grade=Grade.MAJOR)
         assert majors.count() >= 2
