@@ -175,6 +175,14 @@ STATICFILES_DIRS.append(("vendor/markercluster", NODE_MODULES / "leaflet.markerc
 # The phone's service worker and queue (offline/): Workbox's runtime builds and idb, from npm.
 for _package in ("workbox-sw", "workbox-core", "workbox-routing", "workbox-strategies", "workbox-expiration", "idb"):
     STATICFILES_DIRS.append((f"vendor/{_package}", NODE_MODULES / _package / "build"))
+# Single files of packages whose dist/ holds many builds (ECharts: 50 MB with source maps), served
+# by core.staticfinders.NodeFileFinder under the static path on the left.
+NODE_STATIC_FILES = {"vendor/echarts/echarts.common.min.js": "echarts/dist/echarts.common.min.js"}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "core.staticfinders.NodeFileFinder",
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Uploaded files are served by views that check scope (grids/files.py); in production they hand the

@@ -580,8 +580,12 @@ def test_dashboard_figures_for_the_township(client_for, world, register):
     assert figures["major"] == 1 and figures["supervised"] == 1 and figures["overdue"] == 1
     assert figures["closed_this_month"] == 1
     assert figures["rectification_rate"] == 20.0  # 1 closed of 5
-    assert '<svg viewBox="0 0 480 220"' in response.content.decode()
-    assert "<script>" not in response.content.decode()
+    body = response.content.decode()
+    assert 'data-chart="trend-chart"' in body and 'id="trend-chart" type="application/json"' in body
+    trend = response.context["chart"]
+    assert len(trend["series"]) == 2
+    assert len(trend["categories"]) == 12 and sum(trend["series"][1]["data"]) == 1  # the one closure
+    assert "<script>" not in body  # the figures are JSON (json_script), the drawing is static/js/charts.js
 
 
 def test_dashboard_never_counts_another_village(client_for, world, register):

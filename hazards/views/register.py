@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from core.charts import chart, series
 from core.registry import map_layers
 from core.views import query_without
 from grids import limits
@@ -29,7 +30,6 @@ from grids.scope import scope_for
 from grids.spreadsheets import append_row, export_name, start_table, xlsx_response
 from hazards import selectors
 from hazards.access import get_hazard_for_user
-from hazards.charts import trend_chart
 from hazards.filters import active_filter_count, parse_filters
 from hazards.models import HazardPhoto, RiskLevel, State
 
@@ -260,7 +260,25 @@ def statistics(request):
             "query": query_without(request, "page"),
             "drill_query": query_without(request, "page", "unit"),
             "today": timezone.localdate(),
+            "chart": _statistics_chart(table),
         },
+    )
+
+
+def _statistics_chart(table) -> dict | None:
+    """The table's row totals (first measure group) as bars per unit; none for a single row."""
+    rows = table.grid()[:-1]  # without the totals row
+    if len(rows) < 2 or not table.measures:
+        return None
+    colours = ("reported", "closed", "orange", "red", "grey", "yellow", "blue", "green")
+    return chart(
+        title=_("Grid hazard statistics"),
+        categories=[_row_label(row, table) for row, _figures in rows],
+        data=[
+            series(label, [figures[index] for _row, figures in rows], colour=colours[index])
+            for index, (_measure, label) in enumerate(table.measures)
+        ],
+        horizontal=True,
     )
 
 
@@ -333,7 +351,14 @@ def dashboard(request):
             "figures": figures,
             "levels": [(colour, label, count, round(100 * count / peak)) for colour, label, count in levels],
             "trend": trend,
-            "chart": trend_chart(trend, width=480, height=220),
+            "chart": chart(
+                title=_("Hazards reported and closed per month"),
+                categories=[f"{m['month']:%Y-%m}" for m in trend],
+                data=[
+                    series(_("Reported"), [m["reported"] for m in trend], colour="reported"),
+                    series(_("Closed"), [m["closed"] for m in trend], colour="closed"),
+                ],
+            ),
             "is_department": scope_for(request.user).serves_any_department(),
         },
     )

@@ -62,7 +62,7 @@ def test_pages_and_admin_pass_the_content_security_policy(page, live_server):
     visit(f"/hazards/{hazards[0].pk}/", ".leaflet-container")
     visit(f"/grid/units/{world.village_a.pk}/")
     visit("/hazards/report/")
-    visit("/hazards/dashboard/", ".rg-chart svg")
+    visit("/hazards/dashboard/", ".rg-echart svg")
 
     login(page, live_server, "csp-admin", "csp-admin-pass-1")
     visit("/admin/")

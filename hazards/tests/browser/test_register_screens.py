@@ -99,7 +99,7 @@ def look_at_pages(page, live_server, screenshot, world, width):
     screenshot(f"register-statistics-{width}")
 
     page.goto(f"{live_server.url}/hazards/dashboard/")
-    expect(page.locator(".rg-chart svg")).to_be_visible()
+    expect(page.locator(".rg-echart svg")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(f"register-dashboard-{width}")
 
