@@ -10,12 +10,11 @@
   };
   var charts = [];
 
-  function option(data) {
-    var categoryAxis = {
-      type: "category", data: data.categories,
-      axisLabel: { interval: 0, hideOverlap: true, color: "#5f6b7a" },
-      axisTick: { alignWithLabel: true }
-    };
+  function option(data, width) {
+    var label = { color: "#5f6b7a" };
+    if (data.horizontal) label.interval = 0;  // every unit's name beside its bars
+    else if (width < 560) label.rotate = 45;  // months on a phone
+    var categoryAxis = { type: "category", data: data.categories, axisLabel: label, axisTick: { alignWithLabel: true } };
     var valueAxis = { type: "value", minInterval: 1, axisLabel: { color: "#5f6b7a" } };
     return {
       animation: false,
@@ -42,7 +41,7 @@
     var data = JSON.parse(source.textContent);
     if (data.horizontal) figure.style.height = Math.max(280, 26 * data.categories.length + 70) + "px";
     var chart = window.echarts.init(figure, null, { renderer: "svg" });
-    chart.setOption(option(data));
+    chart.setOption(option(data, figure.clientWidth));
     charts.push(chart);
   });
   function resize() { charts.forEach(function (c) { c.resize(); }); }
