@@ -41,10 +41,11 @@ class GeoJSONMapWidget(forms.Textarea):
             "js/geojson-widget.js",
         )
 
-    def __init__(self, attrs: dict | None = None, *, geom_type: str = "Polygon") -> None:
+    def __init__(self, attrs: dict | None = None, *, geom_type: str = "Polygon", context: dict | None = None) -> None:
         if geom_type not in GEOMETRY_TYPES:
             raise ValueError(f"geom_type must be one of {GEOMETRY_TYPES}, not {geom_type!r}")
         self.geom_type = geom_type
+        self.context = context  # a GeoJSON geometry drawn as a dashed outline for context, not edited
         super().__init__({"rows": 4, "class": "geojson-map__text", **(attrs or {})})
 
     def format_value(self, value):
@@ -71,6 +72,7 @@ class GeoJSONMapWidget(forms.Textarea):
             "max_zoom": tile_options.get("maxZoom", 18),
             "center": json.dumps(list(center)),
             "zoom": config.get("DEFAULT_ZOOM", 9),
+            "context": json.dumps(self.context, ensure_ascii=False) if self.context else "",
         }
         return context
 

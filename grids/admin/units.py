@@ -141,6 +141,14 @@ class GridUnitAdmin(ReadOnlyHistoryMixin, DraggableMPTTAdmin, SimpleHistoryAdmin
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
+        # Context on the maps: the unit's boundary around its location; its parent's around its boundary.
+        contexts = {"location": obj.boundary if obj else None, "boundary": None}
+        if obj is not None and obj.parent_id:
+            contexts["boundary"] = GridUnit.objects.filter(pk=obj.parent_id).values_list("boundary", flat=True).first()
+        for name, context in contexts.items():
+            field = form.base_fields.get(name)
+            if field is not None and isinstance(field.widget, GeoJSONMapWidget):
+                field.widget.context = context
         parent = form.base_fields.get("parent")
         if parent is not None:  # absent from a read-only form
             scope = scope_for(request.user)

@@ -276,6 +276,23 @@ def test_change_form_renders_the_map_widget_without_inline_script(world, leader,
         assert "src=" in attrs or 'type="application/json"' in attrs, attrs
 
 
+def test_the_maps_of_a_unit_show_its_own_and_its_parents_boundary_for_context(world, leader, client_for):
+    import html as html_lib
+    import json
+
+    content = client_for(leader).get(reverse("admin:grids_gridunit_change", args=[world.village_a.pk])).content.decode()
+    contexts = {}
+    for name in ("boundary", "location"):
+        div = re.search(rf'<div class="geojson-map" data-geojson-map\s+data-textarea="id_{name}"[^>]*>', content).group(
+            0
+        )
+        found = re.search(r'data-context="([^"]*)"', div)
+        contexts[name] = json.loads(html_lib.unescape(found.group(1))) if found else None
+    assert contexts["location"] and contexts["boundary"]
+    assert contexts["location"] == world.village_a.boundary  # the marker sits inside its own village
+    assert contexts["boundary"] == world.township.boundary  # the village is drawn inside its township
+
+
 def test_map_widget_markup_has_no_script_and_keeps_empty_value_empty():
     html = GeoJSONMapWidget(geom_type="Point").render("location", "null", attrs={"id": "id_location"})
     assert "<script" not in html

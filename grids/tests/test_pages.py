@@ -24,6 +24,23 @@ def test_home_shows_roles_and_whom_to_call_above(client_for, world):
     assert world.village_officer_b.mobile not in html
 
 
+def test_home_shows_the_two_nearest_contacts_and_folds_the_rest(client_for, world):
+    """On a phone the contacts above come after the officer's buttons; past the first two (the
+    nearest tier's) they fold, so the page does not run on below the fold."""
+    from grids.models import Role
+    from grids.tests.factories import grant, make_person
+
+    for index in range(4):
+        grant(make_person(f"extra{index}", mobile=f"1390000000{index}"), world.county, Role.GRID_OFFICER)
+    response = client_for(world.village_officer_a).get(reverse("grids:home"))
+    contacts = response.context["contacts"]
+    assert len(contacts) > 4
+    html = response.content.decode()
+    shown, folded = html.split('<details class="more-contacts">')
+    assert shown.count('class="person') == 2
+    assert f"另有 {len(contacts) - 2} 位联系人" in folded and all(c.user.mobile in html for c in contacts)
+
+
 def test_pages_answer_in_chinese_by_default(client_for, world):
     response = client_for(world.village_officer_a).get(reverse("grids:home"))
     assert response["Content-Language"] == "zh-hans"

@@ -53,6 +53,20 @@
       }).addTo(map)
     }
 
+    // Outlines for context (not edited): the unit's own boundary beside its location marker, the
+    // parent unit's boundary beside a boundary being drawn. Drawn even with no base map.
+    var context = null
+    if (container.dataset.context) {
+      try {
+        context = L.geoJSON(JSON.parse(container.dataset.context), {
+          interactive: false,
+          style: { color: "#5f6b7a", weight: 2, dashArray: "6 4", fill: true, fillOpacity: 0.05 },
+        }).addTo(map)
+      } catch (error) {
+        context = null
+      }
+    }
+
     var drawn = new L.FeatureGroup().addTo(map)
     map.addControl(
       new L.Control.Draw({
@@ -64,7 +78,10 @@
     function fit() {
       var layers = drawn.getLayers()
       if (!layers.length) {
-        map.setView(center, zoom)
+        if (context && context.getLayers().length) map.fitBounds(context.getBounds(), { padding: [12, 12] })
+        else map.setView(center, zoom)
+      } else if (layers[0].getLatLng && context && context.getLayers().length) {
+        map.fitBounds(context.getBounds().extend(layers[0].getLatLng()), { padding: [12, 12] })
       } else if (layers[0].getLatLng) {
         map.setView(layers[0].getLatLng(), Math.max(zoom, 14))
       } else {

@@ -68,6 +68,10 @@ def test_pages_and_admin_pass_the_content_security_policy(page, live_server):
     visit("/admin/")
     visit("/admin/grids/gridunit/")  # django-mptt's tree: style="" attributes, allowed by style-src-attr
     visit(f"/admin/grids/gridunit/{world.village_a.pk}/change/", ".leaflet-container")
+    # each map outlines its context (the village around its marker, the township around its boundary)
+    expect(page.locator(".geojson-map path[stroke-dasharray]")).to_have_count(2)
+    page.locator(".geojson-map").nth(1).scroll_into_view_if_needed()
+    page.screenshot(path="test-artifacts/admin-unit-location-context.png")
     visit(f"/admin/hazards/hazard/{hazards[0].pk}/change/")
     visit("/admin/grids/user/add/")
     visit("/api/docs/", "#swagger-ui .swagger-ui")
