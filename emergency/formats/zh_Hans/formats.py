@@ -12,6 +12,11 @@ MONTH_DAY_FORMAT = "n月j日"
 SHORT_DATE_FORMAT = "Y-m-d"
 SHORT_DATETIME_FORMAT = "Y-m-d H:i"
 FIRST_DAY_OF_WEEK = 1
+# Our own names, read by core's ``moment`` filter (Django's ``date`` filter knows only its own):
+MONTH_DAY_TIME_FORMAT = "n月j日 H:i"
+MONTH_DAY_WEEKDAY_TIME_FORMAT = "n月j日 D H:i"
+DATE_WEEKDAY_FORMAT = "Y年n月j日 l"
+WEEKDAY_MONTH_DAY_FORMAT = "D n月j日"
 
 DATE_INPUT_FORMATS = [
     "%Y-%m-%d",  # 2026-11-23 (also what <input type=date> sends)
