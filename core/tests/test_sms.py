@@ -20,7 +20,7 @@ class FakeGateway(BaseHTTPRequestHandler):
     received: list[dict] = []
     answer = (200, b'{"id": "gw-1"}')
 
-    def do_POST(self):  # noqa: N802 - the http.server interface
+    def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"])).decode()
         fields = dict(urllib.parse.parse_qsl(body))
         FakeGateway.received.append({"fields": fields, "path": self.path, "signature": self.headers["X-Signature"]})

@@ -54,7 +54,9 @@ def test_a_gateway_that_is_down_delays_the_message_and_never_loses_it(world, set
     now = timezone.now()
     assert texts.text_message_send(message_id=row.pk, now=now) == TextMessage.State.QUEUED
     row.refresh_from_db()
-    assert row.attempts == 1 and "gateway down" in row.error and row.next_attempt_at == now + datetime.timedelta(minutes=2)
+    assert (
+        row.attempts == 1 and "gateway down" in row.error and row.next_attempt_at == now + datetime.timedelta(minutes=2)
+    )
     assert texts.text_message_send(message_id=row.pk, now=now + datetime.timedelta(minutes=1)) == ""  # not due yet
     settings.SMS_BACKEND = "locmem"
     later = now + datetime.timedelta(minutes=3)
@@ -108,7 +110,8 @@ def test_a_signed_delivery_report_marks_the_message_delivered_once(client, sent)
 
 
 @pytest.mark.parametrize(
-    "how", ["unsigned", "wrong secret", "tampered", "stale"],
+    "how",
+    ["unsigned", "wrong secret", "tampered", "stale"],
 )
 def test_a_badly_signed_report_is_refused_and_changes_nothing(client, sent, how):
     params = {"reference": sent.key, "status": "delivered", "timestamp": str(int(time.time()))}

@@ -92,7 +92,10 @@ def test_a_rerun_sends_nothing_twice(world, orange, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         assert escalate(now=at(orange, 31)).as_dict()["texts"] == 0
     assert len(sms.outbox) == sent
-    assert Escalation.objects.filter(step=1).count() == Escalation.objects.filter(step=1).values("delivery").distinct().count()
+    assert (
+        Escalation.objects.filter(step=1).count()
+        == Escalation.objects.filter(step=1).values("delivery").distinct().count()
+    )
 
 
 def test_the_job_costs_a_fixed_number_of_queries(world, orange, django_assert_max_num_queries):

@@ -44,19 +44,27 @@ def test_out_of_season_only_villages_under_a_warning_owe_a_report(world, setting
 def test_one_tap_sends_the_day_and_a_second_tap_changes_nothing(world, season, client):
     client.force_login(world.village_officer_a)
     home = client.get(reverse("grids:home")).content.decode()
-    assert 'class="safe-report-form"' in home and reverse("dispatch:safe_report_send", args=[world.village_a.pk]) in home
+    assert (
+        'class="safe-report-form"' in home and reverse("dispatch:safe_report_send", args=[world.village_a.pk]) in home
+    )
     url = reverse("dispatch:safe_report_send", args=[world.village_a.pk])
     assert client.post(url, {"next": "home"}).status_code == 302
     assert client.post(url, {"note": "河水上涨"}).status_code == 302
     (report,) = SafeReport.objects.all()
-    assert report.unit == world.village_a and report.state == SafeReport.State.SAFE and report.by == world.village_officer_a
+    assert (
+        report.unit == world.village_a
+        and report.state == SafeReport.State.SAFE
+        and report.by == world.village_officer_a
+    )
     assert report.day == timezone.localdate()
     done = client.get(reverse("grids:home")).content.decode()
     assert 'class="safe-report-form"' not in done and "safe-sent" in done
 
 
 def test_a_village_may_report_something_instead(world, season):
-    report, created = safe_report_send(unit=world.village_b, by=world.village_officer_b, state="report", note="桥面积水")
+    report, created = safe_report_send(
+        unit=world.village_b, by=world.village_officer_b, state="report", note="桥面积水"
+    )
     assert created and report.state == SafeReport.State.REPORT and report.note == "桥面积水"
 
 
@@ -92,6 +100,9 @@ def test_missing_villages_climb_the_ladder_after_the_cut_off(world, season):
     assert [t.person for t in texts] == [world.village_officer_b]
     assert not TextMessage.objects.filter(unit=world.village_a).exists()  # it reported: nothing
     escalate(now=cutoff + datetime.timedelta(minutes=60))
-    assert Escalation.objects.filter(unit=world.village_b, step=Escalation.Step.CALL, day=timezone.localdate()).count() == 1
+    assert (
+        Escalation.objects.filter(unit=world.village_b, step=Escalation.Step.CALL, day=timezone.localdate()).count()
+        == 1
+    )
     escalate(now=cutoff + datetime.timedelta(minutes=61))
     assert Escalation.objects.filter(unit=world.village_b).count() == 3
