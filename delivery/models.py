@@ -93,3 +93,49 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} → {self.recipient_unit_id or self.recipient_department_id}"
+
+
+class TextMessage(models.Model):
+    """One text message (or voice call) to one person's phone about a delivery (or a village's
+    missing 平安 report): queued, sent to the gateway, delivered to the phone or failed. ``key`` is
+    unique (the delivery, the escalation step and the person), so a job that runs twice sends once."""
+
+    class Kind(models.TextChoices):
+        SMS = "sms", _("Text message")
+        CALL = "call", _("Voice call")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices, default=Kind.SMS)
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, null=True, blank=True, related_name="text_messages"
+    )
+    unit = models.ForeignKey(GridUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("person")
+    )
+    phone = models.CharField(_("mobile number"), max_length=20)
+    text = models.CharField(_("text"), max_length=500)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    gateway_id = models.CharField(max_length=100, blank=True, db_index=True)
+    error = models.CharField(max_length=300, blank=True)
+    queued_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        ordering = ["-queued_at", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.phone}: {self.get_state_display()}"

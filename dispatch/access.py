@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delivery.models import Delivery
-from dispatch.models import DutyLogEntry, DutyShift, Incident, IncidentTier, Warning
+from dispatch.models import DutyLogEntry, DutyShift, Escalation, Incident, IncidentTier, Warning
 from dispatch.permissions import DispatchAction
 from grids.models import GridUnit, User
-from grids.scope import scope_for
+from grids.scope import get_unit_for_user, scope_for
 
 # --- warnings --------------------------------------------------------------------------------
 
@@ -326,3 +326,31 @@ def get_entry_for_user(user: User, pk, *, write: bool = False) -> DutyLogEntry:
     if write and not may_edit_entry(user, entry):
         raise PermissionDenied(_("Only its author may change an entry, and only during the shift it was written in."))
     return entry
+
+
+# --- 叫应: the call list --------------------------------------------------------------------------
+
+
+def visible_calls(user: User) -> QuerySet[Escalation]:
+    """The call list's rows (the ladder's last step) for units in the person's scope."""
+    return scope_for(user).filter(Escalation.objects.filter(step=Escalation.Step.CALL), "unit")
+
+
+def get_escalation_for_user(user: User, pk, *, write: bool = False) -> Escalation:
+    """A row of the call list: 404 when its unit is unseen, 403 when ``write`` and the person may not
+    keep the call list there (``callout.record``)."""
+    try:
+        row = visible_calls(user).select_related("unit", "delivery").get(pk=pk)
+    except (Escalation.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such call.")) from None
+    if write and not scope_for(user).can(DispatchAction.RECORD_CALL, row.unit):
+        raise PermissionDenied(_("You may view this call list but not keep it."))
+    return row
+
+
+def get_safe_report_unit_for_user(user: User, pk) -> GridUnit:
+    """A village whose daily safety report the person sends: 404 when unseen, 403 when not its own."""
+    unit = get_unit_for_user(user, pk)
+    if not scope_for(user).can(DispatchAction.SAFE_REPORT, unit):
+        raise PermissionDenied(_("Only the village's own people send its daily safety report."))
+    return unit

@@ -28,6 +28,7 @@ from dispatch.models import (
     AcknowledgementRule,
     DutyLogEntry,
     DutyShift,
+    EscalationRule,
     EvacuationReport,
     Incident,
     IncidentReport,
@@ -130,6 +131,32 @@ class AcknowledgementRuleAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistory
 
     def get_readonly_fields(self, request, obj=None):
         return ("tier",) if obj is not None else ()
+
+
+class EscalationRuleForm(forms.ModelForm):
+    class Meta:
+        model = EscalationRule
+        fields = ("subject", "officer_after_minutes", "leader_after_minutes", "call_after_minutes")
+
+    def clean(self):
+        cleaned = super().clean()
+        steps = [cleaned.get(f) for f in ("officer_after_minutes", "leader_after_minutes", "call_after_minutes")]
+        if None not in steps and steps != sorted(steps):
+            self.add_error(None, _("The officers are texted first, then the leader, then the unit is called."))
+        return cleaned
+
+
+@admin.register(EscalationRule)
+class EscalationRuleAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
+    """叫应: minutes after delivery (or the 平安 cut-off) of each step, per warning colour."""
+
+    form = EscalationRuleForm
+    list_display = ("subject", "officer_after_minutes", "leader_after_minutes", "call_after_minutes")
+    list_editable = ("officer_after_minutes", "leader_after_minutes", "call_after_minutes")
+    ordering = ("subject",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("subject",) if obj is not None else ()
 
 
 THRESHOLD_FIELDS = ("min_deaths", "min_serious_injuries", "min_direct_loss")

@@ -450,3 +450,6 @@ class DutyLogEntry(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+from dispatch.callout_models import Escalation, EscalationRule, SafeReport  # noqa: E402, F401 - 叫应 and 平安

@@ -15,6 +15,8 @@ class DispatchAction:
     REPORT_INCIDENT = "incident.report"  # first report of an incident in one's grid
     HANDLE_INCIDENT = "incident.handle"  # confirm, forward, add follow-up / final reports
     DUTY = "duty.manage"  # keep the roster and the duty log of a dispatch centre
+    SAFE_REPORT = "safe.report"  # send one's own village's daily 平安 (无事报平安)
+    RECORD_CALL = "callout.record"  # keep the call list of unanswered units (叫应)
 
 
 register_permission(DispatchAction.ISSUE_WARNING, {1: COMMAND})
@@ -23,3 +25,5 @@ register_permission(DispatchAction.ACKNOWLEDGE, {1: ALL, 2: ALL, 3: ALL}, here_o
 register_permission(DispatchAction.REPORT_INCIDENT, {1: ALL, 2: ALL, 3: ALL})
 register_permission(DispatchAction.HANDLE_INCIDENT, {1: OFFICERS, 2: OFFICERS})
 register_permission(DispatchAction.DUTY, {1: COMMAND, 2: COMMAND})
+register_permission(DispatchAction.SAFE_REPORT, {3: ALL}, here_only=True)
+register_permission(DispatchAction.RECORD_CALL, {1: COMMAND, 2: COMMAND | {Role.GRID_OFFICER, Role.GRID_MANAGER}})

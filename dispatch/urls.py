@@ -1,7 +1,7 @@
 """URLs of the dispatch app: each view module declares its own ``urlpatterns`` list."""
 
-from dispatch.views import duty, incidents, warnings
+from dispatch.views import callouts, duty, incidents, warnings
 
 app_name = "dispatch"
 
-urlpatterns = warnings.urlpatterns + incidents.urlpatterns + duty.urlpatterns
+urlpatterns = warnings.urlpatterns + incidents.urlpatterns + duty.urlpatterns + callouts.urlpatterns

@@ -27,6 +27,16 @@ JOB_TITLES: dict[str, tuple] = {
         _("Remind units that have not acknowledged a warning"),
         _("Every minute: reminds the recipients of a warning not acknowledged in time, then tells the tier above."),
     ),
+    "dispatch.escalate_warnings": (
+        _("Escalate unanswered warnings and missing safety reports"),
+        _(
+            "Every minute: red and orange warnings not acknowledged, and villages without their daily safety report, get a text to the officers, then to the leader, then go on the township's call list."
+        ),
+    ),
+    "delivery.resend_text_messages": (
+        _("Send again the texts the SMS gateway did not take"),
+        _("Every minute: text messages and calls left queued while the SMS gateway was down are tried again."),
+    ),
     "dispatch.flag_late_incident_reports": (
         _("Flag late incident reports"),
         _(

@@ -20,6 +20,14 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "dispatch.tasks.remind_unacknowledged_warnings",
         "schedule": crontab(),  # every minute: reminders are due 15–60 minutes after delivery
     },
+    "dispatch.escalate_warnings": {
+        "task": "dispatch.tasks.escalate_warnings",
+        "schedule": crontab(),  # every minute: 叫应 steps fall due 10–90 minutes after delivery or the 平安 cut-off
+    },
+    "delivery.resend_text_messages": {
+        "task": "delivery.tasks.resend_text_messages",
+        "schedule": crontab(),  # every minute: texts the SMS gateway did not take (it was down)
+    },
     "dispatch.flag_late_incident_reports": {
         "task": "dispatch.tasks.flag_late_incident_reports",
         "schedule": crontab(),  # every minute: deadlines are 20 and 40 minutes

@@ -245,6 +245,24 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="应急网格 <noreply@localhost>")
 
+# Text messages and voice calls (core/sms.py): "console" logs them, "locmem" keeps them for tests,
+# "http" posts them, signed, to the county's SMS platform (SMS_GATEWAY_URL may hold {to}, {reference}).
+SMS_BACKEND = env.str("SMS_BACKEND", default="locmem" if TESTING else "console")
+SMS_GATEWAY = {
+    "url": env.str("SMS_GATEWAY_URL", default=""),
+    "params": env.json("SMS_GATEWAY_PARAMS", default={}),  # e.g. {"account": "lingyun", "sign": "凌云应急"}
+    "secret": env.str("SMS_GATEWAY_SECRET", default=""),  # HMAC-SHA256 of requests and delivery reports
+    "timeout": env.int("SMS_GATEWAY_TIMEOUT", default=10),
+    "max_age": env.int("SMS_REPORT_MAX_AGE", default=600),  # seconds a signed delivery report stays good
+}
+SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=12)  # then the message is marked failed
+SMS_COVERAGE_TARGET = env.int("SMS_COVERAGE_TARGET", default=95)  # per cent of units reached (到户到人)
+# 无事报平安: the seasons (MM-DD to MM-DD, per county code; "*" for any other county), the cut-off hour.
+SAFE_REPORT_SEASONS = env.json(
+    "SAFE_REPORT_SEASONS", default={"*": [["04-01", "10-15"], ["12-01", "02-28"]]}
+)  # flood season; forest-fire season across the new year
+SAFE_REPORT_CUTOFF_HOUR = env.int("SAFE_REPORT_CUTOFF_HOUR", default=10)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "grids.auth.ExpiringTokenAuthentication",  # first: a refused token is a 401 with its reason

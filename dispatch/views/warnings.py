@@ -7,6 +7,7 @@ Thin: every warning is fetched through ``dispatch.access.get_warning_for_user`` 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +33,7 @@ from dispatch.forms.warnings import (
 from dispatch.models import LEVEL_COLOURS, EvacuationReport, Warning
 from dispatch.permissions import DispatchAction
 from dispatch.selectors import warnings as warning_selectors
+from dispatch.selectors.callouts import township_coverage
 from dispatch.services import warning_receipts
 from dispatch.services import warnings as services
 from dispatch.services.warnings import WarningRefused
@@ -332,7 +334,12 @@ def warning_board(request, pk: int):
     if warning.state == Warning.State.DRAFT:
         return redirect("dispatch:warning_detail", pk=warning.pk)
     board = warning_selectors.warning_board(request.user, warning, page=request.GET.get("page"))
-    return render(request, "dispatch/warnings/board.html", {"warning": warning, "board": board})
+    coverage = township_coverage(warning, warning_selectors.board_deliveries(request.user, warning))
+    return render(
+        request,
+        "dispatch/warnings/board.html",
+        {"warning": warning, "board": board, "coverage": coverage, "coverage_target": settings.SMS_COVERAGE_TARGET},
+    )
 
 
 @require_GET

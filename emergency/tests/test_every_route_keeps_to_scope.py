@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from core.periods import month_start, previous_month
 from delivery.models import Delivery
-from dispatch.models import IncidentType, WarningType
+from dispatch.models import Escalation, IncidentType, WarningType
 from dispatch.services import duty, incidents, warnings
 from drills import services as drill_services
 from drills.tests import factories as drill_factories
@@ -89,6 +89,8 @@ ROUTES: dict[str, dict[str, str]] = {
     "dispatch:warning_evacuation": {"pk": "warning"},
     "dispatch:warning_board": {"pk": "warning"},
     "dispatch:warning_cap": {"pk": "warning"},
+    "dispatch:call_record": {"pk": "call"},
+    "dispatch:safe_report_send": {"unit_pk": "unit"},
     "dispatch:incident_detail": {"pk": "incident"},
     "dispatch:incident_tier_act": {"pk": "incident", "unit_pk": "incident_tier_unit"},
     "dispatch:incident_follow_up": {"pk": "incident"},
@@ -386,9 +388,11 @@ def _side(world, *, town, village, leader, officer) -> dict:
     regulation_file = library_services.regulation_attach(
         regulation=regulation, by=leader, upload=library_factories.pdf()
     )
+    call = Escalation.objects.create(step=Escalation.Step.CALL, unit=village, day=timezone.localdate(), at=now)
     return {
         "unit": village,
         "town": town,
+        "call": call,
         "person": officer,
         "membership": Membership.objects.filter(user=officer, unit=village).first(),
         "hazard": hazard,
@@ -653,6 +657,7 @@ ADMIN_GLOBAL = SUPERUSER_ONLY | {
     "hazards.riskfactoroption",
     "dispatch.accidentthreshold",
     "dispatch.acknowledgementrule",
+    "dispatch.escalationrule",
     "dispatch.incidenttype",
     "dispatch.reportingdeadline",
     "dispatch.warningtype",
