@@ -63,6 +63,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "hazards:act": {"pk": "hazard"},
     "hazards:copy_feedback": {"pk": "copy"},
     "hazards:photo": {"pk": "photo"},
+    "hazards:photo_thumb": {"pk": "photo"},
     "hazards:print_report_form": {"pk": "hazard"},
     "hazards:print_supervision_order": {"pk": "hazard"},
     "delivery:delivery_open": {"pk": "delivery"},

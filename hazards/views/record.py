@@ -32,6 +32,7 @@ from hazards.access import get_hazard_for_user, may, reportable_units, visible_h
 from hazards.models import OPEN_STATES, Grade, Hazard, HazardCopy, HazardPhoto, RiskFactorOption, State
 from hazards.permissions import HazardAction
 from hazards.services import TransitionRefused
+from hazards.services.photos import photo_ensure_thumbnail
 
 MINE_PER_PAGE = 20
 
@@ -401,6 +402,17 @@ def photo(request, pk: int):
     item = get_object_or_404(HazardPhoto.objects.only("id", "hazard_id", "image"), pk=pk)
     get_hazard_for_user(request.user, item.hazard_id)
     return serve_file(request, item.image, content_type="image/jpeg")
+
+
+@require_GET
+@login_required
+def photo_thumb(request, pk: int):
+    """The thumbnail (at most 320 px) of a photo the user may see; made on first request for a photo
+    stored before thumbnails were (``manage.py make_thumbnails`` makes them all at once)."""
+    item = get_object_or_404(HazardPhoto.objects.only("id", "hazard_id", "image", "thumbnail"), pk=pk)
+    get_hazard_for_user(request.user, item.hazard_id)
+    photo_ensure_thumbnail(item)
+    return serve_file(request, item.thumbnail or item.image, content_type="image/jpeg")
 
 
 # --- helpers ------------------------------------------------------------------------------------
