@@ -26,6 +26,7 @@ from core.views import run_service
 from grids import limits
 from grids.files import serve_file
 from grids.models import Department, GridUnit
+from grids.outside import question_for
 from grids.scope import scope_for
 from hazards import forms, services
 from hazards.access import get_hazard_for_user, may, reportable_units, visible_hazards
@@ -105,7 +106,8 @@ def _reported_message(outcome: tuple[Hazard, bool]) -> str:
 @require_GET
 @login_required
 def propose_unit(request):
-    """JSON {id, name}: the village or enterprise of the user's scope containing the point."""
+    """JSON {id, name, question}: the village or enterprise of the user's scope containing the point,
+    and the question to ask when the point lies outside that unit's boundary (else "")."""
     units = _reportable_units(request.user)
     default = _default_unit(request.user, units)
     if default is None:
@@ -119,7 +121,8 @@ def propose_unit(request):
     unit = services.propose_unit(user=request.user, lng=lng, lat=lat, default=default)
     if unit.pk != default.pk and not units.filter(pk=unit.pk).exists():
         unit = default
-    return JsonResponse({"id": unit.pk, "name": unit.name})
+    question, _other = question_for(unit, lng, lat, units)
+    return JsonResponse({"id": unit.pk, "name": unit.name, "question": question})
 
 
 # --- lists --------------------------------------------------------------------------------------
