@@ -41,6 +41,7 @@
           if (option) { unit.value = String(data.id); }
         }
         ask(data.question || "");
+        if (data.question) { return; }  /* the point is in none of the person's units: the question says so */
         var line = document.createElement("span");
         line.className = "proposed";
         line.dataset.unit = String(data.id);
