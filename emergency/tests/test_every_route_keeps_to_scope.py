@@ -145,6 +145,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "drills:finding_close": {"pk": "finding"},
     "drills:media_add": {"pk": "drill"},
     "drills:media": {"pk": "drill_media"},
+    "drills:media_thumb": {"pk": "drill_media"},
     "drills:annual_plan": {"pk": "annual_drill_plan"},
     "drills:annual_plan_file": {"pk": "annual_drill_plan"},
     **{

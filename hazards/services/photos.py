@@ -30,27 +30,32 @@ def store_processed(hazard: Hazard, processed: list, kind: str, by: User) -> Non
         photo.save()
 
 
-def photo_ensure_thumbnail(photo: HazardPhoto) -> bool:
-    """Give a photo stored without a thumbnail its thumbnail; True when one was made here.
+def ensure_thumbnail(item, *, source: str = "image", target: str = "thumbnail") -> bool:
+    """Give a stored photo (any model with a photo field ``source`` and a thumbnail field ``target``:
+    ``HazardPhoto``, ``drills.DrillMedia``) its thumbnail; True when one was made here.
 
     Idempotent: the thumbnail is written only where the row still has none (a conditional update),
     so two requests at once keep one and the other's file is removed. A photo whose file is missing
     or unreadable is left as it is (the page then shows the photo itself)."""
-    if photo.thumbnail:
+    if getattr(item, target):
         return False
     try:
-        with photo.image.open("rb") as handle:
+        with getattr(item, source).open("rb") as handle:
             thumbnail = make_thumbnail(handle)
     except (OSError, ValueError, SyntaxError):
-        logger.warning("hazard photo %s: no thumbnail, its file is missing or unreadable", photo.pk)
+        logger.warning("%s %s: no thumbnail, its file is missing or unreadable", item._meta.label, item.pk)
         return False
-    name = default_storage.save(
-        HazardPhoto._meta.get_field("thumbnail").generate_filename(photo, thumbnail.name), thumbnail
-    )
-    claimed = HazardPhoto.objects.filter(pk=photo.pk, thumbnail="").update(thumbnail=name)
+    field = item._meta.get_field(target)
+    name = default_storage.save(field.generate_filename(item, thumbnail.name), thumbnail)
+    claimed = type(item).objects.filter(pk=item.pk, **{target: ""}).update(**{target: name})
     if not claimed:
         default_storage.delete(name)
-        photo.refresh_from_db(fields=["thumbnail"])
+        item.refresh_from_db(fields=[target])
         return False
-    photo.thumbnail.name = name
+    getattr(item, target).name = name
     return True
+
+
+def photo_ensure_thumbnail(photo: HazardPhoto) -> bool:
+    """A hazard photo's thumbnail, made now if it was stored without one (``ensure_thumbnail``)."""
+    return ensure_thumbnail(photo)
