@@ -63,7 +63,7 @@ def question_for(unit: GridUnit, lng: float, lat: float, units: QuerySet[GridUni
 
 class OutsideGridQuestion:
     """For a form with ``unit``, ``lng``, ``lat`` and ``confirm_outside``: call ``ask_if_outside``
-    from ``clean()``. It adds the question as an error on ``confirm_outside`` (nothing is filed)
+    from ``clean()``. It adds the question as the form's own error (nothing is filed)
     unless it was answered, and sets ``outside_question`` for the template."""
 
     outside_question: str = ""
@@ -76,4 +76,4 @@ class OutsideGridQuestion:
         question, other = question_for(unit, lng, lat, self.fields["unit"].queryset)
         if question:
             self.outside_question, self.outside_alternative = question, other
-            self.add_error("confirm_outside", question)
+            self.add_error(None, question)
