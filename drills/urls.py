@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/print/sign-in/", register.print_signin, name="print_signin"),
     path("<int:pk>/media/", media.media_add, name="media_add"),
     path("media/<int:pk>/", media.media, name="media"),
+    path("media/<int:pk>/thumb/", media.media_thumb, name="media_thumb"),
     path("<int:pk>/<slug:action>/", register.act, name="act"),
     path("compliance/", overview.compliance, name="compliance"),
     path("compliance/export.xlsx", overview.compliance_export, name="compliance_export"),

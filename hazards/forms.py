@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grids import limits
 from grids.models import Department, GridUnit
+from grids.outside import OutsideGridQuestion, confirm_outside_field
 from hazards.models import Family, Grade, Hazard, HazardCategory, Method, RiskLevel, RootCause, Source
 from hazards.photos import check_photo_batch
 
@@ -46,8 +47,9 @@ class UnitChoiceField(forms.ModelChoiceField):
         return "　" * obj.level + obj.name
 
 
-class ReportForm(forms.Form):
-    """The phone's report (网格隐患报告): a minute's work with a thumb."""
+class ReportForm(OutsideGridQuestion, forms.Form):
+    """The phone's report (网格隐患报告): a minute's work with a thumb. A GPS point outside the unit's
+    boundary is asked about before it is filed (``grids.outside``)."""
 
     client_key = forms.UUIDField(widget=forms.HiddenInput)
     unit = UnitChoiceField(label=_("Grid unit"), queryset=GridUnit.objects.none(), empty_label=None)
@@ -81,6 +83,7 @@ class ReportForm(forms.Form):
     fixed_on_spot = forms.BooleanField(label=_("Fixed on the spot"), required=False)
     evidence_photos = PhotosField(label=_("Photos of the result"))
     evidence_note = limits.note_form_field(label=_("What was done"), required=False)
+    confirm_outside = confirm_outside_field()
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,6 +93,7 @@ class ReportForm(forms.Form):
         data = super().clean()
         if (data.get("lng") is None) != (data.get("lat") is None):
             data["lng"] = data["lat"] = None
+        self.ask_if_outside(data)
         return data
 
     def categories_by_family(self) -> list[tuple[str, list]]:

@@ -273,6 +273,8 @@ class HazardPhoto(models.Model):
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="photos")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     image = models.ImageField(_("photo"), upload_to=RandomName("hazards"))  # served by hazards:photo
+    # at most 320 px, made with the photo (hazards.services.photos); served by hazards:photo_thumb
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=RandomName("hazards/thumbs"), blank=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

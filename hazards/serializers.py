@@ -147,16 +147,25 @@ class RiskGradeSerializer(serializers.Serializer):
 class HazardPhotoSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     url = serializers.SerializerMethodField(help_text=_("The photo, served after a scope check."))
+    thumbnail_url = serializers.SerializerMethodField(
+        help_text=_("Its thumbnail (at most 320 px), served after a scope check.")
+    )
 
     class Meta:
         model = HazardPhoto
-        fields = ["id", "kind", "kind_display", "url", "width", "height", "created_at"]
+        fields = ["id", "kind", "kind_display", "url", "thumbnail_url", "width", "height", "created_at"]
         read_only_fields = fields
 
-    def get_url(self, photo: HazardPhoto) -> str:
-        path = reverse("hazards:photo", args=[photo.pk])
+    def _absolute(self, name: str, photo: HazardPhoto) -> str:
+        path = reverse(name, args=[photo.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
+
+    def get_url(self, photo: HazardPhoto) -> str:
+        return self._absolute("hazards:photo", photo)
+
+    def get_thumbnail_url(self, photo: HazardPhoto) -> str:
+        return self._absolute("hazards:photo_thumb", photo)
 
 
 class HazardEventSerializer(serializers.ModelSerializer):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/act/<slug:action>/", record.act, name="act"),
     path("copies/<int:pk>/feedback/", record.copy_feedback, name="copy_feedback"),
     path("photos/<int:pk>/", record.photo, name="photo"),
+    path("photos/<int:pk>/thumb/", record.photo_thumb, name="photo_thumb"),
     path("propose-unit/", record.propose_unit, name="propose_unit"),
     # many hazards (hazards/views/register.py)
     path("", register.register, name="list"),

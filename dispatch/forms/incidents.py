@@ -13,6 +13,7 @@ from dispatch.selectors.incidents import PERIODS, group_types
 from dispatch.services.incident_figures import FIGURE_FIELDS
 from grids import limits
 from grids.models import GridUnit
+from grids.outside import OutsideGridQuestion, confirm_outside_field
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -73,8 +74,10 @@ class FiguresMixin:
         return {name: (value if value is not None else 0) for name, value in values.items()}
 
 
-class FirstReportForm(FiguresMixin, forms.Form):
-    """The phone's first report (首报): a minute's work with a thumb."""
+class FirstReportForm(OutsideGridQuestion, FiguresMixin, forms.Form):
+    """The phone's first report (首报): a minute's work with a thumb. With a GPS point, 地点 may be left
+    empty (the service fills it from the unit and the point) and 事件经过 may be left to the title
+    line; the rest follows in 续报. A point outside the unit's boundary is asked about first."""
 
     client_key = forms.UUIDField(widget=forms.HiddenInput)
     unit = UnitChoiceField(label=_("Grid unit"), queryset=GridUnit.objects.none(), empty_label=None)
@@ -99,8 +102,10 @@ class FirstReportForm(FiguresMixin, forms.Form):
     )
     place = forms.CharField(
         label=_("Place"),
+        required=False,
         max_length=limits.max_length(Incident, "place"),
         widget=forms.TextInput(attrs={"placeholder": _("e.g. group 3 of the village, by the bridge")}),
+        help_text=_("May stay empty when your location is recorded."),
     )
     lng = limits.lng_form_field(required=False, widget=forms.HiddenInput)
     lat = limits.lat_form_field(required=False, widget=forms.HiddenInput)
@@ -121,8 +126,10 @@ class FirstReportForm(FiguresMixin, forms.Form):
     direct_loss = _loss_field()
     description = forms.CharField(
         label=_("What happened"),
+        required=False,
         max_length=limits.max_length(Incident, "description"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One line is enough now; the rest can follow in a follow-up report."),
     )
     measures = forms.CharField(
         label=_("Measures taken"),
@@ -135,6 +142,7 @@ class FirstReportForm(FiguresMixin, forms.Form):
         max_length=limits.max_length(Incident, "reporter_phone"),
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
     )
+    confirm_outside = confirm_outside_field()
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,6 +153,9 @@ class FirstReportForm(FiguresMixin, forms.Form):
         data = super().clean()
         if (data.get("lng") is None) != (data.get("lat") is None):
             data["lng"] = data["lat"] = None
+        if not data.get("place") and data.get("lng") is None and "place" not in self.errors:
+            self.add_error("place", _("Type the place, or use your location."))
+        self.ask_if_outside(data)
         kind = data.get("type")
         if kind is not None and not kind.production_safety and not data.get("level"):
             self.add_error("level", _("Choose the estimated level (I to IV)."))

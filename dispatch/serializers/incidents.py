@@ -128,7 +128,13 @@ class IncidentFirstReportSerializer(ScopedRelatedFieldsMixin, FiguresInputSerial
     type = serializers.PrimaryKeyRelatedField(queryset=IncidentType.objects.all())
     title = serializers.CharField(max_length=limits.max_length(Incident, "title"))
     occurred_at = limits.BoundedDateTimeField()
-    place = serializers.CharField(max_length=limits.max_length(Incident, "place"))
+    place = serializers.CharField(
+        max_length=limits.max_length(Incident, "place"),
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("May be empty when lng and lat are given: the unit's name and the point."),
+    )
     lng = limits.lng_field(required=False, allow_null=True, default=None)
     lat = limits.lat_field(required=False, allow_null=True, default=None)
     level = serializers.ChoiceField(
@@ -138,7 +144,13 @@ class IncidentFirstReportSerializer(ScopedRelatedFieldsMixin, FiguresInputSerial
         default=None,
         help_text=gettext_lazy("The estimate; ignored for production-safety accidents (computed)."),
     )
-    description = serializers.CharField(max_length=limits.max_length(Incident, "description"))
+    description = serializers.CharField(
+        max_length=limits.max_length(Incident, "description"),
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("May be empty: the title stands for it until a follow-up report."),
+    )
     measures = serializers.CharField(
         max_length=limits.max_length(Incident, "measures"), required=False, allow_blank=True, default=""
     )

@@ -114,6 +114,11 @@ def incident_document(incident: Incident, *, sender: GridUnit, title: str, body:
     )
 
 
+def located_place(unit: GridUnit, lng: float, lat: float) -> str:
+    """The place of a first report given by GPS only: the unit's name and the point."""
+    return _("%(unit)s, at %(lat).5f, %(lng).5f") % {"unit": unit.name, "lat": lat, "lng": lng}
+
+
 def incident_first_report(
     *,
     by: User,
@@ -137,6 +142,9 @@ def incident_first_report(
     client_key: uuid.UUID | None = None,
 ) -> tuple[Incident, bool]:
     """First report (首报) of an incident in ``unit``: anyone with a role in the unit or above it.
+
+    With a GPS point, ``place`` may be empty (it becomes the unit's name and the point) and
+    ``description`` may be empty (the title line stands for it until a 续报).
 
     Writes the incident, its first report and one tier per unit from ``unit`` up to the county; the
     parent receives it at once (written time now, delivered to its inbox). A production-safety
@@ -176,10 +184,13 @@ def incident_first_report(
         errors.setdefault("occurred_at", []).append(_("Give the time it happened."))
     elif occurred_at > now + settings.FUTURE_TOLERANCE:
         errors.setdefault("occurred_at", []).append(_("The time it happened cannot be in the future."))
+    place, description = (place or "").strip(), (description or "").strip()
+    if not place and lng is not None and lat is not None and not errors.keys() & {"lng", "lat"}:
+        place = located_place(unit, lng, lat)
+    description = description or (title or "").strip()  # one line is enough now; 续报 adds the rest
     for name, value in (
         ("title", title),
         ("place", place),
-        ("description", description),
         ("reporter_phone", reporter_phone),
     ):
         if not (value or "").strip():

@@ -263,6 +263,8 @@ class DrillMedia(models.Model):
     drill = models.ForeignKey(Drill, on_delete=models.CASCADE, related_name="media")
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to=RandomName("drills"))
+    # a photo's 320 px thumbnail, made with it (drills.services.media); served by drills:media_thumb
+    thumbnail = models.FileField(_("thumbnail"), upload_to=RandomName("drills/thumbs"), blank=True)
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveBigIntegerField(default=0)
     content_type = models.CharField(max_length=40)

@@ -13,7 +13,7 @@ from drills.media import check_video, video_type
 from drills.models import DrillMedia, DrillState
 from drills.services.common import locked_drill, require_state
 from grids.models import User
-from hazards.photos import check_photo_batch, process_photo
+from hazards.photos import check_photo_batch, make_thumbnail, process_photo
 
 MEDIA_STATES = (DrillState.STARTED, DrillState.HELD, DrillState.EVALUATED)
 
@@ -52,6 +52,9 @@ def drill_media_add(*, drill, by: User, uploads: list, caption: str = "") -> lis
             uploaded_by=by,
         )
         media.file.save(stored_name, content, save=False)
+        if kind == DrillMedia.Kind.PHOTO:
+            thumbnail = make_thumbnail(content)
+            media.thumbnail.save(thumbnail.name, thumbnail, save=False)
         media.save()
         saved.append(media)
     return saved

@@ -63,6 +63,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "hazards:act": {"pk": "hazard"},
     "hazards:copy_feedback": {"pk": "copy"},
     "hazards:photo": {"pk": "photo"},
+    "hazards:photo_thumb": {"pk": "photo"},
     "hazards:print_report_form": {"pk": "hazard"},
     "hazards:print_supervision_order": {"pk": "hazard"},
     "delivery:delivery_open": {"pk": "delivery"},
@@ -146,6 +147,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "drills:finding_close": {"pk": "finding"},
     "drills:media_add": {"pk": "drill"},
     "drills:media": {"pk": "drill_media"},
+    "drills:media_thumb": {"pk": "drill_media"},
     "drills:annual_plan": {"pk": "annual_drill_plan"},
     "drills:annual_plan_file": {"pk": "annual_drill_plan"},
     **{

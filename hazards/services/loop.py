@@ -35,6 +35,7 @@ from hazards.models import (
 from hazards.permissions import HazardAction
 from hazards.photos import check_photo_batch, process_photo
 from hazards.services.grading import allocate_number, apply_grading, owner_for
+from hazards.services.photos import store_processed
 
 Action = HazardEvent.Action
 
@@ -75,25 +76,10 @@ def _event(
     )
 
 
-def _save_photos(hazard: Hazard, photos: Sequence, kind: str, by: User) -> None:
-    for upload in photos:
-        content, width, height = process_photo(upload)
-        photo = HazardPhoto(hazard=hazard, kind=kind, width=width, height=height, uploaded_by=by)
-        photo.image.save(content.name, content, save=False)
-        photo.save()
-
-
 def _check_photos(photos: Sequence) -> list:
     """Process every photo before anything is saved, so a bad one refuses the whole submission."""
     check_photo_batch(photos)
     return [process_photo(upload) for upload in photos]
-
-
-def _store_processed(hazard: Hazard, processed: list, kind: str, by: User) -> None:
-    for content, width, height in processed:
-        photo = HazardPhoto(hazard=hazard, kind=kind, width=width, height=height, uploaded_by=by)
-        photo.image.save(content.name, content, save=False)
-        photo.save()
 
 
 def hazard_report(
@@ -164,13 +150,13 @@ def hazard_report(
             )
             hazard.full_clean(exclude=["number", "owner_unit"], validate_constraints=False)
             hazard.save()
-            _store_processed(hazard, report_photos, HazardPhoto.Kind.REPORT, by)
+            store_processed(hazard, report_photos, HazardPhoto.Kind.REPORT, by)
             _event(hazard, Action.REPORT, by, to_unit=hazard.owner_unit)
             if fixed_on_spot:
                 previous = hazard.state
                 hazard.state, hazard.closed_at = State.CLOSED, timezone.now()
                 hazard.save(update_fields=["state", "closed_at", "updated_at"])
-                _store_processed(hazard, evidence, HazardPhoto.Kind.EVIDENCE, by)
+                store_processed(hazard, evidence, HazardPhoto.Kind.EVIDENCE, by)
                 _event(hazard, Action.CLOSE_ON_SPOT, by, from_state=previous, note=evidence_note)
     except IntegrityError:
         if client_key:  # the same submission raced itself (double tap): return the winner
@@ -342,7 +328,7 @@ def _submit_evidence(hazard: Hazard, by: User, note: str, processed: list) -> Ha
         raise ValidationError({"photos": _("Add at least one photo of the rectified place.")})
     previous, hazard.state = hazard.state, State.AWAITING_ACCEPTANCE
     hazard.save(update_fields=["state", "updated_at"])
-    _store_processed(hazard, processed, HazardPhoto.Kind.EVIDENCE, by)
+    store_processed(hazard, processed, HazardPhoto.Kind.EVIDENCE, by)
     _event(hazard, Action.EVIDENCE, by, from_state=previous, note=note)
     return hazard
 

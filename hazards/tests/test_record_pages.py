@@ -203,7 +203,7 @@ def test_propose_unit_finds_the_village_containing_the_point(client_for, world):
         reverse("hazards:propose_unit"), {"lng": IN_VILLAGE_B[0], "lat": IN_VILLAGE_B[1]}
     )
     assert response.status_code == 200
-    assert response.json() == {"id": world.village_b.pk, "name": world.village_b.name}
+    assert response.json() == {"id": world.village_b.pk, "name": world.village_b.name, "question": ""}
 
 
 def test_propose_unit_stays_in_scope(client_for, world):

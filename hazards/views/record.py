@@ -26,12 +26,14 @@ from core.views import run_service
 from grids import limits
 from grids.files import serve_file
 from grids.models import Department, GridUnit
+from grids.outside import question_for
 from grids.scope import scope_for
 from hazards import forms, services
 from hazards.access import get_hazard_for_user, may, reportable_units, visible_hazards
 from hazards.models import OPEN_STATES, Grade, Hazard, HazardCopy, HazardPhoto, RiskFactorOption, State
 from hazards.permissions import HazardAction
 from hazards.services import TransitionRefused
+from hazards.services.photos import photo_ensure_thumbnail
 
 MINE_PER_PAGE = 20
 
@@ -104,7 +106,8 @@ def _reported_message(outcome: tuple[Hazard, bool]) -> str:
 @require_GET
 @login_required
 def propose_unit(request):
-    """JSON {id, name}: the village or enterprise of the user's scope containing the point."""
+    """JSON {id, name, question}: the village or enterprise of the user's scope containing the point,
+    and the question to ask when the point lies outside that unit's boundary (else "")."""
     units = _reportable_units(request.user)
     default = _default_unit(request.user, units)
     if default is None:
@@ -118,7 +121,8 @@ def propose_unit(request):
     unit = services.propose_unit(user=request.user, lng=lng, lat=lat, default=default)
     if unit.pk != default.pk and not units.filter(pk=unit.pk).exists():
         unit = default
-    return JsonResponse({"id": unit.pk, "name": unit.name})
+    question, _other = question_for(unit, lng, lat, units)
+    return JsonResponse({"id": unit.pk, "name": unit.name, "question": question})
 
 
 # --- lists --------------------------------------------------------------------------------------
@@ -401,6 +405,17 @@ def photo(request, pk: int):
     item = get_object_or_404(HazardPhoto.objects.only("id", "hazard_id", "image"), pk=pk)
     get_hazard_for_user(request.user, item.hazard_id)
     return serve_file(request, item.image, content_type="image/jpeg")
+
+
+@require_GET
+@login_required
+def photo_thumb(request, pk: int):
+    """The thumbnail (at most 320 px) of a photo the user may see; made on first request for a photo
+    stored before thumbnails were (``manage.py make_thumbnails`` makes them all at once)."""
+    item = get_object_or_404(HazardPhoto.objects.only("id", "hazard_id", "image", "thumbnail"), pk=pk)
+    get_hazard_for_user(request.user, item.hazard_id)
+    photo_ensure_thumbnail(item)
+    return serve_file(request, item.thumbnail or item.image, content_type="image/jpeg")
 
 
 # --- helpers ------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-/* The phone's hazard report: "use my location" (fills the hidden lng/lat and asks the server which
-   grid unit holds the point), photo previews, and a submit button that disables itself so a
-   double tap sends once (the server's client_key catches the rest). No inline script (CSP). */
+/* The phone's hazard report and 首报: "use my location" (fills the hidden lng/lat, asks the server
+   which grid unit holds the point and shows its question when the point is outside the unit),
+   photo previews, and a submit button that disables itself so a double tap sends once (the
+   server's client_key catches the rest). No inline script (CSP). */
 (function () {
   "use strict";
   var form = document.getElementById("report-form");
@@ -11,6 +12,22 @@
   var unit = form.querySelector("[name=unit]");
 
   function say(text) { if (status) { status.textContent = text; } }
+
+  /* a point outside the unit's boundary: the question of grids/outside.py, asked before sending */
+  function ask(question) {
+    var box = document.getElementById("outside-question");
+    if (!box) { return; }
+    var text = document.getElementById("outside-text");
+    var check = box.querySelector("input[type=checkbox]");
+    if (question) {
+      text.textContent = question;
+      box.hidden = false;
+    } else {
+      text.textContent = "";
+      box.hidden = true;
+      if (check) { check.checked = false; }
+    }
+  }
 
   function propose(lng, lat) {
     if (!window.fetch || !msg.proposeUrl) { return; }
@@ -23,6 +40,8 @@
           var option = unit.querySelector("option[value='" + data.id + "']");
           if (option) { unit.value = String(data.id); }
         }
+        ask(data.question || "");
+        if (data.question) { return; }  /* the point is in none of the person's units: the question says so */
         var line = document.createElement("span");
         line.className = "proposed";
         line.dataset.unit = String(data.id);

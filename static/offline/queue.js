@@ -48,6 +48,8 @@
     if (response.status >= 400) {
       return { status: "refused", error: formError || plain(html, "msg-error") || String(response.status) };
     }
+    /* the form again with its errors (answered 200, e.g. the out-of-grid question): nothing was filed */
+    if (formError && !response.redirected) { return { status: "refused", error: formError }; }
     var error = text(html, ".messages .msg-error") || plain(html, "msg-error");
     if (error) { return { status: "refused", error: error }; }
     return { status: "sent", result: page };
