@@ -29,6 +29,7 @@ install: $(VENV)/.installed node_modules/.installed
 
 translations: install
 	$(BIN)/pybabel compile --statistics -d locale -D django
+	$(BIN)/pybabel compile --statistics -d patrols/locale -D django
 
 setup: translations
 	$(BIN)/python manage.py migrate --noinput

@@ -186,7 +186,7 @@ class Patrol(models.Model):
 
 class CheckIn(models.Model):
     class Outcome(models.TextChoices):
-        NORMAL = "normal", _("Normal")
+        NORMAL = "normal", _("Normal, nothing found")
         HAZARD = "hazard", _("Hazard reported")
 
     patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="checkins")

@@ -165,7 +165,7 @@ class Migration(migrations.Migration):
             name='CheckIn',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('normal', 'Normal'), ('hazard', 'Hazard reported')], default='normal', max_length=8, verbose_name='finding')),
+                ('outcome', models.CharField(choices=[('normal', 'Normal, nothing found'), ('hazard', 'Hazard reported')], default='normal', max_length=8, verbose_name='finding')),
                 ('lng', models.FloatField(blank=True, null=True, verbose_name='longitude')),
                 ('lat', models.FloatField(blank=True, null=True, verbose_name='latitude')),
                 ('distance_m', models.PositiveIntegerField(blank=True, null=True, verbose_name='distance to the point (m)')),

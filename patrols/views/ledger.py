@@ -78,7 +78,7 @@ def compliance_export(request, unit_pk):
         sheet,
         [
             _("Village"),
-            _("Due"),
+            _("Patrols due"),
             _("Done"),
             _("Late"),
             _("Missed"),
