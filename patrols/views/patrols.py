@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -210,10 +211,18 @@ def points(request, unit_pk):
             )
             if answer is not None:
                 return answer
-    listed = access.visible_points(request.user).filter(unit=unit).select_related("hazard", "danger_zone")
+    listed = list(access.visible_points(request.user).filter(unit=unit).select_related("hazard", "danger_zone"))
+    map_points = [{"name": p.name, "lng": p.lng, "lat": p.lat} for p in listed]
     return render(
         request,
         "patrols/points.html",
-        {"unit": unit, "points": listed, "form": form if may_keep else None},
+        {
+            "unit": unit,
+            "points": listed,
+            "form": form if may_keep else None,
+            "map_points": map_points,
+            "tile_url": settings.MAP_TILE_URL,
+            "centre": ((unit.location or {}).get("coordinates") or [None, None])[:2],
+        },  # fmt: skip
         status=400 if form.errors else 200,
     )
