@@ -5,6 +5,12 @@ job without an entry shows its code name."""
 from django.utils.translation import gettext_lazy as _
 
 JOB_TITLES: dict[str, tuple] = {
+    "patrols.patrol_compliance_notices": (
+        _("Tell townships of missed patrols"),
+        _(
+            "Daily 02:40: the patrols the rules asked for that were not made, told once to the township and its villages."
+        ),
+    ),
     "plans.plan_clock_notices": (
         _("Tell plan owners what falls due"),
         _(

@@ -60,6 +60,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "plans.tasks.plan_clock_notices",
         "schedule": crontab(hour=2, minute=20),  # daily: evaluations, drills and filings due in 30 days or overdue
     },
+    "patrols.patrol_compliance_notices": {
+        "task": "patrols.tasks.patrol_compliance_notices",
+        "schedule": crontab(hour=2, minute=40),  # daily: patrol windows missed yesterday, to township and village
+    },
     "grids.purge_finished_import_files": {
         "task": "grids.tasks.purge_old_import_files",
         "schedule": crontab(hour=3, minute=17),

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "supplies",  # emergency supplies: depots, lots, the ledger, norms, readiness
     "offline",  # the officer's phone: web-app manifest, service worker, the offline queue, 我的
     "library",  # the case and regulation libraries
+    "patrols",  # patrols, the village grid ledger, presence checks (到岗抽查)
 ]
 
 MIDDLEWARE = [
@@ -354,6 +355,15 @@ IMPORT_PENDING_MINUTES = env.int("IMPORT_PENDING_MINUTES", default=5)
 # A time given as "when it happened" (a hazard found, an incident, a phone call, a duty-log entry)
 # may be this far ahead of the server's clock (a phone's clock runs fast) before it is refused.
 FUTURE_TOLERANCE = timedelta(minutes=env.int("FUTURE_TOLERANCE_MINUTES", default=5))
+# Patrols: a check-in farther than this from its point is recorded and shown as away from it (not
+# refused); a patrol this many days after its window counts as late rather than missed; the
+# compliance table's default period; a presence check's minutes to answer, from warnings of this
+# level up (2: orange).
+PATROL_CHECKIN_TOLERANCE_M = env.int("PATROL_CHECKIN_TOLERANCE_M", default=100)
+PATROL_LATE_GRACE_DAYS = env.int("PATROL_LATE_GRACE_DAYS", default=1)
+PATROL_COMPLIANCE_DAYS = env.int("PATROL_COMPLIANCE_DAYS", default=30)
+PRESENCE_CHECK_MINUTES = env.int("PRESENCE_CHECK_MINUTES", default=30)
+PRESENCE_CHECK_MIN_LEVEL = env.int("PRESENCE_CHECK_MIN_LEVEL", default=2)
 DRILL_NOTICE_DAYS = env.int("DRILL_NOTICE_DAYS", default=7)  # days before a planned drill its organiser is reminded
 # Duty desk: a shift at a centre of this tier or below (2: townships and parks) needs both an A and
 # a B post (AB岗); above it (the county) an A post is enough.

@@ -21,6 +21,7 @@ urlpatterns = [
     path("supplies/", include("supplies.urls")),
     path("", include("offline.urls")),
     path("library/", include("library.urls")),
+    path("patrols/", include("patrols.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", grids_auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", grids_auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -40,6 +41,7 @@ urlpatterns = [
     path("api/v1/", include("drills.api_urls")),
     path("api/v1/", include("supplies.api_urls")),
     path("api/v1/", include("library.api_urls")),
+    path("api/v1/", include("patrols.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -18,6 +18,8 @@ SHELL_ASSETS = (
     "css/app.css",
     "img/favicon.svg",
     "js/hazard-report.js",
+    "js/patrols-checkin.js",
+    "css/patrols.css",
     "offline/offline.css",
     "offline/queue.js",
     "offline/offline.js",
@@ -38,6 +40,7 @@ def pages(user) -> list[str]:
         reverse("dispatch:warning_list"),
         reverse("offline:queue"),
         reverse("offline:me"),
+        reverse("patrols:home"),
     ]
     urls += [reverse("grids:unit_detail", args=[pk]) for pk in sorted(scope_for(user).own_unit_ids())]
     return urls

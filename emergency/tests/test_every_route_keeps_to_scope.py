@@ -42,6 +42,8 @@ from hazards.tests.factories import photo
 from hazards.tests.factories import report as report_hazard
 from library import services as library_services
 from library.tests import factories as library_factories
+from patrols import services as patrol_services
+from patrols.tests import factories as patrol_factories
 from plans import services as plan_services
 from plans.models import Household
 from plans.tests import evacuation_data
@@ -173,6 +175,12 @@ ROUTES: dict[str, dict[str, str]] = {
         f"library:regulation_{name}": {"pk": "regulation"} for name in ("detail", "edit", "replace", "repeal", "attach")
     },
     "library:regulation_file": {"pk": "regulation_file"},
+    **{f"patrols:{name}": {"pk": "patrol"} for name in ("patrol_detail", "check_in", "finish")},
+    "patrols:checkin_photo": {"pk": "checkin"},
+    **{f"patrols:{name}": {"unit_pk": "unit"} for name in ("points", "ledger", "ledger_print", "ledger_export")},
+    **{f"patrols:{name}": {"unit_pk": "town"} for name in ("compliance", "compliance_export")},
+    **{f"patrols:{name}": {"pk": "warning"} for name in ("presence_board", "presence_new", "presence_export")},
+    **{f"patrols:{name}": {"pk": "presence_request"} for name in ("presence_request", "presence_answer")},
     **{f"library-cases-{action}": {"pk": "case"} for action in ("detail", "publish")},
     **{f"library-regulations-{action}": {"pk": "regulation"} for action in ("detail", "replace", "repeal")},
     "supply-items-detail": {"pk": GLOBAL},
@@ -225,6 +233,9 @@ ROUTES: dict[str, dict[str, str]] = {
     },
     **{f"countermeasures-{action}": {"pk": "countermeasure"} for action in ("detail", "done")},
     **{f"inbox-{action}": {"pk": "delivery"} for action in ("detail", "read", "receipt")},
+    **{f"patrols-{action}": {"pk": "patrol"} for action in ("detail", "check-in", "finish")},
+    "patrol-points-detail": {"pk": "patrol_point"},
+    **{f"presence-requests-{action}": {"pk": "presence_request"} for action in ("detail", "answer")},
     "duty-shifts-detail": {"pk": "shift"},
     "duty-log-detail": {"pk": "entry"},
 }
@@ -391,10 +402,24 @@ def _side(world, *, town, village, leader, officer) -> dict:
         regulation=regulation, by=leader, upload=library_factories.pdf()
     )
     call = Escalation.objects.create(step=Escalation.Step.CALL, unit=village, day=timezone.localdate(), at=now)
+    patrol_point = patrol_services.point_create(
+        unit=village, by=officer, name=f"{village.name}后山巡查点", lng=106.45, lat=24.25
+    )
+    patrol = patrol_factories.patrol(world, unit=village, by=officer)
+    checkin = patrol_factories.check_in(patrol, patrol_point)
+    presence_warning = patrol_factories.warning(world, level=2, areas=[town])
+    presence_check = patrol_services.presence_check_start(
+        warning=presence_warning, unit=town, by=leader, officers=[officer]
+    )
     return {
         "unit": village,
         "town": town,
         "call": call,
+        "patrol_point": patrol_point,
+        "patrol": patrol,
+        "checkin": checkin,
+        "presence_check": presence_check,
+        "presence_request": presence_check.requests.get(),
         "person": officer,
         "membership": Membership.objects.filter(user=officer, unit=village).first(),
         "hazard": hazard,
@@ -438,6 +463,7 @@ def _side(world, *, town, village, leader, officer) -> dict:
             household.zone.name,
             case.title,
             regulation.title,
+            patrol_point.name,
         ],  # fmt: skip
         "plan_evaluation": plan.evaluations.get(),
         "plan_drill": plan_drill,
@@ -682,6 +708,8 @@ ADMIN_GLOBAL = SUPERUSER_ONLY | {
     "supplies.supplyitem",
     "reports.reportingrule",
     "reports.seasonalrisk",
+    "patrols.season",
+    "patrols.patrolrule",
 }
 
 

@@ -4,6 +4,7 @@ goes through hazards.services, and a refusal is shown the way the service words 
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -83,17 +85,54 @@ def report(request):
                 ),
                 success_message=_reported_message,
                 success_level=lambda outcome: messages.SUCCESS if outcome[1] else messages.INFO,
-                redirect_to=lambda outcome: reverse("hazards:detail", args=[outcome[0].pk]),
+                redirect_to=lambda outcome: (
+                    _return_to(request, request.POST.get("return")) or reverse("hazards:detail", args=[outcome[0].pk])
+                ),
                 form=form,
             )
             if response is not None:
                 return response
     else:
-        form = forms.ReportForm(units=units, initial={"client_key": uuid.uuid4(), "unit": default.pk})
+        form = forms.ReportForm(units=units, initial=_initial_from_query(request.GET, default))
+        if request.GET.get("key"):  # a key the caller keeps (a patrol's check-in): not replaced on the phone
+            form.fields["client_key"].widget.attrs["data-keep"] = "1"
     choices = list(units[:2])
     return render(
-        request, "hazards/report.html", {"form": form, "single_unit": choices[0] if len(choices) == 1 else None}
+        request,
+        "hazards/report.html",
+        {
+            "form": form,
+            "single_unit": choices[0] if len(choices) == 1 else None,
+            "return_to": _return_to(request, request.POST.get("return") or request.GET.get("return")),
+        },
     )
+
+
+def _initial_from_query(query, default: GridUnit) -> dict:
+    """The report form started from another page (a patrol point's 发现隐患): ``?lat=&lng=&title=
+    &address=&unit=&key=&return=``; a value that does not parse is left out (the form checks the rest)."""
+    initial: dict = {"client_key": uuid.uuid4(), "unit": default.pk}
+    try:
+        lng, lat = float(query["lng"]), float(query["lat"])
+        if limits.is_lng(lng) and limits.is_lat(lat):
+            initial.update(lng=lng, lat=lat)
+    except (KeyError, ValueError):
+        pass
+    for name in ("title", "address"):
+        if query.get(name):
+            initial[name] = query[name][: limits.max_length(Hazard, name)]
+    if query.get("unit", "").isdigit():
+        initial["unit"] = int(query["unit"])
+    with contextlib.suppress(KeyError, ValueError):
+        initial["client_key"] = uuid.UUID(query["key"])
+    return initial
+
+
+def _return_to(request, url: str | None) -> str:
+    """A page of this site to go back to after the report (only a local path), or ''."""
+    if url and url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return url
+    return ""
 
 
 def _reported_message(outcome: tuple[Hazard, bool]) -> str:

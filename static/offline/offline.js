@@ -20,6 +20,7 @@
 
   function freshKeys(form) {
     Array.prototype.forEach.call(form.querySelectorAll("input[name$=client_key]"), function (input) {
+      if (input.dataset.keep) { return; }  // a key the page was given (a patrol check-in's hazard report)
       input.value = uuid();
     });
   }

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from patrols.views import ledger, patrols, presence
+
+app_name = "patrols"
+
+urlpatterns = [
+    path("", patrols.home, name="home"),
+    path("start/", patrols.start, name="start"),
+    path("<int:pk>/", patrols.patrol_detail, name="patrol_detail"),
+    path("<int:pk>/check-in/", patrols.check_in, name="check_in"),
+    path("<int:pk>/finish/", patrols.finish, name="finish"),
+    path("check-ins/<int:pk>/photo/", patrols.checkin_photo, name="checkin_photo"),
+    path("units/<int:unit_pk>/points/", patrols.points, name="points"),
+    path("units/<int:unit_pk>/ledger/", ledger.ledger, name="ledger"),
+    path("units/<int:unit_pk>/ledger/print/", ledger.ledger_print, name="ledger_print"),
+    path("units/<int:unit_pk>/ledger.xlsx", ledger.ledger_export, name="ledger_export"),
+    path("units/<int:unit_pk>/compliance/", ledger.compliance, name="compliance"),
+    path("units/<int:unit_pk>/compliance.xlsx", ledger.compliance_export, name="compliance_export"),
+    path("warnings/<int:pk>/presence/", presence.presence_board, name="presence_board"),
+    path("warnings/<int:pk>/presence/new/", presence.presence_new, name="presence_new"),
+    path("warnings/<int:pk>/presence.xlsx", presence.presence_export, name="presence_export"),
+    path("presence/<int:pk>/", presence.presence_request, name="presence_request"),
+    path("presence/<int:pk>/answer/", presence.presence_answer, name="presence_answer"),
+]
