@@ -52,6 +52,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "plans.tasks.plan_clock_notices",
         "schedule": crontab(hour=2, minute=20),  # daily: evaluations, drills and filings due in 30 days or overdue
     },
+    "resources.escalate_roll_calls": {
+        "task": "resources.tasks.escalate_roll_calls",
+        "schedule": crontab(),  # every minute: an unanswered 点名 goes to the unit leader after ROLL_CALL_ESCALATE_MINUTES
+    },
     "grids.purge_finished_import_files": {
         "task": "grids.tasks.purge_old_import_files",
         "schedule": crontab(hour=3, minute=17),
