@@ -58,6 +58,15 @@ EXPERT_COLUMNS = [
 ]
 SHEETS = {TEAM_SHEET: TEAM_COLUMNS, MEMBER_SHEET: MEMBER_COLUMNS, EXPERT_SHEET: EXPERT_COLUMNS}
 SEPARATORS = ("、", "，", ",", ";", "；")
+# The Chinese words of the file format (the template's columns), whatever the interface language.
+WORDS = {
+    "大队": "brigade", "综合应急救援大队": "brigade", "中队": "squadron", "乡镇中队": "squadron", "分队": "vanguard",
+    "村级分队": "vanguard", "企业": "enterprise", "企业队伍": "enterprise", "社会": "social", "社会队伍": "social",
+    "综合": "comprehensive", "民兵": "militia", "预备役": "reservist", "公安": "police", "医疗": "medical",
+    "消防": "fire", "志愿者": "volunteer", "其他": "other", "待命": "ready", "就绪": "ready", "执行任务": "on_mission",
+    "休整": "resting", "不可用": "unavailable", "队长": "captain", "副队长": "deputy", "队员": "member",
+    "医护": "medic", "驾驶员": "driver", "联络员": "liaison", "可联系": "available", "忙碌": "busy", "外出": "away",
+}  # fmt: skip
 
 
 @dataclass
@@ -85,6 +94,9 @@ def _split(text: str) -> list[str]:
 def _choice(choices, text: str, default: str, label: str) -> str:
     if not text:
         return default
+    values = [value for value, _name in choices]
+    if WORDS.get(text) in values:
+        return WORDS[text]
     for value, name in choices:
         if text in (value, str(name)) or text in str(name):
             return value
@@ -133,7 +145,7 @@ def teams_import(*, by: User, data: bytes, filename: str) -> ImportResult:
     units = {u.code: u for u in access.edit_units(by).filter(code__in={c["unit"] for t in tables.values() for _n, c in t})}
     specialities = {s.name: s for s in Speciality.objects.all()} | {s.code: s for s in Speciality.objects.all()}
     categories = {c.name: c for c in HazardCategory.objects.filter(is_active=True)}
-    categories |= {c.code: c for c in categories.values()}
+    categories |= {c.code: c for c in categories.values()} | {c.name.split("（")[0]: c for c in categories.values()}
     types = {t.name: t for t in IncidentType.objects.all()} | {t.code: t for t in IncidentType.objects.all()}
     plan: list[tuple] = []
 

@@ -160,7 +160,7 @@ def export(request):
     experts = access.visible_experts(request.user).select_related("unit").prefetch_related("hazard_categories", "incident_types")
     for e in experts:
         append_row(sheet, [e.name, e.unit.code, e.speciality, e.employer, e.title, e.phone, e.phone_2,
-                           "、".join(c.name for c in e.hazard_categories.all()),
+                           "、".join(c.name.split("（")[0] for c in e.hazard_categories.all()),
                            "、".join(t.name for t in e.incident_types.all()), e.get_availability_display()])  # fmt: skip
     return xlsx_response(book, export_name(_("Rescue teams and experts"), day=timezone.localdate()))
 
