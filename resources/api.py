@@ -102,6 +102,7 @@ class RollCallViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
             access.visible_roll_calls(self.request.user)
             .select_related("unit")
             .annotate(called=Count("entries"), answered=Count("entries", filter=Q(entries__acknowledged_at__isnull=False)))
+            .order_by("-started_at", "-pk")
         )
 
     def get_object(self):

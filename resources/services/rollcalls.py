@@ -84,7 +84,7 @@ def roll_call_acknowledge(*, roll_call: RollCall, by: User) -> int:
     changes nothing) and their units' notices receipted (签收). Refused for someone not called."""
     mine = RollCallEntry.objects.filter(roll_call=roll_call, person=by)
     if not mine.exists():
-        raise ValidationError(_("This roll call did not call you."))
+        raise PermissionDenied(_("This roll call did not call you."))
     now = timezone.now()
     answered = mine.filter(acknowledged_at__isnull=True).update(acknowledged_at=now)
     if roll_call.document_id:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -62,7 +62,7 @@ def test_acknowledging_answers_once_and_receipts_the_notice(world, leaders):
 
 def test_someone_not_called_cannot_answer(world):
     roll_call = rollcalls.roll_call_start(by=world.township_leader, unit=world.township)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         rollcalls.roll_call_acknowledge(roll_call=roll_call, by=world.county_dispatcher)
 
 

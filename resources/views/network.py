@@ -3,7 +3,7 @@ a person's answer on the phone)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -75,8 +75,7 @@ def roll_call_answer(request, pk):
     mine = network.my_open_entries(request.user, roll_call)
     if request.method == "POST":
         if not mine:
-            messages.error(request, _("This roll call did not call you."))
-            return redirect("resources:roll_call_answer", pk=roll_call.pk)
+            raise PermissionDenied(_("This roll call did not call you."))
         return run_service(
             request, lambda: services.roll_call_acknowledge(roll_call=roll_call, by=request.user),
             success_message=_("Answered: you are reachable."),
