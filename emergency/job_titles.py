@@ -17,7 +17,9 @@ JOB_TITLES: dict[str, tuple] = {
     ),
     "resources.escalate_roll_calls": (
         _("Escalate unanswered roll calls"),
-        _("Every minute: people who have not answered a roll call within ROLL_CALL_ESCALATE_MINUTES are reported to their unit leader, once."),
+        _(
+            "Every minute: people who have not answered a roll call within ROLL_CALL_ESCALATE_MINUTES are reported to their unit leader, once."
+        ),
     ),
     "core.sweep_outbox": (
         _("Send what waits in the outbox"),

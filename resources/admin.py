@@ -7,7 +7,13 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from grids.admin.base import ReadOnlyHistoryMixin, ReadOnlyInline, ScopedAdmin, ScopedReadOnlyAdmin, SuperuserDeletesMixin
+from grids.admin.base import (
+    ReadOnlyHistoryMixin,
+    ReadOnlyInline,
+    ScopedAdmin,
+    ScopedReadOnlyAdmin,
+    SuperuserDeletesMixin,
+)
 from resources.models import Expert, RequiredRole, RollCall, Speciality, StrengthRule, Team, TeamEquipment, TeamMember
 
 

@@ -80,12 +80,16 @@ class ExpertViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
         if schema_only(self):
             return Expert.objects.none()
         params = self.request.query_params
-        category = HazardCategory.objects.filter(code=params.get("category", "")[:40]).first() if params.get("category") else None
+        category = (
+            HazardCategory.objects.filter(code=params.get("category", "")[:40]).first()
+            if params.get("category")
+            else None
+        )
         if params.get("category") and category is None:
             return Expert.objects.none()
-        return selectors.search_experts(self.request.user, category=category, text=params.get("q", "")[:50]).prefetch_related(
-            "incident_types"
-        )
+        return selectors.search_experts(
+            self.request.user, category=category, text=params.get("q", "")[:50]
+        ).prefetch_related("incident_types")
 
     def get_object(self):
         return access.get_expert_for_user(self.request.user, self.kwargs["pk"])
@@ -101,7 +105,9 @@ class RollCallViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
         return (
             access.visible_roll_calls(self.request.user)
             .select_related("unit")
-            .annotate(called=Count("entries"), answered=Count("entries", filter=Q(entries__acknowledged_at__isnull=False)))
+            .annotate(
+                called=Count("entries"), answered=Count("entries", filter=Q(entries__acknowledged_at__isnull=False))
+            )
             .order_by("-started_at", "-pk")
         )
 
@@ -115,8 +121,12 @@ class RollCallViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
         body = RollCallBodySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         unit = get_unit_for_user(request.user, body.validated_data["unit"])
-        roll_call = rollcalls.roll_call_start(by=request.user, unit=unit, message=body.validated_data.get("message", ""))
-        return Response(RollCallSerializer(self.get_queryset().get(pk=roll_call.pk)).data, status=status.HTTP_201_CREATED)
+        roll_call = rollcalls.roll_call_start(
+            by=request.user, unit=unit, message=body.validated_data.get("message", "")
+        )
+        return Response(
+            RollCallSerializer(self.get_queryset().get(pk=roll_call.pk)).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(summary="Answer a roll call (I am reachable)", request=None,
                    responses={200: AnsweredSerializer, **REFUSALS})  # fmt: skip

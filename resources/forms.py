@@ -73,7 +73,9 @@ class ExpertSearchForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("hazard category"), queryset=HazardCategory.objects.filter(is_active=True), required=False
     )
-    incident_type = forms.ModelChoiceField(label=_("incident type"), queryset=IncidentType.objects.all(), required=False)
+    incident_type = forms.ModelChoiceField(
+        label=_("incident type"), queryset=IncidentType.objects.all(), required=False
+    )
     q = forms.CharField(label=_("keywords"), max_length=50, required=False)
 
 
@@ -86,7 +88,9 @@ class DispatchForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("hazard category"), queryset=HazardCategory.objects.filter(is_active=True), required=False
     )
-    incident_type = forms.ModelChoiceField(label=_("incident type"), queryset=IncidentType.objects.all(), required=False)
+    incident_type = forms.ModelChoiceField(
+        label=_("incident type"), queryset=IncidentType.objects.all(), required=False
+    )
     place = forms.ChoiceField(
         choices=[("", ""), ("incident", "incident"), ("consultation", "consultation"), ("plan", "plan")],
         required=False, widget=forms.HiddenInput,
@@ -139,4 +143,6 @@ class ReachabilityForm(forms.Form):
         super().__init__(*args, **kwargs)
         from grids.scope import scope_for
 
-        self.fields["unit"].queryset = scope_for(user).units().filter(is_active=True, level__lte=1).order_by("tree_id", "lft")
+        self.fields["unit"].queryset = (
+            scope_for(user).units().filter(is_active=True, level__lte=1).order_by("tree_id", "lft")
+        )

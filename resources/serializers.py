@@ -72,7 +72,9 @@ class RollCallSerializer(serializers.ModelSerializer):
 
 class RollCallBodySerializer(serializers.Serializer):
     unit = serializers.IntegerField(min_value=1)
-    message = serializers.CharField(max_length=RollCall._meta.get_field("message").max_length, required=False, allow_blank=True)
+    message = serializers.CharField(
+        max_length=RollCall._meta.get_field("message").max_length, required=False, allow_blank=True
+    )
 
 
 class AnsweredSerializer(serializers.Serializer):

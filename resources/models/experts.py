@@ -27,7 +27,9 @@ class Expert(models.Model):
     hazard_categories = models.ManyToManyField(
         HazardCategory, blank=True, related_name="+", verbose_name=_("hazard categories")
     )
-    incident_types = models.ManyToManyField(IncidentType, blank=True, related_name="+", verbose_name=_("incident types"))
+    incident_types = models.ManyToManyField(
+        IncidentType, blank=True, related_name="+", verbose_name=_("incident types")
+    )
     availability = models.CharField(
         _("availability"), max_length=10, choices=Availability.choices, default=Availability.AVAILABLE
     )

@@ -23,9 +23,7 @@ ONE_TARGET = (
 
 class Participant(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="participations")
-    expert = models.ForeignKey(
-        Expert, on_delete=models.PROTECT, null=True, blank=True, related_name="participations"
-    )
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, null=True, blank=True, related_name="participations")
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
@@ -46,7 +44,8 @@ class Participant(models.Model):
             models.CheckConstraint(condition=ONE_TARGET, name="resources_participant_one_target"),
             *[
                 models.UniqueConstraint(
-                    fields=[who, target], condition=Q(**{f"{who}__isnull": False, f"{target}__isnull": False}),
+                    fields=[who, target],
+                    condition=Q(**{f"{who}__isnull": False, f"{target}__isnull": False}),
                     name=f"resources_participant_{who}_{target}_once",
                 )
                 for who in ("team", "expert")

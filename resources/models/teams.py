@@ -81,7 +81,9 @@ class Team(models.Model):
         UNAVAILABLE = "unavailable", _("Unavailable")
 
     name = models.CharField(_("name"), max_length=100)
-    unit = models.ForeignKey(GridUnit, on_delete=models.PROTECT, related_name="rescue_teams", verbose_name=_("owner unit"))
+    unit = models.ForeignKey(
+        GridUnit, on_delete=models.PROTECT, related_name="rescue_teams", verbose_name=_("owner unit")
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=TeamKind.choices)
     force = models.CharField(_("force"), max_length=14, choices=Force.choices, default=Force.COMPREHENSIVE)
     specialities = models.ManyToManyField(Speciality, blank=True, related_name="teams", verbose_name=_("specialities"))

@@ -1,4 +1,4 @@
-""""Who can I send?": for a point (or a unit's location) and a hazard category or incident type,
+""" "Who can I send?": for a point (or a unit's location) and a hazard category or incident type,
 the nearest ready teams with their headcount and equipment, the experts for it, and the nearest
 usable stock (``supplies.selectors.nearest``). A fixed number of queries."""
 
@@ -61,9 +61,7 @@ def who_can_i_send(user, *, lat: float | None, lng: float | None, category=None,
     listed = with_strength(list(teams))
     for team in listed:
         team.distance_km = (
-            round(distance_km(lat, lng, team.lat, team.lng), 1)
-            if None not in (lat, lng, team.lat, team.lng)
-            else None
+            round(distance_km(lat, lng, team.lat, team.lng), 1) if None not in (lat, lng, team.lat, team.lng) else None
         )
     listed.sort(key=lambda t: (t.distance_km is None, t.distance_km or 0, t.name))
     answer.teams = listed[:TEAMS]
@@ -76,7 +74,9 @@ def who_can_i_send(user, *, lat: float | None, lng: float | None, category=None,
     if category is not None or incident_type is not None:
         experts = experts.filter(pk__in=access.visible_experts(user).filter(expert_match).values("pk"))
     answer.experts = list(
-        experts.select_related("unit").order_by("availability", "name", "pk").prefetch_related("hazard_categories")[:EXPERTS]
+        experts.select_related("unit")
+        .order_by("availability", "name", "pk")
+        .prefetch_related("hazard_categories")[:EXPERTS]
     )
     if lat is not None and lng is not None:
         answer.stock = nearest_usable(user, lat=lat, lng=lng, limit=STOCK)

@@ -55,7 +55,9 @@ def reachability(user, *, root: GridUnit | None = None, missing_only: bool = Fal
         holders[(membership.unit_id, membership.role)].append(membership.user)
     rows = []
     for unit in units:
-        row = UnitRow(unit=unit, roles=[RoleRow(r, holders[(unit.pk, r)]) for r in table.get(TIER_OF_KIND[unit.kind], [])])
+        row = UnitRow(
+            unit=unit, roles=[RoleRow(r, holders[(unit.pk, r)]) for r in table.get(TIER_OF_KIND[unit.kind], [])]
+        )
         if not missing_only or row.missing:
             rows.append(row)
     return rows

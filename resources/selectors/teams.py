@@ -38,7 +38,9 @@ def with_strength(teams, rules: dict[str, StrengthRule] | None = None) -> list[T
     return teams
 
 
-def team_list(user, *, unit=None, kind: str = "", speciality=None, below_only: bool = False, text: str = "") -> list[Team]:
+def team_list(
+    user, *, unit=None, kind: str = "", speciality=None, below_only: bool = False, text: str = ""
+) -> list[Team]:
     """The teams the person sees (active), with their strength; those below it first when asked.
     Three queries whatever the number of teams."""
     teams: QuerySet[Team] = (
@@ -86,9 +88,7 @@ def search_experts(user, *, category=None, incident_type=None, text: str = "", a
     if incident_type is not None:
         experts = experts.filter(incident_types=incident_type)
     if text:
-        experts = experts.filter(
-            Q(name__icontains=text) | Q(speciality__icontains=text) | Q(employer__icontains=text)
-        )
+        experts = experts.filter(Q(name__icontains=text) | Q(speciality__icontains=text) | Q(employer__icontains=text))
     if available_only:
         experts = experts.filter(availability=Expert.Availability.AVAILABLE)
     return experts.distinct().prefetch_related("hazard_categories")

@@ -142,7 +142,9 @@ def teams_import(*, by: User, data: bytes, filename: str) -> ImportResult:
     except FileError as exc:
         result.errors.append(str(exc))
         return result
-    units = {u.code: u for u in access.edit_units(by).filter(code__in={c["unit"] for t in tables.values() for _n, c in t})}
+    units = {
+        u.code: u for u in access.edit_units(by).filter(code__in={c["unit"] for t in tables.values() for _n, c in t})
+    }
     specialities = {s.name: s for s in Speciality.objects.all()} | {s.code: s for s in Speciality.objects.all()}
     categories = {c.name: c for c in HazardCategory.objects.filter(is_active=True)}
     categories |= {c.code: c for c in categories.values()} | {c.name.split("（")[0]: c for c in categories.values()}
@@ -161,7 +163,9 @@ def teams_import(*, by: User, data: bytes, filename: str) -> ImportResult:
             team = Team.objects.filter(unit=unit, name=cells["name"]).first() or Team(unit=unit, name=cells["name"])
             team.kind = _choice(TeamKind.choices, cells.get("kind", ""), "", _("kind"))
             team.force = _choice(Team.Force.choices, cells.get("force", ""), Team.Force.COMPREHENSIVE, _("force"))
-            team.readiness = _choice(Team.Readiness.choices, cells.get("readiness", ""), Team.Readiness.READY, _("readiness"))
+            team.readiness = _choice(
+                Team.Readiness.choices, cells.get("readiness", ""), Team.Readiness.READY, _("readiness")
+            )
             team.on_duty = _number(cells.get("on_duty", ""), _("headcount on duty")) or 0
             team.lng = _number(cells.get("lng", ""), _("longitude"), decimal=True)
             team.lat = _number(cells.get("lat", ""), _("latitude"), decimal=True)
@@ -173,7 +177,9 @@ def teams_import(*, by: User, data: bytes, filename: str) -> ImportResult:
             plan.append(("team", team, chosen))
         except ValidationError as exc:
             result.errors.append(_error(TEAM_SHEET, number, messages_text(exc)))
-    people = {u.username: u for u in User.objects.filter(username__in={c.get("username") for _n, c in tables[MEMBER_SHEET]})}
+    people = {
+        u.username: u for u in User.objects.filter(username__in={c.get("username") for _n, c in tables[MEMBER_SHEET]})
+    }
     for number, cells in tables[MEMBER_SHEET]:
         try:
             unit = unit_of(cells["unit"])
@@ -199,7 +205,10 @@ def teams_import(*, by: User, data: bytes, filename: str) -> ImportResult:
             for name in ("speciality", "employer", "title", "phone_2"):
                 setattr(expert, name, cells.get(name, ""))
             expert.availability = _choice(
-                Expert.Availability.choices, cells.get("availability", ""), Expert.Availability.AVAILABLE, _("availability")
+                Expert.Availability.choices,
+                cells.get("availability", ""),
+                Expert.Availability.AVAILABLE,
+                _("availability"),
             )
             cats = _lookup(categories, _split(cells.get("hazard_categories", "")), _("hazard category"))
             kinds = _lookup(types, _split(cells.get("incident_types", "")), _("incident type"))

@@ -154,8 +154,11 @@ def escalate_due(*, now: datetime.datetime | None = None) -> int:
             documents.append(
                 (
                     Document(
-                        sender_unit=roll_call.unit, kind=Document.Kind.NOTICE, title=title[:200],
-                        body=roll_call.message, url=reverse("resources:roll_call_detail", args=[roll_call.pk]),
+                        sender_unit=roll_call.unit,
+                        kind=Document.Kind.NOTICE,
+                        title=title[:200],
+                        body=roll_call.message,
+                        url=reverse("resources:roll_call_detail", args=[roll_call.pk]),
                     ),  # fmt: skip
                     [target],
                     [],

@@ -67,12 +67,16 @@ def team_set_readiness(*, team: Team, by: User, readiness: str, on_duty: int | N
 
 
 @transaction.atomic
-def member_add(*, team: Team, by: User, name: str, role: str, phone: str = "", person: User | None = None) -> TeamMember:
+def member_add(
+    *, team: Team, by: User, name: str, role: str, phone: str = "", person: User | None = None
+) -> TeamMember:
     _check_unit(by, team.unit)
     Team.objects.select_for_update(of=("self",)).get(pk=team.pk)
     if person is not None and TeamMember.objects.filter(team=team, person=person).exists():
         raise ValidationError(_("%(name)s is already a member of this team.") % {"name": person})
-    member = TeamMember(team=team, name=name or (person.real_name if person else ""), role=role, phone=phone, person=person)
+    member = TeamMember(
+        team=team, name=name or (person.real_name if person else ""), role=role, phone=phone, person=person
+    )
     if person is not None and not member.phone:
         member.phone = person.mobile or ""
     _full_clean(member)

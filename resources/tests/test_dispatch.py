@@ -1,4 +1,4 @@
-""""Who can I send?": the nearest ready teams for a point and a category, the experts for that
+""" "Who can I send?": the nearest ready teams for a point and a category, the experts for that
 category, the nearest usable stock; a constant number of queries; picking a team and an expert
 records them on the incident."""
 
@@ -21,7 +21,9 @@ from supplies.tests import factories as supply_factories
 def test_the_nearest_ready_team_of_the_category_comes_first(world):
     far = factories.team(world, unit=world.other_township, name="逻楼镇民兵应急中队", lat=24.3, lng=106.7)
     near = factories.team(world, name="泗城镇民兵应急中队", lat=24.25, lng=106.45)
-    factories.team(world, unit=world.village_a, name="陇雅村森林扑火分队", kind="vanguard", specialities=("forest_fire",))
+    factories.team(
+        world, unit=world.village_a, name="陇雅村森林扑火分队", kind="vanguard", specialities=("forest_fire",)
+    )
     resting = factories.team(world, unit=world.village_b, name="平兰村应急分队", kind="vanguard")
     team_services.team_set_readiness(team=resting, by=world.county_dispatcher, readiness=Team.Readiness.RESTING)
     flood = HazardCategory.objects.get(code="flood")

@@ -80,9 +80,7 @@ def test_the_unanswered_are_escalated_to_the_unit_leader_once(world, leaders):
     # 平兰村 has no leader: its officer goes to the township's leader
     other = RollCallEntry.objects.get(roll_call=roll_call, person=world.village_officer_b)
     assert other.escalated_to == world.township_leader
-    assert Delivery.objects.filter(
-        document__title__contains="陆信息", recipient_unit=world.village_a
-    ).exists()
+    assert Delivery.objects.filter(document__title__contains="陆信息", recipient_unit=world.village_a).exists()
     assert rollcalls.escalate_due(now=later + datetime.timedelta(minutes=5)) == 0  # idempotent
     assert escalate_roll_calls() == 0  # the periodic job: nothing more to do
 
@@ -104,7 +102,11 @@ def test_the_unreached_are_listed_per_township(world, leaders, client_for):
     assert world.village_officer_b.pk in {e.person_id for e in sicheng.unreached}
     assert world.village_officer_a.pk not in {e.person_id for e in sicheng.unreached}
     assert sicheng.answered == 1
-    body = client_for(world.county_dispatcher).get(reverse("resources:roll_call_detail", args=[roll_call.pk])).content.decode()
+    body = (
+        client_for(world.county_dispatcher)
+        .get(reverse("resources:roll_call_detail", args=[roll_call.pk]))
+        .content.decode()
+    )
     assert "农信息" in body and "泗城镇" in body
 
 

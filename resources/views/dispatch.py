@@ -1,4 +1,4 @@
-""""Who can I send?" (/resources/dispatch/): the nearest ready teams, the experts and the nearest
+""" "Who can I send?" (/resources/dispatch/): the nearest ready teams, the experts and the nearest
 usable stock for a point or a unit and a hazard category or incident type, on one page and a map;
 recording the team or expert picked on the incident (consultation, plan) it was opened from."""
 
@@ -40,7 +40,11 @@ def target_for(user, place: str, pk):
 
 
 def target_url(place: str, target) -> str:
-    names = {"incident": "dispatch:incident_detail", "consultation": "reports:consultation_detail", "plan": "plans:detail"}
+    names = {
+        "incident": "dispatch:incident_detail",
+        "consultation": "reports:consultation_detail",
+        "plan": "plans:detail",
+    }
     return reverse(names[place], args=[target.pk])
 
 

@@ -49,7 +49,9 @@ def expert_create(request):
         )  # fmt: skip
         if answer is not None:
             return answer
-    return render(request, "resources/form.html", {"form": form, "title": _("New expert")}, status=400 if form.errors else 200)
+    return render(
+        request, "resources/form.html", {"form": form, "title": _("New expert")}, status=400 if form.errors else 200
+    )
 
 
 @require_GET
@@ -59,7 +61,11 @@ def expert_detail(request, pk):
     return render(
         request,
         "resources/expert_detail.html",
-        {"expert": expert, "may_edit": access.may_edit(request.user, expert.unit), "history": history_rows(expert.history)},
+        {
+            "expert": expert,
+            "may_edit": access.may_edit(request.user, expert.unit),
+            "history": history_rows(expert.history),
+        },
     )
 
 
@@ -76,4 +82,6 @@ def expert_edit(request, pk):
         )  # fmt: skip
         if answer is not None:
             return answer
-    return render(request, "resources/form.html", {"form": form, "title": expert.name}, status=400 if form.errors else 200)
+    return render(
+        request, "resources/form.html", {"form": form, "title": expert.name}, status=400 if form.errors else 200
+    )

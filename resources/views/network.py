@@ -3,8 +3,8 @@ a person's answer on the phone)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _

@@ -56,7 +56,12 @@ def team_create(request):
         )  # fmt: skip
         if answer is not None:
             return answer
-    return render(request, "resources/form.html", {"form": form, "title": _("New rescue team")}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "resources/form.html",
+        {"form": form, "title": _("New rescue team")},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_GET
@@ -90,7 +95,9 @@ def team_edit(request, pk):
         )  # fmt: skip
         if answer is not None:
             return answer
-    return render(request, "resources/form.html", {"form": form, "title": team.name}, status=400 if form.errors else 200)
+    return render(
+        request, "resources/form.html", {"form": form, "title": team.name}, status=400 if form.errors else 200
+    )
 
 
 @require_POST
@@ -140,7 +147,14 @@ def export(request):
     """队伍, 队员 and 专家 as one workbook, in the import's columns (fixed number of queries)."""
     from openpyxl import Workbook
 
-    from resources.services.imports import EXPERT_COLUMNS, EXPERT_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, TEAM_COLUMNS, TEAM_SHEET
+    from resources.services.imports import (
+        EXPERT_COLUMNS,
+        EXPERT_SHEET,
+        MEMBER_COLUMNS,
+        MEMBER_SHEET,
+        TEAM_COLUMNS,
+        TEAM_SHEET,
+    )
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(TEAM_SHEET)
@@ -157,7 +171,11 @@ def export(request):
                            m.person.username if m.person else ""])  # fmt: skip
     sheet = book.create_sheet(EXPERT_SHEET)
     append_row(sheet, [header for _f, header, _a in EXPERT_COLUMNS])
-    experts = access.visible_experts(request.user).select_related("unit").prefetch_related("hazard_categories", "incident_types")
+    experts = (
+        access.visible_experts(request.user)
+        .select_related("unit")
+        .prefetch_related("hazard_categories", "incident_types")
+    )
     for e in experts:
         append_row(sheet, [e.name, e.unit.code, e.speciality, e.employer, e.title, e.phone, e.phone_2,
                            "、".join(c.name.split("（")[0] for c in e.hazard_categories.all()),
