@@ -329,9 +329,8 @@ IMPORT_PENDING_MINUTES = env.int("IMPORT_PENDING_MINUTES", default=5)
 # A time given as "when it happened" (a hazard found, an incident, a phone call, a duty-log entry)
 # may be this far ahead of the server's clock (a phone's clock runs fast) before it is refused.
 FUTURE_TOLERANCE = timedelta(minutes=env.int("FUTURE_TOLERANCE_MINUTES", default=5))
-ROLL_CALL_ESCALATE_MINUTES = env.int(
-    "ROLL_CALL_ESCALATE_MINUTES", default=30
-)  # an unanswered 点名 goes to the unit leader
+# An unanswered roll call (点名) goes to the unit's leader after this many minutes.
+ROLL_CALL_ESCALATE_MINUTES = env.int("ROLL_CALL_ESCALATE_MINUTES", default=30)
 DRILL_NOTICE_DAYS = env.int("DRILL_NOTICE_DAYS", default=7)  # days before a planned drill its organiser is reminded
 # Duty desk: a shift at a centre of this tier or below (2: townships and parks) needs both an A and
 # a B post (AB岗); above it (the county) an A post is enough.
