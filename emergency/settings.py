@@ -274,6 +274,8 @@ SPECTACULAR_SETTINGS = {
         "LotSourceEnum": "supplies.models.Lot.Source",
         "HazardSourceEnum": "hazards.models.Source",
         "RegulationKindEnum": "library.models.Regulation.Kind",
+        "TeamMemberRoleEnum": "resources.models.TeamMember.Role",
+        "RoleEnum": "grids.models.Role",
     },
 }
 
