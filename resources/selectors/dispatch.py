@@ -42,9 +42,9 @@ def point_of(unit) -> tuple[float, float] | None:
 
 def who_can_i_send(user, *, lat: float | None, lng: float | None, category=None, incident_type=None) -> Answer:
     answer = Answer(lat=lat, lng=lng)
+    seen_teams = access.visible_teams(user)  # the scope's filter, built once (one query of its top units)
     teams = (
-        access.visible_teams(user)
-        .filter(is_active=True, readiness=Team.Readiness.READY)
+        seen_teams.filter(is_active=True, readiness=Team.Readiness.READY)
         .select_related("unit")
         .annotate(member_count=Count("members", distinct=True))
         .prefetch_related(
@@ -57,7 +57,7 @@ def who_can_i_send(user, *, lat: float | None, lng: float | None, category=None,
     if incident_type is not None:
         matching |= Q(specialities__incident_types=incident_type)
     if category is not None or incident_type is not None:
-        teams = teams.filter(pk__in=access.visible_teams(user).filter(matching).values("pk"))
+        teams = teams.filter(pk__in=seen_teams.filter(matching).values("pk"))
     listed = with_strength(list(teams))
     for team in listed:
         team.distance_km = (
@@ -65,14 +65,15 @@ def who_can_i_send(user, *, lat: float | None, lng: float | None, category=None,
         )
     listed.sort(key=lambda t: (t.distance_km is None, t.distance_km or 0, t.name))
     answer.teams = listed[:TEAMS]
-    experts = access.visible_experts(user).filter(is_active=True).exclude(availability=Expert.Availability.AWAY)
+    seen_experts = access.visible_experts(user)
+    experts = seen_experts.filter(is_active=True).exclude(availability=Expert.Availability.AWAY)
     expert_match = Q()
     if category is not None:
         expert_match |= Q(hazard_categories=category)
     if incident_type is not None:
         expert_match |= Q(incident_types=incident_type)
     if category is not None or incident_type is not None:
-        experts = experts.filter(pk__in=access.visible_experts(user).filter(expert_match).values("pk"))
+        experts = experts.filter(pk__in=seen_experts.filter(expert_match).values("pk"))
     answer.experts = list(
         experts.select_related("unit")
         .order_by("availability", "name", "pk")

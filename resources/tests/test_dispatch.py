@@ -17,6 +17,10 @@ from resources.services import teams as team_services
 from resources.tests import factories
 from supplies.tests import factories as supply_factories
 
+# the scope's top units (for teams and for experts); teams, their specialities, their equipment, the
+# strength rules; experts, their categories; stock: lots, depots, items
+QUERIES = 11
+
 
 def test_the_nearest_ready_team_of_the_category_comes_first(world):
     far = factories.team(world, unit=world.other_township, name="逻楼镇民兵应急中队", lat=24.3, lng=106.7)
@@ -125,3 +129,19 @@ def test_a_consultation_and_a_plan_show_their_experts(world, client_for):
     participant_add(by=world.township_leader, target=plan, place="plan", expert=expert)
     page = client_for(world.township_leader).get(reverse("plans:detail", args=[plan.pk])).content.decode()
     assert "resources-participants" in page and "覃志明" in page
+
+
+def test_the_selector_costs_a_fixed_number_of_queries(world, django_assert_num_queries):
+    from grids.scope import scope_for
+
+    flood = HazardCategory.objects.get(code="flood")
+    for number in range(3):
+        factories.team(world, name=f"第{number}队", members=2)
+        factories.expert(world, name=f"专家{number}", categories=("flood",), phone=f"1390776030{number}")
+    depot = supply_factories.depot(world.township)
+    type(depot).objects.filter(pk=depot.pk).update(lat=24.25, lng=106.45)
+    supply_factories.lot(depot, "救生衣", 20, by=world.township_officer)
+    scope_for(world.county_dispatcher)  # the person's scope, computed once per request
+    with django_assert_num_queries(QUERIES):
+        answer = who_can_i_send(world.county_dispatcher, lat=24.26, lng=106.46, category=flood)
+        assert len(answer.teams) == 3 and len(answer.experts) == 3 and answer.stock
