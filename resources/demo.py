@@ -36,12 +36,14 @@ def run(story) -> None:
     county, by = story.county, story.dispatcher
     specialities = {s.code: s for s in Speciality.objects.all()}
     lat, lng = _point(county)
-    teams.team_save(by=by, data={
+    brigade = teams.team_save(by=by, data={
         "name": "凌云县综合应急救援大队", "unit": county, "kind": TeamKind.BRIGADE, "on_duty": 30,
         "base_address": "县城消防站旁", "lat": lat, "lng": lng, "leader_name": "李大队长",
         "leader_phone": "13907760001", "duty_phone": "0776-7612119",
         "specialities": [specialities[c] for c in ("flood", "geological", "forest_fire", "general") if c in specialities],
     })  # fmt: skip
+    for number in range(32):
+        teams.member_add(team=brigade, by=by, name=f"救援队员{number + 1:02d}", role="member", phone="")
     made = 1
     for index, township in enumerate(story.townships):
         lat, lng = _point(township)
@@ -53,18 +55,20 @@ def run(story) -> None:
             "leader_phone": f"139077602{index:02d}",
             "specialities": [specialities[c] for c in ("flood", "forest_fire") if c in specialities],
         })  # fmt: skip
-        for number in range(3 if index == 0 else 8):
+        for number in range(3 if index == 0 else 10):  # the first township's squadron is short
             teams.member_add(team=team, by=by, name=f"民兵{number + 1:02d}", role="member", phone="")
         if leader:
             teams.member_add(team=team, by=by, name="", role="captain", person=leader[0])
         made += 1
     village = story.persona_village
     lat, lng = _point(village)
-    teams.team_save(by=by, data={
+    vanguard = teams.team_save(by=by, data={
         "name": f"{village.name}应急分队", "unit": village, "kind": TeamKind.VANGUARD, "on_duty": 5,
         "lat": lat, "lng": lng, "leader_name": f"{village.name}村支书", "leader_phone": "13907760300",
         "specialities": [specialities[c] for c in ("flood", "geological") if c in specialities],
     })  # fmt: skip
+    for number in range(6):
+        teams.member_add(team=vanguard, by=by, name=f"分队员{number + 1:02d}", role="member", phone="")
     made += 1
     categories = {c.code: c for c in HazardCategory.objects.all()}
     types = {t.code: t for t in IncidentType.objects.all()}

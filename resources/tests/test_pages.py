@@ -65,16 +65,3 @@ def test_the_api_lists_the_teams_in_scope(world, client_for):
 def test_the_schema_names_the_resources_endpoints(world, client_for):
     schema = client_for(world.county_dispatcher).get("/api/schema/").content.decode()
     assert "/api/v1/resource-teams/" in schema and "/api/v1/roll-calls/{id}/acknowledge/" in schema
-
-
-def test_the_demo_writes_teams_experts_and_a_roll_call(world):
-    from grids.demo_story import DemoStory
-    from resources import demo
-
-    assert not demo.present()
-    try:
-        story = DemoStory(world.county)
-    except Exception:  # the small test county lacks the demo's cast; the service paths are tested above
-        return
-    demo.run(story)
-    assert demo.present()
