@@ -120,7 +120,7 @@ def escalate_due(*, now: datetime.datetime | None = None) -> int:
         due = list(
             RollCallEntry.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(acknowledged_at__isnull=True, escalated_at__isnull=True, roll_call__started_at__lte=cutoff)
-            .select_related("unit", "person", "roll_call__unit")
+            .select_related("unit__parent", "person", "roll_call__unit")
             .order_by("pk")
         )
         if not due:
@@ -150,7 +150,7 @@ def escalate_due(*, now: datetime.datetime | None = None) -> int:
             roll_call = entries[0].roll_call
             names = "、".join(f"{e.person.real_name or e.person.username}（{e.unit.name}）" for e in entries)
             title = _("Unanswered roll call: %(names)s") % {"names": names}
-            target = next(e.unit for e in entries) if entries[0].unit_id == unit_id else entries[0].unit.parent
+            target = entries[0].unit if entries[0].unit_id == unit_id else entries[0].unit.parent
             documents.append(
                 (
                     Document(
