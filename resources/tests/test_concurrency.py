@@ -40,7 +40,7 @@ def test_two_workers_escalate_each_entry_once():
         try:
             barrier.wait()
             counts.append(rollcalls.escalate_due(now=later))
-        except Exception as exc:  # noqa: BLE001 — reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connections.close_all()
