@@ -21,6 +21,12 @@ JOB_TITLES: dict[str, tuple] = {
         _("Flag drills due and overdue findings"),
         _("Daily 02:10: drills due soon and problems found in drills past their deadline, told once to the owners."),
     ),
+    "resources.escalate_roll_calls": (
+        _("Escalate unanswered roll calls"),
+        _(
+            "Every minute: people who have not answered a roll call within ROLL_CALL_ESCALATE_MINUTES are reported to their unit leader, once."
+        ),
+    ),
     "core.sweep_outbox": (
         _("Send what waits in the outbox"),
         _("Every minute: jobs and e-mails left unsent while the message broker or mail server was away."),

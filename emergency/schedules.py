@@ -64,6 +64,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "patrols.tasks.patrol_compliance_notices",
         "schedule": crontab(hour=2, minute=40),  # daily: patrol windows missed yesterday, to township and village
     },
+    "resources.escalate_roll_calls": {
+        "task": "resources.tasks.escalate_roll_calls",
+        "schedule": crontab(),  # every minute: an unanswered 点名 goes to the unit leader after ROLL_CALL_ESCALATE_MINUTES
+    },
     "grids.purge_finished_import_files": {
         "task": "grids.tasks.purge_old_import_files",
         "schedule": crontab(hour=3, minute=17),

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "plans",  # emergency plans: the register, review, filing up a tier
     "drills",  # drills and training: requirements, double-blind drills, evaluation, findings
     "supplies",  # emergency supplies: depots, lots, the ledger, norms, readiness
+    "resources",  # rescue teams, experts, roll calls of the contact network, "who can I send"
     "offline",  # the officer's phone: web-app manifest, service worker, the offline queue, 我的
     "library",  # the case and regulation libraries
     "patrols",  # patrols, the village grid ledger, presence checks (到岗抽查)
@@ -300,6 +301,8 @@ SPECTACULAR_SETTINGS = {
         "LotSourceEnum": "supplies.models.Lot.Source",
         "HazardSourceEnum": "hazards.models.Source",
         "RegulationKindEnum": "library.models.Regulation.Kind",
+        "TeamMemberRoleEnum": "resources.models.TeamMember.Role",
+        "RoleEnum": "grids.models.Role",
     },
 }
 
@@ -364,6 +367,8 @@ PATROL_LATE_GRACE_DAYS = env.int("PATROL_LATE_GRACE_DAYS", default=1)
 PATROL_COMPLIANCE_DAYS = env.int("PATROL_COMPLIANCE_DAYS", default=30)
 PRESENCE_CHECK_MINUTES = env.int("PRESENCE_CHECK_MINUTES", default=30)
 PRESENCE_CHECK_MIN_LEVEL = env.int("PRESENCE_CHECK_MIN_LEVEL", default=2)
+# An unanswered roll call (点名) goes to the unit's leader after this many minutes.
+ROLL_CALL_ESCALATE_MINUTES = env.int("ROLL_CALL_ESCALATE_MINUTES", default=30)
 DRILL_NOTICE_DAYS = env.int("DRILL_NOTICE_DAYS", default=7)  # days before a planned drill its organiser is reminded
 # Duty desk: a shift at a centre of this tier or below (2: townships and parks) needs both an A and
 # a B post (AB岗); above it (the county) an A post is enough.

@@ -50,6 +50,9 @@ from plans.tests import evacuation_data
 from plans.tests import factories as plan_factories
 from reports import services as report_services
 from reports.models import Consultation, MonthlyReport
+from resources.services import participants as resource_participants
+from resources.services import rollcalls as resource_rollcalls
+from resources.tests import factories as resource_factories
 from supplies.tests import factories as supply_factories
 
 # route name -> {URL argument: kind of object}; a kind in GLOBAL is a rule table everyone reads.
@@ -188,6 +191,13 @@ ROUTES: dict[str, dict[str, str]] = {
     "supply-depots-receive": {"pk": "depot"},
     **{f"supply-lots-{action}": {"pk": "lot"} for action in ("detail", "issue", "dispose", "adjust")},
     "supply-transfers-detail": {"pk": "transfer"},
+    **{f"resources:{name}": {"pk": "team"} for name in ("team_detail", "team_edit", "member_add", "equipment_set")},
+    "resources:member_remove": {"pk": "team_member"},
+    **{f"resources:{name}": {"pk": "expert"} for name in ("expert_detail", "expert_edit")},
+    **{f"resources:{name}": {"pk": "roll_call"} for name in ("roll_call_detail", "roll_call_answer")},
+    **{f"resource-teams-{action}": {"pk": "team"} for action in ("detail", "readiness")},
+    "resource-experts-detail": {"pk": "expert"},
+    **{f"roll-calls-{action}": {"pk": "roll_call"} for action in ("detail", "acknowledge")},
     "units-detail": {"pk": "unit"},
     "units-deactivate": {"pk": "unit"},
     "units-move": {"pk": "unit"},
@@ -411,6 +421,10 @@ def _side(world, *, town, village, leader, officer) -> dict:
     presence_check = patrol_services.presence_check_start(
         warning=presence_warning, unit=town, by=leader, officers=[officer]
     )
+    team = resource_factories.team(world, unit=town, by=leader, name=f"{town.name}民兵应急中队", members=1)
+    expert = resource_factories.expert(world, unit=town, by=leader, name=f"{town.name}地灾专家")
+    roll_call = resource_rollcalls.roll_call_start(by=leader, unit=town, message=f"{town.name}点名")
+    resource_participants.participant_add(by=leader, target=incident, place="incident", team=team)
     return {
         "unit": village,
         "town": town,
@@ -464,6 +478,8 @@ def _side(world, *, town, village, leader, officer) -> dict:
             case.title,
             regulation.title,
             patrol_point.name,
+            team.name,
+            expert.name,
         ],  # fmt: skip
         "plan_evaluation": plan.evaluations.get(),
         "plan_drill": plan_drill,
@@ -476,6 +492,10 @@ def _side(world, *, town, village, leader, officer) -> dict:
         "case_attachment": case_attachment,
         "regulation": regulation,
         "regulation_file": regulation_file,
+        "team": team,
+        "team_member": team.members.first(),
+        "expert": expert,
+        "roll_call": roll_call,
     }
 
 
@@ -706,6 +726,9 @@ ADMIN_GLOBAL = SUPERUSER_ONLY | {
     "supplies.supplycategory",
     "supplies.supplyclass",
     "supplies.supplyitem",
+    "resources.requiredrole",
+    "resources.speciality",
+    "resources.strengthrule",
     "reports.reportingrule",
     "reports.seasonalrisk",
     "patrols.season",
