@@ -329,6 +329,10 @@ IMPORT_PENDING_MINUTES = env.int("IMPORT_PENDING_MINUTES", default=5)
 # may be this far ahead of the server's clock (a phone's clock runs fast) before it is refused.
 FUTURE_TOLERANCE = timedelta(minutes=env.int("FUTURE_TOLERANCE_MINUTES", default=5))
 DRILL_NOTICE_DAYS = env.int("DRILL_NOTICE_DAYS", default=7)  # days before a planned drill its organiser is reminded
+SUPPLIES_EXPIRY_WARN_DAYS = env.int(
+    "SUPPLIES_EXPIRY_WARN_DAYS", default=30
+)  # lots expiring and agreements lapsing within
+SUPPLIES_MAINTENANCE_WARN_DAYS = env.int("SUPPLIES_MAINTENANCE_WARN_DAYS", default=7)  # maintenance due within
 # Duty desk: a shift at a centre of this tier or below (2: townships and parks) needs both an A and
 # a B post (AB岗); above it (the county) an A post is enough.
 DUTY_AB_POSTS_FROM_TIER = env.int("DUTY_AB_POSTS_FROM_TIER", default=2)
