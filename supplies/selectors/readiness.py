@@ -46,23 +46,32 @@ def _applies(norm: ReserveNorm, unit: GridUnit) -> bool:
     return not norm.unit_kind or norm.unit_kind == unit.kind
 
 
-def usable_stock(user, *, level: int) -> dict[tuple[int, int], int]:
-    """{(unit id at ``level``, item id): usable pieces} over the depots the person sees of that
-    unit and of the units directly below it, less what approved transfers commit (two queries)."""
+def usable_stock_query(user, *, level: int):
+    """The one SQL query of the table's stock: usable pieces per owner unit and item over the lots
+    of the depots the person sees at ``level`` and below (the ledger is not read: a lot's quantity
+    is kept equal to the sum of its ledger rows)."""
     today = timezone.localdate()
-    lots = (
+    return (
         access.visible_lots(user)
         .filter(quantity__gt=0, under_maintenance=False, depot__is_active=True, depot__unit__level__gte=level)
+        .filter(depot__unit__level__lte=level + 1)
         .filter(Q(expiry_date__isnull=True) | Q(expiry_date__gte=today))
         .values("depot__unit_id", "depot__unit__parent_id", "depot__unit__level", "item_id")
         .annotate(total=Sum("quantity"))
         .order_by()
     )
+
+
+def usable_stock(user, *, level: int) -> dict[tuple[int, int], int]:
+    """{(unit id at ``level``, item id): usable pieces} over the depots the person sees of that
+    unit and of the units directly below it, less what approved transfers commit (two queries)."""
+    lots = usable_stock_query(user, level=level)
     committed = (
         TransferLine.objects.filter(
             transfer__state=Transfer.State.APPROVED,
             transfer__source_depot__in=access.visible_depots(user),
             transfer__source_depot__unit__level__gte=level,
+            transfer__source_depot__unit__level__lte=level + 1,
         )
         .values("transfer__source_depot__unit_id", "transfer__source_depot__unit__parent_id",
                 "transfer__source_depot__unit__level", "item_id")
