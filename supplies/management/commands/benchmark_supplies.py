@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from grids.models import GridUnit, Membership, Role, User
 from supplies.models import Depot, Lot, Movement, SupplyItem
-from supplies.selectors import readiness as readiness_selectors
+from supplies.selectors.readiness import usable_stock_query
 
 MARK = "benchmark"
 ITEMS = ["救生衣", "编织袋", "帐篷", "棉被", "手电", "急救包", "抽水泵", "发电机组", "应急广播", "饮用水"]
@@ -201,7 +201,7 @@ class Command(BaseCommand):
                 results[name] = measure(get, repeat)
         dispatcher._grid_scope = None
         for tier in (2, 3):
-            lots = readiness_selectors.usable_stock_query(dispatcher, level=tier - 1)
+            lots = usable_stock_query(dispatcher, level=tier - 1)
             sql, params = lots.query.sql_with_params()
 
             def run(sql=sql, params=params):
