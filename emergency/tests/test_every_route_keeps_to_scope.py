@@ -183,6 +183,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "supply-depots-receive": {"pk": "depot"},
     **{f"supply-lots-{action}": {"pk": "lot"} for action in ("detail", "issue", "dispose", "adjust")},
     "supply-transfers-detail": {"pk": "transfer"},
+    "supply-agreements-detail": {"pk": "agreement"},
     "units-detail": {"pk": "unit"},
     "units-deactivate": {"pk": "unit"},
     "units-move": {"pk": "unit"},

@@ -1,6 +1,6 @@
 """Where is the nearest usable X, and how much: the usable stock (unexpired, not under
 maintenance, less what approved transfers not yet dispatched commit) of each depot in the person's
-scope that has a location, by item, ordered by distance from a point. Four queries whatever the
+scope that has a location, by item, ordered by distance from a point. Five queries whatever the
 number of depots, lots or ledger rows (``resources`` calls this exact signature)."""
 
 from __future__ import annotations
@@ -57,14 +57,16 @@ def nearest_usable(user, *, item_ids=None, lat: float, lng: float, limit: int = 
     stock = usable_by_depot(user, item_ids=item_ids)
     if not stock:
         return []
-    depots = Depot.objects.select_related("unit").in_bulk({depot for depot, _item in stock})
-    rows = []
-    for (depot_id, item_id), quantity in stock.items():
-        depot = depots[depot_id]
-        rows.append((distance_km(lat, lng, depot.lat, depot.lng), depot_id, item_id, quantity))
-    rows.sort()
-    rows = rows[: max(0, int(limit))]
-    items = SupplyItem.objects.in_bulk({item_id for _d, _id, item_id, _q in rows})
+    places = {
+        row["pk"]: (row["lat"], row["lng"])
+        for row in Depot.objects.filter(pk__in={depot for depot, _item in stock}).values("pk", "lat", "lng")
+    }
+    rows = sorted(
+        (distance_km(lat, lng, *places[depot_id]), depot_id, item_id, quantity)
+        for (depot_id, item_id), quantity in stock.items()
+    )[: max(0, int(limit))]
+    depots = Depot.objects.select_related("unit").in_bulk({depot_id for _km, depot_id, _i, _q in rows})
+    items = SupplyItem.objects.in_bulk({item_id for _km, _d, item_id, _q in rows})
     return [
         {"depot": depots[depot_id], "item": items[item_id], "quantity": quantity, "distance_km": round(km, 1)}
         for km, depot_id, item_id, quantity in rows
