@@ -138,7 +138,7 @@ class Migration(migrations.Migration):
             name='MaintenanceRecord',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('inspection', 'Inspection'), ('maintenance', 'Maintenance'), ('repair', 'Repair')], default='inspection', max_length=12, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('inspection', 'Routine inspection'), ('maintenance', 'Maintenance'), ('repair', 'Repair')], default='inspection', max_length=12, verbose_name='kind')),
                 ('result', models.CharField(choices=[('good', 'In good order'), ('faulty', 'Faulty, under repair')], default='good', max_length=8, verbose_name='result')),
                 ('done_on', models.DateField(verbose_name='done on')),
                 ('next_due', models.DateField(blank=True, null=True, verbose_name='next due')),

@@ -101,7 +101,7 @@ class MaintenanceRecord(models.Model):
     sets the lot's next due date from the item's interval. A fault keeps the lot under maintenance."""
 
     class Kind(models.TextChoices):
-        INSPECTION = "inspection", _("Inspection")
+        INSPECTION = "inspection", _("Routine inspection")
         MAINTENANCE = "maintenance", _("Maintenance")
         REPAIR = "repair", _("Repair")
 
