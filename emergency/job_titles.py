@@ -17,6 +17,12 @@ JOB_TITLES: dict[str, tuple] = {
             "Daily 02:20: evaluations, drills and filings of plans due within 30 days or overdue, told once to each owner."
         ),
     ),
+    "supplies.flag_supplies_due": (
+        _("Flag supplies due for maintenance or expiring"),
+        _(
+            "Daily 02:30: maintenance due or overdue, lots expiring and agreement reserves lapsing, told once to the owners."
+        ),
+    ),
     "drills.flag_drills_due": (
         _("Flag drills due and overdue findings"),
         _("Daily 02:10: drills due soon and problems found in drills past their deadline, told once to the owners."),

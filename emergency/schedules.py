@@ -56,6 +56,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "drills.tasks.flag_drills_due",
         "schedule": crontab(hour=2, minute=10),  # Asia/Shanghai: overdue findings, drills due soon
     },
+    "supplies.flag_supplies_due": {
+        "task": "supplies.tasks.flag_supplies_due",
+        "schedule": crontab(hour=2, minute=30),  # daily: maintenance due, lots expiring, agreements lapsing
+    },
     "plans.plan_clock_notices": {
         "task": "plans.tasks.plan_clock_notices",
         "schedule": crontab(hour=2, minute=20),  # daily: evaluations, drills and filings due in 30 days or overdue

@@ -370,6 +370,10 @@ PRESENCE_CHECK_MIN_LEVEL = env.int("PRESENCE_CHECK_MIN_LEVEL", default=2)
 # An unanswered roll call (点名) goes to the unit's leader after this many minutes.
 ROLL_CALL_ESCALATE_MINUTES = env.int("ROLL_CALL_ESCALATE_MINUTES", default=30)
 DRILL_NOTICE_DAYS = env.int("DRILL_NOTICE_DAYS", default=7)  # days before a planned drill its organiser is reminded
+SUPPLIES_EXPIRY_WARN_DAYS = env.int(
+    "SUPPLIES_EXPIRY_WARN_DAYS", default=30
+)  # lots expiring and agreements lapsing within
+SUPPLIES_MAINTENANCE_WARN_DAYS = env.int("SUPPLIES_MAINTENANCE_WARN_DAYS", default=7)  # maintenance due within
 # Duty desk: a shift at a centre of this tier or below (2: townships and parks) needs both an A and
 # a B post (AB岗); above it (the county) an A post is enough.
 DUTY_AB_POSTS_FROM_TIER = env.int("DUTY_AB_POSTS_FROM_TIER", default=2)

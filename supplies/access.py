@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from grids.models import GridUnit, above_q
 from grids.scope import scope_for
-from supplies.models import Depot, Lot, Movement, Transfer
-from supplies.permissions import SupplyAction, TransferAction
+from supplies.models import AgreementReserve, Depot, Lot, MaintenanceRecord, Movement, StockTake, Transfer
+from supplies.permissions import StockTakeAction, SupplyAction, TransferAction
 
 
 def visible_depots(user) -> QuerySet[Depot]:
@@ -129,3 +129,50 @@ def transfers_awaiting(user) -> QuerySet[Transfer]:
         | Q(state=Transfer.State.APPROVED, source_depot__unit__in=move)
         | Q(state=Transfer.State.DISPATCHED, to_unit__in=move)
     )
+
+
+# --- agreement reserves, maintenance, stock-takes --------------------------------------------------
+
+
+def visible_agreements(user) -> QuerySet[AgreementReserve]:
+    """Agreement reserves of the units the person sees."""
+    return scope_for(user).filter(AgreementReserve.objects.all(), "unit")
+
+
+def may_agree(user, unit) -> bool:
+    """May the person record agreement reserves for ``unit`` (its leaders and dispatchers)?"""
+    return scope_for(user).can(StockTakeAction.AGREE, unit)
+
+
+def agreement_units(user) -> QuerySet:
+    return scope_for(user).units_where(StockTakeAction.AGREE)
+
+
+def get_agreement_for_user(user, pk, *, write: bool = False) -> AgreementReserve:
+    """The agreement ``pk``: 404 when unseen, 403 with ``write`` unless the person may record its unit's agreements."""
+    try:
+        agreement = visible_agreements(user).select_related("unit", "created_by").get(pk=pk)
+    except (AgreementReserve.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such agreement reserve.")) from None
+    if write and not may_agree(user, agreement.unit):
+        raise PermissionDenied(_("Only the unit's leaders and dispatchers may record its agreement reserves."))
+    return agreement
+
+
+def visible_maintenance(user) -> QuerySet[MaintenanceRecord]:
+    return scope_for(user).filter(MaintenanceRecord.objects.all(), "lot__depot__unit")
+
+
+def visible_stock_takes(user) -> QuerySet[StockTake]:
+    return scope_for(user).filter(StockTake.objects.all(), "depot__unit")
+
+
+def get_stocktake_for_user(user, pk, *, write: bool = False) -> StockTake:
+    """The stock-take ``pk``: 404 when unseen, 403 with ``write`` unless the person may approve it."""
+    try:
+        stock_take = visible_stock_takes(user).select_related("depot__unit", "counted_by", "decided_by").get(pk=pk)
+    except (StockTake.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such stock-take.")) from None
+    if write and not scope_for(user).can(StockTakeAction.APPROVE, stock_take.depot.unit):
+        raise PermissionDenied(_("Only the depot owner's leaders may approve its stock-take."))
+    return stock_take

@@ -11,5 +11,7 @@ router.register("supply-depots", api.DepotViewSet, basename="supply-depots")
 router.register("supply-lots", api.LotViewSet, basename="supply-lots")
 router.register("supply-ledger", api.LedgerViewSet, basename="supply-ledger")
 router.register("supply-transfers", api.TransferViewSet, basename="supply-transfers")
+router.register("supply-agreements", api.AgreementViewSet, basename="supply-agreements")
+router.register("supply-nearest", api.NearestViewSet, basename="supply-nearest")
 
 urlpatterns = router.urls

@@ -8,10 +8,12 @@ class SuppliesConfig(AppConfig):
     verbose_name = _("Emergency supplies")
 
     def ready(self) -> None:
-        from core.registry import register_demo, register_incident_section
+        from core.registry import register_demo, register_incident_section, register_map_layer
         from supplies import permissions  # noqa: F401  (adds the supply actions to the scope table)
         from supplies.demo import stock as demo_stock
+        from supplies.hooks import depot_layer
         from supplies.incidents import incident_supplies
 
         register_incident_section("supplies", incident_supplies, template="supplies/incident_section.html", order=50)
         register_demo("supplies", demo_stock.run, order=demo_stock.DEMO_ORDER, present=demo_stock.present)
+        register_map_layer("supply-depots", depot_layer, order=30)

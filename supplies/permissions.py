@@ -32,3 +32,16 @@ class TransferAction:
 
 
 register_permission(TransferAction.APPROVE, {1: APPROVERS, 2: APPROVERS}, here_only=True)
+
+STOCKTAKE_APPROVERS = {Role.GRID_LEADER, Role.DEPUTY_LEADER, Role.GRID_MANAGER, Role.DISPATCHER}
+
+
+class StockTakeAction:
+    APPROVE = "supply.stocktake.approve"  # approve a depot's stock-take: the owner unit's leaders
+    AGREE = "supply.agreement"  # record the unit's agreement reserves: the owner unit's leaders
+
+
+register_permission(
+    StockTakeAction.APPROVE, {1: STOCKTAKE_APPROVERS, 2: STOCKTAKE_APPROVERS, 3: STOCKTAKE_APPROVERS}, here_only=True
+)
+register_permission(StockTakeAction.AGREE, {1: APPROVERS, 2: APPROVERS}, here_only=True)

@@ -170,6 +170,13 @@ ROUTES: dict[str, dict[str, str]] = {
     "supplies:transfer_detail": {"pk": "transfer"},
     "supplies:transfer_print": {"pk": "transfer"},
     "supplies:transfer_act": {"pk": "transfer"},
+    "supplies:agreement_detail": {"pk": "agreement"},
+    "supplies:agreement_end": {"pk": "agreement"},
+    "supplies:maintenance_record": {"pk": "lot"},
+    "supplies:stocktake_sheet": {"pk": "depot"},
+    "supplies:stocktake_import": {"pk": "depot"},
+    "supplies:stocktake_detail": {"pk": "stock_take"},
+    "supplies:stocktake_act": {"pk": "stock_take"},
     **{f"library:case_{name}": {"pk": "case"} for name in ("detail", "edit", "publish", "attach")},
     "library:case_file": {"pk": "case_attachment"},
     "library:case_from_incident": {"pk": "incident"},
@@ -198,6 +205,7 @@ ROUTES: dict[str, dict[str, str]] = {
     **{f"resource-teams-{action}": {"pk": "team"} for action in ("detail", "readiness")},
     "resource-experts-detail": {"pk": "expert"},
     **{f"roll-calls-{action}": {"pk": "roll_call"} for action in ("detail", "acknowledge")},
+    "supply-agreements-detail": {"pk": "agreement"},
     "units-detail": {"pk": "unit"},
     "units-deactivate": {"pk": "unit"},
     "units-move": {"pk": "unit"},
@@ -403,6 +411,9 @@ def _side(world, *, town, village, leader, officer) -> dict:
     depot = supply_factories.depot(village)
     lot = supply_factories.lot(depot, "救生衣", 20, by=officer)
     transfer = supply_factories.request(village, town, by=officer)
+    agreement = supply_factories.agreement(town, by=leader, supplier=f"{town.name}协议供应商")
+    stock_take = supply_factories.stock_take(depot, lot, counted=19, by=officer)
+    maintenance = supply_factories.maintenance(depot, by=officer)
     case = library_factories.case(world, by=leader, unit=village, title=f"{village.name}山洪转移案例")
     case_attachment = library_services.case_attach(case=case, by=leader, upload=library_factories.pdf())
     regulation = library_factories.regulation(
@@ -480,6 +491,7 @@ def _side(world, *, town, village, leader, officer) -> dict:
             patrol_point.name,
             team.name,
             expert.name,
+            agreement.supplier,
         ],  # fmt: skip
         "plan_evaluation": plan.evaluations.get(),
         "plan_drill": plan_drill,
@@ -488,6 +500,9 @@ def _side(world, *, town, village, leader, officer) -> dict:
         "lot": lot,
         "movement": lot.movements.get(),
         "transfer": transfer,
+        "agreement": agreement,
+        "stock_take": stock_take,
+        "maintenance": maintenance,
         "case": case,
         "case_attachment": case_attachment,
         "regulation": regulation,

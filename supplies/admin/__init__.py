@@ -1,3 +1,3 @@
 """The supplies admin, by subject."""
 
-from supplies.admin import stock  # noqa: F401  (registers the models)
+from supplies.admin import stock, upkeep  # noqa: F401  (registers the models)

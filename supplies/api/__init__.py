@@ -1,5 +1,14 @@
 """The supplies API, by subject."""
 
 from supplies.api.stock import DepotViewSet, LedgerViewSet, LotViewSet, SupplyItemViewSet, TransferViewSet
+from supplies.api.upkeep import AgreementViewSet, NearestViewSet
 
-__all__ = ["DepotViewSet", "LedgerViewSet", "LotViewSet", "SupplyItemViewSet", "TransferViewSet"]
+__all__ = [
+    "AgreementViewSet",
+    "NearestViewSet",
+    "DepotViewSet",
+    "LedgerViewSet",
+    "LotViewSet",
+    "SupplyItemViewSet",
+    "TransferViewSet",
+]

@@ -9,7 +9,7 @@ import datetime
 
 from grids.models import Role
 from supplies import services
-from supplies.models import Depot, SupplyItem
+from supplies.models import Depot, Lot, SupplyItem
 
 DEMO_ORDER = 60  # after the plans
 
@@ -95,10 +95,43 @@ def run(story) -> None:
     )  # fmt: skip
     services.transfer_approve(transfer=transfer, by=county_keeper, source_depot=county_depot)
     services.transfer_dispatch(transfer=transfer, by=county_keeper)
+    agreements = _agreements(story, county_keeper)
     story.tell(
         f"物资：县储备库 {lots} 个批次、{pieces} 件；{len(story.townships)} 个乡镇储备点和 {village.name}储备点；"
-        f"调拨单 {transfer.number} 在途"
+        f"调拨单 {transfer.number} 在途；协议储备 {agreements} 份"
     )
+
+
+AGREEMENTS = [
+    # supplier, contract, lines, days left, hours
+    ("凌云县惠民商贸有限公司", "凌应急协储〔2026〕1号", [("方便食品", 2000), ("饮用水", 3000), ("棉被", 500)], 300, 4),
+    ("百色市安达帐篷厂", "凌应急协储〔2026〕2号", [("帐篷", 200), ("折叠床", 300)], 20, 12),  # lapses within 30 days
+    ("凌云县路桥工程有限公司", "凌应急产储〔2026〕1号", [("挖掘机", 4), ("装载机", 2)], 500, 2),
+]
+
+
+def _agreements(story, by) -> int:
+    """The county's agreement reserves (one lapsing soon) and an overdue check of the pump."""
+    today = story.today
+    names = {n for _s, _c, lines, _d, _h in AGREEMENTS for n, _q in lines}
+    items = {i.name: i for i in SupplyItem.objects.filter(name__in=names)}
+    made = 0
+    for supplier, contract, lines, days, hours in AGREEMENTS:
+        lines = [(items[n], q) for n, q in lines if n in items]
+        if not lines:
+            continue
+        services.agreement_create(
+            by=by, unit=story.county, supplier=supplier, contact_name="联络员", phone="0776-7613000",
+            contract_no=contract, valid_from=today - datetime.timedelta(days=30),
+            valid_until=today + datetime.timedelta(days=days), response_hours=hours, lines=lines,
+            method="capacity" if "产储" in contract else "agreement",
+        )  # fmt: skip
+        made += 1
+    generator = Lot.objects.filter(depot__unit=story.county, item__name="发电机组").select_related("item").first()
+    if generator:  # last checked one interval and five days ago: overdue
+        done = today - datetime.timedelta(days=generator.item.maintenance_interval_days + 5)
+        services.maintenance_record(lot=generator, by=by, done_on=done, kind="maintenance", note="季度保养")
+    return made
 
 
 def present() -> bool:

@@ -1,7 +1,9 @@
 """The supplies models, by subject; ``from supplies.models import X`` finds each."""
 
 from supplies.models.catalogue import SupplyCategory, SupplyClass, SupplyItem, validate_item_code
+from supplies.models.readiness import AgreementLine, AgreementReserve, MaintenanceRecord, SupplyNotice
 from supplies.models.stock import Depot, Lot, Movement, ReserveMode, ReserveNorm
+from supplies.models.stocktake import StockTake, StockTakeLine
 from supplies.models.transfers import Transfer, TransferLine, TransferSequence
 
 __all__ = [
@@ -17,4 +19,10 @@ __all__ = [
     "Transfer",
     "TransferLine",
     "TransferSequence",
+    "AgreementReserve",
+    "AgreementLine",
+    "MaintenanceRecord",
+    "SupplyNotice",
+    "StockTake",
+    "StockTakeLine",
 ]

@@ -93,6 +93,7 @@ class Lot(models.Model):
     source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.PROCURED)
     storage_place = models.CharField(_("storage place"), max_length=100, blank=True)
     under_maintenance = models.BooleanField(_("under maintenance"), default=False)
+    next_maintenance_due = models.DateField(_("next maintenance due"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"))
     history = HistoricalRecords(excluded_fields=["quantity"])  # the ledger is the quantity's history
 
@@ -159,6 +160,14 @@ class Movement(models.Model):
         blank=True,
         related_name="movements",
         verbose_name=_("transfer"),
+    )
+    stock_take = models.ForeignKey(
+        "supplies.StockTake",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="movements",
+        verbose_name=_("stock-take"),
     )
 
     class Meta:

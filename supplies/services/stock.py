@@ -65,6 +65,13 @@ def write_movement(
     )
 
 
+def first_maintenance_due(item: SupplyItem, *, on: datetime.date | None = None) -> datetime.date | None:
+    """When equipment received ``on`` (today) is first due for maintenance: one interval later."""
+    if not item.needs_maintenance or not item.maintenance_interval_days:
+        return None
+    return (on or timezone.localdate()) + datetime.timedelta(days=item.maintenance_interval_days)
+
+
 def usable_refusal(lot: Lot, today: datetime.date) -> str | None:
     """Why ``lot`` may not leave its depot (expired, under maintenance), or ``None``."""
     if lot.is_expired(today):
@@ -133,6 +140,7 @@ def stock_receive(
         expiry_date=expiry_date,
         storage_place=storage_place,
         received_at=timezone.now(),
+        next_maintenance_due=first_maintenance_due(item),
     )
     lot._history_user = by
     lot._change_reason = "receive"

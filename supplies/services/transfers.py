@@ -275,6 +275,7 @@ def transfer_receive(
             lot = Lot(
                 item_id=line.item_id, depot=to_depot, quantity=0, source=Lot.Source.TRANSFERRED,
                 production_date=out.lot.production_date, expiry_date=out.lot.expiry_date, received_at=now,
+                next_maintenance_due=out.lot.next_maintenance_due,
             )  # fmt: skip
             lot._history_user = by
             lot._change_reason = "transfer_in"

@@ -41,3 +41,33 @@ def test_receive_through_the_api(world):
         f"/api/v1/supply-depots/{point.pk}/receive/", {"item": item("手电").pk, "quantity": 5}
     )
     assert response.status_code == 201 and response.json()["quantity"] == 5
+
+
+def test_the_agreements_and_nearest_api_are_scoped(client_for, world):
+    from supplies.tests.factories import agreement, depot, lot
+
+    mine = agreement(world.township, by=world.township_leader, supplier="泗城供应商")
+    place = depot(world.township, name="泗城镇储备点", lat=24.3, lng=106.4)
+    lot(place, "救生衣", 30, by=world.township_officer)
+    client = client_for(world.township_officer)
+    rows = client.get("/api/v1/supply-agreements/").json()
+    rows = rows.get("results", rows) if isinstance(rows, dict) else rows
+    assert [r["supplier"] for r in rows] == ["泗城供应商"] and rows[0]["state"] == "in_force"
+    assert client.get(f"/api/v1/supply-agreements/{mine.pk}/").status_code == 200
+    near = client.get("/api/v1/supply-nearest/", {"lat": 24.3, "lng": 106.4}).json()
+    assert [(r["depot_name"], r["item_name"], r["quantity"], r["distance_km"]) for r in near] == [
+        ("泗城镇储备点", "救生衣", 30, 0.0)
+    ]
+    assert client.get("/api/v1/supply-nearest/", {"lat": 95}).status_code == 400
+    other = client_for(world.village_officer_b)
+    assert other.get(f"/api/v1/supply-agreements/{mine.pk}/").status_code == 404
+    assert other.get("/api/v1/supply-nearest/").json() == []
+
+
+def test_the_schema_has_the_new_supply_routes(db, tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    schema = target.read_text()
+    assert "/api/v1/supply-agreements/{id}/" in schema and "/api/v1/supply-nearest/" in schema

@@ -38,7 +38,12 @@ def test_the_demo_has_a_stocked_county_depot_points_and_a_transfer_in_transit(de
     assert lots.filter(under_maintenance=True).exists()
     assert Depot.objects.filter(kind=Depot.Kind.POINT).count() >= 3
     assert Transfer.objects.filter(state=Transfer.State.DISPATCHED).count() == 1
-    assert "物资" in demo
+    assert "物资" in demo and "协议储备" in demo
+    from supplies.models import AgreementReserve, MaintenanceRecord
+
+    assert AgreementReserve.objects.filter(valid_until__lte=today + datetime.timedelta(days=30)).count() == 1
+    assert AgreementReserve.objects.count() == 3
+    assert MaintenanceRecord.objects.filter(next_due__lt=today).exists()
     officer = User.objects.get(username="village_officer")
     village = Membership.objects.active().filter(user=officer, unit__level=2).first().unit
     point = Depot.objects.get(unit=village)

@@ -231,13 +231,13 @@ def readiness_export(request):
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Readiness"))
     header = [_("Unit")]
-    norm, usable, shortfall = _("norm"), _("usable"), _("shortfall")
+    norm, usable, agreed, shortfall = _("norm"), _("usable"), _("agreement reserve"), _("shortfall")
     for item in items:
-        header += [f"{item.name} {norm}", f"{item.name} {usable}", f"{item.name} {shortfall}"]
+        header += [f"{item.name} {norm}", f"{item.name} {usable}", f"{item.name} {agreed}", f"{item.name} {shortfall}"]
     append_row(sheet, header)
     for row in rows:
         values = [row.unit.name]
         for cell in row.cells:
-            values += [cell.required, cell.usable, cell.shortfall]
+            values += [cell.required, cell.usable, cell.agreement, cell.shortfall]
         append_row(sheet, values)
     return _xlsx(book, "readiness.xlsx")

@@ -49,3 +49,28 @@ def test_the_village_officer_checks_stock_and_issues_on_a_phone(page, live_serve
     expect(page.locator(".sp-ledger")).to_contain_text("-120")
     row = Movement.objects.get(kind="out")
     assert (row.quantity, row.recipient, row.by) == (-120, "陇雅村抢险队", world.village_officer_a)
+
+
+def test_the_village_officer_records_a_check_of_the_loudspeaker_on_a_phone(page, live_server, screenshot):
+    from django.utils import timezone
+
+    from supplies.models import Lot, MaintenanceRecord
+
+    world = seeded_world()
+    point = depot(world.village_a, name="陇雅村应急物资储备点")
+    speaker = lot(point, "应急广播", 1, by=world.village_officer_a, expires_in=None)
+    Lot.objects.filter(pk=speaker.pk).update(next_maintenance_due=timezone.localdate())
+    log_in_as(page, live_server, world, world.village_officer_a)
+    page.goto(f"{live_server.url}{reverse('supplies:maintenance')}")
+    expect(page.locator(".sp-maintenance")).to_contain_text("即将到期")
+    fits_the_phone(page)
+    page.locator(".sp-maintenance tr", has_text="应急广播").get_by_role("link", name="记录").click()
+    page.get_by_label("结果").select_option(value="faulty")
+    page.get_by_label("备注").fill("喇叭无声，已送修")
+    fits_the_phone(page)
+    screenshot("supplies-maintenance-phone")
+    page.get_by_role("main").get_by_role("button", name="保存").click()
+    expect(page.locator(".sp-maintenance")).to_contain_text("检修保养中")
+    record = MaintenanceRecord.objects.get()
+    assert (record.result, record.by) == ("faulty", world.village_officer_a)
+    assert Lot.objects.get(pk=speaker.pk).under_maintenance
