@@ -18,8 +18,8 @@ from resources.tests import factories
 from supplies.tests import factories as supply_factories
 
 # the scope's top units (for teams and for experts); teams, their specialities, their equipment, the
-# strength rules; experts, their categories; stock: lots, depots, items
-QUERIES = 11
+# strength rules; experts, their categories; stock: supplies.selectors.nearest.nearest_usable (5)
+QUERIES = 13
 
 
 def test_the_nearest_ready_team_of_the_category_comes_first(world):
