@@ -204,9 +204,8 @@ class Command(BaseCommand):
         return people
 
     def _warning(self, county: GridUnit):
-        issuer = User.objects.create(
-            username=f"benchmark-{time.time_ns()}", is_superuser=True, is_active=True
-        )  # access: data
+        administrator = {"is_superuser": True}  # access: data (the run's issuer, rolled back with it)
+        issuer = User.objects.create(username=f"benchmark-{time.time_ns()}", is_active=True, **administrator)
         kind = WarningType.objects.filter(code="rainstorm").first() or WarningType.objects.first()
         now = timezone.now()
         draft = warning_services.warning_draft(
