@@ -180,6 +180,11 @@ for _package in ("workbox-sw", "workbox-core", "workbox-routing", "workbox-strat
 # Single files of packages whose dist/ holds many builds (ECharts: 50 MB with source maps), served
 # by core.staticfinders.NodeFileFinder under the static path on the left.
 NODE_STATIC_FILES = {"vendor/echarts/echarts.common.min.js": "echarts/dist/echarts.common.min.js"}
+# The unit chooser (grids.widgets.UnitChooser): tom-select's one build and style sheet, with the
+# source maps they name (collectstatic's manifest storage refuses a file whose map is missing).
+for _path in ("js/tom-select.complete.min.js", "css/tom-select.default.min.css"):
+    for _file in (_path, f"{_path}.map"):
+        NODE_STATIC_FILES[f"vendor/tom-select/{Path(_file).name}"] = f"tom-select/dist/{_file}"
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",

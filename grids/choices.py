@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import django_filters
+from django import forms
 from django.db.models import Model, Q, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 
 from grids.models import Department, GridUnit, User
 from grids.scope import is_administrator, scope_for, visible_people
+from grids.widgets import UnitChooser
 
 ChoicesFor = Callable[[User], QuerySet]
 
@@ -85,3 +87,19 @@ def _scoped_filter_choices(queryset):
         return rows.none() if user is None else limit_choices(user, rows)
 
     return choices
+
+
+class UnitChooserField(forms.ModelChoiceField):
+    """A grid unit chosen with the search box (``grids.widgets.UnitChooser``) instead of a
+    drop-down: the page renders only the chosen unit, the options come from ``grids:unit_choices``
+    (the same scope). The value is the unit's id; one query checks it against ``queryset``."""
+
+    def __init__(self, queryset, *, empty_label="---------", **kwargs):
+        kwargs.setdefault("widget", UnitChooser(empty_label=empty_label or ""))
+        super().__init__(queryset, empty_label=empty_label, **kwargs)
+
+
+class UnitChooserFilter(django_filters.ModelChoiceFilter):
+    """django-filter's unit filter with the search box (list, map, statistics and their exports)."""
+
+    field_class = UnitChooserField

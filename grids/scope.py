@@ -99,6 +99,21 @@ class GridScope:
             return Q(pk__in=[])
         return reduce(or_, (within_q(n, prefix) for n in nodes))
 
+    def unit_in_q(self, field: str = "unit", *, grants_only: bool = False) -> Q:
+        """The same rows as ``unit_q(f"{field}__")``, written ``<field>_id IN (SELECT id FROM
+        grids_gridunit WHERE <the scope's tree ranges>)`` for a large register (hazards).
+
+        Joined to its unit, a row's scope is a range on the unit table that PostgreSQL cannot
+        estimate: for a township it walks the register's date index through a county's rows to
+        find a page of fifty. As a set of unit ids it reads the township's rows through the
+        register's unit index (checked with EXPLAIN in ``hazards/tests/test_scope_index.py``)."""
+        if self.is_superuser:
+            return Q()
+        condition = self.unit_q(grants_only=grants_only)
+        if condition == Q(pk__in=[]):
+            return condition
+        return Q(**{f"{field}__in": GridUnit.objects.filter(condition).values("pk")})
+
     def units(self) -> QuerySet[GridUnit]:
         return GridUnit.objects.filter(self.unit_q())
 

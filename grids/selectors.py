@@ -112,3 +112,52 @@ def ancestor_at(level: int, *, unit: str = "unit"):
         When(**{f"{unit}__level": level + 2}, then=F(f"{unit}__parent__parent_id")),
         output_field=IntegerField(),
     )
+
+
+UNIT_CHOICES_PAGE = 20
+
+
+@dataclass
+class UnitChoicePage:
+    units: list[GridUnit]
+    more: bool
+
+
+def unit_choices(
+    user: User, *, query: str = "", parent: GridUnit | None = None, page: int = 1, size: int = UNIT_CHOICES_PAGE
+) -> UnitChoicePage:
+    """One page of the active units ``user`` may pick, for the unit chooser (a search box that
+    loads its options on demand instead of listing every unit of a county).
+
+    ``query`` matches the name (anywhere) or the division code (from its start) among all units
+    in scope; ``parent`` gives that unit's children in scope (the caller checked that the parent
+    itself is seen); neither gives the person's top units and their children. Each unit comes
+    with its parent's name (``unit.parent.name``) to tell apart villages of the same name.
+    One query whatever the size of the grid (and the scope's own, once per request): the page
+    is read one row long to know whether there is more, never counted."""
+    scope = scope_for(user)
+    units = scope.units().filter(is_active=True)
+    query = query.strip()
+    if query:
+        units = units.filter(Q(name__icontains=query) | Q(code__startswith=query))
+    elif parent is not None:
+        units = units.filter(parent_id=parent.pk)
+    elif scope.nodes:
+        top = [node.unit_id for node in scope.nodes]
+        units = units.filter(Q(pk__in=top) | Q(parent_id__in=top))
+    else:  # the administrator (no roles, every county); anyone else without a role sees none
+        units = units.filter(level__lte=1)
+    page = max(1, page)
+    start = (page - 1) * size
+    rows = list(
+        units.select_related("parent")
+        .only("id", "name", "code", "level", "lft", "rght", "parent__name")
+        .order_by("tree_id", "lft")[start : start + size + 1]
+    )
+    return UnitChoicePage(units=rows[:size], more=len(rows) > size)
+
+
+def unit_choice_label(unit: GridUnit) -> str:
+    """How the chooser names a unit: its name, after its parent's (``泗城镇 › 平林村``)."""
+    parent = unit.parent if unit.parent_id else None
+    return f"{parent.name} › {unit.name}" if parent is not None else unit.name

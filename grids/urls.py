@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("grid/", views.tree, name="tree"),
     path("grid/units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("grid/units/choices/", views.unit_choices, name="unit_choices"),
     path("grid/people/<int:pk>/", auth_views.person_detail, name="person_detail"),
     path("grid/people/<int:pk>/password-reset/", auth_views.person_password_reset, name="person_password_reset"),
     path("grid/people/<int:pk>/unlock/", auth_views.person_unlock, name="person_unlock"),

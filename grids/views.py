@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -160,3 +160,37 @@ def _download(data: bytes, fmt: str, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.{fmt}"
     return response
+
+
+UNIT_CHOICES_MAX_PAGE = 500
+UNIT_CHOICES_MAX_QUERY = 100
+
+
+@require_GET
+@login_required
+def unit_choices(request):
+    """The unit chooser's options as JSON: units in scope matching ``q`` (name or code), or the
+    children of ``parent`` (404 when the parent is not seen), ``page`` by ``page`` (20 each).
+    ``{"results": [{"id", "text", "name", "code", "level", "children"}], "more": bool}``."""
+    parent = None
+    if request.GET.get("parent"):
+        parent = get_unit_for_user(request.user, request.GET["parent"])
+    try:
+        page = min(max(int(request.GET.get("page", 1)), 1), UNIT_CHOICES_MAX_PAGE)
+    except ValueError:
+        page = 1
+    found = selectors.unit_choices(
+        request.user, query=request.GET.get("q", "")[:UNIT_CHOICES_MAX_QUERY], parent=parent, page=page
+    )
+    results = [
+        {
+            "id": unit.pk,
+            "text": selectors.unit_choice_label(unit),
+            "name": unit.name,
+            "code": unit.code,
+            "level": unit.level,
+            "children": unit.rght - unit.lft > 1,
+        }
+        for unit in found.units
+    ]
+    return JsonResponse({"results": results, "more": found.more}, json_dumps_params={"ensure_ascii": False})

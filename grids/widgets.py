@@ -12,6 +12,9 @@ from typing import ClassVar
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse
+
+from grids.selectors import unit_choice_label
 
 GEOMETRY_TYPES = ("Polygon", "Point")
 
@@ -108,4 +111,44 @@ class UnitTreeCheckboxes(forms.CheckboxSelectMultiple):
             parent = nodes.get(unit.parent_id)
             (parent["children"] if parent else roots).append(node)
         context["widget"]["tree"] = roots
+        return context
+
+
+class UnitChooser(forms.TextInput):
+    """One grid unit picked by searching, never a drop-down of every unit: the page holds only
+    the chosen unit (its id and its name); ``static/js/unit-chooser.js`` turns the field into a
+    tom-select box that asks ``grids:unit_choices`` for the units in scope matching what is typed
+    (20 at a time) or, on an empty box, for the person's top units and their children. Without
+    script it stays a text field holding the unit's number. Use it through
+    ``grids.choices.UnitChooserField`` (the field hands over its scoped queryset as ``choices``)."""
+
+    template_name = "grids/widgets/unit_chooser.html"
+
+    class Media:
+        css: ClassVar[dict[str, tuple[str, ...]]] = {
+            "all": ("vendor/tom-select/tom-select.default.min.css", "css/unit-chooser.css")
+        }
+        js = ("vendor/tom-select/tom-select.complete.min.js", "js/unit-chooser.js")
+
+    def __init__(self, attrs: dict | None = None, *, empty_label: str = "") -> None:
+        self.empty_label = empty_label
+        self.choices = None  # set by the ModelChoiceField
+        super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        value = getattr(value, "pk", value)
+        return "" if value in (None, "") else str(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen = None
+        pk = context["widget"]["value"]
+        queryset = getattr(self.choices, "queryset", None)
+        if pk and str(pk).isdigit() and queryset is not None:
+            chosen = queryset.filter(pk=int(pk)).select_related("parent").first()
+        context["widget"]["chooser"] = {
+            "url": reverse("grids:unit_choices"),
+            "label": unit_choice_label(chosen) if chosen is not None else "",
+            "empty_label": self.empty_label,
+        }
         return context

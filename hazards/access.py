@@ -20,7 +20,7 @@ from hazards.permissions import HazardAction
 
 def visible_hazards(user) -> QuerySet[Hazard]:
     scope = scope_for(user)
-    condition = scope.unit_q("unit__", grants_only=True)
+    condition = scope.unit_in_q("unit", grants_only=True)  # unit_id IN (…): the unit index
     if getattr(user, "department_id", None):
         copied = HazardCopy.objects.filter(scope.department_q(), hazard=OuterRef("pk"))
         condition |= Q(Exists(copied))

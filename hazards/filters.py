@@ -3,7 +3,7 @@
 A django-filter ``FilterSet`` parses and validates the query string (the API can use it as its
 ``filterset_class``); the filtering itself is ``hazards.selectors.apply_filters`` on the cleaned
 values, so pages, API and benchmark filter the same way. The unit choices are the units the
-person may see; dates accept the ways Chinese offices write them (2026-01-05, 2026/1/5,
+person may see, offered by a search box that loads them on demand (``grids.choices``); dates accept the ways Chinese offices write them (2026-01-05, 2026/1/5,
 2026.1.5, 2026年1月5日, 20260105) whatever the interface language."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from emergency.formats.zh_Hans import formats as zh_formats
 from grids import limits
+from grids.choices import UnitChooserFilter
 from grids.models import GridUnit
 from grids.scope import scope_for
 from hazards import selectors
@@ -32,15 +33,6 @@ def _visible_units(request):
     return scope_for(request.user).units().filter(is_active=True).order_by("tree_id", "lft")
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: GridUnit) -> str:
-        return "\u3000" * obj.level + obj.name  # indented by tier with ideographic spaces
-
-
-class UnitFilter(django_filters.ModelChoiceFilter):
-    field_class = UnitChoiceField
-
-
 def _date_widget() -> forms.DateInput:
     return forms.DateInput(
         format="%Y-%m-%d",
@@ -52,7 +44,7 @@ class HazardFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), widget=forms.TextInput(attrs={"placeholder": _("Number, title or place"), "type": "search"})
     )
-    unit = UnitFilter(
+    unit = UnitChooserFilter(
         queryset=_visible_units, label=_("Grid unit (with the units below)"), empty_label=_("All my grids")
     )
     category = django_filters.ModelChoiceFilter(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dispatch.models import IncidentType
 from drills.models import DrillForm
+from grids.choices import UnitChooserField
 from grids.limits import BoundedDateFormField
 from hazards.models import HazardCategory
 from library.access import edit_units, visible_regulations
@@ -92,7 +93,7 @@ class CaseSearchForm(forms.Form):
     type = forms.ModelChoiceField(label=_("incident type"), queryset=None, required=False, empty_label="—")
     drill_form = forms.ChoiceField(label=_("drill form"), choices=[("", "—"), *DrillForm.choices], required=False)
     category = forms.ModelChoiceField(label=_("hazard category"), queryset=None, required=False, empty_label="—")
-    unit = forms.ModelChoiceField(label=_("unit"), queryset=None, required=False, empty_label="—")
+    unit = UnitChooserField(label=_("unit"), queryset=None, required=False, empty_label="—")  # a search box
     year = forms.IntegerField(label=_("year"), required=False, min_value=1949, max_value=2100)
     state = forms.ChoiceField(label=_("state"), choices=[("", "—"), *Case.State.choices], required=False)
 
