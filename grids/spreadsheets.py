@@ -184,6 +184,14 @@ def export_name(title: str, unit_name: str = "", day: datetime.date | None = Non
     return f"{name}.{ext}"
 
 
+def scope_export_name(user, title: str, day: datetime.date | None = None, *, ext: str = "xlsx") -> str:
+    """``export_name`` for the person's outermost unit (``物资台账-凌云县-2026年12月.xlsx``)."""
+    from grids.scope import scope_for
+
+    top = scope_for(user).top_units().order_by("level", "code").first()
+    return export_name(title, top.name if top else "", day, ext=ext)
+
+
 def xlsx_response(workbook, filename: str):
     """The workbook as a download named ``filename``: every sheet that is not write-only laid out
     (``lay_out``; streamed sheets are laid out by ``start_table``)."""

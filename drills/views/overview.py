@@ -3,12 +3,9 @@ findings, annual drill plans, training sessions and the officers not trained thi
 
 from __future__ import annotations
 
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +20,7 @@ from drills.models import Finding
 from drills.permissions import DrillAction
 from drills.services import TransitionRefused
 from grids.scope import scope_for
-from grids.spreadsheets import append_row
+from grids.spreadsheets import append_row, export_name, start_table, xlsx_response
 
 PAGE_SIZE = 30
 
@@ -65,7 +62,7 @@ def compliance_export(request):
     rows = selectors.compliance(request.user, unit, year) if unit else []
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Drill compliance"))
-    append_row(sheet, EXPORT_COLUMNS)
+    start_table(sheet, EXPORT_COLUMNS)
     for row in rows:
         append_row(
             sheet,
@@ -80,13 +77,8 @@ def compliance_export(request):
                 row.requirement.rule,
             ],
         )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''drills-{year}.xlsx"
-    return response
+    title = _("Drill compliance %(year)s") % {"year": year}
+    return xlsx_response(book, export_name(title, unit.name if unit else ""))
 
 
 @require_GET

@@ -57,3 +57,38 @@ def test_the_hazard_export_is_named_for_the_unit_and_month(world, client_for):
     assert quote(f"隐患台账-凌云县-{today.year}年{today.month:02d}月.xlsx") in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+
+
+def _xlsx_routes():
+    """Every download of the site ending in .xlsx that takes no object (the listed registers)."""
+    from django.urls import get_resolver
+    from django.urls.resolvers import URLPattern, URLResolver
+
+    def walk(patterns, prefix="", namespace=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                yield from walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+            elif isinstance(entry, URLPattern) and str(entry.pattern).endswith(".xlsx") and entry.name:
+                if "<" not in prefix + str(entry.pattern):
+                    yield f"{namespace}{entry.name}"
+
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def test_every_listed_download_is_named_in_chinese_and_laid_out(world, client_for):
+    routes = _xlsx_routes()
+    assert "hazards:export" in routes and "supplies:readiness_export" in routes
+    client = client_for(world.county_dispatcher)
+    problems = []
+    for name in routes:
+        response = client.get(reverse(name))
+        if response.status_code != 200:  # a download that needs a choice first (a unit, a year)
+            continue
+        disposition = response["Content-Disposition"]
+        if "%E" not in disposition.split("filename*=UTF-8''")[-1]:  # a Chinese name, percent-encoded UTF-8
+            problems.append((name, disposition))
+        sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+        if not (sheet.freeze_panes == "A2" and sheet.auto_filter.ref):
+            problems.append((name, "not laid out"))
+    assert problems == [], "\n".join(map(str, problems))

@@ -15,7 +15,7 @@ from core.views import run_service
 from dispatch.access import get_incident_for_user
 from drills.access import get_drill_for_user
 from grids.files import serve_file
-from grids.spreadsheets import append_row, export_name, xlsx_response
+from grids.spreadsheets import append_row, export_name, start_table, xlsx_response
 from library import access, selectors, services
 from library.forms import CaseForm, CaseSearchForm, FileForm
 from library.services import TransitionRefused
@@ -57,7 +57,7 @@ def case_export(request):
     _form, cases = _searched(request)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Cases"))
-    append_row(sheet, [_("title"), _("unit"), _("type"), _("date"), _("state"), _("cause"), _("measures taken"),
+    start_table(sheet, [_("title"), _("unit"), _("type"), _("date"), _("state"), _("cause"), _("measures taken"),
                        _("handling"), _("lessons"), _("problems"), _("suggestions")])  # fmt: skip
     for c in cases.iterator(chunk_size=500):
         append_row(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.views import run_service
 from grids.files import serve_file
-from grids.spreadsheets import append_row, export_name, xlsx_response
+from grids.spreadsheets import append_row, export_name, start_table, xlsx_response
 from library import access, selectors, services
 from library.forms import FileForm, RegulationForm, RegulationSearchForm, ReplaceForm
 from library.services import TransitionRefused
@@ -56,7 +56,7 @@ def regulation_export(request):
     _form, regulations = _searched(request)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Regulations"))
-    append_row(sheet, [_("title"), _("kind"), _("number (文号)"), _("issuer"), _("issued"), _("effective"),
+    start_table(sheet, [_("title"), _("kind"), _("number (文号)"), _("issuer"), _("issued"), _("effective"),
                        _("status"), _("replaced by"), _("kept by")])  # fmt: skip
     for r in regulations.iterator(chunk_size=500):
         append_row(

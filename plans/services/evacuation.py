@@ -14,7 +14,7 @@ from django.utils.translation import pgettext
 
 from grids import rules
 from grids.models import GridUnit, User
-from grids.spreadsheets import append_row
+from grids.spreadsheets import append_row, start_table
 from plans import access
 from plans.models import DangerZone, Household, Shelter
 from plans.services.evacuation_import import (
@@ -164,7 +164,7 @@ def write_workbook(sheets: dict[str, list[list]], *, with_help: bool = False) ->
     for name, columns in ((ZONE_SHEET, ZONE_COLUMNS), (SHELTER_SHEET, SHELTER_COLUMNS),
                           (HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS)):  # fmt: skip
         sheet = book.create_sheet(name)
-        append_row(sheet, _headers(columns))
+        start_table(sheet, _headers(columns))
         for row in sheets.get(name, []):
             append_row(sheet, row)
     if with_help:

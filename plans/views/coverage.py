@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
-from grids.spreadsheets import append_row
+from grids.spreadsheets import append_row, scope_export_name, start_table, xlsx_response
 from plans import access
 from plans.selectors import coverage as selectors
 
@@ -55,18 +53,14 @@ def coverage_export(request):
     table = selectors.coverage_table(request.user, _filters(request))
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Plan coverage"))
-    append_row(sheet, [_("Township or park"), _("Grid unit"), _("Unit kind"), *[kind.name for kind in table.kinds]])
+    start_table(sheet, [_("Township or park"), _("Grid unit"), _("Unit kind"), *[kind.name for kind in table.kinds]])
     for group in table.groups:
         for row in group.rows:
             append_row(
                 sheet,
                 [group.head.name, row.unit.name, row.unit.get_kind_display(), *[_cell_text(c) for c in row.cells]],
             )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''plan-coverage.xlsx"
-    return response
+    return xlsx_response(book, scope_export_name(request.user, _("Plan coverage"), timezone.localdate()))
 
 
 @require_GET

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from grids.rules import TOWNSHIP_KINDS
+from grids.spreadsheets import attachment, export_name
 from hazards.models import HazardCategory
 from plans import access, services
 from plans.forms import EvacuationImportForm, ShelterStateForm
@@ -27,7 +28,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Content-Disposition"] = attachment(filename)
     return response
 
 
@@ -128,14 +129,14 @@ def export(request, unit_pk: int):
             HOUSEHOLD_SHEET: household_rows(households, unit),
         }
     )
-    return _xlsx(content, f"evacuation-{unit.code}.xlsx")
+    return _xlsx(content, export_name(_("Evacuation lists"), unit.name))
 
 
 @require_GET
 @login_required
 def template(request):
     """The empty workbook with one documented example row per sheet and the 填表说明."""
-    return _xlsx(services.template_workbook(), "evacuation-template.xlsx")
+    return _xlsx(services.template_workbook(), export_name(_("Evacuation lists template")))
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.registry import page_sections
 from grids.files import serve_file
-from grids.spreadsheets import append_row
+from grids.spreadsheets import append_row, scope_export_name, start_table, xlsx_response
 from plans import access, selectors, services
 from plans.forms import DocumentForm, IssueForm, PlanForm, ReasonForm, ReviewForm, RevisionForm
 from plans.models import Filing, PlanKind, PlanVersion, VersionState
@@ -83,7 +81,7 @@ def export(request):
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Plan register"))
-    append_row(sheet, EXPORT_COLUMNS)
+    start_table(sheet, EXPORT_COLUMNS)
     plans = selectors.register(request.user, _filters(request)).prefetch_related("versions__filings")
     for plan in plans:
         versions = list(plan.versions.all())  # prefetched with their filings
@@ -105,13 +103,7 @@ def export(request):
                 "、".join(t.name for t in plan.incident_types.all()),
             ],
         )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''plans.xlsx"
-    return response
+    return xlsx_response(book, scope_export_name(request.user, _("Plan register"), timezone.localdate()))
 
 
 @require_http_methods(["GET", "POST"])

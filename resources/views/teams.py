@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.views import run_service
-from grids.spreadsheets import append_row, export_name, xlsx_response
+from grids.spreadsheets import append_row, export_name, start_table, xlsx_response
 from resources import access
 from resources.forms import EquipmentForm, ImportForm, MemberForm, TeamForm, TeamSearchForm
 from resources.selectors import teams as team_selectors
@@ -158,19 +158,19 @@ def export(request):
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(TEAM_SHEET)
-    append_row(sheet, [header for _f, header, _a in TEAM_COLUMNS])
+    start_table(sheet, [header for _f, header, _a in TEAM_COLUMNS])
     teams = access.visible_teams(request.user).select_related("unit").prefetch_related("specialities")
     for t in teams:
         append_row(sheet, [t.name, t.unit.code, t.get_kind_display(), t.get_force_display(),
                            "、".join(s.name for s in t.specialities.all()), t.on_duty, t.get_readiness_display(),
                            t.base_address, t.lng, t.lat, t.leader_name, t.leader_phone, t.duty_phone])  # fmt: skip
     sheet = book.create_sheet(MEMBER_SHEET)
-    append_row(sheet, [header for _f, header, _a in MEMBER_COLUMNS])
+    start_table(sheet, [header for _f, header, _a in MEMBER_COLUMNS])
     for m in access.visible_members(request.user).select_related("team__unit", "person"):
         append_row(sheet, [m.team.name, m.team.unit.code, m.name, m.get_role_display(), m.phone,
                            m.person.username if m.person else ""])  # fmt: skip
     sheet = book.create_sheet(EXPERT_SHEET)
-    append_row(sheet, [header for _f, header, _a in EXPERT_COLUMNS])
+    start_table(sheet, [header for _f, header, _a in EXPERT_COLUMNS])
     experts = (
         access.visible_experts(request.user)
         .select_related("unit")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.views import run_service
-from grids.spreadsheets import append_row
+from grids.spreadsheets import append_row, scope_export_name, start_table, xlsx_response
 from supplies import access, selectors, services
 from supplies.forms import AdjustForm, DisposeForm, IssueForm, ReceiveForm
 
@@ -170,11 +168,8 @@ LEDGER_COLUMNS = [
 
 
 def _xlsx(book, name: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
+    """The workbook as a download with its Chinese name (RFC 5987) and its sheets laid out to print."""
+    return xlsx_response(book, name)
 
 
 @require_GET
@@ -185,7 +180,7 @@ def export(request):
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Stock"))
-    append_row(sheet, STOCK_COLUMNS)
+    start_table(sheet, STOCK_COLUMNS)
     yes, no = _("Yes"), _("No")
     for lot in selectors.stock_for(request.user).order_by("depot_id", "item__code", "expiry_date"):
         append_row(
@@ -197,7 +192,7 @@ def export(request):
             ],
         )  # fmt: skip
     sheet = book.create_sheet(_("Ledger"))
-    append_row(sheet, LEDGER_COLUMNS)
+    start_table(sheet, LEDGER_COLUMNS)
     for m in selectors.ledger_for(request.user).order_by("at", "id").iterator(chunk_size=2000):
         append_row(
             sheet,
@@ -207,7 +202,7 @@ def export(request):
                 m.incident.title if m.incident else "", m.document_no, m.reason,
             ],
         )  # fmt: skip
-    return _xlsx(book, "supplies.xlsx")
+    return _xlsx(book, scope_export_name(request.user, _("Supplies ledger"), timezone.localdate()))
 
 
 def _tier(request) -> int:
@@ -234,10 +229,10 @@ def readiness_export(request):
     norm, usable, agreed, shortfall = _("norm"), _("usable"), _("agreement reserve"), _("shortfall")
     for item in items:
         header += [f"{item.name} {norm}", f"{item.name} {usable}", f"{item.name} {agreed}", f"{item.name} {shortfall}"]
-    append_row(sheet, header)
+    start_table(sheet, header)
     for row in rows:
         values = [row.unit.name]
         for cell in row.cells:
             values += [cell.required, cell.usable, cell.agreement, cell.shortfall]
         append_row(sheet, values)
-    return _xlsx(book, "readiness.xlsx")
+    return _xlsx(book, scope_export_name(request.user, _("Supplies readiness"), timezone.localdate()))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.views import run_service
-from grids.spreadsheets import append_row
+from grids.spreadsheets import append_row, export_name, start_table
 from supplies import access, selectors, services
 from supplies.forms.upkeep import AgreementForm, DecisionForm, MaintenanceForm, NearestForm, StockTakeUploadForm
 from supplies.services.stocktake import COLUMNS, may_decide
@@ -159,10 +159,10 @@ def stocktake_sheet(request, pk: int):
     depot = access.get_depot_for_user(request.user, pk)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Stock-take"))
-    append_row(sheet, COLUMNS)
+    start_table(sheet, COLUMNS)
     for row in services.expected_rows(depot):
         append_row(sheet, row)
-    return _xlsx(book, f"stocktake-{depot.pk}-{timezone.localdate().isoformat()}.xlsx")
+    return _xlsx(book, export_name(_("Stock-take sheet"), depot.name, timezone.localdate()))
 
 
 @require_http_methods(["GET", "POST"])
