@@ -100,6 +100,16 @@ def test_readiness_shows_the_shortfall_in_red_with_text(client_for, world, stock
     assert "逻楼镇" not in page
 
 
+def test_readiness_chart_counts_usable_stock_only_up_to_each_norm(client_for, world, stocked):
+    ReserveNorm.objects.filter(tier=2, item=item("救生衣")).update(quantity=50, per_thousand=0)
+    response = client_for(world.township_officer).get(reverse("supplies:readiness"))
+    data = response.context["chart"]
+    index = data["categories"].index("救生衣")
+    norm, usable, _agreement = (s["data"][index] for s in data["series"])
+    assert (norm, usable) == (50, 45)
+    assert 'data-chart="readiness-chart"' in response.content.decode()
+
+
 def test_norm_per_thousand_residents(world):
     norm = ReserveNorm.objects.get(tier=2, item=item("救生衣"))
     norm.quantity, norm.per_thousand = 50, 5

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.charts import chart, series
 from core.views import run_service
 from grids.spreadsheets import append_row, scope_export_name, start_table, xlsx_response
 from supplies import access, selectors, services
@@ -214,7 +215,29 @@ def _tier(request) -> int:
 def readiness(request):
     tier = _tier(request)
     items, rows = selectors.readiness(request.user, tier=tier)
-    return render(request, "supplies/readiness.html", {"items": items, "rows": rows, "tier": tier})
+    return render(
+        request,
+        "supplies/readiness.html",
+        {"items": items, "rows": rows, "tier": tier, "chart": _readiness_chart(items, rows)},
+    )
+
+
+def _readiness_chart(items, rows) -> dict | None:
+    """Per item, over the units of the table: the norms, the usable stock counted against each
+    unit's norm (a surplus in one unit does not fill another's gap) and the agreement reserves."""
+    if not items or not rows:
+        return None
+    columns = [[row.cells[index] for row in rows] for index in range(len(items))]
+    return chart(
+        title=_("Readiness against the norms"),
+        categories=[item.name for item in items],
+        data=[
+            series(_("norm"), [sum(c.required for c in cells) for cells in columns], colour="grey"),
+            series(_("usable"), [sum(min(c.usable, c.required) for c in cells) for cells in columns], colour="closed"),
+            series(_("agreement reserve"), [sum(c.agreement for c in cells) for cells in columns], colour="blue"),
+        ],
+        horizontal=True,
+    )
 
 
 @require_GET
