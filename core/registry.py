@@ -181,7 +181,7 @@ def evaluation_blockers(plan_id: int) -> list[str]:
     return [message for name in sorted(_evaluation_gates) for message in _evaluation_gates[name](plan_id)]
 
 
-PAGE_PLACES = ("incident", "consultation", "plan", "drill")
+PAGE_PLACES = ("incident", "consultation", "plan", "drill", "monthly_report")
 _page_sections: dict[str, dict[str, PageSection]] = {place: {} for place in PAGE_PLACES}
 
 

@@ -27,6 +27,13 @@ class PatrolsConfig(AppConfig):
             template="patrols/consultation_section.html",
             order=70,
         )
+        register_page_section(
+            "monthly_report",
+            "patrols",
+            hooks.monthly_report_section,
+            template="patrols/monthly_report_section.html",
+            order=50,
+        )
         register_warning_link("patrols_presence", hooks.warning_links, order=50)
         register_desk_check("patrols", access.may_open_patrols)
         register_demo("patrols", demo.run, order=demo.DEMO_ORDER, present=demo.present)

@@ -44,6 +44,26 @@ def briefing_patrols(units: list[GridUnit], start: datetime.date, end: datetime.
     return result
 
 
+def monthly_report_section(user, report) -> dict | None:
+    """The month's patrols of the report's unit (its villages for a township), counted with the
+    hazards: due, done, late, missed. Live until the month is over (the report page is read by the
+    person the reports app let in; this reads no register of another unit)."""
+    start = report.period
+    today = timezone.localdate()
+    if start > today:
+        return None
+    end = min((start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1), today)
+    table = selectors.compliance(report.unit, start, end, today)
+    if not table.villages:
+        return None
+    counts = {key: sum(getattr(row, key) for row in table.villages) for key in KEYS}
+    return {
+        "patrols": {**counts, "villages": len(table.villages)},
+        "rows": table.villages if len(table.villages) > 1 else [],
+        "unit": report.unit,
+    }
+
+
 def consultation_section(user, consultation) -> dict | None:
     briefing = consultation.briefing or {}
     if "patrols" not in briefing:

@@ -46,3 +46,24 @@ def test_a_village_officer_adds_a_drawn_point_and_a_neighbour_may_not(world, cli
     assert answer.status_code == 302 and world.village_a.patrol_points.filter(name="新修挡墙").exists()
     assert client_for(world.village_officer_b).post(url, {"name": "x", "lng": 1, "lat": 1}).status_code == 404
     assert client_for(world.department_officer).post(url, {"name": "x", "lng": 1, "lat": 1}).status_code in (403, 404)
+
+
+def test_the_monthly_report_page_counts_the_months_patrols(world, client_for):
+    from reports import services as report_services
+    from reports.models import MonthlyReport
+
+    factories.patrol(world)
+    today = timezone.localdate()
+    report_services.monthly_job(today=today.replace(day=1))  # opens this month's drafts? else last month's
+    report = MonthlyReport.objects.filter(unit=world.township).order_by("-period").first()
+    if report is None or report.period.month != today.month:
+        report = MonthlyReport.objects.create(
+            unit=world.township, period=today.replace(day=1), deadline=today, figures={}
+        )
+    section = hooks.monthly_report_section(world.township_officer, report)
+    assert section["patrols"]["villages"] == 2 and section["patrols"]["done"] >= 1
+    assert {row.unit for row in section["rows"]} == {world.village_a, world.village_b}
+    page = client_for(world.township_officer).get(reverse("reports:monthly_detail", args=[report.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'id="patrols"' in body and "本月巡查" in body and f'data-unit="{world.village_a.pk}"' in body

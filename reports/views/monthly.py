@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.periods import add_months, previous_month
+from core.registry import page_sections
 from core.views import query_without
 from delivery import selectors as delivery_selectors
 from grids.scope import scope_for
@@ -81,6 +82,7 @@ def _render_monthly(request, report: MonthlyReport, *, sign_form=None, reissue_f
             "receipt": delivery_selectors.own_delivery(user, report.document_id),
             "State": MonthlyReport.State,
             "is_late": report.is_late,
+            "extra_sections": page_sections("monthly_report", user, report),  # registered by higher apps (patrols)
         },
         status=status,
     )
