@@ -2,7 +2,14 @@
 
 from supplies.selectors.nearest import nearest_usable
 from supplies.selectors.readiness import Cell, Row, agreement_stock, readiness, usable_stock
-from supplies.selectors.stock import depot_ledger, depot_list, depot_lots, ledger_for, stock_for
+from supplies.selectors.stock import (
+    depot_ledger,
+    depot_list,
+    depot_lots,
+    drill_equipment_findings,
+    ledger_for,
+    stock_for,
+)
 from supplies.selectors.upkeep import agreement_list, maintenance_due, readiness_map
 
 __all__ = [
@@ -18,6 +25,7 @@ __all__ = [
     "depot_ledger",
     "depot_list",
     "depot_lots",
+    "drill_equipment_findings",
     "ledger_for",
     "stock_for",
 ]

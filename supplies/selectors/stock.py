@@ -66,3 +66,17 @@ def ledger_for(user) -> QuerySet[Movement]:
 
 def stock_for(user) -> QuerySet[Lot]:
     return access.visible_lots(user).filter(quantity__gt=0).select_related("depot__unit", "item")
+
+
+def drill_equipment_findings(user, depot: Depot) -> list:
+    """The open findings of drills that exposed an equipment or stock problem at the depot's unit
+    (演练发现的装备物资问题): what the depot's keepers must put right, read through drills' own scope."""
+    from drills.access import visible_findings
+    from drills.models import Finding
+
+    return list(
+        visible_findings(user)
+        .filter(kind=Finding.Kind.EQUIPMENT, state=Finding.State.OPEN, owner_unit_id=depot.unit_id)
+        .select_related("drill")
+        .order_by("deadline", "id")[:20]
+    )

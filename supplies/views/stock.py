@@ -40,6 +40,7 @@ def depot_detail(request, pk: int):
         {
             "depot": depot,
             "lots": selectors.depot_lots(depot),
+            "findings": selectors.drill_equipment_findings(request.user, depot),
             "ledger": ledger,
             "may_move": access.may_move(request.user, depot),
         },
