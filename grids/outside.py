@@ -77,3 +77,38 @@ class OutsideGridQuestion:
         if question:
             self.outside_question, self.outside_alternative = question, other
             self.add_error(None, question)
+
+
+class OutsideGridSerializerMixin:
+    """The same question on the API (a serializer with ``unit``, ``lng``, ``lat``): a point outside
+    the unit's boundary is refused with the question under ``confirm_outside`` until the request
+    answers it with ``confirm_outside: true``."""
+
+    def get_fields(self):
+        from rest_framework import serializers
+
+        fields = super().get_fields()
+        fields["confirm_outside"] = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text=gettext_lazy("True to file a point that lies outside the unit's boundary under that unit."),
+        )
+        return fields
+
+    def validate(self, attrs):
+        from rest_framework.exceptions import ValidationError
+
+        attrs = super().validate(attrs)
+        unit, lng, lat = attrs.get("unit"), attrs.get("lng"), attrs.get("lat")
+        confirmed = attrs.pop("confirm_outside", False)
+        request = self.context.get("request")
+        if request is not None and unit is not None:
+            from grids.scope import scope_for
+
+            if not scope_for(request.user).can_see(unit):
+                return attrs  # refused for the unit itself by the service (403), not asked about
+        if unit is not None and lng is not None and lat is not None and not confirmed:
+            question, _other = question_for(unit, lng, lat, self.fields["unit"].queryset)
+            if question:
+                raise ValidationError({"confirm_outside": [question]})
+        return attrs

@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from grids import limits
 from grids.models import Department, GridUnit
+from grids.outside import OutsideGridSerializerMixin
 from grids.serializers import ScopedRelatedFieldsMixin
 from hazards.access import may
 from hazards.models import (
@@ -326,7 +327,7 @@ class PhotoListField(serializers.ListField):
         return super().get_value(dictionary)
 
 
-class HazardReportSerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
+class HazardReportSerializer(OutsideGridSerializerMixin, ScopedRelatedFieldsMixin, serializers.Serializer):
     """A report from the phone (multipart, with photos)."""
 
     category = serializers.PrimaryKeyRelatedField(queryset=HazardCategory.objects.filter(is_active=True))

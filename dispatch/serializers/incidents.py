@@ -8,6 +8,7 @@ from rest_framework import serializers
 from dispatch.models import Incident, IncidentReport, IncidentTier, IncidentType, Level
 from grids import limits
 from grids.models import GridUnit
+from grids.outside import OutsideGridSerializerMixin
 from grids.serializers import ScopedRelatedFieldsMixin
 
 
@@ -123,7 +124,7 @@ class FiguresInputSerializer(serializers.Serializer):
     )
 
 
-class IncidentFirstReportSerializer(ScopedRelatedFieldsMixin, FiguresInputSerializer):
+class IncidentFirstReportSerializer(OutsideGridSerializerMixin, ScopedRelatedFieldsMixin, FiguresInputSerializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=GridUnit.objects.all())
     type = serializers.PrimaryKeyRelatedField(queryset=IncidentType.objects.all())
     title = serializers.CharField(max_length=limits.max_length(Incident, "title"))

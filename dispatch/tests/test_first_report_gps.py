@@ -86,3 +86,16 @@ def test_a_point_outside_the_village_asks_before_filing(world, client_for):
     assert "该位置不在您的网格（陇雅村）范围内，确认仍按本网格上报？" in response.content.decode()
     response = client.post(reverse("dispatch:incident_report"), gps_only(world, FAR_AWAY, confirm_outside="on"))
     assert response.status_code == 302 and Incident.objects.get().unit == world.village_a
+
+
+def test_the_api_asks_about_a_point_outside_the_village_too(world):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(world.village_officer_a)
+    data = {**gps_only(world, FAR_AWAY), "occurred_at": timezone.now().isoformat(), "level": 4}
+    response = client.post("/api/v1/incidents/", data, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400 and not Incident.objects.exists()
+    assert "不在您的网格" in response.json()["confirm_outside"][0]
+    response = client.post("/api/v1/incidents/", {**data, "confirm_outside": True}, format="json")
+    assert response.status_code == 201 and Incident.objects.get().unit == world.village_a

@@ -89,3 +89,19 @@ def test_the_location_lookup_gives_the_question_to_ask_before_sending(world, cli
         outside = client.get(url, {"lng": FAR_AWAY[0], "lat": FAR_AWAY[1]}).json()
     assert outside["id"] == world.village_a.pk
     assert outside["question"] == "该位置不在您的网格（陇雅村）范围内，确认仍按本网格上报？"
+
+
+def test_the_api_asks_the_same_question_and_files_once_confirmed(world):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(world.village_officer_a)
+    data = report_data(world, IN_VILLAGE_B)
+    response = client.post("/api/v1/hazards/", data, format="multipart", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400 and Hazard.objects.count() == 0
+    assert "不在您的网格" in response.json()["confirm_outside"][0]
+    data = report_data(world, IN_VILLAGE_B, confirm_outside="true")
+    response = client.post("/api/v1/hazards/", data, format="multipart", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 201 and Hazard.objects.get().unit == world.village_a
+    inside = report_data(world, IN_VILLAGE_A)
+    assert client.post("/api/v1/hazards/", inside, format="multipart").status_code == 201
