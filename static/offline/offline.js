@@ -205,6 +205,19 @@
         why.textContent = entry.error;
         li.appendChild(why);
       }
+      if (entry.status === "refused" && entry.question) {  // the out-of-grid question, answered here
+        var confirm = document.createElement("button");
+        confirm.type = "button";
+        confirm.className = "button queue-confirm-outside";
+        confirm.textContent = msg.confirmOutside;
+        confirm.addEventListener("click", async function () {
+          confirm.disabled = true;
+          await Q.confirmOutside(entry.id);
+          await Q.flush();
+          await draw();
+        });
+        li.appendChild(confirm);
+      }
       if (entry.status === "sent" && entry.result) {
         var open = document.createElement("a");
         open.href = entry.result;

@@ -48,8 +48,14 @@
     if (response.status >= 400) {
       return { status: "refused", error: formError || plain(html, "msg-error") || String(response.status) };
     }
-    /* the form again with its errors (answered 200, e.g. the out-of-grid question): nothing was filed */
-    if (formError && !response.redirected) { return { status: "refused", error: formError }; }
+    /* the form again with its errors (answered 200, e.g. the out-of-grid question): nothing was filed;
+       the out-of-grid question can be answered from the queue page, the entry (and its photos) kept */
+    if (formError && !response.redirected) {
+      if (html.indexOf("outside-question has-error") !== -1) {  // only the question: the entry is kept whole
+        return { status: "refused", error: text(html, "#outside-text") || plain(html, "outside-text") || formError, question: true };
+      }
+      return { status: "refused", error: formError };
+    }
     var error = text(html, ".messages .msg-error") || plain(html, "msg-error");
     if (error) { return { status: "refused", error: error }; }
     return { status: "sent", result: page };
@@ -79,6 +85,7 @@
       entry.status = outcome.status;
       entry.error = outcome.error || "";
       entry.result = outcome.result || "";
+      entry.question = !!outcome.question;
       entry.sent = new Date().toISOString();
       await store.put(STORE, entry);
       done++;
@@ -94,5 +101,20 @@
     return run();
   }
 
-  root.OfflineQueue = { add: add, all: all, clear: clear, flush: flush, send: send, settle: settle, body: body };
+  /* The officer answered the out-of-grid question of a refused entry: send it again, confirmed. */
+  async function confirmOutside(id) {
+    var store = await db();
+    var entry = await store.get(STORE, id);
+    if (!entry || !entry.question) { return; }
+    entry.fields = entry.fields.filter(function (f) { return f[0] !== "confirm_outside"; });
+    entry.fields.push(["confirm_outside", "on"]);
+    entry.status = "waiting";
+    entry.error = "";
+    entry.question = false;
+    await store.put(STORE, entry);
+  }
+
+  root.OfflineQueue = {
+    add: add, all: all, clear: clear, flush: flush, send: send, settle: settle, body: body, confirmOutside: confirmOutside
+  };
 })(self);

@@ -1,6 +1,7 @@
 """A report filled with no signal at a point outside the officer's village: the question cannot be
 asked on the phone then, so the server asks it when the queue sends the report: the entry is shown
-as refused with the question, and nothing is filed silently."""
+as refused with the question, and nothing is filed silently; answering it on the queue page sends
+the same entry (its photo kept) again, confirmed, and it is filed once."""
 
 import pytest
 from django.urls import reverse
@@ -40,3 +41,10 @@ def test_a_queued_report_outside_the_village_is_refused_with_the_question(page, 
     expect(entry).to_contain_text("该位置不在您的网格（陇雅村）范围内")
     screenshot("offline-outside-refused")
     assert not Hazard.objects.exists()
+
+    # the officer answers the question on the queue page: the kept entry goes again, with its photo
+    entry.locator(".queue-confirm-outside").click()
+    expect(entry).to_have_attribute("data-status", "sent", timeout=20000)
+    screenshot("offline-outside-confirmed")
+    hazard = Hazard.objects.get()
+    assert hazard.unit == world.village_a and hazard.title == "后山裂缝" and hazard.photos.count() == 1
