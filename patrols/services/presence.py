@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.idempotency import once
+from delivery.models import TextMessage
+from delivery.texts import text_messages_queue
 from dispatch.models import Warning
 from grids.models import GridUnit, Membership, User, within_q
 from patrols import access
@@ -75,10 +77,28 @@ def presence_check_start(
     with transaction.atomic():
         check = PresenceCheck.objects.create(warning=warning, unit=unit, by=by, at=now, minutes=minutes)
         due = now + datetime.timedelta(minutes=minutes)
-        PresenceRequest.objects.bulk_create(
+        requests = PresenceRequest.objects.bulk_create(
             [PresenceRequest(check_run=check, officer=below[pk][0], unit=below[pk][1], due_at=due) for pk in chosen_ids]
         )
+        _text_officers(requests, due)  # each officer's phone is told, not only their 巡查 page
     return check
+
+
+def _text_officers(requests: list[PresenceRequest], due: datetime.datetime) -> None:
+    """A text message to each officer asked (once per request: keyed), sent after the commit."""
+    text = _("[Presence check] Check in with your location on 应急网格 (巡查) by %(time)s.") % {
+        "time": timezone.localtime(due).strftime("%H:%M")
+    }
+    text_messages_queue(
+        TextMessage(
+            key=f"presence:{request.pk}",
+            unit=request.unit,
+            person=request.officer,
+            phone=request.officer.mobile or "",
+            text=text,
+        )
+        for request in requests
+    )
 
 
 def presence_answer(

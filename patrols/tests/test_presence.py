@@ -47,6 +47,20 @@ def test_random_picks_only_officers_below(world):
     assert picked == {world.village_officer_a.pk, world.village_officer_b.pk}
 
 
+def test_each_officer_asked_gets_a_text_message_once(world, django_capture_on_commit_callbacks):
+    from delivery.models import TextMessage
+
+    warning = factories.warning(world)
+    with django_capture_on_commit_callbacks(execute=False):
+        check = services.presence_check_start(
+            warning=warning, unit=world.township, by=world.township_leader, officers=[world.village_officer_a]
+        )
+    request = check.requests.get()
+    message = TextMessage.objects.get(key=f"presence:{request.pk}")
+    assert (message.person, message.phone) == (world.village_officer_a, world.village_officer_a.mobile)
+    assert message.text.startswith("【到岗抽查】") and timezone.localtime(request.due_at).strftime("%H:%M") in message.text
+
+
 def test_answered_late_and_unanswered_by_the_deadline(world, settings, client_for):
     from grids.models import Role
     from grids.tests.factories import grant, make_person
