@@ -58,7 +58,9 @@ def test_each_officer_asked_gets_a_text_message_once(world, django_capture_on_co
     request = check.requests.get()
     message = TextMessage.objects.get(key=f"presence:{request.pk}")
     assert (message.person, message.phone) == (world.village_officer_a, world.village_officer_a.mobile)
-    assert message.text.startswith("【到岗抽查】") and timezone.localtime(request.due_at).strftime("%H:%M") in message.text
+    assert (
+        message.text.startswith("【到岗抽查】") and timezone.localtime(request.due_at).strftime("%H:%M") in message.text
+    )
 
 
 def test_answered_late_and_unanswered_by_the_deadline(world, settings, client_for):
