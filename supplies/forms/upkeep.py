@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grids.choices import limit_choices
+from grids.choices import UnitChooserField, limit_choices
 from grids.limits import BoundedDateFormField, lat_form_field, lng_form_field, model_int_form_field, note_form_field
 from grids.models import GridUnit
 from supplies import access
@@ -82,7 +82,7 @@ class DecisionForm(forms.Form):
 
 class NearestForm(forms.Form):
     item = forms.ModelChoiceField(label=_("item"), queryset=SupplyItem.objects.none(), required=False)
-    unit = forms.ModelChoiceField(label=_("from unit"), queryset=GridUnit.objects.none(), required=False)
+    unit = UnitChooserField(label=_("from unit"), queryset=GridUnit.objects.none(), required=False)
     lat = lat_form_field(label=_("latitude"), required=False)
     lng = lng_form_field(label=_("longitude"), required=False)
 
