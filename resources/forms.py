@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dispatch.models import IncidentType
+from grids.choices import UnitChooserField
 from grids.models import GridUnit
 from hazards.models import HazardCategory
 from resources import access
@@ -84,7 +85,7 @@ class DispatchForm(forms.Form):
 
     lat = forms.FloatField(label=_("latitude"), min_value=-90, max_value=90, required=False)
     lng = forms.FloatField(label=_("longitude"), min_value=-180, max_value=180, required=False)
-    unit = forms.ModelChoiceField(label=_("or a unit"), queryset=None, required=False)
+    unit = UnitChooserField(label=_("or a unit"), queryset=GridUnit.objects.none(), required=False)
     category = forms.ModelChoiceField(
         label=_("hazard category"), queryset=HazardCategory.objects.filter(is_active=True), required=False
     )
@@ -136,7 +137,7 @@ class ImportForm(forms.Form):
 
 
 class ReachabilityForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("unit"), queryset=GridUnit.objects.none(), required=False)
+    unit = UnitChooserField(label=_("unit"), queryset=GridUnit.objects.none(), required=False)
     missing = forms.BooleanField(label=_("only units with a role unfilled"), required=False)
 
     def __init__(self, *args, user, **kwargs):
