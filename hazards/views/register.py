@@ -27,7 +27,7 @@ from core.registry import map_layers
 from core.views import query_without
 from grids import limits
 from grids.scope import scope_for
-from grids.spreadsheets import append_row, export_name, start_table, xlsx_response
+from grids.spreadsheets import append_row, scope_export_name, start_table, xlsx_response
 from hazards import selectors
 from hazards.access import get_hazard_for_user
 from hazards.filters import active_filter_count, parse_filters
@@ -133,7 +133,7 @@ def export(request):
                 _naive(hazard.closed_at),
             ],
         )
-    return _xlsx(workbook, export_name(_("Hazard register"), _scope_name(request.user), timezone.localdate()))
+    return _xlsx(workbook, scope_export_name(request.user, _("Hazard register"), timezone.localdate()))
 
 
 def _naive(value: datetime.datetime | None) -> datetime.datetime | None:
@@ -142,12 +142,6 @@ def _naive(value: datetime.datetime | None) -> datetime.datetime | None:
 
 def _xlsx(workbook, filename: str) -> HttpResponse:
     return xlsx_response(workbook, filename)
-
-
-def _scope_name(user) -> str:
-    """The unit an export is named for: the person's outermost unit (else their county's)."""
-    top = scope_for(user).top_units().order_by("level", "code").first()
-    return top.name if top else ""
 
 
 # --- the risk map -------------------------------------------------------------------------------
@@ -317,7 +311,7 @@ def statistics_export(request):
         cell.font = bold
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.column_dimensions["A"].width = 24
-    return _xlsx(workbook, export_name(_("Hazard statistics"), _scope_name(request.user), timezone.localdate()))
+    return _xlsx(workbook, scope_export_name(request.user, _("Hazard statistics"), timezone.localdate()))
 
 
 def _row_label(row, table) -> str:

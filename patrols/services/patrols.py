@@ -9,7 +9,6 @@ never refused: the tolerance is ``PATROL_CHECKIN_TOLERANCE_M``."""
 from __future__ import annotations
 
 import datetime
-import math
 import uuid
 
 from django.conf import settings
@@ -18,21 +17,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.geo import distance_km
 from core.idempotency import once
 from grids.models import GridUnit
 from hazards.models import Family, Hazard
 from patrols import access
 from patrols.models import CheckIn, Patrol, PatrolPoint, PointSource
 
-EARTH_RADIUS_M = 6_371_000
-
 
 def distance_m(lng1: float, lat1: float, lng2: float, lat2: float) -> float:
-    """Great-circle distance in metres (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+    """Great-circle distance in metres."""
+    return 1000 * distance_km(lat1, lng1, lat2, lng2)
 
 
 def point_create(*, unit: GridUnit, by, name: str, lng: float, lat: float) -> PatrolPoint:

@@ -4,17 +4,16 @@ usable stock (``supplies.selectors.nearest``). A fixed number of queries."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 
+from core.geo import distance_km
 from resources import access
 from resources.models import Expert, Team, TeamEquipment
 from resources.selectors.teams import with_strength
 from supplies.selectors.nearest import nearest_usable
 
-EARTH_KM = 6371.0
 TEAMS = 10
 EXPERTS = 10
 STOCK = 10
@@ -27,14 +26,6 @@ class Answer:
     teams: list = field(default_factory=list)
     experts: list = field(default_factory=list)
     stock: list = field(default_factory=list)
-
-
-def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance (haversine) in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_KM * math.asin(math.sqrt(a))
 
 
 def point_of(unit) -> tuple[float, float] | None:

@@ -5,25 +5,15 @@ number of depots, lots or ledger rows (``resources`` calls this exact signature)
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from core.geo import distance_km
 from supplies import access
 from supplies.models import Depot, SupplyItem, Transfer, TransferLine
-
-EARTH_RADIUS_KM = 6371.0088
-
-
-def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def usable_by_depot(user, *, item_ids: Iterable[int] | None = None) -> dict[tuple[int, int], int]:

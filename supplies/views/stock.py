@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,6 @@ from supplies import access, selectors, services
 from supplies.forms import AdjustForm, DisposeForm, IssueForm, ReceiveForm
 
 LEDGER_PAGE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @require_GET
@@ -169,11 +168,6 @@ LEDGER_COLUMNS = [
 ]  # fmt: skip
 
 
-def _xlsx(book, name: str) -> HttpResponse:
-    """The workbook as a download with its Chinese name (RFC 5987) and its sheets laid out to print."""
-    return xlsx_response(book, name)
-
-
 @require_GET
 @login_required
 def export(request):
@@ -204,7 +198,7 @@ def export(request):
                 m.incident.title if m.incident else "", m.document_no, m.reason,
             ],
         )  # fmt: skip
-    return _xlsx(book, scope_export_name(request.user, _("Supplies ledger"), timezone.localdate()))
+    return xlsx_response(book, scope_export_name(request.user, _("Supplies ledger"), timezone.localdate()))
 
 
 def _tier(request) -> int:
@@ -259,4 +253,4 @@ def readiness_export(request):
         for cell in row.cells:
             values += [cell.required, cell.usable, cell.agreement, cell.shortfall]
         append_row(sheet, values)
-    return _xlsx(book, scope_export_name(request.user, _("Supplies readiness"), timezone.localdate()))
+    return xlsx_response(book, scope_export_name(request.user, _("Supplies readiness"), timezone.localdate()))

@@ -17,11 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.views import run_service
-from grids.spreadsheets import append_row, export_name, start_table
+from grids.spreadsheets import append_row, export_name, start_table, xlsx_response
 from supplies import access, selectors, services
 from supplies.forms.upkeep import AgreementForm, DecisionForm, MaintenanceForm, NearestForm, StockTakeUploadForm
 from supplies.services.stocktake import COLUMNS, may_decide
-from supplies.views.stock import _xlsx
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -162,7 +161,7 @@ def stocktake_sheet(request, pk: int):
     start_table(sheet, COLUMNS)
     for row in services.expected_rows(depot):
         append_row(sheet, row)
-    return _xlsx(book, export_name(_("Stock-take sheet"), depot.name, timezone.localdate()))
+    return xlsx_response(book, export_name(_("Stock-take sheet"), depot.name, timezone.localdate()))
 
 
 @require_http_methods(["GET", "POST"])
