@@ -88,13 +88,16 @@ def test_a_double_blind_drill_from_plan_to_findings_and_compliance(page, live_se
     page.fill("#id_participants", "镇应急中队、沿河村民")
     page.fill("#id_narrative", "21:00 发出警报；21:25 转移完成")
     button(page, "保存")
+    expect(page.get_by_role("link", name="评估演练")).to_be_visible()
     page.get_by_role("link", name="评估演练").click()
     scores = page.locator("input[name^=score_]")
+    expect(scores.first).to_be_visible()  # the evaluation form has loaded (a click does not wait for it)
     assert scores.count() >= 3
     for index in range(scores.count()):
         scores.nth(index).fill("85")
     page.fill("#id_report", "响应迅速，夜间通信存在短板。")
     button(page, "保存")
+    expect(page.locator(".messages .msg-success")).to_contain_text("评估完成")
     drill.refresh_from_db()
     assert drill.state == DrillState.EVALUATED and drill.evaluation.conclusion
 
