@@ -28,3 +28,19 @@ def first_history(app_label: str, *model_names: str) -> migrations.RunPython:
             )
 
     return migrations.RunPython(run, migrations.RunPython.noop, elidable=False)
+
+
+def fill_names_en(
+    app_label: str, model_name: str, names: dict[str, str], *, key: str = "code", **where
+) -> migrations.RunPython:
+    """A migration step giving the seeded rows of a rule table (``core.models.RuleName``) their
+    English name: ``names`` maps a row's ``key`` (its code, or its Chinese name where the table has
+    no code) to the English; ``where`` narrows the rows further (``county=None``: the seeded ones). Only blank ``name_en`` are filled, so an administrator's own English
+    name stays; rows the county added itself are left alone. Reversed, it changes nothing."""
+
+    def run(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        for value, english in names.items():
+            model.objects.filter(**where, **{key: value}, name_en="").update(name_en=english)
+
+    return migrations.RunPython(run, migrations.RunPython.noop, elidable=False)

@@ -82,3 +82,30 @@ class UsedKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.key}"
+
+
+def english_active() -> bool:
+    """Whether the interface speaks English now (the language switch at the foot of every page)."""
+    from django.utils.translation import get_language
+
+    return (get_language() or "").startswith("en")
+
+
+class RuleName(models.Model):
+    """The name of a rule-table row (a hazard category, a warning type …) in both languages: the
+    Chinese ``name`` every rule model has, and ``name_en`` for the English interface (blank: the
+    Chinese name is shown there too). Pages, selects, serializers and exports show ``display_name``."""
+
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.name_en and english_active():
+            return self.name_en
+        return self.name

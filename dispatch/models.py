@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import RuleName
 from grids.models import GridUnit
 
 
@@ -30,7 +31,7 @@ CAP_SEVERITY = {1: "Extreme", 2: "Severe", 3: "Moderate", 4: "Minor"}  # GB/T 35
 # --- warnings -------------------------------------------------------------------------------------
 
 
-class WarningType(models.Model):
+class WarningType(RuleName):
     """A kind of warning and the levels (colours) it may have (RULES.md §4.2). Provinces edit these."""
 
     class Source(models.TextChoices):
@@ -60,9 +61,6 @@ class WarningType(models.Model):
         verbose_name = _("warning type")
         verbose_name_plural = _("warning types")
         ordering = ["source", "order", "code"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class AcknowledgementRule(models.Model):
@@ -222,7 +220,7 @@ class IncidentCategory(models.TextChoices):
     SOCIAL = "social", _("Social security event")
 
 
-class IncidentType(models.Model):
+class IncidentType(RuleName):
     category = models.CharField(_("category"), max_length=10, choices=IncidentCategory.choices)
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=50)
@@ -238,9 +236,6 @@ class IncidentType(models.Model):
         verbose_name = _("incident type")
         verbose_name_plural = _("incident types")
         ordering = ["category", "order", "code"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class AccidentThreshold(models.Model):

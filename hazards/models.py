@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import RuleName
 from grids.files import RandomName
 from grids.models import Department, GridUnit, Sector
 
@@ -73,7 +74,7 @@ OPEN_STATES = (State.REPORTED, State.CONFIRMED, State.RECTIFYING, State.AWAITING
 # --- rule tables --------------------------------------------------------------------------------
 
 
-class HazardCategory(models.Model):
+class HazardCategory(RuleName):
     """A kind of hazard, and the sector whose county department supervises it."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -91,9 +92,6 @@ class HazardCategory(models.Model):
         verbose_name = _("hazard category")
         verbose_name_plural = _("hazard categories")
         ordering = ["family", "order", "code"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class RiskFactorOption(models.Model):

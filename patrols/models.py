@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import RuleName
 from dispatch.models import Level, Warning
 from grids.files import RandomName
 from grids.models import GridUnit
@@ -36,7 +37,7 @@ from hazards.models import Hazard
 NOTE = 500
 
 
-class Season(models.Model):
+class Season(RuleName):
     class SeasonKind(models.TextChoices):
         FLOOD = "flood", _("Flood season")
         FIRE = "fire", _("Fire season")
@@ -66,7 +67,7 @@ class Season(models.Model):
         constraints = [models.UniqueConstraint(fields=["county", "kind"], name="patrol_season_one_per_kind")]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.start_month}-{self.start_day}～{self.end_month}-{self.end_day}"
+        return f"{self.display_name} {self.start_month}-{self.start_day}～{self.end_month}-{self.end_day}"
 
     def clean(self) -> None:
         for month, day in ((self.start_month, self.start_day), (self.end_month, self.end_day)):

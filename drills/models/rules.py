@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import RuleName
 from grids.models import GridUnit
 
 
@@ -38,7 +39,7 @@ class UnitGroup(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise or institution")
 
 
-class UnitCategory(models.Model):
+class UnitCategory(RuleName):
     """A category of enterprise or place that owes its own drills (危化品, 矿山, 学校 …)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -50,9 +51,6 @@ class UnitCategory(models.Model):
         verbose_name = _("unit category")
         verbose_name_plural = _("unit categories")
         ordering = ["order", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class CategorisedUnit(models.Model):
@@ -72,7 +70,7 @@ class CategorisedUnit(models.Model):
         return f"{self.unit} · {self.category}"
 
 
-class DrillRequirement(models.Model):
+class DrillRequirement(RuleName):
     """Who must drill what, how often. A row applies to a unit of ``unit_group``; with a
     ``category`` only to units in it; with a ``plan_kind`` once per plan of that kind the unit
     owns (each plan drilled). ``times_per_year`` drills a year, one in each equal part of the year
@@ -100,15 +98,12 @@ class DrillRequirement(models.Model):
         verbose_name_plural = _("drill requirements")
         ordering = ["order", "id"]
 
-    def __str__(self) -> str:
-        return self.name
-
     @property
     def months_per_part(self) -> int:
         return 12 // self.times_per_year if 12 % self.times_per_year == 0 else 12
 
 
-class EvaluationIndicator(models.Model):
+class EvaluationIndicator(RuleName):
     """An indicator of the evaluation form of a drill form, with its weight (GB/T 46792, AQ/T 9009)."""
 
     form = models.CharField(_("drill form"), max_length=10, choices=DrillForm.choices)
@@ -125,11 +120,8 @@ class EvaluationIndicator(models.Model):
         ordering = ["form", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["form", "code"], name="evaluation_indicator_unique")]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class ConclusionBand(models.Model):
+class ConclusionBand(RuleName):
     """Scores → conclusion: the highest band whose ``min_score`` the weighted score reaches."""
 
     code = models.SlugField(_("code"), max_length=20, unique=True)
@@ -146,4 +138,4 @@ class ConclusionBand(models.Model):
         constraints = [models.UniqueConstraint(fields=["min_score"], name="conclusion_band_score_unique")]
 
     def __str__(self) -> str:
-        return f"{self.name} ≥ {self.min_score}"
+        return f"{self.display_name} ≥ {self.min_score}"

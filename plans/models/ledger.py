@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.models import RuleName
 from dispatch.models import IncidentType
 from grids.files import RandomName
 from grids.models import Department, GridUnit
@@ -46,7 +47,7 @@ def owner_kind_of(unit: GridUnit, department_id: int | None) -> str:
     return OwnerKind.COUNTY
 
 
-class PlanKind(models.Model):
+class PlanKind(RuleName):
     """A kind of plan (总体 / 专项 / 部门 / 乡镇 / 村 / 企业综合 …): a rule table, seeded."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -61,9 +62,6 @@ class PlanKind(models.Model):
         verbose_name = _("plan kind")
         verbose_name_plural = _("plan kinds")
         ordering = ["order", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Plan(models.Model):

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import RuleName
 from dispatch.models import IncidentType
 from grids.limits import LAT_RANGE, LNG_RANGE
 from grids.models import GridUnit
@@ -26,7 +27,7 @@ class TeamKind(models.TextChoices):
     SOCIAL = "social", _("Social team")
 
 
-class Speciality(models.Model):
+class Speciality(RuleName):
     """A rescue speciality (防汛抗洪, 森林灭火 …): the hazard categories and incident types it serves.
     A value table, seeded by a data migration and edited in the admin."""
 
@@ -41,9 +42,6 @@ class Speciality(models.Model):
         verbose_name = _("rescue speciality")
         verbose_name_plural = _("rescue specialities")
         ordering = ["order", "code"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class StrengthRule(models.Model):

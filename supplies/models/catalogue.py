@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import RuleName
+
 # 大类 (1 digit) + 中类 (2) + 小类 (2) + 细类 (2), each of the last three 01–99 (RULES.md §6.1).
 ITEM_CODE = re.compile(r"^[1-9](0[1-9]|[1-9][0-9]){3}$")
 
@@ -25,7 +27,7 @@ def validate_item_code(value: str) -> None:
         )
 
 
-class SupplyClass(models.Model):
+class SupplyClass(RuleName):
     """A GB/T 38565 top class (大类): 1 基本生活保障物资, 2 应急装备及配套物资, 3 工程材料与机械加工设备."""
 
     code = models.CharField(
@@ -43,10 +45,10 @@ class SupplyClass(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.display_name}"
 
 
-class SupplyCategory(models.Model):
+class SupplyCategory(RuleName):
     """One of the 13 traditional categories (防护用品, 生命救助 …; RULES.md §6.2)."""
 
     name = models.CharField(_("name"), max_length=30, unique=True)
@@ -57,9 +59,6 @@ class SupplyCategory(models.Model):
         verbose_name = _("supply category")
         verbose_name_plural = _("supply categories")
         ordering = ["order", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class SupplyItem(models.Model):
