@@ -67,7 +67,7 @@ class WarningTypeForm(forms.ModelForm):
 
     class Meta:
         model = WarningType
-        fields = ("code", "name", "source", "levels", "feed_code", "cap_category", "order", "is_active")
+        fields = ("code", "name", "name_en", "source", "levels", "feed_code", "cap_category", "order", "is_active")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,10 +90,20 @@ class WarningTypeForm(forms.ModelForm):
 @admin.register(WarningType)
 class WarningTypeAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
     form = WarningTypeForm
-    list_display = ("name", "code", "source", "levels_display", "feed_code", "cap_category", "order", "is_active")
+    list_display = (
+        "name",
+        "name_en",
+        "code",
+        "source",
+        "levels_display",
+        "feed_code",
+        "cap_category",
+        "order",
+        "is_active",
+    )
     list_editable = ("order", "is_active")
     list_filter = ("source", "is_active")
-    search_fields = ("name", "code", "feed_code")
+    search_fields = ("name", "name_en", "code", "feed_code")
     ordering = ("source", "order", "code")
 
     @admin.display(description=_("levels allowed"))
@@ -238,10 +248,10 @@ class ReportingDeadlineAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAd
 
 @admin.register(IncidentType)
 class IncidentTypeAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
-    list_display = ("name", "code", "category", "production_safety", "order")
+    list_display = ("name", "name_en", "code", "category", "production_safety", "order")
     list_editable = ("production_safety", "order")
     list_filter = ("category", "production_safety")
-    search_fields = ("name", "code")
+    search_fields = ("name", "name_en", "code")
     ordering = ("category", "order", "code")
 
     def get_readonly_fields(self, request, obj=None):

@@ -362,7 +362,7 @@ def cap_import(data: bytes | str, *, by: User, issuer_unit: GridUnit | None = No
         allowed = "、".join(str(Level(value).label) for value in sorted(warning_type.levels or []))
         raise _refuse(
             _("A %(type)s warning cannot be %(level)s (<parameter> / <severity>); this type allows: %(allowed)s.")
-            % {"type": warning_type.name, "level": Level(level).label, "allowed": allowed}
+            % {"type": warning_type.display_name, "level": Level(level).label, "allowed": allowed}
         )
     valid_from = _time(info, "onset") or _time(info, "effective") or _time(root, "sent")
     valid_to = _time(info, "expires")

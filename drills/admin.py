@@ -33,24 +33,33 @@ from grids.admin.base import (
 
 @admin.register(UnitCategory)
 class UnitCategoryAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
-    list_display = ("name", "code", "order")
+    list_display = ("name", "name_en", "code", "order")
 
 
 @admin.register(DrillRequirement)
 class DrillRequirementAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
-    list_display = ("name", "unit_group", "category", "plan_kind", "comprehensive_only", "times_per_year", "is_active")
+    list_display = (
+        "name",
+        "name_en",
+        "unit_group",
+        "category",
+        "plan_kind",
+        "comprehensive_only",
+        "times_per_year",
+        "is_active",
+    )
     list_filter = ("unit_group", "is_active")
 
 
 @admin.register(EvaluationIndicator)
 class EvaluationIndicatorAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
-    list_display = ("name", "form", "code", "weight", "order", "is_active")
+    list_display = ("name", "name_en", "form", "code", "weight", "order", "is_active")
     list_filter = ("form",)
 
 
 @admin.register(ConclusionBand)
 class ConclusionBandAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
-    list_display = ("name", "code", "min_score")
+    list_display = ("name", "name_en", "code", "min_score")
 
 
 @admin.register(CategorisedUnit)

@@ -78,7 +78,7 @@ class EvaluationForm(forms.Form):
         self.indicators = list(indicators)
         for indicator in self.indicators:
             self.fields[f"score_{indicator.pk}"] = forms.IntegerField(
-                label=f"{indicator.name}（{_('weight')} {indicator.weight}）", min_value=0, max_value=100
+                label=f"{indicator.display_name}（{_('weight')} {indicator.weight}）", min_value=0, max_value=100
             )
 
     def scores(self) -> dict[int, int]:

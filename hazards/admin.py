@@ -39,13 +39,13 @@ from hazards.models import (
 
 @admin.register(HazardCategory)
 class HazardCategoryAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
-    list_display = ("name", "code", "family", "sector", "icon", "order", "is_active")
+    list_display = ("name", "name_en", "code", "family", "sector", "icon", "order", "is_active")
     list_editable = ("sector", "order", "is_active")
     list_filter = ("family", "sector", "is_active")
     list_select_related = ("sector",)
-    search_fields = ("name", "code")
+    search_fields = ("name", "name_en", "code")
     ordering = ("family", "order", "code")
-    fields = ("code", "name", "family", "sector", "icon", "order", "is_active")
+    fields = ("code", "name", "name_en", "family", "sector", "icon", "order", "is_active")
 
     def get_readonly_fields(self, request, obj=None):
         # The code is what imports and other counties' data refer to; the family decides what a

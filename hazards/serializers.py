@@ -97,6 +97,7 @@ class HazardCategorySerializer(serializers.ModelSerializer):
             "id",
             "code",
             "name",
+            "name_en",
             "family",
             "family_display",
             "sector",
@@ -201,6 +202,7 @@ class HazardListSerializer(serializers.ModelSerializer):
     """One row of the register."""
 
     category_name = serializers.CharField(source="category.name", read_only=True)
+    category_name_en = serializers.CharField(source="category.name_en", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     owner_unit_name = serializers.CharField(source="owner_unit.name", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
@@ -218,6 +220,7 @@ class HazardListSerializer(serializers.ModelSerializer):
             "family",
             "category",
             "category_name",
+            "category_name_en",
             "unit",
             "unit_name",
             "owner_unit",

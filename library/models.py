@@ -84,7 +84,7 @@ class Case(models.Model):
     @property
     def type_label(self) -> str:
         if self.incident_type_id:
-            return self.incident_type.name
+            return self.incident_type.display_name
         return self.get_drill_form_display() if self.drill_form else ""
 
 

@@ -18,9 +18,9 @@ from patrols.models import CheckIn, Patrol, PatrolPoint, PatrolRule, PresenceChe
 
 @admin.register(Season)
 class SeasonAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
-    list_display = ("name", "kind", "county", "start_month", "start_day", "end_month", "end_day")
+    list_display = ("name", "name_en", "kind", "county", "start_month", "start_day", "end_month", "end_day")
     list_filter = ("kind",)
-    fields = ("county", "name", "kind", ("start_month", "start_day"), ("end_month", "end_day"))
+    fields = ("county", "name", "name_en", "kind", ("start_month", "start_day"), ("end_month", "end_day"))
 
 
 @admin.register(PatrolRule)

@@ -28,7 +28,10 @@ def warning_links(user, warning, units: list) -> list[WarningLink]:
             url = (
                 reverse("plans:evacuation_village", args=[unit.pk]) + "?" + urlencode({"category": zone.category.code})
             )
-            label = _("Evacuation list of %(unit)s: %(category)s") % {"unit": unit.name, "category": zone.category.name}
+            label = _("Evacuation list of %(unit)s: %(category)s") % {
+                "unit": unit.name,
+                "category": zone.category.display_name,
+            }
             links.append(WarningLink(label=label, url=url))
     return links
 
@@ -62,7 +65,7 @@ def danger_zone_layer(user) -> dict | None:
         {
             "type": "Feature",
             "geometry": zone.boundary,
-            "properties": {"name": f"{zone.unit.name} · {zone.name}（{zone.category.name}）"},
+            "properties": {"name": f"{zone.unit.name} · {zone.name}（{zone.category.display_name}）"},
         }
         for zone in zones.order_by("unit__tree_id", "unit__lft", "name")
     ]

@@ -19,7 +19,7 @@ from resources.models import Expert, RequiredRole, RollCall, Speciality, Strengt
 
 @admin.register(Speciality)
 class SpecialityAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
-    list_display = ("code", "name", "order")
+    list_display = ("code", "name", "name_en", "order")
     filter_horizontal = ("hazard_categories", "incident_types")
 
 

@@ -15,7 +15,7 @@ from grids.serializers import ScopedRelatedFieldsMixin
 class IncidentTypeSerializer(serializers.ModelSerializer):
     class Meta:
         model = IncidentType
-        fields = ["id", "code", "name", "category", "production_safety"]
+        fields = ["id", "code", "name", "name_en", "category", "production_safety"]
 
 
 class IncidentTierSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
@@ -55,6 +55,7 @@ LIST_FIELDS = [
     "number",
     "type",
     "type_name",
+    "type_name_en",
     "category",
     "title",
     "occurred_at",
@@ -75,6 +76,7 @@ LIST_FIELDS = [
 
 class IncidentListSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     type_name = serializers.CharField(source="type.name", read_only=True)
+    type_name_en = serializers.CharField(source="type.name_en", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     any_late = serializers.BooleanField(read_only=True, help_text=gettext_lazy("Some tier reported late."))
     reached_me = serializers.BooleanField(
@@ -88,6 +90,7 @@ class IncidentListSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializ
 
 class IncidentDetailSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     type_name = serializers.CharField(source="type.name", read_only=True)
+    type_name_en = serializers.CharField(source="type.name_en", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     reporter_name = serializers.CharField(source="reporter.display_name", read_only=True)
     tiers = IncidentTierSerializer(many=True, read_only=True)

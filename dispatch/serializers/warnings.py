@@ -22,6 +22,7 @@ class UnitRefSerializer(serializers.Serializer):
 class WarningListSerializer(serializers.ModelSerializer):
     type = serializers.SlugRelatedField(slug_field="code", read_only=True)
     type_name = serializers.CharField(source="type.name", read_only=True)
+    type_name_en = serializers.CharField(source="type.name_en", read_only=True)
     colour = serializers.SerializerMethodField()
     issuer_name = serializers.CharField(source="issuer_unit.name", read_only=True)
     state = serializers.CharField(read_only=True, help_text="draft, active (in force) or lifted")
@@ -34,6 +35,7 @@ class WarningListSerializer(serializers.ModelSerializer):
             "title",
             "type",
             "type_name",
+            "type_name_en",
             "level",
             "colour",
             "state",

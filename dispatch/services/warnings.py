@@ -87,7 +87,7 @@ def _check_fields(*, type: WarningType, level: int, valid_from, valid_to) -> tup
         allowed = "、".join(str(Level(value).label) for value in sorted(type.levels or []))
         errors["level"] = [
             _("A %(type)s warning cannot be %(level)s; this type allows: %(allowed)s.")
-            % {"type": type.name, "level": Level(level).label, "allowed": allowed or "—"}
+            % {"type": type.display_name, "level": Level(level).label, "allowed": allowed or "—"}
         ]
     if valid_from and valid_to and not errors.keys() & {"valid_from", "valid_to"} and valid_to <= valid_from:
         errors["valid_to"] = [_("The end of validity must be after its start.")]

@@ -149,7 +149,7 @@ class Evaluation(models.Model):
         verbose_name_plural = _("drill evaluations")
 
     def __str__(self) -> str:
-        return f"{self.drill} · {self.conclusion.name}"
+        return f"{self.drill} · {self.conclusion.display_name}"
 
 
 class IndicatorScore(models.Model):

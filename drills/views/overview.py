@@ -68,7 +68,7 @@ def compliance_export(request):
             sheet,
             [
                 row.unit.name,
-                row.requirement.name,
+                row.requirement.display_name,
                 row.plan.title if row.plan else "",
                 row.due,
                 row.done,

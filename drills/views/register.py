@@ -226,7 +226,8 @@ def evaluate(request, pk):
                 summary=form.cleaned_data["summary"],
             ),
             success_message=lambda e: (
-                _("Evaluated: %(score)s points, %(conclusion)s.") % {"score": e.score, "conclusion": e.conclusion.name}
+                _("Evaluated: %(score)s points, %(conclusion)s.")
+                % {"score": e.score, "conclusion": e.conclusion.display_name}
             ),
             redirect_to=_back(drill),
             refusals=(TransitionRefused,),

@@ -117,7 +117,7 @@ def export(request):
                 hazard.unit.name,
                 hazard.owner_unit.name,
                 hazard.get_family_display(),
-                hazard.category.name,
+                hazard.category.display_name,
                 hazard.get_grade_display(),
                 hazard.get_risk_level_display() if hazard.risk_level else "",
                 hazard.get_state_display(),

@@ -13,7 +13,7 @@ from plans.models import Filing, FilingRoute, Plan, PlanKind, PlanVersion, Workd
 
 @admin.register(PlanKind)
 class PlanKindAdmin(SuperuserDeletesMixin, ScopedAdmin):
-    list_display = ("name", "code", "is_special", "order", "is_active")
+    list_display = ("name", "name_en", "code", "is_special", "order", "is_active")
     list_editable = ("order", "is_active")
 
 

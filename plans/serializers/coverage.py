@@ -13,6 +13,7 @@ class CoveragePlanSerializer(serializers.Serializer):
 class CoverageCellSerializer(serializers.Serializer):
     plan_kind = serializers.CharField(source="kind.code")
     plan_kind_name = serializers.CharField(source="kind.name")
+    plan_kind_name_en = serializers.CharField(source="kind.name_en")
     required = serializers.BooleanField()
     gap = serializers.BooleanField()
     plans = CoveragePlanSerializer(many=True, help_text="The plans of this kind in force at the unit.")
@@ -36,5 +37,6 @@ class HazardGapSerializer(serializers.Serializer):
     source = serializers.CharField(help_text='"hazard" (an open hazard category) or "incident" (an incident type).')
     category = serializers.CharField(source="category.code", help_text="Hazard category or incident type code.")
     category_name = serializers.CharField(source="category.name")
+    category_name_en = serializers.CharField(source="category.name_en")
     count = serializers.IntegerField(help_text="Open hazards, or incidents in the period, that make the gap.")
     url = serializers.CharField(help_text="The hazard or incident list of the site, filtered to them.")

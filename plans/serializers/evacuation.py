@@ -17,10 +17,11 @@ from plans.models import DangerZone, Household, Shelter
 class DangerZoneSerializer(serializers.ModelSerializer):
     category_code = serializers.CharField(source="category.code", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
+    category_name_en = serializers.CharField(source="category.name_en", read_only=True)
 
     class Meta:
         model = DangerZone
-        fields = ["id", "unit", "category", "category_code", "category_name", "name", "description", "boundary",
+        fields = ["id", "unit", "category", "category_code", "category_name", "category_name_en", "name", "description", "boundary",
                   "duty_phone"]  # fmt: skip
         read_only_fields = fields
 

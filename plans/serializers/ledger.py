@@ -68,15 +68,16 @@ class PlanVersionSerializer(serializers.ModelSerializer):
 class EmergencyPlanSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner_name", read_only=True)
     kind_name = serializers.CharField(source="kind.name", read_only=True)
+    kind_name_en = serializers.CharField(source="kind.name_en", read_only=True)
     current_version = serializers.IntegerField(source="current_version_id", read_only=True)
 
     class Meta:
         model = Plan
         fields = [
-            "id", "title", "kind", "kind_name", "unit", "department", "owner", "lead_department", "hazard_categories",
+            "id", "title", "kind", "kind_name", "kind_name_en", "unit", "department", "owner", "lead_department", "hazard_categories",
             "incident_types", "linked_plans", "leader_name", "contacts", "current_version",
         ]  # fmt: skip
-        read_only_fields = ["id", "owner", "kind_name", "current_version"]
+        read_only_fields = ["id", "owner", "kind_name", "kind_name_en", "current_version"]
 
 
 class PlanCreateSerializer(serializers.Serializer):

@@ -53,7 +53,9 @@ def coverage_export(request):
     table = selectors.coverage_table(request.user, _filters(request))
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Plan coverage"))
-    start_table(sheet, [_("Township or park"), _("Grid unit"), _("Unit kind"), *[kind.name for kind in table.kinds]])
+    start_table(
+        sheet, [_("Township or park"), _("Grid unit"), _("Unit kind"), *[kind.display_name for kind in table.kinds]]
+    )
     for group in table.groups:
         for row in group.rows:
             append_row(

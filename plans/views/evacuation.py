@@ -65,7 +65,7 @@ def _map(data: selectors.VillageList) -> tuple[dict, list]:
         )
     for zone in data.zones:
         if zone.boundary:
-            name = f"{zone.name}（{zone.category.name}）"
+            name = f"{zone.name}（{zone.category.display_name}）"
             features.append(
                 {"type": "Feature", "geometry": zone.boundary, "properties": {"name": name, "role": "zone"}}
             )

@@ -91,7 +91,7 @@ def export(request):
             sheet,
             [
                 plan.title,
-                plan.kind.name,
+                plan.kind.display_name,
                 plan.owner_name,
                 version.number if version else "",
                 version.get_state_display() if version else "",
@@ -99,8 +99,8 @@ def export(request):
                 version.filing_due if version else None,
                 "、".join(numbers),
                 plan.leader_name,
-                "、".join(c.name for c in plan.hazard_categories.all()),
-                "、".join(t.name for t in plan.incident_types.all()),
+                "、".join(c.display_name for c in plan.hazard_categories.all()),
+                "、".join(t.display_name for t in plan.incident_types.all()),
             ],
         )
     return xlsx_response(book, scope_export_name(request.user, _("Plan register"), timezone.localdate()))

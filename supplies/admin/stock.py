@@ -14,12 +14,12 @@ from supplies.models import Depot, Lot, Movement, ReserveNorm, SupplyCategory, S
 
 @admin.register(SupplyClass)
 class SupplyClassAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
-    list_display = ("code", "name")
+    list_display = ("code", "name", "name_en")
 
 
 @admin.register(SupplyCategory)
 class SupplyCategoryAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
-    list_display = ("name", "order")
+    list_display = ("name", "name_en", "order")
     list_editable = ("order",)
 
 
