@@ -109,3 +109,19 @@ class RuleName(models.Model):
         if self.name_en and english_active():
             return self.name_en
         return self.name
+
+
+class ComposedTexts(models.Model):
+    """Fields the system writes, composed again for the reader's language (``core/texts.py``):
+    ``texts`` maps a field's name to its ref; ``{{ row.shown.<field> }}`` shows it."""
+
+    texts = models.JSONField(_("generated texts"), default=dict, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def shown(self):
+        from core.texts import Shown
+
+        return Shown(self)

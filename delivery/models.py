@@ -9,10 +9,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ComposedTexts
 from grids.models import Department, GridUnit
 
 
-class Document(models.Model):
+class Document(ComposedTexts):
     """Something one unit sends to others: a report, a consultation result, a warning, a filing."""
 
     class Kind(models.TextChoices):

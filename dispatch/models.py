@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import RuleName
+from core.models import ComposedTexts, RuleName
 from grids.models import GridUnit
 
 
@@ -82,7 +82,7 @@ class AcknowledgementRule(models.Model):
         return f"{self.get_tier_display()}: {self.remind_after_minutes} / {self.tell_parent_after_minutes} min"
 
 
-class Warning(models.Model):
+class Warning(ComposedTexts):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         ACTIVE = "active", _("In force")
@@ -414,7 +414,7 @@ class DutyShift(models.Model):
         return f"{self.unit_id} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
-class DutyLogEntry(models.Model):
+class DutyLogEntry(ComposedTexts):
     """The written duty log (值班记录): calls, warnings passed on, incidents, handovers."""
 
     class Kind(models.TextChoices):

@@ -27,6 +27,7 @@ from django.db.models import (
     Sum,
 )
 
+from core.texts import shown
 from delivery.models import Delivery
 from dispatch.access import (  # who may see and do what: dispatch/access.py
     visible_warnings,
@@ -260,6 +261,7 @@ def awaiting_acknowledgement(user) -> list[Delivery]:
         .annotate(
             warning_pk=Subquery(active.values("pk")[:1]),
             warning_title=Subquery(active.values("title")[:1]),
+            warning_texts=Subquery(active.values("texts")[:1]),
             warning_level=Subquery(active.values("level")[:1]),
         )
         .select_related("recipient_unit")
@@ -271,7 +273,7 @@ def banner_rows(deliveries: list[Delivery]) -> list[dict]:
     return [
         {
             "warning": d.warning_pk,
-            "title": d.warning_title,
+            "title": shown((d.warning_texts or {}).get("title"), d.warning_title),
             "colour": LEVEL_COLOURS.get(d.warning_level, "red"),
             "unit": d.recipient_unit,
         }

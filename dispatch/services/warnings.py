@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.texts import ref
 from delivery.models import Delivery, Document
 from delivery.services import send_documents
 from dispatch.access import (  # who may see and do what: dispatch/access.py
@@ -47,6 +48,7 @@ from dispatch.models import (
     WarningType,
 )
 from dispatch.permissions import DispatchAction
+from dispatch.texts import headline_ref, title_ref
 from grids import limits
 from grids.models import Department, GridUnit, User, within_q
 from grids.scope import scope_for
@@ -156,8 +158,11 @@ def warning_draft(
     areas = list(areas)
     valid_from, valid_to = _check_fields(type=type, level=level, valid_from=valid_from, valid_to=valid_to)
     _check_areas(by=by, issuer=issuer_unit, areas=areas)
+    texts = {}
     if not title.strip():
-        title = default_headline(sender=sender_name or issuer_unit.name, type_name=type.name, level=level)
+        sender = sender_name or issuer_unit.name
+        title = default_headline(sender=sender, type_name=type.name, level=level)
+        texts["title"] = headline_ref(sender=sender, type=type, level=level, text=title)
     if not content.strip():
         raise ValidationError({"content": [_("Write what the warning says.")]})
     with transaction.atomic():
@@ -174,6 +179,7 @@ def warning_draft(
             source_identifier=source_identifier[:200],
             report_evacuation=report_evacuation,
             created_by=by,
+            texts=texts,
         )
         warning.areas.set(areas)
     return warning
@@ -219,15 +225,20 @@ def _message(warning: Warning, *, msg_type: str, by: User, now: datetime.datetim
     )
 
 
-def _document_text(warning: Warning, msg_type: str) -> tuple[str, str]:
+def _document_text(warning: Warning, msg_type: str) -> tuple[dict | str, str]:
+    """The document's title (a ref of ``dispatch/texts.py``, or the written headline) and body."""
     if msg_type == WarningMessage.MsgType.CANCEL:
-        title = _("Lifted: %(title)s") % {"title": warning.title}
+        title = ref("dispatch.document_lifted", title=title_ref(warning))
     elif msg_type == WarningMessage.MsgType.UPDATE:
-        title = _("Updated: %(title)s") % {"title": warning.title}
+        title = ref("dispatch.document_updated", title=title_ref(warning))
     else:
-        title = warning.title
+        title = title_ref(warning)
     body = "\n\n".join(part for part in (warning.content, warning.instructions) if part)
-    return title[:200], body
+    return title, body
+
+
+def _text(value: dict | str) -> str:
+    return value["text"] if isinstance(value, dict) else value
 
 
 def _deliver(
@@ -235,7 +246,8 @@ def _deliver(
 ) -> Document:
     """One Document for this message, delivered to ``units`` in a constant number of queries, and
     one duty-log line per township or park that passes it on to the units below it."""
-    title, body = _document_text(warning, msg_type)
+    title_value, body = _document_text(warning, msg_type)
+    title = _text(title_value)[:200]
     document = Document(
         kind=Document.Kind.WARNING,
         sender_unit=warning.issuer_unit,
@@ -243,28 +255,35 @@ def _deliver(
         body=body,
         url=warning_url(warning),
         sent_by=by,
+        texts={"title": title_value} if isinstance(title_value, dict) else {},
     )
     recipients = list(units.exclude(pk=warning.issuer_unit_id).only("id", "level", "lft", "rght"))
     departments = list(Department.objects.filter(county_id=_county_id(warning.issuer_unit), is_active=True))
     send_documents([(document, recipients, departments)])
     passing = [unit for unit in recipients if unit.level == 1 and unit.rght - unit.lft > 1]
-    summary = (_("Passed on to the units below: %(title)s") % {"title": title})[:200]
-    sent = {
-        WarningMessage.MsgType.ALERT: _("Issued: %(title)s"),
-        WarningMessage.MsgType.UPDATE: _("Update sent: %(title)s"),
-        WarningMessage.MsgType.CANCEL: _("Lifting sent: %(title)s"),
-    }.get(msg_type, _("Sent: %(title)s"))
+    # Written in Chinese, shown in the reader's language (dispatch/texts.py).
+    passed_on = ref("dispatch.log_passed_on", title=title_value)
+    passed_automatically = ref("dispatch.log_passed_automatically")
+    sent = ref(
+        {
+            WarningMessage.MsgType.ALERT: "dispatch.log_issued",
+            WarningMessage.MsgType.UPDATE: "dispatch.log_updated",
+            WarningMessage.MsgType.CANCEL: "dispatch.log_lifted",
+        }.get(msg_type, "dispatch.log_sent"),
+        title=title_value,
+    )
+    delivered = ref("dispatch.log_delivered", units=len(recipients), departments=len(departments))
     entries = [
         # The issuing centre's own log: who sent it, and to how many units.
         DutyLogEntry(
             unit_id=warning.issuer_unit_id,
             at=now,
             kind=DutyLogEntry.Kind.WARNING,
-            summary=(sent % {"title": title})[:200],
+            summary=sent["text"][:200],
             warning=warning,
             by=by,
-            details=_("Delivered to %(units)d units and %(departments)d departments.")
-            % {"units": len(recipients), "departments": len(departments)},
+            details=delivered["text"],
+            texts={"summary": sent, "details": delivered},
         )
     ]
     # Each township or park passes it on: written by the system, not by the issuing dispatcher.
@@ -273,10 +292,11 @@ def _deliver(
             unit_id=unit.pk,
             at=now,
             kind=DutyLogEntry.Kind.WARNING,
-            summary=summary,
+            summary=passed_on["text"][:200],
             warning=warning,
             by=None,
-            details=_("Passed on automatically when the warning was delivered."),
+            details=passed_automatically["text"],
+            texts={"summary": passed_on, "details": passed_automatically},
         )
         for unit in passing
     ]
@@ -366,6 +386,9 @@ def warning_update(*, warning: Warning, by: User, changes: dict, now: datetime.d
         changed = [name for name, value in changes.items() if getattr(warning, name) != value]
         for name in changed:
             setattr(warning, name, changes[name])
+        if "title" in changed and "title" in warning.texts:
+            warning.texts = {k: v for k, v in warning.texts.items() if k != "title"}  # written by hand now
+            changed.append("texts")
         warning.valid_from, warning.valid_to = _check_fields(
             type=warning.type, level=warning.level, valid_from=warning.valid_from, valid_to=warning.valid_to
         )
