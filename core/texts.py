@@ -51,19 +51,18 @@ def shown(value: Any, fallback: str = "") -> str:
     text) in Chinese, or when the ref cannot be composed."""
     if not isinstance(value, Mapping):
         return fallback if value is None or value == "" else str(value)
+    stored = fallback or str(value.get("text", ""))
     if not english_active():
-        return fallback or str(value.get("text", ""))
-    if value.get("en"):
-        return str(value["en"])
+        return stored
+    if "key" not in value:  # a name: its English when it has one
+        return str(value.get("en") or stored)
     try:
         return _compose(value)
     except (KeyError, TypeError, ValueError):
-        return fallback or str(value.get("text", ""))
+        return stored
 
 
 def _compose(value: Mapping) -> str:
-    if "key" not in value:
-        return shown(value)
     params = {
         name: shown(param) if isinstance(param, Mapping) else param
         for name, param in (value.get("params") or {}).items()
