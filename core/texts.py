@@ -37,6 +37,32 @@ def name_ref(row) -> dict:
     return {"text": row.name, "en": getattr(row, "name_en", "")}
 
 
+def label_ref(label) -> dict:
+    """A translated label (a choice's ``label``, a lazy gettext string) in both languages."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = str(label)
+    with translation.override("en"):
+        return {"text": text, "en": str(label)}
+
+
+def paragraphs(*parts) -> dict | str:
+    """Parts (plain text or refs) one paragraph each: a ref when any part is one."""
+    parts = [part for part in parts if part]
+    if not any(isinstance(part, Mapping) for part in parts):
+        return "\n\n".join(parts)
+    return ref("core.paragraphs", **{f"p{n}": part for n, part in enumerate(parts)})
+
+
+def text_of(value) -> str:
+    """The stored (Chinese) text of a plain value or a ref."""
+    return str(value["text"]) if isinstance(value, Mapping) else str(value)
+
+
+def texts_of(**fields) -> dict:
+    """The ``texts`` of a row: the refs among ``fields`` (plain text needs none)."""
+    return {name: value for name, value in fields.items() if isinstance(value, Mapping)}
+
+
 def ref(key: str, **params) -> dict:
     """A ref for ``key`` with ``params``, its ``text`` composed in the site's language (Chinese):
     the text the row stores."""
@@ -84,3 +110,9 @@ class Shown:
         if value is None:
             return stored
         return shown(value, stored or "")
+
+
+register(
+    "core.paragraphs",
+    lambda params: "\n\n".join(str(params[name]) for name in sorted(params, key=lambda n: int(n[1:]))),
+)

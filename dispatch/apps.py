@@ -11,8 +11,10 @@ class DispatchConfig(AppConfig):
 
     def ready(self) -> None:
         from core.registry import register_briefing_section, register_demo, register_desk_check
-        from dispatch import permissions  # noqa: F401  (adds the dispatch actions to the scope table)
-        from dispatch import texts  # noqa: F401  (registers the patterns of the texts it writes)
+        from dispatch import (
+            permissions,  # noqa: F401  (adds the dispatch actions to the scope table)
+            texts,  # noqa: F401  (registers the patterns of the texts it writes)
+        )
         from dispatch.access import may_report_incident
         from dispatch.briefing import briefing_sections
         from dispatch.demo import DEMO_ORDER, demo_dispatch

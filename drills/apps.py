@@ -13,6 +13,7 @@ class DrillsConfig(AppConfig):
             demo,
             permissions,  # noqa: F401  (adds the drill actions to the scope table)
             plan_link,
+            texts,  # noqa: F401  (registers the patterns of the texts it writes)
         )
         from drills.access import visible_drills
         from drills.models import Drill

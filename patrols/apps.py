@@ -15,7 +15,13 @@ class PatrolsConfig(AppConfig):
             register_page_section,
             register_warning_link,
         )
-        from patrols import access, demo, hooks, permissions
+        from patrols import (
+            access,
+            demo,
+            hooks,
+            permissions,
+            texts,  # noqa: F401  (registers the patterns of the texts it writes)
+        )
 
         del permissions  # imported for its register_permission calls (the patrol actions)
 

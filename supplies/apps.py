@@ -9,7 +9,10 @@ class SuppliesConfig(AppConfig):
 
     def ready(self) -> None:
         from core.registry import register_demo, register_incident_section, register_map_layer
-        from supplies import permissions  # noqa: F401  (adds the supply actions to the scope table)
+        from supplies import (
+            permissions,  # noqa: F401  (adds the supply actions to the scope table)
+            texts,  # noqa: F401  (registers the patterns of the texts it writes)
+        )
         from supplies.demo import stock as demo_stock
         from supplies.hooks import depot_layer
         from supplies.incidents import incident_supplies

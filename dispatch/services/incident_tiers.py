@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.texts import ref
 from delivery.models import Delivery, Document
 from delivery.services import delivery_receipt, send_documents
 from dispatch.access import (  # who may see and do what: dispatch/access.py
@@ -118,7 +119,7 @@ def incident_forward(*, incident: Incident, unit: GridUnit, by: User) -> Inciden
                     incident,
                     sender=unit,
                     by=by,
-                    title=_("Incident report from %(unit)s: %(title)s") % {"unit": unit.name, "title": incident.title},
+                    title=ref("dispatch.incident_forwarded", unit=unit.name, title=incident.title),
                     body=incident_summary(incident),
                 ),
                 [GridUnit.objects.get(pk=unit.parent_id)],

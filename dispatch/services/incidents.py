@@ -45,6 +45,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.texts import paragraphs, ref, text_of, texts_of
 from delivery.models import Document
 from delivery.services import send_documents
 from dispatch.access import (  # who may see and do what: dispatch/access.py
@@ -68,6 +69,7 @@ from dispatch.services.incident_figures import (
     clean_figures,
     incident_level,
 )
+from dispatch.texts import incident_summary_ref
 from grids import limits
 from grids.models import GridUnit, User
 from grids.scope import scope_for
@@ -86,31 +88,23 @@ def _figures(incident: Incident) -> dict[str, Any]:
     return data
 
 
-def incident_summary(incident: Incident) -> str:
-    return _(
-        "%(time)s at %(place)s (%(unit)s). Dead %(deaths)d, injured %(injured)d, missing %(missing)d, "
-        "trapped %(trapped)d; direct loss %(loss)s ten-thousand yuan. %(level)s."
-    ) % {
-        "time": timezone.localtime(incident.occurred_at).strftime("%Y-%m-%d %H:%M"),
-        "place": incident.place,
-        "unit": incident.unit.name,
-        "deaths": incident.deaths,
-        "injured": incident.injured,
-        "missing": incident.missing,
-        "trapped": incident.trapped,
-        "loss": incident.direct_loss,
-        "level": incident.get_level_display(),
-    }
+def incident_summary(incident: Incident) -> dict:
+    """The incident's figures in a sentence: a ref (dispatch/texts.py), stored in Chinese."""
+    return incident_summary_ref(incident)
 
 
-def incident_document(incident: Incident, *, sender: GridUnit, title: str, body: str, by: User | None) -> Document:
+def incident_document(
+    incident: Incident, *, sender: GridUnit, title: dict | str, body: dict | str, by: User | None
+) -> Document:
+    """An inbox document about ``incident``; ``title`` and ``body`` plain text or refs."""
     return Document(
         sender_unit=sender,
         kind=Document.Kind.INCIDENT,
-        title=title[:200],
-        body=body,
+        title=text_of(title)[:200],
+        body=text_of(body),
         url=incident_url(incident),
         sent_by=by,
+        texts=texts_of(title=title, body=body),
     )
 
 
@@ -263,7 +257,7 @@ def incident_first_report(
                                 incident,
                                 sender=unit,
                                 by=by,
-                                title=_("First report: %(title)s") % {"title": incident.title},
+                                title=ref("dispatch.incident_first", title=incident.title),
                                 body=incident_summary(incident),
                             ),
                             [parent],
@@ -363,9 +357,9 @@ def _add_report(
     above = [tier.unit for tier in tiers if tier.received_at is not None and tier.unit.level < author_unit.level]
     if above:
         if kind == IncidentReport.Kind.FOLLOW_UP:
-            title = _("Follow-up report %(number)d: %(title)s") % {"number": sequence, "title": incident.title}
+            title = ref("dispatch.incident_follow_up", number=sequence, title=incident.title)
         else:
-            title = _("Final report: %(title)s") % {"title": incident.title}
+            title = ref("dispatch.incident_final", title=incident.title)
         send_documents(
             [
                 (
@@ -374,7 +368,7 @@ def _add_report(
                         sender=author_unit,
                         by=by,
                         title=title,
-                        body=text.strip() + "\n\n" + incident_summary(incident),
+                        body=paragraphs(text.strip(), incident_summary(incident)),
                     ),
                     above,
                     [],
@@ -454,12 +448,8 @@ def _deliver_overdue(candidates: QuerySet[IncidentTier], now: datetime.datetime)
         items = []
         for tier in tiers:
             incident = tier.incident
-            title = _("Not forwarded in time: %(title)s") % {"title": incident.title}
-            body = (
-                _("The written deadline passed before the tier below forwarded this incident.")
-                + "\n\n"
-                + incident_summary(incident)
-            )
+            title = ref("dispatch.incident_late", title=incident.title)
+            body = paragraphs(ref("dispatch.incident_late_note"), incident_summary(incident))
             items.append(
                 (incident_document(incident, sender=incident.unit, title=title, body=body, by=None), [tier.unit], [])
             )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.models import ComposedTexts
 from drills.models.rules import ConclusionBand, DrillForm, DrillPurpose, DrillScope, EvaluationIndicator
 from grids.files import RandomName
 from grids.models import GridUnit
@@ -235,7 +236,7 @@ class Training(models.Model):
         return self.topic
 
 
-class Notice(models.Model):
+class Notice(ComposedTexts):
     """A flag the daily job sent once (an overdue finding, a drill due): keyed, claimed, then sent."""
 
     key = models.CharField(max_length=80, unique=True)

@@ -10,11 +10,16 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from core.texts import ref
 from delivery.models import Document
 from delivery.services import send_documents
 from drills.models import Drill, DrillState, Finding, Notice
+
+
+def _titled(title: dict) -> dict:
+    """A notice's title: the stored Chinese text and its ref (drills/texts.py)."""
+    return {"title": title["text"][:200], "texts": {"title": title}}
 
 
 def due_notices(today: datetime.date) -> list[Notice]:
@@ -27,7 +32,7 @@ def due_notices(today: datetime.date) -> list[Notice]:
             Notice(
                 key=f"finding-overdue-{finding.pk}",
                 unit_id=finding.owner_unit_id,
-                title=_("Drill finding overdue: %(text)s") % {"text": finding.description[:80]},
+                **_titled(ref("drills.finding_overdue", text=finding.description[:80])),
             )
         )
     horizon = today + datetime.timedelta(days=settings.DRILL_NOTICE_DAYS)
@@ -36,7 +41,7 @@ def due_notices(today: datetime.date) -> list[Notice]:
             Notice(
                 key=f"drill-due-{drill.pk}-{drill.planned_date.isoformat()}",
                 unit_id=drill.organiser_id,
-                title=_("Drill due on %(date)s: %(title)s") % {"date": drill.planned_date, "title": drill.title},
+                **_titled(ref("drills.drill_due", date=drill.planned_date.isoformat(), title=drill.title)),
             )
         )
     return notices
@@ -63,6 +68,7 @@ def flag_due(*, today: datetime.date | None = None) -> int:
                         sender_unit=notice.unit,
                         kind=Document.Kind.DRILL_NOTICE,
                         title=notice.title,
+                        texts={"title": notice.texts["title"]} if "title" in (notice.texts or {}) else {},
                         url=reverse("drills:findings") if notice.key.startswith("finding") else reverse("drills:list"),
                     ),
                     [notice.unit],

@@ -10,8 +10,8 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from core.texts import ref
 from delivery.models import Document
 from delivery.services import send_documents
 from grids.models import GridUnit
@@ -34,12 +34,13 @@ def compliance_notify(*, today: datetime.date | None = None) -> int:
         try:
             with transaction.atomic():
                 notice = ComplianceNotice.objects.create(unit=township, day=day, missed=len(missed))
-                names = "、".join(row.unit.name for row in missed)
-                title = _("Patrols missed on %(day)s: %(names)s") % {"day": day.isoformat(), "names": names}
+                names = "、".join(row.unit.name for row in missed)  # unit names: Chinese in every language
+                title = ref("patrols.missed", day=day.isoformat(), names=names)
+                body = ref("patrols.missed_body")
                 document = Document(
-                    sender_unit=township.parent or township, kind=Document.Kind.NOTICE, title=title[:200],
-                    body=_("The patrol rules asked for a patrol that was not made. See the compliance table."),
-                    url=reverse("patrols:compliance", args=[township.pk]),
+                    sender_unit=township.parent or township, kind=Document.Kind.NOTICE, title=title["text"][:200],
+                    body=body["text"], url=reverse("patrols:compliance", args=[township.pk]),
+                    texts={"title": title, "body": body},
                 )  # fmt: skip
                 send_documents([(document, [township, *(row.unit for row in missed)], [])])
                 notice.document = document

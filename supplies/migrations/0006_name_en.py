@@ -12,6 +12,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name="supplynotice",
+            name="texts",
+            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name="generated texts"),
+        ),
+        migrations.AddField(
             model_name="historicalsupplycategory",
             name="name_en",
             field=models.CharField(blank=True, max_length=100, verbose_name="English name"),

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import ComposedTexts
 from grids.models import GridUnit
 from supplies.models.catalogue import SupplyItem
 from supplies.models.stock import Lot, ReserveMode
@@ -127,7 +128,7 @@ class MaintenanceRecord(models.Model):
         return f"{self.get_kind_display()} {self.done_on}"
 
 
-class SupplyNotice(models.Model):
+class SupplyNotice(ComposedTexts):
     """A flag the daily job sent once (maintenance due or overdue, a lot expiring, an agreement
     lapsing or lapsed): keyed by what it is about, inserted, claimed, then sent."""
 

@@ -13,11 +13,16 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from core.texts import ref
 from delivery.models import Document
 from delivery.services import send_documents
 from supplies.models import AgreementReserve, Lot, SupplyNotice
+
+
+def _titled(title: dict) -> dict:
+    """A notice's title: the stored Chinese text and its ref (supplies/texts.py)."""
+    return {"title": title["text"][:200], "texts": {"title": title}}
 
 
 def due_notices(today: datetime.date) -> list[SupplyNotice]:
@@ -33,8 +38,7 @@ def due_notices(today: datetime.date) -> list[SupplyNotice]:
             SupplyNotice(
                 key=f"maint-{'overdue' if overdue else 'due'}-{lot.pk}-{due.isoformat()}",
                 unit_id=lot.depot.unit_id,
-                title=(_("Maintenance overdue since %(date)s: %(item)s at %(depot)s") if overdue
-                       else _("Maintenance due on %(date)s: %(item)s at %(depot)s")) % words,
+                **_titled(ref("supplies.maintenance_overdue" if overdue else "supplies.maintenance_due", **words)),
                 url=reverse("supplies:maintenance"),
             )
         )  # fmt: skip
@@ -44,13 +48,15 @@ def due_notices(today: datetime.date) -> list[SupplyNotice]:
             SupplyNotice(
                 key=f"expiring-{lot.pk}-{lot.expiry_date.isoformat()}",
                 unit_id=lot.depot.unit_id,
-                title=_("Expires on %(date)s: %(item)s × %(n)s at %(depot)s")
-                % {
-                    "date": lot.expiry_date.isoformat(),
-                    "item": lot.item.name,
-                    "n": lot.quantity,
-                    "depot": lot.depot.name,
-                },
+                **_titled(
+                    ref(
+                        "supplies.expiring",
+                        date=lot.expiry_date.isoformat(),
+                        item=lot.item.name,
+                        n=str(lot.quantity),
+                        depot=lot.depot.name,
+                    )
+                ),
                 url=reverse("supplies:depot_detail", args=[lot.depot_id]),
             )
         )
@@ -62,8 +68,7 @@ def due_notices(today: datetime.date) -> list[SupplyNotice]:
             SupplyNotice(
                 key=f"agreement-{'lapsed' if lapsed else 'lapsing'}-{agreement.pk}-{agreement.valid_until.isoformat()}",
                 unit_id=agreement.unit_id,
-                title=(_("Agreement reserve lapsed on %(date)s: %(supplier)s (%(no)s)") if lapsed
-                       else _("Agreement reserve lapses on %(date)s: %(supplier)s (%(no)s)")) % words,
+                **_titled(ref("supplies.agreement_lapsed" if lapsed else "supplies.agreement_lapsing", **words)),
                 url=reverse("supplies:agreement_detail", args=[agreement.pk]),
             )
         )  # fmt: skip
@@ -87,7 +92,13 @@ def flag_due(*, today: datetime.date | None = None) -> int:
         send_documents(
             [
                 (
-                    Document(sender_unit=n.unit, kind=Document.Kind.NOTICE, title=n.title[:200], url=n.url),
+                    Document(
+                        sender_unit=n.unit,
+                        kind=Document.Kind.NOTICE,
+                        title=n.title[:200],
+                        url=n.url,
+                        texts={"title": n.texts["title"]} if "title" in (n.texts or {}) else {},
+                    ),
                     [n.unit],
                     [],
                 )
