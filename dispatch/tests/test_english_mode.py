@@ -131,3 +131,30 @@ def test_warning_pages_show_rule_names_in_english(world, client_for):
     assert not re.search(r"\d+月\d+日", body)
     row = dispatcher.get(f"/api/v1/warnings/{warning.pk}/").json()
     assert (row["type_name"], row["type_name_en"]) == ("暴雨", "Rainstorm")
+
+
+def test_an_incident_report_reads_in_english_in_the_township_inbox(world, client_for):
+    from dispatch.models import IncidentType
+    from dispatch.services import incidents
+
+    with translation.override("en"):  # the village officer speaks English: the rows stay Chinese
+        incident, _created = incidents.incident_first_report(
+            by=world.village_officer_a,
+            unit=world.village_a,
+            type=IncidentType.objects.get(code="fire"),
+            title="仓库起火",
+            occurred_at=timezone.now() - datetime.timedelta(minutes=5),
+            place="三组仓库",
+            description="仓库着火，已报119。",
+            reporter_phone="13800000000",
+        )
+    document = Document.objects.get(kind=Document.Kind.INCIDENT, deliveries__recipient_unit=world.township)
+    assert document.title == "首报：仓库起火"
+    assert "死亡 0 人" in document.body, document.body
+
+    officer = speak(client_for(world.township_officer), "en")
+    inbox = page(officer, "delivery:inbox")
+    assert "First report: 仓库起火" in inbox
+    assert "Dead 0, injured 0" in inbox
+    speak(officer, "zh-hans")
+    assert "首报：仓库起火" in page(officer, "delivery:inbox")
