@@ -323,7 +323,7 @@ def statistics_table(
 
     if columns == COLUMNS_CATEGORY:
         column_list = [
-            StatColumn(c.pk, c.name)
+            StatColumn(c.pk, c.display_name)
             for c in HazardCategory.objects.filter(pk__in=seen_columns).order_by("family", "order", "code")
         ]
     else:

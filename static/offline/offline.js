@@ -196,7 +196,7 @@
       var state = document.createElement("strong");
       state.textContent = msg["status" + entry.status.charAt(0).toUpperCase() + entry.status.slice(1)];
       var label = document.createElement("span");
-      label.textContent = " " + (entry.label || entry.url) + " · " + new Date(entry.created).toLocaleString("zh-CN");
+      label.textContent = " " + (entry.label || entry.url) + " · " + new Date(entry.created).toLocaleString(document.documentElement.lang === "en" ? "en-GB" : "zh-CN");
       li.appendChild(state);
       li.appendChild(label);
       if (entry.error) {
