@@ -86,6 +86,8 @@ def test_english_pages_compose_the_texts_and_chinese_pages_show_them_as_stored(w
     assert f"Issued: {HEADLINE_EN}" in log
     assert re.search(r"Delivered to \d+ units and \d+ departments\.", log)
     assert "已发布" not in log and "已送达" not in log
+    for body in (board, log):
+        assert not re.search(r"\d+月\d+日", re.sub(r'placeholder="[^"]*"', "", body))  # input help may be Chinese
 
     speak(dispatcher, "zh-hans")
     assert HEADLINE_ZH in page(dispatcher, "dispatch:warning_detail", warning.pk)

@@ -270,7 +270,8 @@ def test_the_api_answers_rows_and_gaps_in_scope(world, client_for):
     by_unit = {row["unit"]: row for row in rows}
     assert set(by_unit) == {world.township.pk, world.village_a.pk, world.village_b.pk}
     township_cell = next(c for c in by_unit[world.township.pk]["cells"] if c["plan_kind"] == "township")
-    assert township_cell == {"plan_kind": "township", "plan_kind_name": "乡镇(街道)应急预案", "required": True,
+    assert township_cell == {"plan_kind": "township", "plan_kind_name": "乡镇(街道)应急预案",
+                             "plan_kind_name_en": "Township (subdistrict) emergency plan", "required": True,
                              "gap": False, "plans": [{"id": plan.pk, "title": plan.title}]}  # fmt: skip
     assert by_unit[world.village_a.pk]["township"] == world.township.pk
     gaps = client.get("/api/v1/plan-coverage-gaps/").json()
