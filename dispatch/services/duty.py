@@ -332,5 +332,8 @@ def duty_log_change(*, by: User, entry: DutyLogEntry, **fields) -> DutyLogEntry:
         setattr(entry, name, fields[name])
     entry.summary = (entry.summary or "").strip()
     _check_entry(entry)
+    if set(changed) & set(entry.texts or {}):  # a text the system wrote, corrected by hand: shown as written
+        entry.texts = {name: value for name, value in entry.texts.items() if name not in changed}
+        changed.append("texts")
     entry.save(update_fields=changed)
     return entry

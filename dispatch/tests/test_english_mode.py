@@ -160,3 +160,17 @@ def test_an_incident_report_reads_in_english_in_the_township_inbox(world, client
     assert "Dead 0, injured 0" in inbox
     speak(officer, "zh-hans")
     assert "首报：仓库起火" in page(officer, "delivery:inbox")
+
+
+def test_a_log_line_corrected_by_hand_is_shown_as_corrected(world):
+    from dispatch.services import duty
+
+    warning = issue(world)
+    entry = DutyLogEntry.objects.get(unit=world.county, warning=warning)
+    entry = duty.duty_log_change(
+        by=world.county_dispatcher, entry=entry, summary="已发布暴雨橙色预警（已电话通知各乡镇）"
+    )
+    assert set(entry.texts) == {"details"}
+    with translation.override("en"):
+        assert entry.shown.summary == "已发布暴雨橙色预警（已电话通知各乡镇）"
+        assert entry.shown.details.startswith("Delivered to ")
