@@ -12,6 +12,21 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name="dutylogentry",
+            name="texts",
+            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name="generated texts"),
+        ),
+        migrations.AddField(
+            model_name="historicalwarning",
+            name="texts",
+            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name="generated texts"),
+        ),
+        migrations.AddField(
+            model_name="warning",
+            name="texts",
+            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name="generated texts"),
+        ),
+        migrations.AddField(
             model_name="historicalincidenttype",
             name="name_en",
             field=models.CharField(blank=True, max_length=100, verbose_name="English name"),
