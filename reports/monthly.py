@@ -1,0 +1,296 @@
+"""The monthly job's core: every report row written once, in its final state (a draft with its
+figures), the figures computed by the database.
+
+On PostgreSQL one ``INSERT … SELECT`` per period aggregates the hazards touching the period
+(GROUP BY unit × category × grade × risk level, then GROUPING SETS for the category, grade and
+level blocks), rolls a tier-2 unit's active tier-3 units into its figures, and builds the figures
+as ``jsonb`` (``jsonb_build_object`` / ``jsonb_agg``) in the same statement; reports a crashed run
+opened but did not fill are filled by one ``UPDATE … FROM`` of the same query. Elsewhere (SQLite)
+the same figures come from ``reports.figures`` (its GROUP BY queries, summed in Python) and the
+rows are written once by ``bulk_create``.
+
+The figures are those of ``figures.monthly_figures`` (the format the pages, exports and the API
+read), key for key; ``rate`` is rounded as Python's ``round(closed / handled, 4)`` rounds (half to
+even), in integer arithmetic, so both paths agree on the ties (1/32 → 0.0312, 3/32 → 0.0938)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from django.db import connection
+from django.utils import timezone
+
+from core.periods import bounds, period_end
+from grids.models import GridUnit
+from grids.rules import TIER_OF_KIND
+from hazards.models import Grade, Hazard, HazardCategory, HazardEvent, State
+from reports import figures
+from reports.models import MonthlyReport
+
+METRICS = ("new", "closed", "rejected", "overdue", "open_start", "open_end")  # summed from the hazards
+
+
+def tier2_kinds() -> list[str]:
+    return sorted(str(kind) for kind, tier in TIER_OF_KIND.items() if tier == 2)
+
+
+def rate_sql(closed: str, handled: str) -> str:
+    """SQL for ``round(closed / handled, 4)`` as Python rounds it (half to even), NULL when nothing
+    was handled; integer arithmetic, so no binary or decimal division decides a tie."""
+    q = f"(({closed}) * 10000 / ({handled}))"
+    r = f"mod(({closed}) * 10000, ({handled}))"
+    up = f"(CASE WHEN 2 * {r} > ({handled}) OR (2 * {r} = ({handled}) AND mod({q}, 2) = 1) THEN 1 ELSE 0 END)"
+    return f"(CASE WHEN ({handled}) > 0 THEN (({q} + {up})::numeric / 10000)::numeric(12, 4) END)"
+
+
+def _figures_sql() -> str:
+    """The figures of every row of ``targets`` (unit_id, rolls_up, …): CTEs ending in ``figs``."""
+    hazard, unit = Hazard._meta.db_table, GridUnit._meta.db_table
+    event, category = HazardEvent._meta.db_table, HazardCategory._meta.db_table
+    metrics = ", ".join(f"'{m}', {m}" for m in METRICS)
+    sums = ", ".join(f"sum({m})::int AS {m}" for m in METRICS)
+    handled = "(COALESCE(b.t_open_start, 0) + COALESCE(b.t_new, 0) - COALESCE(b.t_rejected, 0))"
+    return f"""
+    members AS MATERIALIZED (
+        SELECT t.unit_id AS report_unit, t.unit_id AS member, 0 AS pos
+        FROM targets t
+        UNION ALL
+        SELECT t.unit_id, c.id, 1 FROM targets t JOIN {unit} c ON c.parent_id = t.unit_id AND c.is_active
+        WHERE t.rolls_up
+    ),
+    touching AS (
+        SELECT h.* FROM {hazard} h
+        WHERE h.found_at < %(stop)s AND (h.closed_at IS NULL OR h.closed_at >= %(begin)s)
+          AND h.unit_id IN (SELECT member FROM members)
+    ),
+    base AS (
+        SELECT h.unit_id, h.category_id, h.grade, COALESCE(h.risk_level, 0) AS lvl,
+            count(*) FILTER (WHERE h.found_at >= %(begin)s) AS new,
+            count(*) FILTER (WHERE h.state = 'closed' AND h.closed_at >= %(begin)s AND h.closed_at < %(stop)s)
+                AS closed,
+            count(*) FILTER (WHERE h.state = 'rejected' AND h.closed_at >= %(begin)s AND h.closed_at < %(stop)s)
+                AS rejected,
+            count(*) FILTER (WHERE h.found_at < %(begin)s) AS open_start,
+            count(*) FILTER (WHERE (h.closed_at IS NULL OR h.closed_at >= %(stop)s) AND h.state <> 'rejected')
+                AS open_end,
+            count(*) FILTER (WHERE (h.closed_at IS NULL OR h.closed_at >= %(stop)s) AND h.overdue_since < %(after)s)
+                AS overdue
+        FROM touching h
+        GROUP BY 1, 2, 3, 4
+    ),
+    unit_sets AS MATERIALIZED (
+        SELECT unit_id, category_id, grade, lvl, GROUPING(category_id, grade, lvl) AS g, {sums}
+        FROM base
+        GROUP BY GROUPING SETS ((unit_id, category_id), (unit_id, grade), (unit_id, lvl), (unit_id))
+    ),
+    report_sets AS (
+        SELECT m.report_unit, s.g, s.category_id, s.grade, s.lvl, {sums}
+        FROM members m JOIN unit_sets s ON s.unit_id = m.member
+        GROUP BY m.report_unit, s.g, s.category_id, s.grade, s.lvl
+    ),
+    blocks AS (
+        SELECT s.report_unit,
+            jsonb_agg(jsonb_build_object('id', s.category_id, 'name', COALESCE(c.name, '?'), {metrics},
+                                         'confirmed', 0, 'rectified', 0)
+                      ORDER BY c.name COLLATE "C", s.category_id) FILTER (WHERE s.g = 3) AS by_category,
+            jsonb_object_agg(s.grade, jsonb_build_object({metrics}, 'confirmed', 0, 'rectified', 0))
+                FILTER (WHERE s.g = 5) AS by_grade,
+            jsonb_object_agg(s.lvl::text, jsonb_build_object({metrics}, 'confirmed', 0, 'rectified', 0))
+                FILTER (WHERE s.g = 6) AS by_level,
+            {", ".join(f"COALESCE(max(s.{m}) FILTER (WHERE s.g = 7), 0) AS t_{m}" for m in METRICS)}
+        FROM report_sets s LEFT JOIN {category} c ON c.id = s.category_id
+        GROUP BY s.report_unit
+    ),
+    events AS (
+        SELECT m.report_unit, sum(e.confirmed)::int AS confirmed, sum(e.rectified)::int AS rectified
+        FROM (
+            SELECT h.unit_id,
+                count(DISTINCT e.hazard_id) FILTER (WHERE e.action = 'confirm') AS confirmed,
+                count(DISTINCT e.hazard_id) FILTER (WHERE e.action = 'evidence') AS rectified
+            FROM {event} e JOIN {hazard} h ON h.id = e.hazard_id
+            WHERE e.at >= %(begin)s AND e.at < %(stop)s AND e.action IN ('confirm', 'evidence')
+            GROUP BY h.unit_id
+        ) e JOIN members m ON m.member = e.unit_id
+        GROUP BY m.report_unit
+    ),
+    majors AS (
+        SELECT m.report_unit,
+            jsonb_agg(jsonb_build_object('number', h.number, 'title', h.title, 'state', h.state,
+                                         'state_display', %(labels)s::jsonb ->> h.state, 'unit', u.name,
+                                         'supervised', h.supervised)
+                      ORDER BY m.pos, u.code, h.found_at, h.id) AS majors
+        FROM touching h JOIN members m ON m.member = h.unit_id JOIN {unit} u ON u.id = h.unit_id
+        WHERE h.grade = %(major)s
+        GROUP BY m.report_unit
+    ),
+    children AS (
+        SELECT m.report_unit,
+            jsonb_agg(jsonb_build_object('id', c.id, 'name', c.name, 'code', c.code,
+                                         'new', COALESCE(s.new, 0), 'closed', COALESCE(s.closed, 0),
+                                         'open_end', COALESCE(s.open_end, 0),
+                                         'found_nothing', COALESCE(s.new, 0) = 0)
+                      ORDER BY c.code, c.id) AS children
+        FROM members m JOIN {unit} c ON c.id = m.member LEFT JOIN unit_sets s ON s.unit_id = m.member AND s.g = 7
+        WHERE m.pos = 1
+        GROUP BY m.report_unit
+    ),
+    figs AS (
+        SELECT t.*, jsonb_build_object(
+            'totals', jsonb_build_object(
+                {", ".join(f"'{m}', COALESCE(b.t_{m}, 0)" for m in METRICS)},
+                'confirmed', COALESCE(e.confirmed, 0), 'rectified', COALESCE(e.rectified, 0)),
+            'rate', {rate_sql("COALESCE(b.t_closed, 0)", handled)},
+            'by_category', COALESCE(b.by_category, '[]'::jsonb),
+            'by_grade', COALESCE(b.by_grade, '{{}}'::jsonb),
+            'by_level', COALESCE(b.by_level, '{{}}'::jsonb),
+            'majors', COALESCE(mj.majors, '[]'::jsonb),
+            'period', %(label)s::text
+        ) || CASE WHEN t.rolls_up THEN jsonb_build_object('children', COALESCE(ch.children, '[]'::jsonb))
+                  ELSE '{{}}'::jsonb END AS figures
+        FROM targets t
+        LEFT JOIN blocks b ON b.report_unit = t.unit_id
+        LEFT JOIN events e ON e.report_unit = t.unit_id
+        LEFT JOIN majors mj ON mj.report_unit = t.unit_id
+        LEFT JOIN children ch ON ch.report_unit = t.unit_id
+    )"""  # noqa: S608 (table names from the models; the values are parameters)
+
+
+def _params(start: datetime.date, months: int) -> dict:
+    end = period_end(start, months)
+    begin, stop = bounds(start, end)
+    return {
+        "begin": begin,
+        "stop": stop,
+        "after": end + datetime.timedelta(days=1),
+        "labels": json.dumps({value: str(label) for value, label in State.choices}, ensure_ascii=False),
+        "major": Grade.MAJOR.value,
+        "label": start.strftime("%Y-%m"),
+        "tier2": tier2_kinds(),
+    }
+
+
+def reports_insert(*, period: datetime.date, months: int, deadlines: dict[int, datetime.date]) -> int:
+    """Insert, once, the final draft of every active unit of the levels in ``deadlines`` (level →
+    due date) that has no report for ``period`` yet, with its figures over ``months`` months.
+    Returns how many were inserted; a unit that has one (or gets one from a concurrent run) is
+    left alone (the unique constraints, ``ON CONFLICT DO NOTHING``)."""
+    if not deadlines:
+        return 0
+    if connection.vendor != "postgresql":
+        return _insert_in_python(period=period, months=months, deadlines=deadlines)
+    report, unit = MonthlyReport._meta.db_table, GridUnit._meta.db_table
+    sql = f"""
+    WITH targets AS MATERIALIZED (
+        SELECT u.id AS unit_id, u.kind = ANY(%(tier2)s) AS rolls_up, d.deadline
+        FROM {unit} u JOIN unnest(%(levels)s::int[], %(deadlines)s::date[]) AS d(level, deadline) ON d.level = u.level
+        WHERE u.is_active
+          AND NOT EXISTS (SELECT 1 FROM {report} r WHERE r.unit_id = u.id AND r.period = %(period)s)
+    ),
+    {_figures_sql()}
+    INSERT INTO {report} (unit_id, period, version, state, figures, annotation, signer_name, auto_submitted,
+                          deadline, submitted_at, submitted_by_id, document_id, correction_reason, created_at)
+    SELECT unit_id, %(period)s, 1, %(draft)s, figures, '', '', false, deadline, NULL, NULL, NULL, '', %(now)s
+    FROM figs ORDER BY unit_id
+    ON CONFLICT DO NOTHING"""  # noqa: S608 (table names from the models; the values are parameters)
+    levels = sorted(deadlines)
+    params = _params(period, months) | {
+        "levels": levels,
+        "deadlines": [deadlines[level] for level in levels],
+        "period": period,
+        "draft": MonthlyReport.State.DRAFT.value,
+        "now": timezone.now(),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _insert_in_python(*, period: datetime.date, months: int, deadlines: dict[int, datetime.date]) -> int:
+    units = list(
+        GridUnit.objects.filter(is_active=True, level__in=list(deadlines)).exclude(monthly_reports__period=period)
+    )
+    if not units:
+        return 0
+    computed = figures.monthly_figures(start=period, end=period_end(period, months), units=units)
+    before = MonthlyReport.objects.filter(period=period).count()
+    MonthlyReport.objects.bulk_create(
+        [
+            MonthlyReport(
+                unit=unit,
+                period=period,
+                version=1,
+                state=MonthlyReport.State.DRAFT,
+                figures=computed[unit.pk],
+                deadline=deadlines[unit.level],
+            )
+            for unit in units
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+    return MonthlyReport.objects.filter(period=period).count() - before
+
+
+def reports_fill(*, period: datetime.date, months: int, report_ids: list[int]) -> int:
+    """Fill the figures (over ``months`` months) of the pending reports ``report_ids`` of
+    ``period``, already locked by the caller, and make them drafts: one statement."""
+    if not report_ids:
+        return 0
+    if connection.vendor != "postgresql":
+        return _fill_in_python(period=period, months=months, report_ids=report_ids)
+    report, unit = MonthlyReport._meta.db_table, GridUnit._meta.db_table
+    sql = f"""
+    WITH targets AS MATERIALIZED (
+        SELECT r.id AS report_id, r.unit_id, u.kind = ANY(%(tier2)s) AS rolls_up
+        FROM {report} r JOIN {unit} u ON u.id = r.unit_id
+        WHERE r.id = ANY(%(ids)s) AND r.state = %(pending)s
+    ),
+    {_figures_sql()}
+    UPDATE {report} r SET figures = f.figures, state = %(draft)s
+    FROM figs f WHERE r.id = f.report_id"""  # noqa: S608 (table names from the models; the values are parameters)
+    params = _params(period, months) | {
+        "ids": list(report_ids),
+        "pending": MonthlyReport.State.PENDING.value,
+        "draft": MonthlyReport.State.DRAFT.value,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _fill_in_python(*, period: datetime.date, months: int, report_ids: list[int]) -> int:
+    reports = list(
+        MonthlyReport.objects.filter(pk__in=report_ids, state=MonthlyReport.State.PENDING).select_related("unit")
+    )
+    computed = figures.monthly_figures(
+        start=period, end=period_end(period, months), units=[report.unit for report in reports]
+    )
+    for report in reports:
+        report.figures = computed[report.unit_id]
+        report.state = MonthlyReport.State.DRAFT
+    MonthlyReport.objects.bulk_update(reports, ["figures", "state"], batch_size=2000)
+    return len(reports)
+
+
+def floor_sql() -> str:
+    """The SQL floor of the job: the one GROUP BY over the hazards that computes the same counts
+    (per unit × category × grade × risk level, for the period), its rows fetched, nothing written."""
+    hazard = Hazard._meta.db_table
+    return f"""
+    SELECT h.unit_id, h.category_id, h.grade, COALESCE(h.risk_level, 0) AS lvl,
+        count(*) FILTER (WHERE h.found_at >= %(begin)s) AS new,
+        count(*) FILTER (WHERE h.state = 'closed' AND h.closed_at >= %(begin)s AND h.closed_at < %(stop)s) AS closed,
+        count(*) FILTER (WHERE h.state = 'rejected' AND h.closed_at >= %(begin)s AND h.closed_at < %(stop)s)
+            AS rejected,
+        count(*) FILTER (WHERE h.found_at < %(begin)s) AS open_start,
+        count(*) FILTER (WHERE (h.closed_at IS NULL OR h.closed_at >= %(stop)s) AND h.state <> 'rejected') AS open_end,
+        count(*) FILTER (WHERE (h.closed_at IS NULL OR h.closed_at >= %(stop)s) AND h.overdue_since < %(after)s)
+            AS overdue
+    FROM {hazard} h
+    WHERE h.found_at < %(stop)s AND (h.closed_at IS NULL OR h.closed_at >= %(begin)s)
+    GROUP BY 1, 2, 3, 4"""  # noqa: S608 (table names from the models; the values are parameters)
+
+
+def floor_params(start: datetime.date, months: int = 1) -> dict:
+    return _params(start, months)
