@@ -16,6 +16,7 @@ even), in integer arithmetic, so both paths agree on the ties (1/32 → 0.0312, 
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 
 from django.db import connection
@@ -35,13 +36,27 @@ def tier2_kinds() -> list[str]:
     return sorted(str(kind) for kind, tier in TIER_OF_KIND.items() if tier == 2)
 
 
+@functools.cache
+def ties_rounded_up() -> list[int]:
+    """The odd k (1 … 19,999) for which Python's ``round(k / 20000, 4)`` rounds up. A rate that is
+    exactly such a tie (1/160 = 0.00625) is decided in Python by the side of the tie its binary
+    float falls on (1/160 rounds up to 0.0063, 1/32 down to 0.0312), which depends on k alone."""
+    return [k for k in range(1, 20000, 2) if round(k / 20000, 4) * 10000 > k / 2]
+
+
 def rate_sql(closed: str, handled: str) -> str:
-    """SQL for ``round(closed / handled, 4)`` as Python rounds it (half to even), NULL when nothing
-    was handled; integer arithmetic, so no binary or decimal division decides a tie."""
-    q = f"(({closed}) * 10000 / ({handled}))"
-    r = f"mod(({closed}) * 10000, ({handled}))"
-    up = f"(CASE WHEN 2 * {r} > ({handled}) OR (2 * {r} = ({handled}) AND mod({q}, 2) = 1) THEN 1 ELSE 0 END)"
-    return f"(CASE WHEN ({handled}) > 0 THEN (({q} + {up})::numeric / 10000)::numeric(12, 4) END)"
+    """SQL for ``round(closed / handled, 4)`` exactly as Python computes it, NULL when nothing was
+    handled (needs the parameter ``ties_up`` = ``ties_rounded_up()``). Integer arithmetic: away
+    from a tie, the nearest ten-thousandth; on a tie, the side ``ties_rounded_up`` says. The rate
+    is at most 1 (a closed hazard is one handled); a tie above 1 would round half to even."""
+    n, h = f"(({closed})::bigint * 20000)", f"(({handled})::bigint)"
+    k = f"({n} / {h})"
+    q = (
+        f"(CASE WHEN mod({n}, {h}) = 0 AND mod({k}, 2) = 1"
+        f" THEN ({k} - 1) / 2 + CASE WHEN {k} = ANY(%(ties_up)s) OR ({k} > 19999 AND mod({k}, 4) = 3) THEN 1 ELSE 0 END"
+        f" ELSE ({n} + {h}) / (2 * {h}) END)"
+    )
+    return f"(CASE WHEN {h} > 0 THEN ({q}::numeric / 10000)::numeric(12, 4) END)"
 
 
 def _figures_sql() -> str:
@@ -167,6 +182,7 @@ def _params(start: datetime.date, months: int) -> dict:
         "major": Grade.MAJOR.value,
         "label": start.strftime("%Y-%m"),
         "tier2": tier2_kinds(),
+        "ties_up": ties_rounded_up(),
     }
 
 
