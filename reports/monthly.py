@@ -1,17 +1,18 @@
 """The monthly job's core: every report row written once, in its final state (a draft with its
 figures), the figures computed by the database.
 
-On PostgreSQL one ``INSERT … SELECT`` per period aggregates the hazards touching the period
-(GROUP BY unit × category × grade × risk level, then GROUPING SETS for the category, grade and
-level blocks), rolls a tier-2 unit's active tier-3 units into its figures, and builds the figures
-as ``jsonb`` (``jsonb_build_object`` / ``jsonb_agg``) in the same statement; reports a crashed run
-opened but did not fill are filled by one ``UPDATE … FROM`` of the same query. Elsewhere (SQLite)
-the same figures come from ``reports.figures`` (its GROUP BY queries, summed in Python) and the
-rows are written once by ``bulk_create``.
+On PostgreSQL one ``INSERT … SELECT`` per period does it all: the hazards touching the period are
+read once and counted with GROUPING SETS (per unit and per the tier-2 unit that rolls it up; by
+category, grade, risk level and in total), a tier-2 unit's own hazards are added to its active
+tier-3 units', and the figures are built in the same statement as JSON text and cast to ``jsonb``
+as they are inserted. Reports a crashed run opened but did not fill are filled by one
+``UPDATE … FROM`` of the same query. Elsewhere (SQLite) the same figures come from
+``reports.figures`` (its GROUP BY queries, summed in Python) and the rows are written once by
+``bulk_create``.
 
 The figures are those of ``figures.monthly_figures`` (the format the pages, exports and the API
-read), key for key; ``rate`` is rounded as Python's ``round(closed / handled, 4)`` rounds (half to
-even), in integer arithmetic, so both paths agree on the ties (1/32 → 0.0312, 3/32 → 0.0938)."""
+read), key for key (``tests/test_monthly_sql.py``); ``rate`` is rounded exactly as Python's
+``round(closed / handled, 4)`` rounds, ties included (``rate_sql``)."""
 
 from __future__ import annotations
 
@@ -85,10 +86,13 @@ FIGURES_SQL = string.Template(
         WHERE t.rolls_up
     ),
     rollmap AS MATERIALIZED (
-        SELECT member AS unit_id, max(report_unit) FILTER (WHERE pos = 1) AS up FROM members GROUP BY member
+        SELECT m.member AS unit_id, max(m.report_unit) FILTER (WHERE m.pos = 1) AS up,
+            bool_or(m.pos = 0 AND t.rolls_up) AS rolls
+        FROM members m JOIN targets t ON t.unit_id = m.report_unit
+        GROUP BY m.member
     ),
     touching AS MATERIALIZED (
-        SELECT h.unit_id, m.up, h.category_id, h.grade, COALESCE(h.risk_level, 0) AS lvl,
+        SELECT h.unit_id, m.up, m.rolls, h.category_id, h.grade, COALESCE(h.risk_level, 0) AS lvl,
             h.found_at >= %(begin)s AS is_new,
             h.state = 'closed' AND h.closed_at >= %(begin)s AND h.closed_at < %(stop)s AS is_closed,
             h.state = 'rejected' AND h.closed_at >= %(begin)s AND h.closed_at < %(stop)s AS is_rejected,
@@ -101,24 +105,25 @@ FIGURES_SQL = string.Template(
     unit_sets AS MATERIALIZED (
         -- g: GROUPING(unit_id, up, category_id, grade, lvl); g & 7 = 3 per category, 5 per grade,
         -- 6 per level, 7 the totals; g < 16 a unit's own hazards, g >= 16 those of the units it rolls up
-        SELECT unit_id, up, category_id, grade, lvl, GROUPING(unit_id, up, category_id, grade, lvl) AS g,
+        -- (rolls: the unit is a report that rolls up its units; it depends on unit_id alone)
+        SELECT unit_id, up, rolls, category_id, grade, lvl, GROUPING(unit_id, up, category_id, grade, lvl) AS g,
             count(*) FILTER (WHERE is_new) AS new, count(*) FILTER (WHERE is_closed) AS closed,
             count(*) FILTER (WHERE is_rejected) AS rejected, count(*) FILTER (WHERE NOT is_new) AS open_start,
             count(*) FILTER (WHERE is_open_end) AS open_end, count(*) FILTER (WHERE is_overdue) AS overdue
         FROM touching
-        GROUP BY GROUPING SETS ((unit_id, category_id), (unit_id, grade), (unit_id, lvl), (unit_id),
-                                (up, category_id), (up, grade), (up, lvl), (up))
+        GROUP BY GROUPING SETS ((unit_id, rolls, category_id), (unit_id, rolls, grade), (unit_id, rolls, lvl),
+                                (unit_id, rolls), (up, category_id), (up, grade), (up, lvl), (up))
     ),
     report_sets AS (
         SELECT s.unit_id AS report_unit, s.g & 7 AS g, s.category_id, s.grade, s.lvl, ${plain}
-        FROM unit_sets s JOIN targets t ON t.unit_id = s.unit_id AND NOT t.rolls_up
-        WHERE s.g < 16
+        FROM unit_sets s
+        WHERE s.g < 16 AND NOT s.rolls
         UNION ALL
         SELECT report_unit, g, category_id, grade, lvl, ${sums}
         FROM (
             SELECT s.unit_id AS report_unit, s.g & 7 AS g, s.category_id, s.grade, s.lvl, ${plain}
-            FROM unit_sets s JOIN targets t ON t.unit_id = s.unit_id AND t.rolls_up
-            WHERE s.g < 16
+            FROM unit_sets s
+            WHERE s.g < 16 AND s.rolls
             UNION ALL
             SELECT s.up, s.g & 7, s.category_id, s.grade, s.lvl, ${plain}
             FROM unit_sets s WHERE s.g >= 16 AND s.up IS NOT NULL
