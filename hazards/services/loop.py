@@ -33,9 +33,9 @@ from hazards.models import (
     State,
 )
 from hazards.permissions import HazardAction
-from hazards.photos import check_photo_batch, process_photo
+from hazards.photos import check_photo_batch, inspect_photo
 from hazards.services.grading import allocate_number, apply_grading, owner_for
-from hazards.services.photos import store_processed
+from hazards.services.photos import store_pending
 
 Action = HazardEvent.Action
 
@@ -77,9 +77,10 @@ def _event(
 
 
 def _check_photos(photos: Sequence) -> list:
-    """Process every photo before anything is saved, so a bad one refuses the whole submission."""
+    """Check every photo on its header before anything is saved, so a bad one refuses the whole
+    submission: (upload, (width, height)) for ``store_pending``, which leaves the decoding to the worker."""
     check_photo_batch(photos)
-    return [process_photo(upload) for upload in photos]
+    return [(upload, inspect_photo(upload)[1:]) for upload in photos]
 
 
 def hazard_report(
@@ -150,13 +151,13 @@ def hazard_report(
             )
             hazard.full_clean(exclude=["number", "owner_unit"], validate_constraints=False)
             hazard.save()
-            store_processed(hazard, report_photos, HazardPhoto.Kind.REPORT, by)
+            store_pending(hazard, report_photos, HazardPhoto.Kind.REPORT, by)
             _event(hazard, Action.REPORT, by, to_unit=hazard.owner_unit)
             if fixed_on_spot:
                 previous = hazard.state
                 hazard.state, hazard.closed_at = State.CLOSED, timezone.now()
                 hazard.save(update_fields=["state", "closed_at", "updated_at"])
-                store_processed(hazard, evidence, HazardPhoto.Kind.EVIDENCE, by)
+                store_pending(hazard, evidence, HazardPhoto.Kind.EVIDENCE, by)
                 _event(hazard, Action.CLOSE_ON_SPOT, by, from_state=previous, note=evidence_note)
     except IntegrityError:
         if client_key:  # the same submission raced itself (double tap): return the winner
@@ -328,7 +329,7 @@ def _submit_evidence(hazard: Hazard, by: User, note: str, processed: list) -> Ha
         raise ValidationError({"photos": _("Add at least one photo of the rectified place.")})
     previous, hazard.state = hazard.state, State.AWAITING_ACCEPTANCE
     hazard.save(update_fields=["state", "updated_at"])
-    store_processed(hazard, processed, HazardPhoto.Kind.EVIDENCE, by)
+    store_pending(hazard, processed, HazardPhoto.Kind.EVIDENCE, by)
     _event(hazard, Action.EVIDENCE, by, from_state=previous, note=note)
     return hazard
 

@@ -441,8 +441,9 @@ def copy_feedback(request, pk: int):
 @login_required
 def photo(request, pk: int):
     """A photo of a hazard the user may see; never a public media URL."""
-    item = get_object_or_404(HazardPhoto.objects.only("id", "hazard_id", "image"), pk=pk)
+    item = get_object_or_404(HazardPhoto.objects.only("id", "hazard_id", "image", "processing"), pk=pk)
     get_hazard_for_user(request.user, item.hazard_id)
+    _ready_or_404(item)
     return serve_file(request, item.image, content_type="image/jpeg")
 
 
@@ -451,10 +452,18 @@ def photo(request, pk: int):
 def photo_thumb(request, pk: int):
     """The thumbnail (at most 320 px) of a photo the user may see; made on first request for a photo
     stored before thumbnails were (``manage.py make_thumbnails`` makes them all at once)."""
-    item = get_object_or_404(HazardPhoto.objects.only("id", "hazard_id", "image", "thumbnail"), pk=pk)
+    item = get_object_or_404(HazardPhoto.objects.only("id", "hazard_id", "image", "thumbnail", "processing"), pk=pk)
     get_hazard_for_user(request.user, item.hazard_id)
+    _ready_or_404(item)
     photo_ensure_thumbnail(item)
     return serve_file(request, item.thumbnail or item.image, content_type="image/jpeg")
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
+
+def _ready_or_404(item: HazardPhoto) -> None:
+    """A photo the worker has not processed yet is processed now; one it could not read is a 404
+    that says so (the file as sent, with its EXIF, is never served)."""
+    if not services.photo_ready(item):
+        raise Http404(_("This photo could not be read when it was sent."))
