@@ -34,7 +34,7 @@ from hazards.models import (
 )
 from hazards.permissions import HazardAction
 from hazards.photos import check_photo_batch, inspect_photo
-from hazards.services.grading import allocate_number, apply_grading, owner_for
+from hazards.services.grading import allocate_number, apply_grading, owner_id_for
 from hazards.services.photos import store_pending
 
 Action = HazardEvent.Action
@@ -63,6 +63,7 @@ def _event(
     note: str = "",
     from_unit: GridUnit | None = None,
     to_unit: GridUnit | None = None,
+    to_unit_id: int | None = None,
 ) -> HazardEvent:
     return HazardEvent.objects.create(
         hazard=hazard,
@@ -72,7 +73,7 @@ def _event(
         to_state=hazard.state,
         note=note,
         from_unit=from_unit,
-        to_unit=to_unit,
+        to_unit_id=to_unit.pk if to_unit is not None else to_unit_id,
     )
 
 
@@ -140,7 +141,7 @@ def hazard_report(
                 category=category,
                 root_cause=root_cause,
                 unit=unit,
-                owner_unit=owner_for(unit),
+                owner_unit_id=owner_id_for(unit),  # the id only: no query for the parent
                 lng=lng,
                 lat=lat,
                 address=address,
@@ -149,10 +150,13 @@ def hazard_report(
                 found_at=found_at,
                 client_key=client_key,
             )
-            hazard.full_clean(exclude=["number", "owner_unit"], validate_constraints=False)
+            # the unit, category and reporter are rows already read: no query to check they exist
+            hazard.full_clean(
+                exclude=["number", "owner_unit", "unit", "category", "reporter"], validate_constraints=False
+            )
             hazard.save()
             store_pending(hazard, report_photos, HazardPhoto.Kind.REPORT, by)
-            _event(hazard, Action.REPORT, by, to_unit=hazard.owner_unit)
+            _event(hazard, Action.REPORT, by, to_unit_id=hazard.owner_unit_id)
             if fixed_on_spot:
                 previous = hazard.state
                 hazard.state, hazard.closed_at = State.CLOSED, timezone.now()
