@@ -119,6 +119,25 @@ def get_patrol_for_user(user, pk, *, write: bool = False) -> Patrol:
     return patrol
 
 
+class PatrolNotYet(Exception):
+    """A check-in or finish addressed by a start's key that has not arrived yet (the phone sends
+    its queue in order, so the start is on its way): answered 425, kept in the queue, sent again."""
+
+
+def get_patrol_by_key(user, key) -> Patrol:
+    """The person's own patrol started with ``client_key`` ``key``, for writing: 404 when the key is
+    another officer's patrol (keys are one officer's), 403 when it is not the person's to record any
+    more, ``PatrolNotYet`` when no patrol has that key yet."""
+    patrol = Patrol.objects.select_related("unit", "officer").filter(officer=user, client_key=key).first()
+    if patrol is None:
+        if Patrol.objects.filter(client_key=key).exists():
+            raise Http404(_("No such patrol."))
+        raise PatrolNotYet(key)
+    if not may_patrol(user, patrol.unit):
+        raise PermissionDenied(_("Only the officer on this patrol may record it."))
+    return patrol
+
+
 def get_checkin_for_user(user, pk) -> CheckIn:
     try:
         return visible_checkins(user).select_related("patrol", "point").get(pk=pk)

@@ -11,13 +11,24 @@ from grids import limits
 from patrols.models import NOTE, CheckIn, PatrolPoint
 
 
+def _aware(when: datetime.datetime | None) -> datetime.datetime | None:
+    """The phone sends ISO times in UTC (``toISOString``); a time without a zone is taken as UTC."""
+    if when is not None and when.tzinfo is None:
+        return when.replace(tzinfo=datetime.UTC)
+    return when
+
+
 class StartForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, empty_label=None)
     client_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    client_time = forms.DateTimeField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+
+    def clean_client_time(self):
+        return _aware(self.cleaned_data.get("client_time"))
 
 
 class CheckInForm(forms.Form):
@@ -34,14 +45,16 @@ class CheckInForm(forms.Form):
         data = super().clean()
         if (data.get("lng") is None) != (data.get("lat") is None):
             data["lng"] = data["lat"] = None
-        when = data.get("client_time")
-        if when is not None and when.tzinfo is None:
-            data["client_time"] = when.replace(tzinfo=datetime.UTC)
+        data["client_time"] = _aware(data.get("client_time"))
         return data
 
 
 class FinishForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=NOTE)
+    client_time = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+
+    def clean_client_time(self):
+        return _aware(self.cleaned_data.get("client_time"))
 
 
 class PointForm(forms.ModelForm):
