@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -186,6 +187,7 @@ ROUTES: dict[str, dict[str, str]] = {
     },
     "library:regulation_file": {"pk": "regulation_file"},
     **{f"patrols:{name}": {"pk": "patrol"} for name in ("patrol_detail", "check_in", "finish")},
+    **{f"patrols:{name}": {"key": "patrol_key"} for name in ("check_in_by_key", "finish_by_key")},
     "patrols:checkin_photo": {"pk": "checkin"},
     **{f"patrols:{name}": {"unit_pk": "unit"} for name in ("points", "ledger", "ledger_print", "ledger_export")},
     **{f"patrols:{name}": {"unit_pk": "town"} for name in ("compliance", "compliance_export")},
@@ -442,6 +444,7 @@ def _side(world, *, town, village, leader, officer) -> dict:
         "call": call,
         "patrol_point": patrol_point,
         "patrol": patrol,
+        "patrol_key": SimpleNamespace(pk=patrol.client_key),  # the by-key routes name the start's client key
         "checkin": checkin,
         "presence_check": presence_check,
         "presence_request": presence_check.requests.get(),

@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patrols', '0003_rule_first_history'),
+        ("patrols", "0003_rule_first_history"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalpatrol',
-            name='client_finished_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='finished, on the phone'),
+            model_name="historicalpatrol",
+            name="client_finished_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="finished, on the phone"),
         ),
         migrations.AddField(
-            model_name='historicalpatrol',
-            name='client_started_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='started, on the phone'),
+            model_name="historicalpatrol",
+            name="client_started_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="started, on the phone"),
         ),
         migrations.AddField(
-            model_name='patrol',
-            name='client_finished_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='finished, on the phone'),
+            model_name="patrol",
+            name="client_finished_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="finished, on the phone"),
         ),
         migrations.AddField(
-            model_name='patrol',
-            name='client_started_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='started, on the phone'),
+            model_name="patrol",
+            name="client_started_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="started, on the phone"),
         ),
     ]
