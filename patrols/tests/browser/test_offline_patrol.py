@@ -84,3 +84,43 @@ def test_a_patrol_run_with_no_signal_arrives_whole_when_the_signal_returns(page,
     page.goto(home)
     expect(page.locator("#patrol-start")).to_be_visible()
     expect(page.locator("#patrol-offline")).to_be_hidden()
+
+
+def test_a_check_in_before_its_start_waits_in_the_queue_and_lets_the_rest_go(page, context, live_server):
+    """The queue (queue.js): a check-in answered 425 (its patrol's start has not arrived) stays
+    waiting with the server's reason while the entries after it are sent; once the start is there,
+    the next run sends it."""
+    import uuid
+
+    world = seeded_world()
+    point = factories.points(world)[0]
+    started = factories.patrol(world)  # a patrol the server has: its finish goes through
+    missing = uuid.uuid4()  # a start that has not arrived
+    log_in_as(page, live_server, world, world.village_officer_a)
+    page.goto(f"{live_server.url}{reverse('patrols:home')}")
+    early = reverse("patrols:check_in_by_key", args=[missing])
+    later = reverse("patrols:finish_by_key", args=[started.client_key])
+    page.evaluate(
+        """async ([early, later, point]) => {
+          const token = document.querySelector("input[name=csrfmiddlewaretoken]").value;
+          const common = [["csrfmiddlewaretoken", token]];
+          await OfflineQueue.add({url: early, label: "early", key: "", fields: common.concat([["point", point], ["outcome", "normal"]])});
+          await OfflineQueue.add({url: later, label: "later", key: "", fields: common});
+          await OfflineQueue.flush();
+        }""",
+        [early, later, str(point.pk)],
+    )
+    page.goto(f"{live_server.url}{reverse('offline:queue')}")
+    entries = page.locator("#offline-queue li")
+    expect(entries).to_have_count(2)
+    expect(entries.nth(1)).to_have_attribute("data-status", "waiting")  # the list shows the newest first
+    expect(entries.nth(1).locator(".queue-error")).to_contain_text("巡查的开始尚未送达")
+    expect(entries.nth(0)).to_have_attribute("data-status", "sent")
+    started.refresh_from_db()
+    assert started.state == Patrol.State.FINISHED and not CheckIn.objects.exists()
+
+    factories.patrol(world, key=missing)  # the start arrives
+    page.evaluate("async () => { await OfflineQueue.flush(); }")
+    page.reload()
+    expect(entries.nth(1)).to_have_attribute("data-status", "sent")
+    assert CheckIn.objects.get().patrol.client_key == missing
