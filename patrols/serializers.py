@@ -34,7 +34,10 @@ class PatrolSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Patrol
-        fields = ["id", "unit", "officer", "state", "started_at", "finished_at", "note", "checkins"]
+        fields = [
+            "id", "unit", "officer", "state", "started_at", "client_started_at", "finished_at", "client_finished_at",
+            "note", "checkins",
+        ]  # fmt: skip
 
 
 class CheckInBodySerializer(serializers.Serializer):

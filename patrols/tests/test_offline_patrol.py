@@ -51,6 +51,8 @@ def test_a_whole_patrol_by_key_records_the_phone_and_server_times(world, client_
     assert patrol.client_finished_at < patrol.finished_at - datetime.timedelta(minutes=4)
     assert patrol.finished_at <= now and patrol.note == "一切正常"
     assert patrol.checkins.get(point=first).client_time is not None
+    page = client.get(reverse("patrols:patrol_detail", args=[patrol.pk])).content.decode()
+    assert 'id="patrol-phone-start"' in page and 'id="patrol-phone-finish"' in page and "手机时间" in page
 
 
 def test_a_check_in_or_finish_before_its_start_is_too_early_and_kept_for_later(world, client_for):
