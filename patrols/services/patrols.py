@@ -22,7 +22,7 @@ from core.idempotency import once
 from grids.models import GridUnit
 from hazards.models import Family, Hazard
 from patrols import access
-from patrols.models import CheckIn, Patrol, PatrolPoint, PointSource
+from patrols.models import CheckIn, Patrol, PatrolPoint, PatrolRoute, PointSource
 
 
 def distance_m(lng1: float, lat1: float, lng2: float, lat2: float) -> float:
@@ -79,18 +79,22 @@ def points_sync(*, unit: GridUnit, by) -> int:
     return len(added)
 
 
-def patrol_start(*, unit: GridUnit, by, client_key: uuid.UUID | None = None) -> tuple[Patrol, bool]:
-    """Start a patrol of ``unit`` (``patrol.do``). The same ``client_key`` twice answers the first
-    patrol (``created`` False)."""
+def patrol_start(
+    *, unit: GridUnit, by, client_key: uuid.UUID | None = None, route: PatrolRoute | None = None
+) -> tuple[Patrol, bool]:
+    """Start a patrol of ``unit`` (``patrol.do``), on one of its routes in use if ``route`` is
+    given. The same ``client_key`` twice answers the first patrol (``created`` False)."""
     if not access.may_patrol(by, unit) or unit.level != 2:
         raise PermissionDenied(_("You may not patrol this unit."))
+    if route is not None and (route.unit_id != unit.pk or not route.active):
+        raise ValidationError(_("This route is not one of the patrolled unit's routes in use."))
     if client_key:
         existing = Patrol.objects.filter(officer=by, client_key=client_key).first()
         if existing:
             return existing, False
     try:
         with transaction.atomic():
-            return Patrol.objects.create(unit=unit, officer=by, client_key=client_key), True
+            return Patrol.objects.create(unit=unit, officer=by, client_key=client_key, route=route), True
     except IntegrityError:
         return Patrol.objects.get(officer=by, client_key=client_key), False
 

@@ -30,12 +30,14 @@ def home(request):
     """巡查: start a patrol, one's open and recent patrols, presence requests waiting, the ledgers."""
     units = access.patrol_units(request.user).order_by("tree_id", "lft")
     now = timezone.now()
-    mine = list(access.visible_patrols(request.user).filter(officer=request.user).select_related("unit")[:RECENT])
+    mine = list(
+        access.visible_patrols(request.user).filter(officer=request.user).select_related("unit", "route")[:RECENT]
+    )
     return render(
         request,
         "patrols/home.html",
         {
-            "start_form": StartForm(units=units) if units.exists() else None,
+            "start_form": StartForm(units=units, routes=access.patrol_routes(request.user)) if units.exists() else None,
             "mine": mine,
             "requests": selectors.open_requests_for(request.user, now),
             "ledger_units": _ledger_units(request.user),
@@ -52,14 +54,16 @@ def _ledger_units(user):
 @require_POST
 @login_required
 def start(request):
-    form = StartForm(request.POST, units=access.patrol_units(request.user))
+    form = StartForm(request.POST, units=access.patrol_units(request.user), routes=access.patrol_routes(request.user))
     if not form.is_valid():
         messages.error(request, _("Choose the unit you patrol."))
         return redirect("patrols:home")
     data = form.cleaned_data
     return run_service(
         request,
-        lambda: services.patrol_start(unit=data["unit"], by=request.user, client_key=data["client_key"]),
+        lambda: services.patrol_start(
+            unit=data["unit"], by=request.user, client_key=data["client_key"], route=data["route"]
+        ),
         success_message=_("Patrol started. Check in at each point."),
         redirect_to=lambda outcome: reverse("patrols:patrol_detail", args=[outcome[0].pk]),
         refused_redirect_to=reverse("patrols:home"),
@@ -71,8 +75,7 @@ def start(request):
 def patrol_detail(request, pk):
     patrol = access.get_patrol_for_user(request.user, pk)
     checkins = {c.point_id: c for c in patrol.checkins.select_related("point")}
-    points = list(patrol.unit.patrol_points.filter(active=True).order_by("name", "pk"))
-    points += [c.point for c in checkins.values() if not c.point.active]
+    points = selectors.patrol_points(patrol, checkins)
     hazards = selectors.hazards_of_checkins(patrol, checkins.values())
     mine = patrol.officer_id == request.user.pk and patrol.state == Patrol.State.OPEN
     rows = []
