@@ -14,7 +14,7 @@ from patrols.models import NOTE, CheckIn, PatrolPoint, PatrolRoute
 class StartForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, empty_label=None)
     route = forms.ModelChoiceField(
-        label=_("Route"), queryset=None, required=False, empty_label=_("No route: every point of the unit")
+        label=_("Patrol route"), queryset=None, required=False, empty_label=_("No route: every point of the unit")
     )
     client_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
@@ -65,7 +65,7 @@ class RouteForm(forms.Form):
     """A route's name, use and notes, and an order number for each point of the village on it
     (blank: not on the route)."""
 
-    name = forms.CharField(label=_("Name"), max_length=PatrolRoute._meta.get_field("name").max_length)
+    name = forms.CharField(label=_("Route name"), max_length=PatrolRoute._meta.get_field("name").max_length)
     active = forms.BooleanField(label=_("In use"), required=False, initial=True)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -79,7 +79,7 @@ class RouteForm(forms.Form):
                 widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "pt-order"}),
             )  # fmt: skip
 
-    def order_fields(self):
+    def ordered_points(self):
         return [(point, self[f"order_{point.pk}"]) for point in self.points]
 
     def clean(self):

@@ -111,7 +111,7 @@ class PatrolRule(models.Model):
     interval_days = models.PositiveSmallIntegerField(_("every (days)"), validators=[MinValueValidator(1)])
     route = models.ForeignKey(
         "PatrolRoute", on_delete=models.PROTECT, null=True, blank=True, related_name="rules",
-        verbose_name=_("route"),
+        verbose_name=_("patrol route"),
         help_text=_("Empty: the rule asks for patrols of the village. A route: the whole route, by one patrol."),
     )  # fmt: skip
     active = models.BooleanField(_("in use"), default=True)
@@ -191,7 +191,9 @@ class PatrolRoute(models.Model):
 
 
 class RouteStop(models.Model):
-    route = models.ForeignKey(PatrolRoute, on_delete=models.CASCADE, related_name="stops", verbose_name=_("route"))
+    route = models.ForeignKey(
+        PatrolRoute, on_delete=models.CASCADE, related_name="stops", verbose_name=_("patrol route")
+    )
     point = models.ForeignKey(
         PatrolPoint, on_delete=models.PROTECT, related_name="route_stops", verbose_name=_("point")
     )
@@ -225,7 +227,12 @@ class Patrol(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patrols", verbose_name=_("officer")
     )
     route = models.ForeignKey(
-        PatrolRoute, on_delete=models.PROTECT, null=True, blank=True, related_name="patrols", verbose_name=_("route")
+        PatrolRoute,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="patrols",
+        verbose_name=_("patrol route"),
     )
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
     started_at = models.DateTimeField(_("started"), default=timezone.now)

@@ -126,8 +126,11 @@ class Compliance:
         }
 
 
-def compliance(unit: GridUnit, start: datetime.date, end: datetime.date, today: datetime.date) -> Compliance:
-    """The compliance table of ``unit``'s villages from ``start`` to ``end``: a fixed number of queries."""
+def compliance(
+    unit: GridUnit, start: datetime.date, end: datetime.date, today: datetime.date, *, routes: bool = True
+) -> Compliance:
+    """The compliance table of ``unit``'s villages from ``start`` to ``end`` (with ``routes``, the
+    route windows too): a fixed number of queries."""
     grace = datetime.timedelta(days=settings.PATROL_LATE_GRACE_DAYS)
     villages = list(GridUnit.objects.filter(within_q(unit), level=2, is_active=True).order_by("tree_id", "lft"))
     counties = {village.tree_id: None for village in villages}
@@ -192,8 +195,10 @@ def compliance(unit: GridUnit, start: datetime.date, end: datetime.date, today: 
                 row.missed += 1
                 row.missed_windows.append(window)
         rows.append(row)
-    routes = route_rows(villages, book, county_of, start, end, today)
-    return Compliance(unit=unit, start=start, end=end, villages=rows, officers=list(officers.values()), routes=routes)
+    route_table = route_rows(villages, book, county_of, start, end, today) if routes else []
+    return Compliance(
+        unit=unit, start=start, end=end, villages=rows, officers=list(officers.values()), routes=route_table
+    )
 
 
 def route_rows(
