@@ -11,7 +11,7 @@ import datetime
 
 from grids.models import Role
 from patrols import services
-from patrols.models import CheckIn, Patrol, PatrolPoint, PatrolRule, PointSource
+from patrols.models import CheckIn, Patrol, PatrolPoint, PatrolRoute, PatrolRule, PointSource
 
 DEMO_ORDER = 75  # after the hazards and plans, whose points it patrols
 DAYS = 30
@@ -70,6 +70,9 @@ def _routes(story, village, points):
     drawn = [point for point in points if point.source == PointSource.DRAWN]
     if len(drawn) >= 2 and len(drawn) < len(points):
         services.route_save(by=story.dispatcher, unit=village, name=ROUTES[1], points=drawn)
+    since = story.now - datetime.timedelta(days=DAYS + 1)
+    PatrolRoute.objects.filter(unit=village).update(created_at=since)  # back-dated with the patrols
+    first.created_at = since
     PatrolRule.objects.get_or_create(
         county=story.county, unit_kind=village.kind, route=first, defaults={"interval_days": ROUTE_EVERY_DAYS}
     )

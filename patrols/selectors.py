@@ -213,7 +213,8 @@ def route_rows(
 ) -> list[RouteRow]:
     """The windows of the routes in use of ``villages`` (or of ``route`` alone) that their rules ask
     for: a window is done when ONE patrol on the route, started in it, checked in at every point of
-    the route in use; missed when none did and the window is over. Three queries."""
+    the route in use; missed when none did and the window is over. The windows begin on the day the
+    route was made. Three queries."""
     if not villages:
         return []
     routes = PatrolRoute.objects.filter(unit__in=villages, active=True).select_related("unit")
@@ -245,7 +246,8 @@ def route_rows(
             continue  # nothing to patrol on it
         row = RouteRow(route=one, points=points)
         wanted = {point.pk for point in points}
-        for window in windows(book, one.unit, county_of.get(one.unit.tree_id), start, end, route_id=one.pk):
+        since = max(start, timezone.localdate(one.created_at))  # nothing was due before the route existed
+        for window in windows(book, one.unit, county_of.get(one.unit.tree_id), since, end, route_id=one.pk):
             inside = [pk for pk, day in patrols[one.pk] if window.start <= day <= window.end]
             best = max(inside, key=lambda pk: len(covered[pk] & wanted), default=None)
             seen = covered[best] & wanted if best is not None else set()

@@ -298,3 +298,14 @@ def test_the_route_api_keeps_to_the_scope(world, client_for):
         reverse("patrol-routes-detail", args=[route.pk]), {"points": [theirs[0].pk]}, content_type="application/json"
     )
     assert wrong.status_code == 404, wrong.content
+
+
+def test_a_new_route_has_no_windows_before_it_was_made(world):
+    from patrols.models import PatrolRoute
+
+    route = factories.route(world, factories.points(world), every_days=1)
+    PatrolRoute.objects.filter(pk=route.pk).update(created_at=timezone.now())
+    today = timezone.localdate()
+    table = selectors.compliance(world.township, today - datetime.timedelta(days=9), today, today)
+    (row,) = table.routes
+    assert [w.window.start for w in row.windows] == [today]
