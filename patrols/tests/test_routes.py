@@ -309,3 +309,15 @@ def test_a_new_route_has_no_windows_before_it_was_made(world):
     table = selectors.compliance(world.township, today - datetime.timedelta(days=9), today, today)
     (row,) = table.routes
     assert [w.window.start for w in row.windows] == [today]
+
+
+def test_the_admin_shows_a_route_with_its_stops_and_history(world, client_for):
+    first, second, _third = factories.points(world)
+    route = factories.route(world, [second, first])
+    services.route_save(by=world.village_officer_a, route=route, name="改过的路线", points=[first])
+    client = client_for(world.admin)
+    change = client.get(reverse("admin:patrols_patrolroute_change", args=[route.pk]))
+    assert change.status_code == 200 and first.name in change.content.decode()
+    history = client.get(reverse("admin:patrols_patrolroute_history", args=[route.pk]))
+    assert history.status_code == 200 and "日常巡查路线" in history.content.decode()  # the name before
+    assert client.get(reverse("admin:patrols_patrolrule_add")).status_code == 200
