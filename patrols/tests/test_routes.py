@@ -321,3 +321,20 @@ def test_the_admin_shows_a_route_with_its_stops_and_history(world, client_for):
     history = client.get(reverse("admin:patrols_patrolroute_history", args=[route.pk]))
     assert history.status_code == 200 and "日常巡查路线" in history.content.decode()  # the name before
     assert client.get(reverse("admin:patrols_patrolrule_add")).status_code == 200
+
+
+def test_the_compliance_export_has_a_sheet_of_route_windows(world, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    first, second, _third = factories.points(world)
+    route = factories.route(world, [first, second], every_days=1)
+    day = _yesterday()
+    _on_route(world, route, day, [first])
+    answer = client_for(world.township_officer).get(
+        reverse("patrols:compliance_export", args=[world.township.pk]), {"start": day, "end": day}
+    )
+    sheet = load_workbook(io.BytesIO(answer.content), read_only=True)["巡查路线"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[1][0] == route.name and rows[1][4] == "漏巡" and rows[1][5] == second.name

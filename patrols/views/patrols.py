@@ -30,9 +30,7 @@ def home(request):
     """巡查: start a patrol, one's open and recent patrols, presence requests waiting, the ledgers."""
     units = access.patrol_units(request.user).order_by("tree_id", "lft")
     now = timezone.now()
-    mine = list(
-        access.visible_patrols(request.user).filter(officer=request.user).select_related("unit", "route")[:RECENT]
-    )
+    mine = list(access.visible_patrols(request.user).filter(officer=request.user).select_related("unit")[:RECENT])
     return render(
         request,
         "patrols/home.html",
