@@ -15,7 +15,9 @@ class PatrolsConfig(AppConfig):
             register_page_section,
             register_warning_link,
         )
+        from grids.choices import register_choices
         from patrols import access, demo, hooks, permissions
+        from patrols.models import PatrolRoute
 
         del permissions  # imported for its register_permission calls (the patrol actions)
 
@@ -40,4 +42,5 @@ class PatrolsConfig(AppConfig):
             )
         register_warning_link("patrols_presence", hooks.warning_links, order=50)
         register_desk_check("patrols", access.may_open_patrols)
+        register_choices(PatrolRoute, access.visible_routes)  # what a select of routes may offer (the rules)
         register_demo("patrols", demo.run, order=demo.DEMO_ORDER, present=demo.present)

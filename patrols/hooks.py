@@ -38,7 +38,7 @@ def briefing_patrols(units: list[GridUnit], start: datetime.date, end: datetime.
         county = GridUnit.objects.filter(tree_id=tree_id, level=0).first()
         if county is None:
             continue
-        table = selectors.compliance(county, start, end, today)
+        table = selectors.compliance(county, start, end, today, routes=False)
         for unit in group:
             rows = [row for row in table.villages if unit.contains(row.unit)]
             counts = {key: sum(getattr(row, key) for row in rows) for key in KEYS}
@@ -55,7 +55,7 @@ def monthly_report_section(user, report) -> dict | None:
     if start > today:
         return None
     end = min((start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1), today)
-    table = selectors.compliance(report.unit, start, end, today)
+    table = selectors.compliance(report.unit, start, end, today, routes=False)
     if not table.villages:
         return None
     counts = {key: sum(getattr(row, key) for row in table.villages) for key in KEYS}

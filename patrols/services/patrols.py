@@ -22,7 +22,7 @@ from core.idempotency import once
 from grids.models import GridUnit
 from hazards.models import Family, Hazard
 from patrols import access
-from patrols.models import CheckIn, Patrol, PatrolPoint, PointSource
+from patrols.models import CheckIn, Patrol, PatrolPoint, PatrolRoute, PointSource
 
 
 def distance_m(lng1: float, lat1: float, lng2: float, lat2: float) -> float:
@@ -80,13 +80,20 @@ def points_sync(*, unit: GridUnit, by) -> int:
 
 
 def patrol_start(
-    *, unit: GridUnit, by, client_key: uuid.UUID | None = None, client_time: datetime.datetime | None = None
+    *,
+    unit: GridUnit,
+    by,
+    client_key: uuid.UUID | None = None,
+    client_time: datetime.datetime | None = None,
+    route: PatrolRoute | None = None,
 ) -> tuple[Patrol, bool]:
-    """Start a patrol of ``unit`` (``patrol.do``), with the phone's time of the start
-    (``client_started_at``; the server's is ``started_at``). The same ``client_key`` twice answers
-    the first patrol (``created`` False)."""
+    """Start a patrol of ``unit`` (``patrol.do``), on one of its routes in use if ``route`` is
+    given, with the phone's time of the start (``client_started_at``; the server's is
+    ``started_at``). The same ``client_key`` twice answers the first patrol (``created`` False)."""
     if not access.may_patrol(by, unit) or unit.level != 2:
         raise PermissionDenied(_("You may not patrol this unit."))
+    if route is not None and (route.unit_id != unit.pk or not route.active):
+        raise ValidationError(_("This route is not one of the patrolled unit's routes in use."))
     if client_key:
         existing = Patrol.objects.filter(officer=by, client_key=client_key).first()
         if existing:
@@ -96,7 +103,7 @@ def patrol_start(
     try:
         with transaction.atomic():
             patrol = Patrol.objects.create(
-                unit=unit, officer=by, client_key=client_key, started_at=now, client_started_at=phone_time
+                unit=unit, officer=by, client_key=client_key, started_at=now, client_started_at=phone_time, route=route
             )
             return patrol, True
     except IntegrityError:

@@ -38,7 +38,9 @@ def home(request):
         request,
         "patrols/home.html",
         {
-            "start_form": StartForm(units=access.patrol_units(request.user)) if units else None,
+            "start_form": StartForm(units=access.patrol_units(request.user), routes=access.patrol_routes(request.user))
+            if units
+            else None,
             "offline_units": _offline_points(request.user, units),
             "zero_key": ZERO_KEY,
             "mine": mine,
@@ -66,7 +68,7 @@ def _ledger_units(user):
 @require_POST
 @login_required
 def start(request):
-    form = StartForm(request.POST, units=access.patrol_units(request.user))
+    form = StartForm(request.POST, units=access.patrol_units(request.user), routes=access.patrol_routes(request.user))
     if not form.is_valid():
         messages.error(request, _("Choose the unit you patrol."))
         return redirect("patrols:home")
@@ -74,7 +76,11 @@ def start(request):
     return run_service(
         request,
         lambda: services.patrol_start(
-            unit=data["unit"], by=request.user, client_key=data["client_key"], client_time=data["client_time"]
+            unit=data["unit"],
+            by=request.user,
+            client_key=data["client_key"],
+            client_time=data["client_time"],
+            route=data["route"],
         ),
         success_message=_("Patrol started. Check in at each point."),
         redirect_to=lambda outcome: reverse("patrols:patrol_detail", args=[outcome[0].pk]),
@@ -87,8 +93,7 @@ def start(request):
 def patrol_detail(request, pk):
     patrol = access.get_patrol_for_user(request.user, pk)
     checkins = {c.point_id: c for c in patrol.checkins.select_related("point")}
-    points = list(patrol.unit.patrol_points.filter(active=True).order_by("name", "pk"))
-    points += [c.point for c in checkins.values() if not c.point.active]
+    points = selectors.patrol_points(patrol, checkins)
     hazards = selectors.hazards_of_checkins(patrol, checkins.values())
     mine = patrol.officer_id == request.user.pk and patrol.state == Patrol.State.OPEN
     rows = []

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("patrols", "0003_rule_first_history"),
+        ("patrols", "0004_routes"),
     ]
 
     operations = [
