@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -436,7 +437,9 @@ def _side(world, *, town, village, leader, officer) -> dict:
     patrol_route = patrol_services.route_save(
         by=officer, unit=village, name=f"{village.name}日常巡查路线", points=[patrol_point]
     )
-    patrol, _created = patrol_services.patrol_start(unit=village, by=officer, route=patrol_route)
+    patrol, _created = patrol_services.patrol_start(
+        unit=village, by=officer, route=patrol_route, client_key=uuid.uuid4()
+    )
     checkin = patrol_factories.check_in(patrol, patrol_point)
     presence_warning = patrol_factories.warning(world, level=2, areas=[town])
     presence_check = patrol_services.presence_check_start(
