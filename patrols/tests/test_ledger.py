@@ -105,6 +105,8 @@ def test_the_compliance_page_uses_a_constant_number_of_queries(world, client_for
 
     client = client_for(world.township_leader)
     url = reverse("patrols:compliance", args=[world.township.pk])
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    _route_patrol(world, world.village_a, world.village_officer_a, yesterday)
     client.get(url)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -117,5 +119,19 @@ def test_the_compliance_page_uses_a_constant_number_of_queries(world, client_for
         grant(officer, village, Role.INFORMATION_OFFICER)
         factories.points(world, unit=village, by=officer, names=("甲", "乙"))
         _patrol_on(world, timezone.localdate(), unit=village, by=officer)
+        _route_patrol(world, village, officer, yesterday, name=f"路线{n}")
     with django_assert_num_queries(len(few.captured_queries)):
-        assert client.get(url).status_code == 200
+        page = client.get(url)
+        assert page.status_code == 200
+    assert page.content.decode().count('class="pt-route-done"') == 5
+
+
+def _route_patrol(world, village, officer, day, name="日常巡查路线"):
+    """A route of two new points of ``village``, asked for daily, patrolled whole on ``day``."""
+    points = factories.points(world, unit=village, by=officer, names=(f"{name}起点", f"{name}终点"))
+    route = factories.route(world, points, unit=village, by=officer, name=name, every_days=1)
+    patrol, _created = services.patrol_start(unit=village, by=officer, route=route)
+    factories.started_on(patrol, day)
+    for point in points:
+        factories.check_in(patrol, point)
+    return route
