@@ -277,7 +277,9 @@ def monthly_report_reissue(*, report: MonthlyReport, by: User, reason: str) -> M
     limits.bound_text("reason", reason, MonthlyReport, "correction_reason")
     report.state = MonthlyReport.State.SUPERSEDED
     report.save(update_fields=["state"])
-    computed = figures.monthly_figures(start=report.period, end=period_end(report.period, 1), units=[report.unit])
+    rule = _rules(ReportingRule.Kind.MONTHLY_REPORT).get(report.unit.level + 1)
+    months = rule.period_months if rule is not None else 1  # a quarterly tier's report covers its quarter
+    computed = figures.monthly_figures(start=report.period, end=period_end(report.period, months), units=[report.unit])
     return MonthlyReport.objects.create(
         unit=report.unit,
         period=report.period,
