@@ -369,6 +369,9 @@ FUTURE_TOLERANCE = timedelta(minutes=env.int("FUTURE_TOLERANCE_MINUTES", default
 # level up (2: orange).
 PATROL_CHECKIN_TOLERANCE_M = env.int("PATROL_CHECKIN_TOLERANCE_M", default=100)
 PATROL_LATE_GRACE_DAYS = env.int("PATROL_LATE_GRACE_DAYS", default=1)
+# A patrol walked with no signal counts on the phone's day of its start if it reached the server
+# within this many days (else on the day it arrived).
+PATROL_OFFLINE_MAX_DAYS = env.int("PATROL_OFFLINE_MAX_DAYS", default=7)
 PATROL_COMPLIANCE_DAYS = env.int("PATROL_COMPLIANCE_DAYS", default=30)
 PRESENCE_CHECK_MINUTES = env.int("PRESENCE_CHECK_MINUTES", default=30)
 PRESENCE_CHECK_MIN_LEVEL = env.int("PRESENCE_CHECK_MIN_LEVEL", default=2)

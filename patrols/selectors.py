@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Case, DateTimeField, F, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,20 @@ from grids.models import GridUnit, Membership, within_q
 from hazards.models import Hazard, HazardEvent
 from patrols.models import CheckIn, Patrol, PatrolPoint, PatrolRoute, PatrolRule, PresenceRequest, RouteStop, Season
 from patrols.rules import RuleBook, WarningSpan, Window, windows
+
+
+def done_at(prefix: str = "", *, phone: str = "client_started_at", server: str = "started_at"):
+    """When a patrol (or with ``phone``/``server`` named, a check-in) was done: the phone's time
+    where there is one and it is within ``PATROL_OFFLINE_MAX_DAYS`` before the server got it (a
+    patrol walked with no signal and sent the next day counts on its own day), else the server's.
+    The services refuse a phone time ahead of the server's, so only a time before it is taken."""
+    phone_time, server_time = F(f"{prefix}{phone}"), F(f"{prefix}{server}")
+    oldest = server_time - datetime.timedelta(days=settings.PATROL_OFFLINE_MAX_DAYS)
+    return Case(
+        When(**{f"{prefix}{phone}__gte": oldest, f"{prefix}{phone}__lte": server_time}, then=phone_time),
+        default=server_time,
+        output_field=DateTimeField(),
+    )
 
 
 def rule_book(county_ids: set[int], start: datetime.date, end: datetime.date) -> RuleBook:
@@ -138,9 +152,9 @@ def compliance(
     book = rule_book(set(county_of.values()), start, end)
     begin, stop = bounds(start, end + grace)
     patrols = list(
-        Patrol.objects.filter(unit__in=villages, started_at__gte=begin, started_at__lt=stop).values_list(
-            "unit_id", "officer_id", "started_at"
-        )
+        Patrol.objects.annotate(done=done_at())
+        .filter(unit__in=villages, done__gte=begin, done__lt=stop)
+        .values_list("unit_id", "officer_id", "done")
     )
     by_unit: dict[int, list[tuple[int, datetime.date]]] = defaultdict(list)
     for unit_id, officer_id, started in patrols:
@@ -232,10 +246,9 @@ def route_rows(
     begin, stop_at = bounds(start, end)
     patrols: dict[int, list[tuple[int, datetime.date]]] = defaultdict(list)
     covered: dict[int, set[int]] = defaultdict(set)
-    for patrol_id, route_id, started, point_id in CheckIn.objects.filter(
-        patrol__unit__in=villages, patrol__route__isnull=False, patrol__started_at__gte=begin,
-        patrol__started_at__lt=stop_at,
-    ).values_list("patrol_id", "patrol__route_id", "patrol__started_at", "point_id"):  # fmt: skip
+    for patrol_id, route_id, started, point_id in CheckIn.objects.annotate(done=done_at("patrol__")).filter(
+        patrol__unit__in=villages, patrol__route__isnull=False, done__gte=begin, done__lt=stop_at,
+    ).values_list("patrol_id", "patrol__route_id", "done", "point_id"):  # fmt: skip
         if patrol_id not in covered:
             patrols[route_id].append((patrol_id, timezone.localdate(started)))
         covered[patrol_id].add(point_id)
@@ -299,15 +312,20 @@ def ledger(unit: GridUnit, start: datetime.date, end: datetime.date) -> list[Led
 
     begin, stop = bounds(start, end)
     entries: list[LedgerEntry] = []
-    for patrol in Patrol.objects.filter(unit=unit, started_at__gte=begin, started_at__lt=stop).select_related(
-        "officer"
+    for patrol in (
+        Patrol.objects.annotate(done=done_at())
+        .filter(unit=unit, done__gte=begin, done__lt=stop)
+        .select_related("officer")
     ):
         link = reverse("patrols:patrol_detail", args=[patrol.pk])
-        entries.append(LedgerEntry(patrol.started_at, "patrol", _("Patrol started"), _name(patrol.officer), link=link))
+        entries.append(LedgerEntry(patrol.done, "patrol", _("Patrol started"), _name(patrol.officer), link=link))
         if patrol.finished_at:
+            phone_finish = patrol.client_finished_at
             entries.append(
                 LedgerEntry(
-                    patrol.finished_at,
+                    phone_finish
+                    if phone_finish and patrol.done <= phone_finish <= patrol.finished_at
+                    else patrol.finished_at,
                     "patrol",
                     _("Patrol finished"),
                     _name(patrol.officer),
@@ -315,8 +333,10 @@ def ledger(unit: GridUnit, start: datetime.date, end: datetime.date) -> list[Led
                     link=link,
                 )
             )
-    checkins = CheckIn.objects.filter(patrol__unit=unit, server_time__gte=begin, server_time__lt=stop).select_related(
-        "point", "patrol__officer"
+    checkins = (
+        CheckIn.objects.annotate(done=done_at(phone="client_time", server="server_time"))
+        .filter(patrol__unit=unit, done__gte=begin, done__lt=stop)
+        .select_related("point", "patrol__officer")
     )
     for checkin in checkins:
         if checkin.within_tolerance is False:
@@ -332,7 +352,7 @@ def ledger(unit: GridUnit, start: datetime.date, end: datetime.date) -> list[Led
         )
         entries.append(
             LedgerEntry(
-                checkin.client_time or checkin.server_time, "checkin", what, _name(checkin.patrol.officer),
+                checkin.done, "checkin", what, _name(checkin.patrol.officer),
                 place=checkin.point.name, remark=" ".join(filter(None, [remark, checkin.note])),
                 phone_time=checkin.client_time, link=reverse("patrols:patrol_detail", args=[checkin.patrol_id]),
             )

@@ -135,3 +135,31 @@ def _route_patrol(world, village, officer, day, name="日常巡查路线"):
     for point in points:
         factories.check_in(patrol, point)
     return route
+
+
+def test_a_patrol_walked_offline_counts_on_the_phones_day_within_the_limit(world, settings):
+    """Walked on 7 November (the last day of the 3–7 window) with no signal, sent on the 8th: it is
+    on time for 3–7 and the ledger lists it on the 7th. A phone time older than
+    PATROL_OFFLINE_MAX_DAYS is not taken: then it counts on the 8th, late for 3–7."""
+    today = timezone.localdate()  # 17 November, fire season: windows of 5 days from 29 October
+    start = today - datetime.timedelta(days=19)
+    walked = timezone.make_aware(datetime.datetime(2026, 11, 7, 9))
+    arrived = timezone.make_aware(datetime.datetime(2026, 11, 8, 9))
+    patrol = factories.patrol(world)
+    Patrol.objects.filter(pk=patrol.pk).update(
+        started_at=arrived, client_started_at=walked, finished_at=arrived, state="finished"
+    )
+
+    def village_row():
+        table = selectors.compliance(world.township, start, today, today)
+        return next(r for r in table.villages if r.unit == world.village_a)
+
+    def first_patrol_day():
+        entries = selectors.ledger(world.village_a, start, today)
+        return next(timezone.localdate(e.at) for e in entries if e.kind == "patrol")
+
+    assert (village_row().done, village_row().late) == (1, 0)
+    assert first_patrol_day() == datetime.date(2026, 11, 7)
+    settings.PATROL_OFFLINE_MAX_DAYS = 0
+    assert (village_row().done, village_row().late) == (1, 1)  # the 8th: late for 3–7, done for 8–12
+    assert first_patrol_day() == datetime.date(2026, 11, 8)
