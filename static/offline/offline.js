@@ -132,6 +132,7 @@
       var xhr = new XMLHttpRequest();
       var bar = progressBar(form);
       xhr.open("POST", form.action);
+      xhr.setRequestHeader("X-Offline-Form", "1");  // its redirect comes back as X-Redirect-To
       xhr.upload.onprogress = function (e) { if (e.lengthComputable) { bar.value = Math.round(100 * e.loaded / e.total); } };
       xhr.onload = function () { bar.value = 100; resolve(xhr); };
       xhr.onerror = xhr.ontimeout = function () { bar.hidden = true; reject(new Error("network")); };
@@ -163,6 +164,10 @@
     }
     // 425: what it belongs to has not arrived yet (a patrol's start): kept and sent again later
     if (xhr.status >= 500 || xhr.status === 0 || xhr.status === 425) { await enqueue(form, entryFields); resetButtons(form); return; }
+    // saved: go to the next page ourselves, so that it shows the saved message (the server did not
+    // redirect the XHR, which would have read the page and used the message up)
+    var next = xhr.getResponseHeader("X-Redirect-To");
+    if (next) { window.location.assign(next); return; }
     if (xhr.responseURL && xhr.responseURL !== form.action) { window.location.assign(xhr.responseURL); return; }
     document.open(); document.write(xhr.responseText); document.close();  // the form again, with its errors
   }
