@@ -13,8 +13,10 @@ from its ``AppConfig.ready()``:
   warning's hazard categories and compares the evacuation figures reported with that list).
 - **page sections** (``register_page_section``): what a page of a lower app shows from a higher
   one, by place: ``"incident"`` (supplies adds what was issued to it), ``"consultation"`` (the
-  consultation page), ``"plan"`` (a plan's page, with its reviews) and ``"drill"`` (a drill's page:
-  the library's 转为案例); ``register_incident_section`` is the incident's shorthand;
+  consultation page), ``"plan"`` (a plan's page, with its reviews), ``"drill"`` (a drill's page:
+  the library's 转为案例), ``"monthly_report"``, and the person's own ``"home"`` page and ``"inbox"``
+  (``obj`` is None: patrols adds the presence checks waiting for an answer);
+  ``register_incident_section`` is the incident's shorthand;
 - **map layers** (``register_map_layer``): what the risk map draws besides the hazards (plans adds
   the danger zones and the shelters of the evacuation lists).
 
@@ -181,7 +183,7 @@ def evaluation_blockers(plan_id: int) -> list[str]:
     return [message for name in sorted(_evaluation_gates) for message in _evaluation_gates[name](plan_id)]
 
 
-PAGE_PLACES = ("incident", "consultation", "plan", "drill", "monthly_report")
+PAGE_PLACES = ("incident", "consultation", "plan", "drill", "monthly_report", "home", "inbox")
 _page_sections: dict[str, dict[str, PageSection]] = {place: {} for place in PAGE_PLACES}
 
 

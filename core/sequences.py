@@ -11,7 +11,7 @@ def next_value(model: type[models.Model], **key) -> int:
     field and a unique constraint on the key). The row is incremented in the database, so it
     stays locked until the caller's transaction ends: two callers never get the same value; the
     first use of a key creates its row (a concurrent creation is absorbed)."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # an error rolls back the caller's transaction with it
         if not model.objects.filter(**key).update(last=F("last") + 1):
             try:
                 with transaction.atomic():

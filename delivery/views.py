@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.registry import page_sections
 from core.views import query_without
 from delivery import access, selectors
 from delivery import services as deliveries
@@ -37,6 +38,7 @@ def inbox(request):
             "unread": selectors.unread_count(request.user),
             "query": query_without(request, "page"),
             "State": Delivery.State,
+            "extra_sections": page_sections("inbox", request.user, None),  # registered by higher apps (patrols)
         },
     )
 

@@ -81,6 +81,13 @@ JOB_TITLES: dict[str, tuple] = {
         _("Mark overdue hazards"),
         _("Daily: hazards under rectification past their deadline are marked overdue and their tier is told."),
     ),
+    "hazards.process_pending_photos": (
+        _("Process waiting hazard photos"),
+        _(
+            "Hourly: photos sent with a report whose processing (shrinking, removing location data, "
+            "thumbnail) has not run yet are processed."
+        ),
+    ),
     "grids.purge_finished_import_files": (
         _("Delete old import files"),
         _("Daily: uploaded spreadsheets of finished imports are deleted after the days kept."),

@@ -52,6 +52,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "hazards.tasks.mark_overdue_hazards",
         "schedule": crontab(hour=1, minute=30),  # Asia/Shanghai
     },
+    "hazards.process_pending_photos": {
+        "task": "hazards.tasks.process_pending_photos",
+        "schedule": crontab(minute=20),  # hourly: photos whose processing job was lost
+    },
     "drills.flag_drills_due": {
         "task": "drills.tasks.flag_drills_due",
         "schedule": crontab(hour=2, minute=10),  # Asia/Shanghai: overdue findings, drills due soon

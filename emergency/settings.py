@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "emergency.middleware.PermissionsPolicyMiddleware",
+    "emergency.middleware.QueuedFormRedirectMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -135,7 +136,7 @@ TEMPLATES = [
 ]
 
 # Database: SQLite file by default, PostgreSQL (or anything dj-database-url knows) with DATABASE_URL.
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+DATABASES = {"default": env.db_url_config(env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not memory) so that a Celery worker started by a test sees the test database.
@@ -369,6 +370,9 @@ FUTURE_TOLERANCE = timedelta(minutes=env.int("FUTURE_TOLERANCE_MINUTES", default
 # level up (2: orange).
 PATROL_CHECKIN_TOLERANCE_M = env.int("PATROL_CHECKIN_TOLERANCE_M", default=100)
 PATROL_LATE_GRACE_DAYS = env.int("PATROL_LATE_GRACE_DAYS", default=1)
+# A patrol walked with no signal counts on the phone's day of its start if it reached the server
+# within this many days (else on the day it arrived).
+PATROL_OFFLINE_MAX_DAYS = env.int("PATROL_OFFLINE_MAX_DAYS", default=7)
 PATROL_COMPLIANCE_DAYS = env.int("PATROL_COMPLIANCE_DAYS", default=30)
 PRESENCE_CHECK_MINUTES = env.int("PRESENCE_CHECK_MINUTES", default=30)
 PRESENCE_CHECK_MIN_LEVEL = env.int("PRESENCE_CHECK_MIN_LEVEL", default=2)

@@ -129,6 +129,18 @@ def _migrations_key() -> str:
     return f"{digest.hexdigest()[:12]}_{clock[:6]}"
 
 
+def _template_stem(base: str) -> str:
+    """The database name the template's name starts with: ``base`` itself, or, where
+    ``{base}_template_{12}_{6}_building`` would pass PostgreSQL's 63-byte limit (which truncates
+    names silently, so two templates would collide), its first bytes and a hash of the rest."""
+    import hashlib
+
+    room = 63 - len("_template_") - 12 - 1 - 6 - len("_building")
+    if len(base.encode()) <= room:
+        return base
+    return f"{base[: room - 7]}_{hashlib.sha256(base.encode()).hexdigest()[:6]}"
+
+
 def _copy_from_template(connection, verbosity: int) -> bool:
     """Copy the migrated template into this process's test database (building the template
     first if no process has); False for a backend other than SQLite and PostgreSQL."""
@@ -145,7 +157,8 @@ def _copy_from_template(connection, verbosity: int) -> bool:
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     base = target[: -len(worker) - 1] if worker and target.endswith(f"_{worker}") else target
     migrations, clock = _migrations_key().split("_")
-    template = f"{base}_template_{migrations}_{clock}"
+    stem = _template_stem(base) if connection.vendor == "postgresql" else base
+    template = f"{stem}_template_{migrations}_{clock}"
     lock_dir = Path(settings.BASE_DIR) / "var"
     lock_dir.mkdir(exist_ok=True)
     name = Path(base).name if connection.vendor == "sqlite" else base
@@ -153,7 +166,7 @@ def _copy_from_template(connection, verbosity: int) -> bool:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one process builds, the others wait; released on close
         backend = _SQLiteTemplates(connection) if connection.vendor == "sqlite" else _PostgresTemplates(connection)
         if not backend.exists(template):
-            backend.prune(f"{base}_template_", keep=f"_{migrations}_")
+            backend.prune(f"{stem}_template_", keep=f"_{migrations}_")
             _migrate_into(connection, f"{template}_building", verbosity)
             backend.rename(f"{template}_building", template)
         backend.copy(template, target)
@@ -164,8 +177,9 @@ def _migrate_into(connection, name: str, verbosity: int) -> None:
     test = connection.settings_dict.setdefault("TEST", {})
     old_test_name = test.get("NAME")
     test["NAME"] = name
+    old_name = connection.settings_dict["NAME"]  # create_test_db answers the new name, not the old
     try:
-        old_name = connection.creation.create_test_db(verbosity=verbosity, autoclobber=True, serialize=False)
+        connection.creation.create_test_db(verbosity=verbosity, autoclobber=True, serialize=False)
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=True)  # closes, names restored
     finally:
         test["NAME"] = old_test_name

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.registry import page_sections
 from core.views import run_service
 from grids import importing, selectors, services
 from grids.files import import_jobs_for
@@ -39,6 +40,7 @@ def home(request):
             "counts": selectors.tier_counts(scope.units()),
             "top_units": scope.top_units(),
             "may_manage": scope.may_anywhere(Action.MANAGE_GRID),
+            "extra_sections": page_sections("home", request.user, None),  # registered by higher apps (patrols)
         },
     )
 

@@ -154,7 +154,7 @@ class HazardEventInline(HazardPartInline):
 
 class HazardPhotoInline(HazardPartInline):
     model = HazardPhoto
-    fields = ("preview", "kind", "width", "height", "uploaded_by", "created_at")
+    fields = ("preview", "kind", "processing", "width", "height", "uploaded_by", "created_at")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("uploaded_by")

@@ -270,7 +270,20 @@ class HazardPhoto(models.Model):
 
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="photos")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    image = models.ImageField(_("photo"), upload_to=RandomName("hazards"))  # served by hazards:photo
+
+    class Processing(models.TextChoices):
+        PENDING = "pending", _("Being processed")
+        DONE = "done", _("Processed")
+        UNREADABLE = "unreadable", _("Could not be read")
+
+    # the processed photo (at most 1,600 px, no EXIF): served by hazards:photo; blank until the
+    # worker (hazards.tasks.process_hazard_photos) or the first request for it has made it
+    image = models.ImageField(_("photo"), upload_to=RandomName("hazards"), blank=True)
+    # the file as the phone sent it, checked on its header only: never served, removed once processed
+    raw = models.FileField(_("photo as sent"), upload_to=RandomName("hazards/raw"), blank=True)
+    processing = models.CharField(
+        _("processing"), max_length=10, choices=Processing.choices, default=Processing.DONE, db_index=True
+    )
     # at most 320 px, made with the photo (hazards.services.photos); served by hazards:photo_thumb
     thumbnail = models.ImageField(_("thumbnail"), upload_to=RandomName("hazards/thumbs"), blank=True)
     width = models.PositiveIntegerField(default=0)

@@ -51,8 +51,10 @@ def check_photo_batch(uploads: Sequence) -> None:
         )
 
 
-def process_photo(upload) -> tuple[ContentFile, int, int]:
-    """A clean JPEG of at most 1600 px on its longer side, or a ValidationError in Chinese."""
+def inspect_photo(upload) -> tuple[str, int, int]:
+    """Check a photo from its header only (bytes, format, sides, pixels; nothing is decoded):
+    its (format, width, height), or a ValidationError in Chinese. What a request does before it
+    saves; the decoding and shrinking (``process_photo``) can then be left to the worker."""
     name = getattr(upload, "name", "photo")
     max_bytes = limit("HAZARD_PHOTO_MAX_BYTES")
     if upload.size > max_bytes:
@@ -61,35 +63,50 @@ def process_photo(upload) -> tuple[ContentFile, int, int]:
             % {"name": name, "mb": max_bytes // (1024 * 1024)}
         )
     side, pixels = limit("HAZARD_PHOTO_MAX_SIDE"), limit("HAZARD_PHOTO_MAX_PIXELS")
-    unreadable = ValidationError(_("%(name)s is not a photo we can read; send a JPEG or PNG picture.") % {"name": name})
-    too_large = ValidationError(
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:  # reads the header only
+            image_format = image.format
+            width, height = image.size
+    except Image.DecompressionBombError:  # Pillow's own header check, far above ours
+        raise _too_large(name, side, pixels) from None
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise _unreadable(name) from None
+    if image_format not in ALLOWED_FORMATS:
+        raise ValidationError(
+            _("%(name)s is a %(format)s file; send a JPEG or PNG picture.") % {"name": name, "format": image_format}
+        )
+    if width > side or height > side or width * height > pixels:
+        raise _too_large(name, side, pixels)
+    upload.seek(0)
+    return image_format, width, height
+
+
+def _unreadable(name: str) -> ValidationError:
+    return ValidationError(_("%(name)s is not a photo we can read; send a JPEG or PNG picture.") % {"name": name})
+
+
+def _too_large(name: str, side: int, pixels: int) -> ValidationError:
+    return ValidationError(
         _(
             "The photo %(name)s has too many pixels (at most %(side)d pixels a side and %(mp)d megapixels); "
             "take it again at a lower resolution."
         )
         % {"name": name, "side": side, "mp": pixels // 1_000_000}
     )
+
+
+def process_photo(upload) -> tuple[ContentFile, int, int]:
+    """A clean JPEG of at most 1600 px on its longer side, or a ValidationError in Chinese."""
+    name = getattr(upload, "name", "photo")
+    image_format, _width, _height = inspect_photo(upload)
     try:
-        upload.seek(0)
-        image = Image.open(upload)  # reads the header only
-        image_format = image.format
-        width, height = image.size
-    except Image.DecompressionBombError:  # Pillow's own header check, far above ours
-        raise too_large from None
-    except (UnidentifiedImageError, OSError, ValueError):
-        raise unreadable from None
-    if image_format not in ALLOWED_FORMATS:
-        raise ValidationError(
-            _("%(name)s is a %(format)s file; send a JPEG or PNG picture.") % {"name": name, "format": image_format}
-        )
-    if width > side or height > side or width * height > pixels:
-        raise too_large
-    try:
+        image = Image.open(upload)
         if image_format in ("JPEG", "MPO"):
             image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # decode a JPEG at a reduced scale when it can
         image.load()
-    except (OSError, Image.DecompressionBombError, ValueError):
-        raise unreadable from None
+    except (OSError, Image.DecompressionBombError, ValueError, UnidentifiedImageError):
+        raise _unreadable(name) from None
     image = ImageOps.exif_transpose(image)
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     if image.mode not in ("RGB", "L"):

@@ -155,8 +155,16 @@ class HazardPhotoSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = HazardPhoto
-        fields = ["id", "kind", "kind_display", "url", "thumbnail_url", "width", "height", "created_at"]
+        fields = ["id", "kind", "kind_display", "processing", "url", "thumbnail_url", "width", "height", "created_at"]
         read_only_fields = fields
+        extra_kwargs = {
+            "processing": {
+                "help_text": _(
+                    "pending until the worker has shrunk it (its URLs then process it at once), "
+                    "done, or unreadable (its URLs answer 404)."
+                )
+            }
+        }
 
     def _absolute(self, name: str, photo: HazardPhoto) -> str:
         path = reverse(name, args=[photo.pk])

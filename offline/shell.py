@@ -19,6 +19,7 @@ SHELL_ASSETS = (
     "img/favicon.svg",
     "js/hazard-report.js",
     "js/patrols-checkin.js",
+    "js/patrols-offline.js",
     "css/patrols.css",
     "offline/offline.css",
     "offline/queue.js",

@@ -1,11 +1,11 @@
 """Which patrols, points, ledgers and presence checks a person may see and change: built on
 grids.scope, nowhere else.
 
-- Points, patrols and their check-ins are seen by whoever sees their unit: the village itself, its
+- Points, routes, patrols and their check-ins are seen by whoever sees their unit: the village itself, its
   township and the county (and the county's departments, read-only).
 - A presence check is seen by the unit that ran it and the tiers above; each of its requests also by
   the officer asked (on their phone).
-- ``patrol.do`` patrols, ``patrol.points`` keeps the points, ``patrol.presence`` runs presence checks
+- ``patrol.do`` patrols, ``patrol.points`` keeps the points and routes, ``patrol.presence`` runs presence checks
   (``patrols/permissions.py``)."""
 
 from __future__ import annotations
@@ -17,12 +17,16 @@ from django.utils.translation import gettext as _
 
 from grids.models import GridUnit
 from grids.scope import scope_for
-from patrols.models import CheckIn, Patrol, PatrolPoint, PresenceCheck, PresenceRequest
+from patrols.models import CheckIn, Patrol, PatrolPoint, PatrolRoute, PresenceCheck, PresenceRequest
 from patrols.permissions import PatrolAction
 
 
 def visible_points(user) -> QuerySet[PatrolPoint]:
     return scope_for(user).filter(PatrolPoint.objects.all())
+
+
+def visible_routes(user) -> QuerySet[PatrolRoute]:
+    return scope_for(user).filter(PatrolRoute.objects.all())
 
 
 def visible_patrols(user) -> QuerySet[Patrol]:
@@ -57,6 +61,17 @@ def may_run_presence(user, unit: GridUnit) -> bool:
 def patrol_units(user) -> QuerySet[GridUnit]:
     """The villages (tier 3) where the person may patrol."""
     return scope_for(user).units_where(PatrolAction.DO).filter(level=2)
+
+
+def patrol_routes(user) -> QuerySet[PatrolRoute]:
+    """The routes in use (with a point) of the villages where the person may patrol."""
+    return (
+        visible_routes(user)
+        .filter(unit__in=patrol_units(user), active=True, stops__isnull=False)
+        .distinct()
+        .select_related("unit")
+        .order_by("unit__tree_id", "unit__lft", "name", "pk")
+    )
 
 
 def point_units(user) -> QuerySet[GridUnit]:
@@ -108,13 +123,43 @@ def get_point_for_user(user, pk, *, write: bool = False) -> PatrolPoint:
     return point
 
 
+def get_route_for_user(user, pk, *, write: bool = False) -> PatrolRoute:
+    """The route ``pk``: 404 when unseen; with ``write`` 403 unless one keeps its village's points."""
+    try:
+        route = visible_routes(user).select_related("unit", "unit__parent").get(pk=pk)
+    except (PatrolRoute.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such patrol route.")) from None
+    if write and not may_keep_points(user, route.unit):
+        raise PermissionDenied(_("You may not change the patrol routes of this unit."))
+    return route
+
+
 def get_patrol_for_user(user, pk, *, write: bool = False) -> Patrol:
     """The patrol ``pk``: 404 when unseen; with ``write`` 403 unless it is the person's own patrol."""
     try:
-        patrol = visible_patrols(user).select_related("unit", "officer").get(pk=pk)
+        patrol = visible_patrols(user).select_related("unit", "officer", "route").get(pk=pk)
     except (Patrol.DoesNotExist, ValueError, TypeError):
         raise Http404(_("No such patrol.")) from None
     if write and (patrol.officer_id != user.pk or not may_patrol(user, patrol.unit)):
+        raise PermissionDenied(_("Only the officer on this patrol may record it."))
+    return patrol
+
+
+class PatrolNotYet(Exception):
+    """A check-in or finish addressed by a start's key that has not arrived yet (the phone sends
+    its queue in order, so the start is on its way): answered 425, kept in the queue, sent again."""
+
+
+def get_patrol_by_key(user, key) -> Patrol:
+    """The person's own patrol started with ``client_key`` ``key``, for writing: 404 when the key is
+    another officer's patrol (keys are one officer's), 403 when it is not the person's to record any
+    more, ``PatrolNotYet`` when no patrol has that key yet."""
+    patrol = Patrol.objects.select_related("unit", "officer").filter(officer=user, client_key=key).first()
+    if patrol is None:
+        if Patrol.objects.filter(client_key=key).exists():
+            raise Http404(_("No such patrol."))
+        raise PatrolNotYet(key)
+    if not may_patrol(user, patrol.unit):
         raise PermissionDenied(_("Only the officer on this patrol may record it."))
     return patrol
 

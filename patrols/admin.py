@@ -1,5 +1,6 @@
 """The patrol admin: the rule tables (seasons, patrol rules) editable with their history; points,
-patrols and presence checks read-only and scoped (they change only through the services)."""
+routes (with their stops), patrols and presence checks read-only and scoped (they change only
+through the services)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,17 @@ from grids.admin.base import (
     ScopedReadOnlyAdmin,
     SuperuserDeletesMixin,
 )
-from patrols.models import CheckIn, Patrol, PatrolPoint, PatrolRule, PresenceCheck, PresenceRequest, Season
+from patrols.models import (
+    CheckIn,
+    Patrol,
+    PatrolPoint,
+    PatrolRoute,
+    PatrolRule,
+    PresenceCheck,
+    PresenceRequest,
+    RouteStop,
+    Season,
+)
 
 
 @admin.register(Season)
@@ -25,10 +36,12 @@ class SeasonAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
 
 @admin.register(PatrolRule)
 class PatrolRuleAdmin(SuperuserDeletesMixin, ScopedAdmin, SimpleHistoryAdmin):
-    list_display = ("unit_kind", "season", "warning_level", "point_source", "interval_days", "active", "county")
+    list_display = (
+        "unit_kind", "season", "warning_level", "point_source", "route", "interval_days", "active", "county",
+    )  # fmt: skip
     list_editable = ("interval_days", "active")
     list_filter = ("unit_kind", "active")
-    list_select_related = ("season", "county")
+    list_select_related = ("season", "county", "route")
 
 
 @admin.register(PatrolPoint)
@@ -39,6 +52,21 @@ class PatrolPointAdmin(ReadOnlyHistoryMixin, ScopedReadOnlyAdmin, SimpleHistoryA
     search_fields = ("name",)
 
 
+class RouteStopInline(ReadOnlyInline):
+    model = RouteStop
+    unit_field = "route__unit"
+    fields = ("order", "point")
+
+
+@admin.register(PatrolRoute)
+class PatrolRouteAdmin(ReadOnlyHistoryMixin, ScopedReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ("name", "unit", "active")
+    list_filter = ("active",)
+    list_select_related = ("unit",)
+    search_fields = ("name",)
+    inlines = [RouteStopInline]
+
+
 class CheckInInline(ReadOnlyInline):
     model = CheckIn
     unit_field = "patrol__unit"
@@ -47,9 +75,9 @@ class CheckInInline(ReadOnlyInline):
 
 @admin.register(Patrol)
 class PatrolAdmin(ReadOnlyHistoryMixin, ScopedReadOnlyAdmin, SimpleHistoryAdmin):
-    list_display = ("unit", "officer", "state", "started_at", "finished_at")
+    list_display = ("unit", "route", "officer", "state", "started_at", "finished_at")
     list_filter = ("state",)
-    list_select_related = ("unit", "officer")
+    list_select_related = ("unit", "officer", "route")
     inlines = [CheckInInline]
 
 

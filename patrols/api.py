@@ -3,6 +3,8 @@
 - ``patrols/``: the patrols in scope with their check-ins; ``check-in`` (the officer's own, open
   patrol; the same ``client_key`` twice answers the first check-in), ``finish``.
 - ``patrol-points/``: the points in scope (``?unit=``).
+- ``patrol-routes/``: the routes in scope with their stops in order (``?unit=``); POST a new route
+  of a village, PATCH/PUT a route (``patrol.points`` in its village) with ``points`` in order.
 - ``presence-requests/``: the presence requests one may see (one's own and those of one's checks);
   ``answer`` (the officer asked).
 Refused by role → 403, bad fields → 400, unseen → 404."""
@@ -18,7 +20,7 @@ from rest_framework.response import Response
 
 from core.api import ServiceErrorsMixin, refusals, schema_only
 from patrols import access, services
-from patrols.models import Patrol, PatrolPoint, PresenceRequest
+from patrols.models import Patrol, PatrolPoint, PatrolRoute, PresenceRequest
 from patrols.serializers import (
     CheckInBodySerializer,
     CheckInSerializer,
@@ -26,6 +28,8 @@ from patrols.serializers import (
     PointSerializer,
     PresenceAnswerBodySerializer,
     PresenceRequestSerializer,
+    RouteBodySerializer,
+    RouteSerializer,
 )
 
 REFUSALS = refusals(codes=(400, 403, 404))
@@ -84,6 +88,54 @@ class PatrolPointViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_object(self):
         return access.get_point_for_user(self.request.user, self.kwargs["pk"])
+
+
+@extend_schema(tags=["patrols"])
+class PatrolRouteViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
+    serializer_class = RouteSerializer
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if schema_only(self):
+            return PatrolRoute.objects.none()
+        routes = access.visible_routes(self.request.user).prefetch_related("stops__point")
+        unit = self.request.query_params.get("unit", "")
+        return routes.filter(unit_id=int(unit)) if unit.isdigit() else routes
+
+    def get_object(self):
+        return access.get_route_for_user(self.request.user, self.kwargs["pk"])
+
+    def _points(self, unit, ids):
+        found = {point.pk: point for point in access.visible_points(self.request.user).filter(unit=unit, pk__in=ids)}
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            raise Http404(_("No such patrol point."))
+        return [found[pk] for pk in ids]
+
+    @extend_schema(request=RouteBodySerializer, responses={201: RouteSerializer, **REFUSALS})
+    def create(self, request, *args, **kwargs):
+        body = RouteBodySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        unit = access.get_unit_for_ledger(request.user, data.get("unit"))
+        route = services.route_save(
+            by=request.user, unit=unit, name=data["name"], active=data["active"], notes=data["notes"],
+            points=self._points(unit, data["points"]),
+        )  # fmt: skip
+        return Response(RouteSerializer(route).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RouteBodySerializer, responses={200: RouteSerializer, **REFUSALS})
+    def update(self, request, *args, **kwargs):
+        route = access.get_route_for_user(request.user, kwargs["pk"], write=True)
+        body = RouteBodySerializer(data=request.data, partial=kwargs.get("partial", False))
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        points = self._points(route.unit, data["points"]) if "points" in data else [s.point for s in route.stops.all()]
+        route = services.route_save(
+            by=request.user, route=route, name=data.get("name", route.name), active=data.get("active", route.active),
+            notes=data.get("notes", route.notes), points=points,
+        )  # fmt: skip
+        return Response(RouteSerializer(route).data)
 
 
 @extend_schema(tags=["patrols"])

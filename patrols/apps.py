@@ -15,6 +15,7 @@ class PatrolsConfig(AppConfig):
             register_page_section,
             register_warning_link,
         )
+        from grids.choices import register_choices
         from patrols import (
             access,
             demo,
@@ -22,6 +23,7 @@ class PatrolsConfig(AppConfig):
             permissions,
             texts,  # noqa: F401  (registers the patterns of the texts it writes)
         )
+        from patrols.models import PatrolRoute
 
         del permissions  # imported for its register_permission calls (the patrol actions)
 
@@ -40,6 +42,11 @@ class PatrolsConfig(AppConfig):
             template="patrols/monthly_report_section.html",
             order=50,
         )
+        for place in ("home", "inbox"):  # the presence checks waiting, answered there in one tap
+            register_page_section(
+                place, "patrols_presence", hooks.presence_section, template="patrols/presence_section.html", order=10
+            )
         register_warning_link("patrols_presence", hooks.warning_links, order=50)
         register_desk_check("patrols", access.may_open_patrols)
+        register_choices(PatrolRoute, access.visible_routes)  # what a select of routes may offer (the rules)
         register_demo("patrols", demo.run, order=demo.DEMO_ORDER, present=demo.present)

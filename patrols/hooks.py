@@ -5,7 +5,9 @@
   missed; one compliance table per county, whatever the number of units;
 - ``consultation_section``: shows them on the consultation page (from the stored briefing);
 - ``warning_links``: on a warning's page, the presence-check board (到岗抽查) for those who run
-  them or were asked, and one's own waiting request."""
+  them or were asked, and one's own waiting request;
+- ``presence_section``: on the person's home page and inbox, the presence checks waiting for
+  their answer, each answered there in one tap (one query, whatever their number)."""
 
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ def briefing_patrols(units: list[GridUnit], start: datetime.date, end: datetime.
         county = GridUnit.objects.filter(tree_id=tree_id, level=0).first()
         if county is None:
             continue
-        table = selectors.compliance(county, start, end, today)
+        table = selectors.compliance(county, start, end, today, routes=False)
         for unit in group:
             rows = [row for row in table.villages if unit.contains(row.unit)]
             counts = {key: sum(getattr(row, key) for row in rows) for key in KEYS}
@@ -53,7 +55,7 @@ def monthly_report_section(user, report) -> dict | None:
     if start > today:
         return None
     end = min((start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1), today)
-    table = selectors.compliance(report.unit, start, end, today)
+    table = selectors.compliance(report.unit, start, end, today, routes=False)
     if not table.villages:
         return None
     counts = {key: sum(getattr(row, key) for row in table.villages) for key in KEYS}
@@ -90,3 +92,13 @@ def warning_links(user, warning, units: list) -> list[WarningLink]:
             )
         )
     return links
+
+
+def presence_section(user, _obj=None) -> dict | None:
+    """The presence requests waiting for ``user``'s answer (``selectors.open_requests_for``: only
+    the person's own, not answered), for the home page and the inbox; None when there are none."""
+    now = timezone.now()
+    requests = selectors.open_requests_for(user, now)
+    if not requests:
+        return None
+    return {"requests": [{"req": req, "late": req.due_at < now} for req in requests]}

@@ -10,7 +10,9 @@ Rule tables (seeded by a data migration, edited in the admin, with history):
   sets that day's interval (``patrols.rules``).
 
 Registers: ``PatrolPoint`` (a place of a village to patrol: from the hazard register, a danger zone
-of an evacuation list, or drawn on the map), ``Patrol`` (one round of an officer), ``CheckIn`` (a
+of an evacuation list, or drawn on the map), ``PatrolRoute`` and its ``RouteStop``s (a named, ordered
+set of one village's points; a ``PatrolRule`` naming a route asks for the whole route to be
+patrolled at its interval, by one patrol on the route checking in at every point in use), ``Patrol`` (one round of an officer), ``CheckIn`` (a
 point visited: the phone's position and time, the server's time, the distance to the point, 正常
 or a hazard reported), ``PresenceCheck`` and ``PresenceRequest`` (到岗抽查 during a warning)."""
 
@@ -108,6 +110,11 @@ class PatrolRule(models.Model):
     )  # fmt: skip
     point_source = models.CharField(_("points"), max_length=6, choices=PointSource.choices, default=PointSource.ANY)
     interval_days = models.PositiveSmallIntegerField(_("every (days)"), validators=[MinValueValidator(1)])
+    route = models.ForeignKey(
+        "PatrolRoute", on_delete=models.PROTECT, null=True, blank=True, related_name="rules",
+        verbose_name=_("patrol route"),
+        help_text=_("Empty: the rule asks for patrols of the village. A route: the whole route, by one patrol."),
+    )  # fmt: skip
     active = models.BooleanField(_("in use"), default=True)
     history = HistoricalRecords()
 
@@ -119,6 +126,15 @@ class PatrolRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_unit_kind_display()} / {self.interval_days}"
+
+    def clean(self) -> None:
+        if self.route_id is None:
+            return
+        unit = self.route.unit
+        if self.unit_kind != unit.kind:
+            raise ValidationError({"unit_kind": _("A rule for a route must be of the kind of the route's unit.")})
+        if self.county_id is not None and not self.county.contains(unit):
+            raise ValidationError({"route": _("The route is not in the rule's county.")})
 
 
 class PatrolPoint(models.Model):
@@ -155,6 +171,53 @@ class PatrolPoint(models.Model):
         return self.name
 
 
+class PatrolRoute(models.Model):
+    """A named, ordered set of one village's patrol points (its ``stops``)."""
+
+    unit = models.ForeignKey(GridUnit, on_delete=models.PROTECT, related_name="patrol_routes", verbose_name=_("unit"))
+    name = models.CharField(_("name"), max_length=100)
+    active = models.BooleanField(_("in use"), default=True)
+    notes = models.TextField(_("notes"), max_length=NOTE, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("patrol route")
+        verbose_name_plural = _("patrol routes")
+        ordering = ["unit", "name", "id"]
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="patrol_route_name_once_per_unit")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RouteStop(models.Model):
+    route = models.ForeignKey(
+        PatrolRoute, on_delete=models.CASCADE, related_name="stops", verbose_name=_("patrol route")
+    )
+    point = models.ForeignKey(
+        PatrolPoint, on_delete=models.PROTECT, related_name="route_stops", verbose_name=_("point")
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("route stop")
+        verbose_name_plural = _("route stops")
+        ordering = ["route", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["route", "point"], name="route_stop_point_once"),
+            models.UniqueConstraint(fields=["route", "order"], name="route_stop_order_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.point}"
+
+    def clean(self) -> None:
+        if self.route_id and self.point_id and self.point.unit_id != self.route.unit_id:
+            raise ValidationError({"point": _("Every point of a route must be a patrol point of the route's unit.")})
+
+
 class Patrol(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("Under way")
@@ -164,9 +227,20 @@ class Patrol(models.Model):
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patrols", verbose_name=_("officer")
     )
+    route = models.ForeignKey(
+        PatrolRoute,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="patrols",
+        verbose_name=_("patrol route"),
+    )
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # the phone's own time of the start and the finish (a patrol queued offline arrives later)
+    client_started_at = models.DateTimeField(_("started, on the phone"), null=True, blank=True)
+    client_finished_at = models.DateTimeField(_("finished, on the phone"), null=True, blank=True)
     note = models.TextField(_("note"), max_length=NOTE, blank=True)
     client_key = models.UUIDField(null=True, blank=True, editable=False)
     history = HistoricalRecords()

@@ -3,7 +3,9 @@
 A rule applies to a unit on a day when its unit kind is the unit's, it is in use, its county is the
 unit's county (or it names none), its season (if any) contains the day, and — if it names a warning
 level — a warning of that level or higher (I is the highest) is in force over the unit that day.
-Of the rules that apply, the one with the shortest interval sets the day's interval. A county's own
+Of the rules that apply, the one with the shortest interval sets the day's interval. A rule naming a
+route is the route's alone: the village's windows come from the rules without a route, each route's
+from the rules naming it. A county's own
 season of a kind stands in for the general one (``county`` empty) of that kind.
 
 Everything here works on rows already loaded (``RuleBook``): the compliance table and the daily job
@@ -50,11 +52,15 @@ class RuleBook:
         levels = [w.level for w in self.warnings if w.start <= day <= w.end and w.covers(unit)]
         return min(levels) if levels else None
 
-    def applying(self, unit, county_id: int, day: datetime.date) -> list[PatrolRule]:
+    def applying(self, unit, county_id: int, day: datetime.date, route_id: int | None = None) -> list[PatrolRule]:
+        """The rules of ``unit`` on ``day``: those of the village itself (no route), or with
+        ``route_id`` those of that route only."""
         level = None
         level_known = False
         found = []
         for rule in self.rules:
+            if rule.route_id != route_id:
+                continue
             if not rule.active or rule.unit_kind != unit.kind:
                 continue
             if rule.county_id is not None and rule.county_id != county_id:
@@ -69,9 +75,10 @@ class RuleBook:
             found.append(rule)
         return found
 
-    def interval(self, unit, county_id: int, day: datetime.date) -> int | None:
-        """Days between patrols of ``unit`` asked for on ``day`` (``None``: no rule applies)."""
-        rules = self.applying(unit, county_id, day)
+    def interval(self, unit, county_id: int, day: datetime.date, route_id: int | None = None) -> int | None:
+        """Days between patrols of ``unit`` (or of its route ``route_id``) asked for on ``day``
+        (``None``: no rule applies)."""
+        rules = self.applying(unit, county_id, day, route_id)
         return min(rule.interval_days for rule in rules) if rules else None
 
 
@@ -82,12 +89,14 @@ class Window:
     interval: int
 
 
-def windows(book: RuleBook, unit, county_id: int, start: datetime.date, end: datetime.date) -> Iterable[Window]:
-    """The patrol windows of ``unit`` from ``start`` to ``end`` (both included): each begins on a day
-    a rule applies and lasts the interval of that day, cut at ``end``."""
+def windows(
+    book: RuleBook, unit, county_id: int, start: datetime.date, end: datetime.date, route_id: int | None = None
+) -> Iterable[Window]:
+    """The patrol windows of ``unit`` (or of its route ``route_id``) from ``start`` to ``end`` (both
+    included): each begins on a day a rule applies and lasts the interval of that day, cut at ``end``."""
     day = start
     while day <= end:
-        interval = book.interval(unit, county_id, day)
+        interval = book.interval(unit, county_id, day, route_id)
         if interval is None:
             day += datetime.timedelta(days=1)
             continue

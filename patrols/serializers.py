@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from patrols.models import CheckIn, Patrol, PatrolPoint, PresenceRequest
+from patrols.models import CheckIn, Patrol, PatrolPoint, PatrolRoute, PresenceRequest, RouteStop
 
 
 class PointSerializer(serializers.ModelSerializer):
@@ -34,7 +34,38 @@ class PatrolSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Patrol
-        fields = ["id", "unit", "officer", "state", "started_at", "finished_at", "note", "checkins"]
+        fields = [
+            "id", "unit", "route", "officer", "state", "started_at", "client_started_at", "finished_at",
+            "client_finished_at", "note", "checkins",
+        ]  # fmt: skip
+
+
+class RouteStopSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="point.name", read_only=True)
+
+    class Meta:
+        model = RouteStop
+        fields = ["order", "point", "name"]
+
+
+class RouteSerializer(serializers.ModelSerializer):
+    stops = RouteStopSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PatrolRoute
+        fields = ["id", "unit", "name", "active", "notes", "stops"]
+
+
+class RouteBodySerializer(serializers.Serializer):
+    """A new route or its change: ``points`` in their order on the route."""
+
+    unit = serializers.IntegerField(required=False)
+    name = serializers.CharField(max_length=PatrolRoute._meta.get_field("name").max_length)
+    active = serializers.BooleanField(default=True)
+    notes = serializers.CharField(
+        max_length=PatrolRoute._meta.get_field("notes").max_length, required=False, allow_blank=True, default=""
+    )
+    points = serializers.ListField(child=serializers.IntegerField(), allow_empty=True, max_length=200)
 
 
 class CheckInBodySerializer(serializers.Serializer):

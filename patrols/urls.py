@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patrols.views import ledger, patrols, presence
+from patrols.views import ledger, patrols, presence, routes
 
 app_name = "patrols"
 
@@ -10,8 +10,14 @@ urlpatterns = [
     path("<int:pk>/", patrols.patrol_detail, name="patrol_detail"),
     path("<int:pk>/check-in/", patrols.check_in, name="check_in"),
     path("<int:pk>/finish/", patrols.finish, name="finish"),
+    path("by-key/<uuid:key>/check-in/", patrols.check_in_by_key, name="check_in_by_key"),
+    path("by-key/<uuid:key>/finish/", patrols.finish_by_key, name="finish_by_key"),
     path("check-ins/<int:pk>/photo/", patrols.checkin_photo, name="checkin_photo"),
     path("units/<int:unit_pk>/points/", patrols.points, name="points"),
+    path("units/<int:unit_pk>/routes/", routes.routes, name="routes"),
+    path("units/<int:unit_pk>/routes/new/", routes.route_new, name="route_new"),
+    path("routes/<int:pk>/", routes.route_detail, name="route_detail"),
+    path("routes/<int:pk>/edit/", routes.route_edit, name="route_edit"),
     path("units/<int:unit_pk>/ledger/", ledger.ledger, name="ledger"),
     path("units/<int:unit_pk>/ledger/print/", ledger.ledger_print, name="ledger_print"),
     path("units/<int:unit_pk>/ledger.xlsx", ledger.ledger_export, name="ledger_export"),

@@ -23,7 +23,7 @@ from grids import limits
 from grids.models import GridUnit, User
 from grids.scope import scope_for
 from hazards.models import HazardCategory
-from reports import figures
+from reports import figures, monthly
 from reports.access import may_record, may_sign
 from reports.briefing import consultation_briefings
 from reports.models import Consultation, Countermeasure, MonthlyReport, ReportingRule
@@ -59,49 +59,68 @@ def monthly_reports_open(*, period: datetime.date, tiers: set[int] | None = None
         rules = {tier: rule for tier, rule in rules.items() if tier in tiers}
     if not rules:
         return 0
-    units = GridUnit.objects.filter(is_active=True, level__in=[tier - 1 for tier in rules]).values_list("id", "level")
-    due = {
-        tier: day_in_month(add_months(period, rule.period_months), rule.deadline_day) for tier, rule in rules.items()
-    }
+    due = _deadlines(rules, period)
+    units = GridUnit.objects.filter(is_active=True, level__in=list(due)).values_list("id", "level")
     reports = [
-        MonthlyReport(unit_id=unit_id, period=period, version=1, deadline=due[level + 1]) for unit_id, level in units
+        MonthlyReport(unit_id=unit_id, period=period, version=1, deadline=due[level]) for unit_id, level in units
     ]
     before = MonthlyReport.objects.filter(period=period).count()
     MonthlyReport.objects.bulk_create(reports, ignore_conflicts=True, batch_size=5000)
     return MonthlyReport.objects.filter(period=period).count() - before
 
 
+def _deadlines(rules: dict[int, ReportingRule], period: datetime.date) -> dict[int, datetime.date]:
+    """Level of the reporting units → the due date of their report for the period starting at ``period``."""
+    return {
+        tier - 1: day_in_month(add_months(period, rule.period_months), rule.deadline_day)
+        for tier, rule in rules.items()
+    }
+
+
+def monthly_reports_write(*, period: datetime.date, tiers: set[int] | None = None) -> int:
+    """Write, once and final, the draft report (figures computed by the database,
+    ``reports.monthly``) of every unit of a reporting tier whose period starts at ``period`` and
+    that has no report for it yet. ``tiers``: only these. Returns how many were written."""
+    period = month_start(limits.bound_date("period", period, allow_none=False))
+    rules = _reports_due(_rules(ReportingRule.Kind.MONTHLY_REPORT), period)
+    if tiers is not None:
+        rules = {tier: rule for tier, rule in rules.items() if tier in tiers}
+    written = 0
+    by_months: dict[int, dict[int, ReportingRule]] = {}
+    for tier, rule in rules.items():
+        by_months.setdefault(rule.period_months, {})[tier] = rule
+    for months, group in sorted(by_months.items()):
+        with transaction.atomic():
+            written += monthly.reports_insert(period=period, months=months, deadlines=_deadlines(group, period))
+    return written
+
+
 def monthly_reports_compile(*, period: datetime.date) -> int:
     """Fill the figures of every pending report of ``period`` (over its tier's period) and make it
-    a draft. Rows are claimed with ``select_for_update(skip_locked=True)``: two runs never fill the
-    same report."""
+    a draft — the reports a run opened (``monthly_reports_open``) and died before filling. Rows are
+    claimed with ``select_for_update(skip_locked=True)``: two runs never fill the same report."""
     period = month_start(limits.bound_date("period", period, allow_none=False))
     months = {tier: rule.period_months for tier, rule in _rules(ReportingRule.Kind.MONTHLY_REPORT).items()}
     with transaction.atomic():
         claimed = list(
             MonthlyReport.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(period=period, state=MonthlyReport.State.PENDING)
-            .select_related("unit")
+            .values_list("id", "unit__level")
         )
-        if not claimed:
-            return 0
-        by_months: dict[int, list[MonthlyReport]] = {}
-        for report in claimed:
-            by_months.setdefault(months.get(report.unit.level + 1, 1), []).append(report)
-        for count, group in by_months.items():
-            end = period_end(period, count)
-            computed = figures.monthly_figures(start=period, end=end, units=[report.unit for report in group])
-            for report in group:
-                report.figures = computed[report.unit_id]
-                report.state = MonthlyReport.State.DRAFT
-        MonthlyReport.objects.bulk_update(claimed, ["figures", "state"], batch_size=2000)
-    return len(claimed)
+        by_months: dict[int, list[int]] = {}
+        for report_id, level in claimed:
+            by_months.setdefault(months.get(level + 1, 1), []).append(report_id)
+        return sum(
+            monthly.reports_fill(period=period, months=count, report_ids=ids)
+            for count, ids in sorted(by_months.items())
+        )
 
 
 def monthly_job(*, today: datetime.date | None = None) -> dict[str, int]:
-    """The first-of-the-month job: open and compile the reports of every period that ended with
-    last month — last month's for a monthly tier, last quarter's for a quarterly one on the first
-    month of a quarter (``ReportingRule.period_months``) — safe to run again."""
+    """The first-of-the-month job: write the reports of every period that ended with last month —
+    last month's for a monthly tier, last quarter's for a quarterly one on the first month of a
+    quarter (``ReportingRule.period_months``) — each once, final; then fill any report a crashed
+    run left pending. Safe to run again: a unit's report for a period is written only once."""
     today = limits.bound_date("today", today) or timezone.localdate()
     this_month = month_start(today)
     periods: dict[datetime.date, set[int]] = {}
@@ -109,8 +128,9 @@ def monthly_job(*, today: datetime.date | None = None) -> dict[str, int]:
         periods.setdefault(add_months(this_month, -rule.period_months), set()).add(tier)
     opened = compiled = 0
     for period, tiers in sorted(periods.items()):
-        opened += monthly_reports_open(period=period, tiers=tiers)
-        compiled += monthly_reports_compile(period=period)
+        written = monthly_reports_write(period=period, tiers=tiers)
+        opened += written
+        compiled += written + monthly_reports_compile(period=period)
     return {"opened": opened, "compiled": compiled}
 
 
@@ -257,7 +277,9 @@ def monthly_report_reissue(*, report: MonthlyReport, by: User, reason: str) -> M
     limits.bound_text("reason", reason, MonthlyReport, "correction_reason")
     report.state = MonthlyReport.State.SUPERSEDED
     report.save(update_fields=["state"])
-    computed = figures.monthly_figures(start=report.period, end=period_end(report.period, 1), units=[report.unit])
+    rule = _rules(ReportingRule.Kind.MONTHLY_REPORT).get(report.unit.level + 1)
+    months = rule.period_months if rule is not None else 1  # a quarterly tier's report covers its quarter
+    computed = figures.monthly_figures(start=report.period, end=period_end(report.period, months), units=[report.unit])
     return MonthlyReport.objects.create(
         unit=report.unit,
         period=report.period,

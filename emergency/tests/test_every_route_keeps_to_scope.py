@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -186,8 +188,13 @@ ROUTES: dict[str, dict[str, str]] = {
     },
     "library:regulation_file": {"pk": "regulation_file"},
     **{f"patrols:{name}": {"pk": "patrol"} for name in ("patrol_detail", "check_in", "finish")},
+    **{f"patrols:{name}": {"key": "patrol_key"} for name in ("check_in_by_key", "finish_by_key")},
     "patrols:checkin_photo": {"pk": "checkin"},
-    **{f"patrols:{name}": {"unit_pk": "unit"} for name in ("points", "ledger", "ledger_print", "ledger_export")},
+    **{
+        f"patrols:{name}": {"unit_pk": "unit"}
+        for name in ("points", "routes", "route_new", "ledger", "ledger_print", "ledger_export")
+    },
+    **{f"patrols:{name}": {"pk": "patrol_route"} for name in ("route_detail", "route_edit")},
     **{f"patrols:{name}": {"unit_pk": "town"} for name in ("compliance", "compliance_export")},
     **{f"patrols:{name}": {"pk": "warning"} for name in ("presence_board", "presence_new", "presence_export")},
     **{f"patrols:{name}": {"pk": "presence_request"} for name in ("presence_request", "presence_answer")},
@@ -253,6 +260,7 @@ ROUTES: dict[str, dict[str, str]] = {
     **{f"inbox-{action}": {"pk": "delivery"} for action in ("detail", "read", "receipt")},
     **{f"patrols-{action}": {"pk": "patrol"} for action in ("detail", "check-in", "finish")},
     "patrol-points-detail": {"pk": "patrol_point"},
+    "patrol-routes-detail": {"pk": "patrol_route"},
     **{f"presence-requests-{action}": {"pk": "presence_request"} for action in ("detail", "answer")},
     "duty-shifts-detail": {"pk": "shift"},
     "duty-log-detail": {"pk": "entry"},
@@ -426,7 +434,12 @@ def _side(world, *, town, village, leader, officer) -> dict:
     patrol_point = patrol_services.point_create(
         unit=village, by=officer, name=f"{village.name}后山巡查点", lng=106.45, lat=24.25
     )
-    patrol = patrol_factories.patrol(world, unit=village, by=officer)
+    patrol_route = patrol_services.route_save(
+        by=officer, unit=village, name=f"{village.name}日常巡查路线", points=[patrol_point]
+    )
+    patrol, _created = patrol_services.patrol_start(
+        unit=village, by=officer, route=patrol_route, client_key=uuid.uuid4()
+    )
     checkin = patrol_factories.check_in(patrol, patrol_point)
     presence_warning = patrol_factories.warning(world, level=2, areas=[town])
     presence_check = patrol_services.presence_check_start(
@@ -441,7 +454,9 @@ def _side(world, *, town, village, leader, officer) -> dict:
         "town": town,
         "call": call,
         "patrol_point": patrol_point,
+        "patrol_route": patrol_route,
         "patrol": patrol,
+        "patrol_key": SimpleNamespace(pk=patrol.client_key),  # the by-key routes name the start's client key
         "checkin": checkin,
         "presence_check": presence_check,
         "presence_request": presence_check.requests.get(),
@@ -489,6 +504,7 @@ def _side(world, *, town, village, leader, officer) -> dict:
             case.title,
             regulation.title,
             patrol_point.name,
+            patrol_route.name,
             team.name,
             expert.name,
             agreement.supplier,

@@ -18,6 +18,7 @@ from hazards.services.loop import (
     hazard_supervise,
 )
 from hazards.services.overdue import mark_overdue, notify_overdue
+from hazards.services.photos import photo_ready, process_all_pending, process_hazard_photos
 
 Action = HazardEvent.Action
 
@@ -40,6 +41,9 @@ __all__ = [
     "mark_overdue",
     "notify_overdue",
     "owner_for",
+    "photo_ready",
+    "process_all_pending",
+    "process_hazard_photos",
     "propose_unit",
     "risk_grade",
 ]

@@ -109,6 +109,11 @@ def owner_for(unit: GridUnit) -> GridUnit:
     return unit.parent if unit.tier == 3 and unit.parent_id else unit
 
 
+def owner_id_for(unit: GridUnit) -> int:
+    """``owner_for(unit).pk`` without reading the parent."""
+    return unit.parent_id if unit.tier == 3 and unit.parent_id else unit.pk
+
+
 # --- numbers ------------------------------------------------------------------------------------
 
 
@@ -116,7 +121,7 @@ def allocate_number(*, unit: GridUnit, year: int) -> str:
     """``<unit code>-<year>-<seq>``, unique under concurrent reports (row lock on the sequence).
 
     A number already taken (a code that another unit held before a move) is skipped."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside the caller's: its rollback is ours
         while True:
             number = f"{unit.code}-{year}-{next_value(HazardSequence, unit=unit, year=year):04d}"
             if not Hazard.objects.filter(number=number).exists():

@@ -33,9 +33,9 @@ from hazards.models import (
     State,
 )
 from hazards.permissions import HazardAction
-from hazards.photos import check_photo_batch, process_photo
-from hazards.services.grading import allocate_number, apply_grading, owner_for
-from hazards.services.photos import store_processed
+from hazards.photos import check_photo_batch, inspect_photo
+from hazards.services.grading import allocate_number, apply_grading, owner_id_for
+from hazards.services.photos import store_pending
 
 Action = HazardEvent.Action
 
@@ -63,6 +63,7 @@ def _event(
     note: str = "",
     from_unit: GridUnit | None = None,
     to_unit: GridUnit | None = None,
+    to_unit_id: int | None = None,
 ) -> HazardEvent:
     return HazardEvent.objects.create(
         hazard=hazard,
@@ -72,14 +73,15 @@ def _event(
         to_state=hazard.state,
         note=note,
         from_unit=from_unit,
-        to_unit=to_unit,
+        to_unit_id=to_unit.pk if to_unit is not None else to_unit_id,
     )
 
 
 def _check_photos(photos: Sequence) -> list:
-    """Process every photo before anything is saved, so a bad one refuses the whole submission."""
+    """Check every photo on its header before anything is saved, so a bad one refuses the whole
+    submission: (upload, (width, height)) for ``store_pending``, which leaves the decoding to the worker."""
     check_photo_batch(photos)
-    return [process_photo(upload) for upload in photos]
+    return [(upload, inspect_photo(upload)[1:]) for upload in photos]
 
 
 def hazard_report(
@@ -139,7 +141,7 @@ def hazard_report(
                 category=category,
                 root_cause=root_cause,
                 unit=unit,
-                owner_unit=owner_for(unit),
+                owner_unit_id=owner_id_for(unit),  # the id only: no query for the parent
                 lng=lng,
                 lat=lat,
                 address=address,
@@ -148,15 +150,18 @@ def hazard_report(
                 found_at=found_at,
                 client_key=client_key,
             )
-            hazard.full_clean(exclude=["number", "owner_unit"], validate_constraints=False)
+            # the unit, category and reporter are rows already read: no query to check they exist
+            hazard.full_clean(
+                exclude=["number", "owner_unit", "unit", "category", "reporter"], validate_constraints=False
+            )
             hazard.save()
-            store_processed(hazard, report_photos, HazardPhoto.Kind.REPORT, by)
-            _event(hazard, Action.REPORT, by, to_unit=hazard.owner_unit)
+            store_pending(hazard, report_photos, HazardPhoto.Kind.REPORT, by)
+            _event(hazard, Action.REPORT, by, to_unit_id=hazard.owner_unit_id)
             if fixed_on_spot:
                 previous = hazard.state
                 hazard.state, hazard.closed_at = State.CLOSED, timezone.now()
                 hazard.save(update_fields=["state", "closed_at", "updated_at"])
-                store_processed(hazard, evidence, HazardPhoto.Kind.EVIDENCE, by)
+                store_pending(hazard, evidence, HazardPhoto.Kind.EVIDENCE, by)
                 _event(hazard, Action.CLOSE_ON_SPOT, by, from_state=previous, note=evidence_note)
     except IntegrityError:
         if client_key:  # the same submission raced itself (double tap): return the winner
@@ -328,7 +333,7 @@ def _submit_evidence(hazard: Hazard, by: User, note: str, processed: list) -> Ha
         raise ValidationError({"photos": _("Add at least one photo of the rectified place.")})
     previous, hazard.state = hazard.state, State.AWAITING_ACCEPTANCE
     hazard.save(update_fields=["state", "updated_at"])
-    store_processed(hazard, processed, HazardPhoto.Kind.EVIDENCE, by)
+    store_pending(hazard, processed, HazardPhoto.Kind.EVIDENCE, by)
     _event(hazard, Action.EVIDENCE, by, from_state=previous, note=note)
     return hazard
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from grids.models import Role
 from grids.tests.factories import grant, make_person
+from hazards import services
 from hazards.models import HazardPhoto
 from hazards.tests.factories import photo, report
 
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.django_db
 def stored(world, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     hazard = report(world, photos=[photo("我家后山.JPG")])
+    services.process_hazard_photos(hazard.pk)  # what the worker does after the commit
     return hazard.photos.get()
 
 

@@ -111,8 +111,9 @@ def test_bomb_through_the_api_is_400_with_the_message_and_saves_nothing(world, n
     assert not Hazard.objects.exists() and not HazardPhoto.objects.exists()
 
 
-def test_ordinary_phone_photos_still_go_through(world):
-    response = api_report(world, [photo("a.jpg", size=(4000, 3000)), photo("b.jpg", size=(3000, 4000))])
+def test_ordinary_phone_photos_still_go_through(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the processing job, after the commit
+        response = api_report(world, [photo("a.jpg", size=(4000, 3000)), photo("b.jpg", size=(3000, 4000))])
     assert response.status_code == 201, response.content
     assert HazardPhoto.objects.count() == 2
     assert {(p.width, p.height) for p in HazardPhoto.objects.all()} == {(1600, 1200), (1200, 1600)}

@@ -116,6 +116,8 @@ def test_same_submission_key_gives_one_hazard(world):
 
 def test_photos_are_resized_and_stripped_of_exif(world):
     hazard = report(world, photos=[photo(size=(4000, 3000), exif_gps=True)])
+    assert hazard.photos.get().processing == HazardPhoto.Processing.PENDING  # the worker's job
+    services.process_hazard_photos(hazard.pk)
     stored = hazard.photos.get()
     with Image.open(stored.image.path) as image:
         assert max(image.size) == 1600

@@ -15,6 +15,7 @@ from PIL import Image
 
 from grids.models import Role
 from grids.tests.factories import grant, make_person
+from hazards import services
 from hazards.models import HazardPhoto
 from hazards.tests.factories import photo, report
 
@@ -36,6 +37,7 @@ def _noisy_photo(name: str = "phone.jpg", size=(2000, 1500)) -> SimpleUploadedFi
 @pytest.fixture
 def stored(world, media):
     hazard = report(world, photos=[_noisy_photo()])
+    services.process_hazard_photos(hazard.pk)  # what the worker does after the commit
     return hazard.photos.get()
 
 
@@ -60,6 +62,7 @@ def test_evidence_photos_get_thumbnails_too(world, media):
         evidence_photos=[photo("done.jpg", size=(1200, 1600))],
         evidence_note="当场清理",
     )
+    services.process_hazard_photos(hazard.pk)
     evidence = hazard.photos.get(kind=HazardPhoto.Kind.EVIDENCE)
     assert _size(evidence.thumbnail.open("rb").read()) == (240, 320)
 

@@ -58,8 +58,12 @@ def _default_unit(user, units) -> GridUnit | None:
 @login_required
 def report(request):
     units = _reportable_units(request.user)
-    default = _default_unit(request.user, units)
-    if default is None:
+    # A POST needs no default unit (the form checks the one sent): the roles held, read once per
+    # request, answer whether there is anywhere to report without a query.
+    if request.method == "POST" and not scope_for(request.user).units_granting(HazardAction.REPORT):
+        raise PermissionDenied(_("You hold no role in a grid, so there is nowhere you can report a hazard."))
+    default = _default_unit(request.user, units) if request.method != "POST" else None
+    if request.method != "POST" and default is None:
         raise PermissionDenied(_("You hold no role in a grid, so there is nowhere you can report a hazard."))
     if request.method == "POST":
         form = forms.ReportForm(request.POST, request.FILES, units=units)
@@ -441,8 +445,9 @@ def copy_feedback(request, pk: int):
 @login_required
 def photo(request, pk: int):
     """A photo of a hazard the user may see; never a public media URL."""
-    item = get_object_or_404(HazardPhoto.objects.only("id", "hazard_id", "image"), pk=pk)
+    item = get_object_or_404(HazardPhoto.objects.only("id", "hazard_id", "image", "processing"), pk=pk)
     get_hazard_for_user(request.user, item.hazard_id)
+    _ready_or_404(item)
     return serve_file(request, item.image, content_type="image/jpeg")
 
 
@@ -451,10 +456,18 @@ def photo(request, pk: int):
 def photo_thumb(request, pk: int):
     """The thumbnail (at most 320 px) of a photo the user may see; made on first request for a photo
     stored before thumbnails were (``manage.py make_thumbnails`` makes them all at once)."""
-    item = get_object_or_404(HazardPhoto.objects.only("id", "hazard_id", "image", "thumbnail"), pk=pk)
+    item = get_object_or_404(HazardPhoto.objects.only("id", "hazard_id", "image", "thumbnail", "processing"), pk=pk)
     get_hazard_for_user(request.user, item.hazard_id)
+    _ready_or_404(item)
     photo_ensure_thumbnail(item)
     return serve_file(request, item.thumbnail or item.image, content_type="image/jpeg")
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
+
+def _ready_or_404(item: HazardPhoto) -> None:
+    """A photo the worker has not processed yet is processed now; one it could not read is a 404
+    that says so (the file as sent, with its EXIF, is never served)."""
+    if not services.photo_ready(item):
+        raise Http404(_("This photo could not be read when it was sent."))

@@ -10,3 +10,4 @@ from patrols.services.patrols import (  # noqa: F401
     points_sync,
 )
 from patrols.services.presence import presence_answer, presence_check_start  # noqa: F401
+from patrols.services.routes import route_save  # noqa: F401

@@ -27,7 +27,7 @@ def compliance_notify(*, today: datetime.date | None = None) -> int:
     told = 0
     for township in GridUnit.objects.filter(level=1, is_active=True).order_by("tree_id", "lft"):
         # windows ending yesterday: look back far enough to see a whole window
-        table = selectors.compliance(township, day - datetime.timedelta(days=31), day, today)
+        table = selectors.compliance(township, day - datetime.timedelta(days=31), day, today, routes=False)
         missed = [row for row in table.villages if any(w.end == day for w in row.missed_windows)]
         if not missed:
             continue

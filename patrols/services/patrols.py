@@ -22,7 +22,7 @@ from core.idempotency import once
 from grids.models import GridUnit
 from hazards.models import Family, Hazard
 from patrols import access
-from patrols.models import CheckIn, Patrol, PatrolPoint, PointSource
+from patrols.models import CheckIn, Patrol, PatrolPoint, PatrolRoute, PointSource
 
 
 def distance_m(lng1: float, lat1: float, lng2: float, lat2: float) -> float:
@@ -79,18 +79,33 @@ def points_sync(*, unit: GridUnit, by) -> int:
     return len(added)
 
 
-def patrol_start(*, unit: GridUnit, by, client_key: uuid.UUID | None = None) -> tuple[Patrol, bool]:
-    """Start a patrol of ``unit`` (``patrol.do``). The same ``client_key`` twice answers the first
-    patrol (``created`` False)."""
+def patrol_start(
+    *,
+    unit: GridUnit,
+    by,
+    client_key: uuid.UUID | None = None,
+    client_time: datetime.datetime | None = None,
+    route: PatrolRoute | None = None,
+) -> tuple[Patrol, bool]:
+    """Start a patrol of ``unit`` (``patrol.do``), on one of its routes in use if ``route`` is
+    given, with the phone's time of the start (``client_started_at``; the server's is
+    ``started_at``). The same ``client_key`` twice answers the first patrol (``created`` False)."""
     if not access.may_patrol(by, unit) or unit.level != 2:
         raise PermissionDenied(_("You may not patrol this unit."))
+    if route is not None and (route.unit_id != unit.pk or not route.active):
+        raise ValidationError(_("This route is not one of the patrolled unit's routes in use."))
     if client_key:
         existing = Patrol.objects.filter(officer=by, client_key=client_key).first()
         if existing:
             return existing, False
+    now = timezone.now()
+    phone_time = _client_time(client_time, now)
     try:
         with transaction.atomic():
-            return Patrol.objects.create(unit=unit, officer=by, client_key=client_key), True
+            patrol = Patrol.objects.create(
+                unit=unit, officer=by, client_key=client_key, started_at=now, client_started_at=phone_time, route=route
+            )
+            return patrol, True
     except IntegrityError:
         return Patrol.objects.get(officer=by, client_key=client_key), False
 
@@ -128,7 +143,8 @@ def patrol_check_in(
         if point.unit_id != locked.unit_id:
             raise ValidationError(_("This point is not one of the patrolled unit's points."))
         now = timezone.now()
-        if locked.state == Patrol.State.FINISHED and (client_time is None or client_time > (locked.finished_at or now)):
+        finished = locked.client_finished_at or locked.finished_at or now  # the phone's clock against the phone's
+        if locked.state == Patrol.State.FINISHED and (client_time is None or client_time > finished):
             raise ValidationError(_("This patrol is finished; start a new one."))
         existing = CheckIn.objects.filter(patrol=locked, point=point).first()
         if existing:
@@ -162,16 +178,19 @@ def patrol_check_in(
         )
 
 
-def patrol_finish(*, patrol: Patrol, by, note: str = "") -> Patrol:
-    """Finish the patrol (its officer only); finishing it again changes nothing."""
+def patrol_finish(*, patrol: Patrol, by, note: str = "", client_time: datetime.datetime | None = None) -> Patrol:
+    """Finish the patrol (its officer only), with the phone's time of the finish
+    (``client_finished_at``; the server's is ``finished_at``); finishing it again changes nothing."""
     with transaction.atomic():
         locked = Patrol.objects.select_for_update(of=("self",)).get(pk=patrol.pk)
         if locked.officer_id != by.pk:
             raise PermissionDenied(_("Only the officer on this patrol may record it."))
         if locked.state == Patrol.State.FINISHED:
             return locked
+        now = timezone.now()
         locked.state = Patrol.State.FINISHED
-        locked.finished_at = timezone.now()
+        locked.finished_at = now
+        locked.client_finished_at = _client_time(client_time, now)
         locked.note = note[:500]
-        locked.save(update_fields=["state", "finished_at", "note"])
+        locked.save(update_fields=["state", "finished_at", "client_finished_at", "note"])
         return locked

@@ -48,3 +48,27 @@ def warning(world, *, level=2, areas=None, hours=6, start=None):
         ),
         by=world.county_dispatcher,
     )  # fmt: skip
+
+
+def route(world, points, *, unit=None, by=None, name="日常巡查路线", every_days=None):
+    """A route of ``unit`` (village A) through ``points`` in their order; with ``every_days`` a
+    patrol rule asking for it that often, all year."""
+    from patrols.models import PatrolRule
+
+    unit = unit or world.village_a
+    made = services.route_save(by=by or world.village_officer_a, unit=unit, name=name, points=points)
+    made.created_at = timezone.now() - datetime.timedelta(days=60)  # made long ago: its windows count from then
+    type(made).objects.filter(pk=made.pk).update(created_at=made.created_at)
+    if every_days:
+        PatrolRule.objects.create(unit_kind=unit.kind, route=made, interval_days=every_days)
+    return made
+
+
+def started_on(patrol, day):
+    """Back-date ``patrol`` to 09:00 of ``day`` (no service starts a patrol in the past)."""
+    from patrols.models import Patrol
+
+    at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+    Patrol.objects.filter(pk=patrol.pk).update(started_at=at)
+    patrol.refresh_from_db()
+    return patrol

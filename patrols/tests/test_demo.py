@@ -39,3 +39,18 @@ def test_the_demo_has_a_month_of_patrols_with_gaps(demo, client):
     client.force_login(User.objects.get(username="township_officer"))
     page = client.get(reverse("patrols:compliance", args=[patrol.unit.parent_id]))
     assert page.status_code == 200 and "level-red" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_demo_villages_have_routes_patrolled_and_missed(demo, client):
+    from grids.models import User
+    from patrols.models import PatrolRoute, PatrolRule
+
+    villages = set(Patrol.objects.values_list("unit_id", flat=True))
+    assert villages <= set(PatrolRoute.objects.values_list("unit_id", flat=True))
+    assert PatrolRule.objects.filter(route__isnull=False).count() == len(villages)
+    assert Patrol.objects.filter(route__isnull=False).exists()
+    patrol = Patrol.objects.filter(route__isnull=False).select_related("unit").first()
+    client.force_login(User.objects.get(username="township_officer"))
+    body = client.get(reverse("patrols:compliance", args=[patrol.unit.parent_id])).content.decode()
+    assert 'class="pt-route-missed"' in body and 'class="pt-route-done"' in body

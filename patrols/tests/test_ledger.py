@@ -105,6 +105,8 @@ def test_the_compliance_page_uses_a_constant_number_of_queries(world, client_for
 
     client = client_for(world.township_leader)
     url = reverse("patrols:compliance", args=[world.township.pk])
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    _route_patrol(world, world.village_a, world.village_officer_a, yesterday)
     client.get(url)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -117,5 +119,47 @@ def test_the_compliance_page_uses_a_constant_number_of_queries(world, client_for
         grant(officer, village, Role.INFORMATION_OFFICER)
         factories.points(world, unit=village, by=officer, names=("甲", "乙"))
         _patrol_on(world, timezone.localdate(), unit=village, by=officer)
+        _route_patrol(world, village, officer, yesterday, name=f"路线{n}")
     with django_assert_num_queries(len(few.captured_queries)):
-        assert client.get(url).status_code == 200
+        page = client.get(url)
+        assert page.status_code == 200
+    assert page.content.decode().count('class="pt-route-done"') == 5
+
+
+def _route_patrol(world, village, officer, day, name="日常巡查路线"):
+    """A route of two new points of ``village``, asked for daily, patrolled whole on ``day``."""
+    points = factories.points(world, unit=village, by=officer, names=(f"{name}起点", f"{name}终点"))
+    route = factories.route(world, points, unit=village, by=officer, name=name, every_days=1)
+    patrol, _created = services.patrol_start(unit=village, by=officer, route=route)
+    factories.started_on(patrol, day)
+    for point in points:
+        factories.check_in(patrol, point)
+    return route
+
+
+def test_a_patrol_walked_offline_counts_on_the_phones_day_within_the_limit(world, settings):
+    """Walked on 7 November (the last day of the 3–7 window) with no signal, sent on the 8th: it is
+    on time for 3–7 and the ledger lists it on the 7th. A phone time older than
+    PATROL_OFFLINE_MAX_DAYS is not taken: then it counts on the 8th, late for 3–7."""
+    today = timezone.localdate()  # 17 November, fire season: windows of 5 days from 29 October
+    start = today - datetime.timedelta(days=19)
+    walked = timezone.make_aware(datetime.datetime(2026, 11, 7, 9))
+    arrived = timezone.make_aware(datetime.datetime(2026, 11, 8, 9))
+    patrol = factories.patrol(world)
+    Patrol.objects.filter(pk=patrol.pk).update(
+        started_at=arrived, client_started_at=walked, finished_at=arrived, state="finished"
+    )
+
+    def village_row():
+        table = selectors.compliance(world.township, start, today, today)
+        return next(r for r in table.villages if r.unit == world.village_a)
+
+    def first_patrol_day():
+        entries = selectors.ledger(world.village_a, start, today)
+        return next(timezone.localdate(e.at) for e in entries if e.kind == "patrol")
+
+    assert (village_row().done, village_row().late) == (1, 0)
+    assert first_patrol_day() == datetime.date(2026, 11, 7)
+    settings.PATROL_OFFLINE_MAX_DAYS = 0
+    assert (village_row().done, village_row().late) == (1, 1)  # the 8th: late for 3–7, done for 8–12
+    assert first_patrol_day() == datetime.date(2026, 11, 8)

@@ -90,6 +90,14 @@ def compliance_export(request, unit_pk):
     for row in table.villages:
         append_row(sheet, [row.unit.name, row.due, row.done, row.late, row.missed, row.open, row.patrols,
                            "、".join(point.name for point in row.points_not_visited)])  # fmt: skip
+    sheet = book.create_sheet(_("Patrol routes"))
+    append_row(sheet, [_("Patrol route"), _("Village"), _("From"), _("To"), _("Patrolled"), _("Points missed")])
+    labels = {"done": _("Patrolled"), "missed": _("Missed"), "open": _("Still open")}
+    for route_row in table.routes:
+        for w in route_row.windows:
+            missing = "" if w.state == "done" else "、".join(point.name for point in w.missing)
+            append_row(sheet, [route_row.route.name, route_row.route.unit.name, w.window.start, w.window.end,
+                               labels[w.state], missing])  # fmt: skip
     sheet = book.create_sheet(_("Officers"))
     append_row(sheet, [_("Officer"), _("Village"), _("Patrols"), _("Windows covered"), _("Windows covered late")])
     for row in table.officers:

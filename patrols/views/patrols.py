@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,20 +24,25 @@ from patrols.forms import CheckInForm, FinishForm, PointForm, StartForm
 from patrols.models import CheckIn, Patrol, PatrolPoint
 
 RECENT = 20
+ZERO_KEY = uuid.UUID(int=0)  # in the by-key URLs of the page, replaced by the start's key on the phone
 
 
 @require_GET
 @login_required
 def home(request):
     """巡查: start a patrol, one's open and recent patrols, presence requests waiting, the ledgers."""
-    units = access.patrol_units(request.user).order_by("tree_id", "lft")
+    units = list(access.patrol_units(request.user).order_by("tree_id", "lft"))
     now = timezone.now()
     mine = list(access.visible_patrols(request.user).filter(officer=request.user).select_related("unit")[:RECENT])
     return render(
         request,
         "patrols/home.html",
         {
-            "start_form": StartForm(units=units) if units.exists() else None,
+            "start_form": StartForm(units=access.patrol_units(request.user), routes=access.patrol_routes(request.user))
+            if units
+            else None,
+            "offline_units": _offline_points(request.user, units),
+            "zero_key": ZERO_KEY,
             "mine": mine,
             "requests": selectors.open_requests_for(request.user, now),
             "ledger_units": _ledger_units(request.user),
@@ -45,6 +52,15 @@ def home(request):
     )
 
 
+def _offline_points(user, units) -> list[tuple]:
+    """Each village the person patrols with its points, for the patrol the page runs from the phone's
+    cache with no signal (patrols-offline.js): one query, whatever the number of units."""
+    by_unit: dict[int, list[PatrolPoint]] = {unit.pk: [] for unit in units}
+    for point in access.visible_points(user).filter(unit__in=units, active=True).order_by("name", "pk"):
+        by_unit[point.unit_id].append(point)
+    return [(unit, by_unit[unit.pk]) for unit in units]
+
+
 def _ledger_units(user):
     return access.ledger_units(user).order_by("tree_id", "lft")[:100]
 
@@ -52,14 +68,20 @@ def _ledger_units(user):
 @require_POST
 @login_required
 def start(request):
-    form = StartForm(request.POST, units=access.patrol_units(request.user))
+    form = StartForm(request.POST, units=access.patrol_units(request.user), routes=access.patrol_routes(request.user))
     if not form.is_valid():
         messages.error(request, _("Choose the unit you patrol."))
         return redirect("patrols:home")
     data = form.cleaned_data
     return run_service(
         request,
-        lambda: services.patrol_start(unit=data["unit"], by=request.user, client_key=data["client_key"]),
+        lambda: services.patrol_start(
+            unit=data["unit"],
+            by=request.user,
+            client_key=data["client_key"],
+            client_time=data["client_time"],
+            route=data["route"],
+        ),
         success_message=_("Patrol started. Check in at each point."),
         redirect_to=lambda outcome: reverse("patrols:patrol_detail", args=[outcome[0].pk]),
         refused_redirect_to=reverse("patrols:home"),
@@ -71,8 +93,7 @@ def start(request):
 def patrol_detail(request, pk):
     patrol = access.get_patrol_for_user(request.user, pk)
     checkins = {c.point_id: c for c in patrol.checkins.select_related("point")}
-    points = list(patrol.unit.patrol_points.filter(active=True).order_by("name", "pk"))
-    points += [c.point for c in checkins.values() if not c.point.active]
+    points = selectors.patrol_points(patrol, checkins)
     hazards = selectors.hazards_of_checkins(patrol, checkins.values())
     mine = patrol.officer_id == request.user.pk and patrol.state == Patrol.State.OPEN
     rows = []
@@ -108,7 +129,39 @@ def _hazard_form_url(patrol: Patrol, checkin: CheckIn) -> str:
 @require_POST
 @login_required
 def check_in(request, pk):
-    patrol = access.get_patrol_for_user(request.user, pk, write=True)
+    return _check_in(request, access.get_patrol_for_user(request.user, pk, write=True))
+
+
+def _not_yet() -> HttpResponse:
+    """425 Too Early: the patrol's start has not arrived; the phone's queue keeps the entry and
+    sends it again after the entries before it."""
+    text = escape(_("The start of this patrol has not arrived yet; it will be sent again."))
+    return HttpResponse(f'<ul class="messages"><li class="msg-error">{text}</li></ul>', status=425)
+
+
+@require_POST
+@login_required
+def check_in_by_key(request, key):
+    """A check-in addressed by the start's client key (a patrol started offline has no number yet)."""
+    try:
+        patrol = access.get_patrol_by_key(request.user, key)
+    except access.PatrolNotYet:
+        return _not_yet()
+    return _check_in(request, patrol)
+
+
+@require_POST
+@login_required
+def finish_by_key(request, key):
+    """The finish of a patrol addressed by its start's client key."""
+    try:
+        patrol = access.get_patrol_by_key(request.user, key)
+    except access.PatrolNotYet:
+        return _not_yet()
+    return _finish(request, patrol)
+
+
+def _check_in(request, patrol: Patrol):
     back = reverse("patrols:patrol_detail", args=[patrol.pk])
     form = CheckInForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -159,12 +212,17 @@ def check_in(request, pk):
 @require_POST
 @login_required
 def finish(request, pk):
-    patrol = access.get_patrol_for_user(request.user, pk, write=True)
+    return _finish(request, access.get_patrol_for_user(request.user, pk, write=True))
+
+
+def _finish(request, patrol: Patrol):
     form = FinishForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    data = form.cleaned_data if form.is_valid() else {}
     return run_service(
         request,
-        lambda: services.patrol_finish(patrol=patrol, by=request.user, note=note),
+        lambda: services.patrol_finish(
+            patrol=patrol, by=request.user, note=data.get("note", ""), client_time=data.get("client_time")
+        ),
         success_message=_("Patrol finished."),
         redirect_to=reverse("patrols:patrol_detail", args=[patrol.pk]),
     )

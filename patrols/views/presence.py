@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -159,5 +160,15 @@ def presence_answer(request, pk):
         success_message=lambda outcome: (
             _("Your presence has been recorded.") if outcome[1] else _("This answer was already received.")
         ),
-        redirect_to=reverse("patrols:presence_request", args=[req.pk]),
+        redirect_to=_back(request, reverse("patrols:presence_request", args=[req.pk])),
     )
+
+
+def _back(request, default: str) -> str:
+    """Where an answer sent from another page (the home page, the inbox: ``next``) goes back to."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

@@ -40,6 +40,19 @@ def test_a_quarterly_tier_reports_only_after_its_quarter(world):
     assert report.figures["totals"]["new"] == 2  # July and September: the whole quarter is counted
 
 
+def test_a_quarterly_report_reissued_is_recompiled_over_its_whole_quarter(world):
+    quarterly_townships()
+    for day in (datetime.date(2026, 7, 10), datetime.date(2026, 9, 20)):
+        found = datetime.datetime.combine(day, datetime.time(10), tzinfo=timezone.get_current_timezone())
+        report_hazard(world, by=world.village_officer_a, unit=world.village_a, found_at=found, title=f"隐患{day}")
+    services.monthly_job(today=datetime.date(2026, 10, 1))
+    report = MonthlyReport.objects.get(unit=world.township)
+    services.monthly_report_submit(report=report, by=world.township_officer, signer_name="王")
+    corrected = services.monthly_report_reissue(report=report, by=world.township_officer, reason="补报")
+    assert corrected.version == 2 and corrected.period == datetime.date(2026, 7, 1)
+    assert corrected.figures["totals"]["new"] == 2  # July and September, not July alone
+
+
 def test_a_quarterly_report_is_not_opened_for_a_month_inside_the_quarter(world):
     quarterly_townships()
     assert services.monthly_reports_open(period=datetime.date(2026, 8, 1)) == 4  # the tier-3 units only

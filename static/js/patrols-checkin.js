@@ -1,4 +1,4 @@
-/* A patrol's check-in forms and the presence answer: the phone's position (watched while the page is
+/* A patrol's start, check-in and finish forms and the presence answer: the phone's position (watched while the page is
    open) and the phone's time go into each form's hidden fields when a button is pressed, before the
    offline queue (offline.js) reads the form. No location: the check-in is sent without it. */
 (function () {
@@ -15,10 +15,12 @@
     say(status && status.dataset.msgNone || "");
   }
   function fill(form) {
-    form.querySelector("input[name=client_time]").value = new Date().toISOString();
-    if (last) {
-      form.querySelector("input[name=lng]").value = last.longitude;
-      form.querySelector("input[name=lat]").value = last.latitude;
+    var when = form.querySelector("input[name=client_time]");
+    var lng = form.querySelector("input[name=lng]"), lat = form.querySelector("input[name=lat]");
+    if (when) { when.value = new Date().toISOString(); }
+    if (last && lng && lat) {  // a patrol's start and finish carry the time only
+      lng.value = last.longitude;
+      lat.value = last.latitude;
     }
   }
   document.querySelectorAll("form.pt-checkin").forEach(function (form) {

@@ -85,6 +85,8 @@
       url: form.action, label: labelOf(form), fields: entryFields,
       key: (form.querySelector("input[name$=client_key]") || {}).value || ""
     });
+    // the page's own script may follow what was queued (a patrol started offline: patrols-offline.js)
+    form.dispatchEvent(new CustomEvent("offline:queued", { bubbles: true, detail: { fields: entryFields } }));
     form.reset();
     freshKeys(form);
     Array.prototype.forEach.call(form.querySelectorAll(".previews"), function (p) { p.textContent = ""; });
@@ -130,6 +132,7 @@
       var xhr = new XMLHttpRequest();
       var bar = progressBar(form);
       xhr.open("POST", form.action);
+      xhr.setRequestHeader("X-Offline-Form", "1");  // its redirect comes back as X-Redirect-To
       xhr.upload.onprogress = function (e) { if (e.lengthComputable) { bar.value = Math.round(100 * e.loaded / e.total); } };
       xhr.onload = function () { bar.value = 100; resolve(xhr); };
       xhr.onerror = xhr.ontimeout = function () { bar.hidden = true; reject(new Error("network")); };
@@ -145,6 +148,11 @@
       b.dataset.label = b.dataset.label || b.textContent;
     });
     var entryFields = await fields(form, event.submitter);
+    /* data-queue="always": the form goes through the queue even with a signal, so that it is sent
+       after what is already waiting (a patrol's check-ins after its start saved offline) */
+    if (form.dataset.queue === "always") {
+      await enqueue(form, entryFields); resetButtons(form); flush(); return;
+    }
     if (!navigator.onLine) { await enqueue(form, entryFields); resetButtons(form); return; }
     var xhr;
     try {
@@ -154,7 +162,12 @@
       resetButtons(form);
       return;
     }
-    if (xhr.status >= 500 || xhr.status === 0) { await enqueue(form, entryFields); resetButtons(form); return; }
+    // 425: what it belongs to has not arrived yet (a patrol's start): kept and sent again later
+    if (xhr.status >= 500 || xhr.status === 0 || xhr.status === 425) { await enqueue(form, entryFields); resetButtons(form); return; }
+    // saved: go to the next page ourselves, so that it shows the saved message (the server did not
+    // redirect the XHR, which would have read the page and used the message up)
+    var next = xhr.getResponseHeader("X-Redirect-To");
+    if (next) { window.location.assign(next); return; }
     if (xhr.responseURL && xhr.responseURL !== form.action) { window.location.assign(xhr.responseURL); return; }
     document.open(); document.write(xhr.responseText); document.close();  // the form again, with its errors
   }
@@ -164,11 +177,15 @@
   });
 
   // --- sending ---------------------------------------------------------------------------------
-  var flushing = false;
+  var flushing = false, again = false;
   async function flush() {
-    if (flushing || !navigator.onLine) { return; }
+    if (!navigator.onLine) { return; }
+    if (flushing) { again = true; return; }  // queued during a run: one more run after it
     flushing = true;
-    try { await Q.flush(); } catch (e) { /* the next try */ }
+    do {
+      again = false;
+      try { await Q.flush(); } catch (e) { /* the next try */ }
+    } while (again && navigator.onLine);
     flushing = false;
     badge();
     draw();

@@ -1,7 +1,9 @@
 /* The phone's queue of POSTs (IndexedDB through idb), shared by the pages (offline.js) and the
    service worker (sw.js). Each entry: {id, url, label, fields: [[name, value, filename?]], key,
    status: "waiting" | "sent" | "refused", error, created, sent, result}. Sent strictly in order;
-   a network failure stops the run (the rest wait), an answer from the server settles the entry. */
+   a network failure stops the run (the rest wait), an answer from the server settles the entry;
+   425 (Too Early: a patrol's check-in before its start arrived) keeps the entry waiting for the
+   next run and goes on with the rest. */
 (function (root) {
   "use strict";
   var DB = "emergency-offline", STORE = "outbox";
@@ -44,6 +46,9 @@
     if (page.indexOf("/accounts/login/") !== -1 || response.status >= 500 || response.status === 429) {
       return { later: true };
     }
+    if (response.status === 425) {  // too early (a patrol's start not arrived): kept, the rest go on
+      return { later: true, skip: true, error: text(html, ".msg-error") || plain(html, "msg-error") };
+    }
     var formError = text(html, ".form-errors .errorlist li, .form-errors p:not(:first-child)") || plain(html, "form-errors");
     if (response.status >= 400) {
       return { status: "refused", error: formError || plain(html, "msg-error") || String(response.status) };
@@ -81,6 +86,11 @@
     for (var i = 0; i < items.length; i++) {
       var entry = items[i], outcome;
       try { outcome = await send(entry); } catch (e) { break; }  // no signal: keep the order, try later
+      if (outcome.later && outcome.skip) {  // waits for an entry not sent yet: kept, tried next run
+        entry.error = outcome.error || "";
+        await store.put(STORE, entry);
+        continue;
+      }
       if (outcome.later) { break; }
       entry.status = outcome.status;
       entry.error = outcome.error || "";

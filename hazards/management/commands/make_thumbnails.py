@@ -5,14 +5,17 @@ conditional update (``hazards.services.photos.photo_ensure_thumbnail``)."""
 from django.core.management.base import BaseCommand
 
 from hazards.models import HazardPhoto
-from hazards.services.photos import photo_ensure_thumbnail
+from hazards.services.photos import photo_ensure_thumbnail, process_all_pending
 
 
 class Command(BaseCommand):
     help = "Make the 320 px thumbnails of hazard photos that have none."
 
     def handle(self, *args, **options):
+        processed = process_all_pending()  # photos the worker has not processed yet (with their thumbnails)
+        self.stdout.write(f"photos processed: {processed}")
         made = 0
-        for photo in HazardPhoto.objects.filter(thumbnail="").only("id", "image", "thumbnail").iterator(chunk_size=200):
+        done = HazardPhoto.objects.filter(thumbnail="", processing=HazardPhoto.Processing.DONE)
+        for photo in done.only("id", "image", "thumbnail").iterator(chunk_size=200):
             made += photo_ensure_thumbnail(photo)
         self.stdout.write(f"thumbnails made: {made}")

@@ -49,6 +49,8 @@ def test_a_first_report_with_gps_needs_only_the_kind_and_one_line(page, context,
     screenshot("phone-first-report-gps-only")
     page.click("#report-submit")
     expect(page.locator("#incident-level")).to_have_attribute("data-level", "4")
+    # the phone's script sent it and went to the record itself: the saved message is still there
+    expect(page.locator(".messages .msg-success")).to_be_visible()
     incident = Incident.objects.get()
     assert incident.place.startswith(world.village_a.name) and "106.45" in incident.place
     assert incident.description == "村委仓库起火"

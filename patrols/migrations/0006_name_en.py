@@ -7,7 +7,7 @@ from core.migration_ops import fill_names_en
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("patrols", "0003_rule_first_history"),
+        ("patrols", "0005_offline_start"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from core.migration_ops import fill_names_en
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hazards", "0005_hazardphoto_thumbnail"),
+        ("hazards", "0006_photo_processing_after_commit"),
     ]
 
     operations = [
