@@ -138,13 +138,15 @@ def _route_patrol(world, village, officer, day, name="日常巡查路线"):
 
 
 def test_a_patrol_walked_offline_counts_on_the_phones_day_within_the_limit(world, settings):
-    """Walked on 7 November (the last day of the 3–7 window) with no signal, sent on the 8th: it is
-    on time for 3–7 and the ledger lists it on the 7th. A phone time older than
-    PATROL_OFFLINE_MAX_DAYS is not taken: then it counts on the 8th, late for 3–7."""
-    today = timezone.localdate()  # 17 November, fire season: windows of 5 days from 29 October
-    start = today - datetime.timedelta(days=19)
-    walked = timezone.make_aware(datetime.datetime(2026, 11, 7, 9))
-    arrived = timezone.make_aware(datetime.datetime(2026, 11, 8, 9))
+    """Walked on the last day of the second window (7 November at the usual test clock) with no
+    signal, sent the next day: it is on time for that window and the ledger lists it on its day. A
+    phone time older than PATROL_OFFLINE_MAX_DAYS is not taken: then it counts on the next day, late
+    for that window. (Fire season at the test clock and every hard date: windows of 5 days.)"""
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=19)  # windows start+0..4, 5..9, 10..14, 15..19
+    walked_day, arrived_day = start + datetime.timedelta(days=9), start + datetime.timedelta(days=10)
+    walked = timezone.make_aware(datetime.datetime.combine(walked_day, datetime.time(9)))
+    arrived = timezone.make_aware(datetime.datetime.combine(arrived_day, datetime.time(9)))
     patrol = factories.patrol(world)
     Patrol.objects.filter(pk=patrol.pk).update(
         started_at=arrived, client_started_at=walked, finished_at=arrived, state="finished"
@@ -159,7 +161,7 @@ def test_a_patrol_walked_offline_counts_on_the_phones_day_within_the_limit(world
         return next(timezone.localdate(e.at) for e in entries if e.kind == "patrol")
 
     assert (village_row().done, village_row().late) == (1, 0)
-    assert first_patrol_day() == datetime.date(2026, 11, 7)
+    assert first_patrol_day() == walked_day
     settings.PATROL_OFFLINE_MAX_DAYS = 0
-    assert (village_row().done, village_row().late) == (1, 1)  # the 8th: late for 3–7, done for 8–12
-    assert first_patrol_day() == datetime.date(2026, 11, 8)
+    assert (village_row().done, village_row().late) == (1, 1)  # the next day: late, and done for the third
+    assert first_patrol_day() == arrived_day
