@@ -313,19 +313,16 @@ def ledger(unit: GridUnit, start: datetime.date, end: datetime.date) -> list[Led
     begin, stop = bounds(start, end)
     entries: list[LedgerEntry] = []
     for patrol in (
-        Patrol.objects.annotate(done=done_at())
+        Patrol.objects.annotate(done=done_at(), finished=done_at(phone="client_finished_at", server="finished_at"))
         .filter(unit=unit, done__gte=begin, done__lt=stop)
         .select_related("officer")
     ):
         link = reverse("patrols:patrol_detail", args=[patrol.pk])
         entries.append(LedgerEntry(patrol.done, "patrol", _("Patrol started"), _name(patrol.officer), link=link))
         if patrol.finished_at:
-            phone_finish = patrol.client_finished_at
             entries.append(
                 LedgerEntry(
-                    phone_finish
-                    if phone_finish and patrol.done <= phone_finish <= patrol.finished_at
-                    else patrol.finished_at,
+                    patrol.finished,
                     "patrol",
                     _("Patrol finished"),
                     _name(patrol.officer),

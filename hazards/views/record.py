@@ -60,10 +60,12 @@ def report(request):
     units = _reportable_units(request.user)
     # A POST needs no default unit (the form checks the one sent): the roles held, read once per
     # request, answer whether there is anywhere to report without a query.
-    if request.method == "POST" and not scope_for(request.user).units_granting(HazardAction.REPORT):
-        raise PermissionDenied(_("You hold no role in a grid, so there is nowhere you can report a hazard."))
-    default = _default_unit(request.user, units) if request.method != "POST" else None
-    if request.method != "POST" and default is None:
+    if request.method == "POST":
+        default, allowed = None, bool(scope_for(request.user).units_granting(HazardAction.REPORT))
+    else:
+        default = _default_unit(request.user, units)
+        allowed = default is not None
+    if not allowed:
         raise PermissionDenied(_("You hold no role in a grid, so there is nowhere you can report a hazard."))
     if request.method == "POST":
         form = forms.ReportForm(request.POST, request.FILES, units=units)
