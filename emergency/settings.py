@@ -142,6 +142,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not memory) so that a Celery worker started by a test sees the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    if TESTING:
+        # Tests need no durability: without this every commit of a transactional test (a live
+        # server's request, a flush) waits ~17 ms for the disk.
+        DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF"
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
