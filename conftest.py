@@ -39,7 +39,7 @@ def django_db_setup(
     from django.test.utils import teardown_databases
     from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
 
-    from emergency.testenv import setup_test_databases
+    from emergency.testenv import rows_restored, setup_test_databases
     from grids.tests.factories import WorldSnapshot
 
     if not django_db_use_migrations:
@@ -57,6 +57,7 @@ def django_db_setup(
         contents = getattr(connections[alias], "_test_serialized_contents", None)
         if contents is not None:
             type(connections[alias])._test_serialized_contents = contents
+            rows_restored(alias)  # serialized from the database as it is
     with django_db_blocker.unblock():
         _world_snapshot = WorldSnapshot()
     yield
@@ -101,6 +102,22 @@ def _transactional(item) -> bool:
 
 
 @pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    """From the set-up of a transactional test on, its commits may change the seeded rows (which
+    its set-up restores only where a transactional test ran before: ``emergency.testenv``)."""
+    try:
+        return (yield)
+    finally:
+        if _transactional(item):
+            from django.db import connections
+
+            from emergency.testenv import rows_written
+
+            for alias in connections:
+                rows_written(alias)
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """After a transactional test flushed every table, seed the rule tables again (the copy
     ``serialized_rollback`` restores from), so that the next test finds them whatever the order
@@ -110,11 +127,11 @@ def pytest_runtest_teardown(item, nextitem):
         from django.db import connections
         from pytest_django.plugin import blocking_manager_key
 
+        from emergency.testenv import restore_serialized_rows
+
         with item.config.stash[blocking_manager_key].unblock():
             for alias in connections:
-                contents = getattr(connections[alias], "_test_serialized_contents", None)
-                if contents:
-                    connections[alias].creation.deserialize_db_from_string(contents)
+                restore_serialized_rows(connections[alias])
     return result
 
 

@@ -9,6 +9,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 
 _session_clock = None
+_django_deserialize = None
 
 
 def pytest_configure(config):
@@ -19,6 +20,7 @@ def pytest_configure(config):
     _session_clock = testclock.travel()
     _session_clock.start()
     _scan_static_files_once()
+    _skip_restoring_restored_rows()
 
 
 def _scan_static_files_once():
@@ -237,3 +239,101 @@ class _PostgresTemplates:
     def copy(self, template: str, target: str) -> None:
         self._execute(f"DROP DATABASE IF EXISTS {self.quote(target)}")
         self._execute(f"CREATE DATABASE {self.quote(target)} TEMPLATE {self.quote(template)}")
+
+
+# --- the serialized rows a transactional test restores -------------------------------------------
+#
+# A transactional test (live server, real worker, threads at once) commits, so every table is
+# flushed after it and the seeded rows (rule tables, their history, content types, permissions:
+# ~1,700) are written again from the copy Django serialized at the start (``serialized_rollback``).
+# Django's ``deserialize_db_from_string`` saves them one by one, an UPDATE and then an INSERT each
+# (0.4 s), and does so again in the next transactional test's set-up, where they are all there
+# already (0.2 s). Here the flushed tables get them back in a few INSERTs per table, and a set-up
+# that finds the database as it was restored (no transactional test has run since) leaves it.
+
+_restored: set[str] = set()  # the aliases whose database holds the serialized rows and nothing has committed since
+
+
+def rows_restored(alias: str) -> None:
+    """The database of ``alias`` holds exactly its serialized rows (just copied, or restored after a flush)."""
+    _restored.add(alias)
+
+
+def rows_written(alias: str) -> None:
+    """A transactional test may commit on ``alias`` from now on."""
+    _restored.discard(alias)
+
+
+def restore_serialized_rows(connection) -> None:
+    """``deserialize_db_from_string`` of the contents serialized at set-up, after a flush: a table
+    found empty gets its rows (and their many-to-many rows) in a handful of INSERTs, without the
+    signals of a save (Django's raw save sends them, and simple_history then adds a history row
+    for each many-to-many value set); a table that is not empty is saved into as Django does."""
+    from django.db import transaction
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if not contents:
+        return
+    with transaction.atomic(using=connection.alias), connection.constraint_checks_disabled():
+        tables = set()
+        for model, objects in _serialized_groups(connection, contents):
+            tables.add(model._meta.db_table)
+            if any(obj.deferred_fields for obj in objects) or model._base_manager.using(connection.alias).exists():
+                for obj in objects:
+                    obj.save(using=connection.alias)
+                continue
+            _insert(connection, model, [obj.object for obj in objects])
+            for name in {name for obj in objects for name in obj.m2m_data}:
+                field = model._meta.get_field(name)
+                through = field.remote_field.through
+                source = through._meta.get_field(field.m2m_field_name()).attname
+                target = through._meta.get_field(field.m2m_reverse_field_name()).attname
+                links = [
+                    through(**{source: obj.object.pk, target: value})
+                    for obj in objects
+                    for value in obj.m2m_data.get(name, ())
+                ]
+                tables.add(through._meta.db_table)
+                _insert(connection, through, links)
+        connection.check_constraints(table_names=sorted(tables))
+    rows_restored(connection.alias)
+
+
+def _insert(connection, model, rows: list) -> None:
+    from django.db.models import QuerySet
+
+    if not rows:
+        return
+    fields = [f for f in model._meta.local_concrete_fields if not (f.primary_key and rows[0].pk is None)]
+    size = connection.ops.bulk_batch_size(fields, rows) or len(rows)
+    for start in range(0, len(rows), size):
+        QuerySet(model, using=connection.alias)._insert(rows[start : start + size], fields=fields, raw=True)
+
+
+def _serialized_groups(connection, contents: str):
+    """The deserialized objects of ``contents``, grouped by model in their order."""
+    from django.core import serializers
+
+    groups: list[tuple[type, list]] = []
+    for obj in serializers.deserialize("json", contents, using=connection.alias):
+        model = type(obj.object)
+        if not groups or groups[-1][0] is not model:
+            groups.append((model, []))
+        groups[-1][1].append(obj)
+    return groups
+
+
+def _deserialize_db_from_string(self, data):
+    """Django's, except where nothing has been committed since the rows were restored."""
+    connection = self.connection
+    if connection.alias in _restored and data is getattr(connection, "_test_serialized_contents", None):
+        return
+    _django_deserialize(self, data)
+
+
+def _skip_restoring_restored_rows():
+    global _django_deserialize
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    _django_deserialize = BaseDatabaseCreation.deserialize_db_from_string
+    BaseDatabaseCreation.deserialize_db_from_string = _deserialize_db_from_string
