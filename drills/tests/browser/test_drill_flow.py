@@ -66,13 +66,14 @@ def test_a_double_blind_drill_from_plan_to_findings_and_compliance(page, live_se
     log_in_as(page, live_server, world, world.county_dispatcher)
     page.goto(f"{url}{reverse('drills:detail', args=[drill.pk])}")
     button(page, "启动演练（发出警报）")
+    times = page.locator("[data-mobilisation] td")  # alarm, acknowledged, first on scene, assembled
+    expect(times.nth(0)).not_to_have_text("—")  # each click's answer has come before the next click
     log_in_as(page, live_server, world, world.township_officer)
     page.goto(f"{url}{reverse('drills:list')}")
     page.get_by_role("link", name=TITLE).click()
-    button(page, "确认警报")
-    button(page, "首批人员到场")
-    button(page, "全员集结")
-    expect(page.locator("[data-mobilisation] td").nth(3)).not_to_have_text("—")
+    for index, name in enumerate(("确认警报", "首批人员到场", "全员集结"), start=1):
+        button(page, name)
+        expect(times.nth(index)).not_to_have_text("—")
     fits_the_phone(page)
     screenshot("drill-flow-mobilisation-phone")
     drill.refresh_from_db()
