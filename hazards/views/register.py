@@ -53,7 +53,11 @@ def _filters(request):
 def register(request):
     filterset, values = _filters(request)
     hazards = selectors.hazard_list(request.user, values)
-    page = Paginator(hazards, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(hazards, PAGE_SIZE)
+    total = selectors.hazard_count(request.user, values)
+    if total is not None:
+        paginator.count = total  # from the roll-ups: the list does not count the register's rows
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "hazards/list.html",
