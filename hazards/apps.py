@@ -24,6 +24,8 @@ class HazardsConfig(AppConfig):
         from mptt.signals import node_moved
 
         from grids.models import GridUnit
+        from grids.signals import unit_moving
         from hazards import rollup
 
+        unit_moving.connect(rollup.unit_moving, sender=GridUnit, dispatch_uid="hazards.rollup.unit_moving")
         node_moved.connect(rollup.unit_moved, sender=GridUnit, dispatch_uid="hazards.rollup.unit_moved")

@@ -345,6 +345,31 @@ class HazardMonthTally(models.Model):
         return f"{self.unit_id} {self.kind} {self.month:%Y-%m} {self.n}"
 
 
+class HazardMapTally(models.Model):
+    """The located hazards of ``unit``'s subtree in one square cell of the risk map (``ix``, ``iy``:
+    ``hazards.rollup.MAP_CELL`` degrees), by risk level, with the sums of their coordinates: the
+    buckets of a county's or a township's map are sums of cells. Kept for counties and townships
+    only, like HazardTally."""
+
+    unit = models.ForeignKey(GridUnit, on_delete=models.CASCADE, related_name="+")
+    ix = models.IntegerField()
+    iy = models.IntegerField()
+    n = models.IntegerField(default=0)
+    red = models.IntegerField(default=0)
+    orange = models.IntegerField(default=0)
+    yellow = models.IntegerField(default=0)
+    blue = models.IntegerField(default=0)
+    ungraded = models.IntegerField(default=0)
+    sum_lng = models.FloatField(default=0)
+    sum_lat = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "ix", "iy"], name="hazard_map_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} ({self.ix}, {self.iy}) {self.n}"
+
+
 class HazardSequence(models.Model):
     """The last number given to a hazard of a unit in a year: allocated under a row lock."""
 

@@ -10,32 +10,32 @@ Kept exact in the transaction of the change, whatever writes the register: ``Haz
 ``Hazard.delete`` and the register's queryset ``update``/``bulk_create``/``delete`` call
 ``record`` with the rows before (read under a row lock) and after. Each call is one upsert per
 table (``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n``, on PostgreSQL and SQLite
-alike), so concurrent changes add up instead of overwriting each other. Moving a unit to another
-parent rebuilds them (``rebuild``); ``manage.py rebuild_hazard_tallies --check`` compares them
-with the register.
+alike), so concurrent changes add up instead of overwriting each other.
+``manage.py rebuild_hazard_tallies`` recounts them (``rebuild``); with ``--check`` it compares
+them with the register.
 
-Reads: ``roots`` says which subtrees make up a person's view (None when the tallies cannot
-answer: department staff also see the hazards copied to them), ``tally_filter`` turns the
-register's filters into a filter on the tallies (None for a text or date filter), and the
-selectors sum.
+``HazardMapTally`` holds the located hazards of counties' and townships' subtrees per cell of the
+risk map. Moving a unit moves its subtree's counts from the old ancestors' rows to the new ones
+(``grids.signals.unit_moving``, then django-mptt's ``node_moved``). Reading them:
+``hazards.tallies``.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import Counter
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, DateField, ExpressionWrapper, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import BooleanField, Count, DateField, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Floor, TruncMonth
 from django.utils import timezone
 
-from grids.models import GridUnit
+from grids.models import GridUnit, within_q
 from grids.rules import TIER_OF_KIND
-from grids.scope import scope_for
-from hazards.models import OPEN_STATES, Grade, Hazard, HazardMonthTally, HazardTally, State
+from hazards.models import Hazard, HazardMapTally, HazardMonthTally, HazardTally, State
 
 # The register's columns a roll-up depends on (attribute names) and their field names, as
 # ``save(update_fields=…)`` may give them.
@@ -50,16 +50,22 @@ KEY_FIELDS = (
     "supervised",
     "found_at",
     "closed_at",
+    "lng",
+    "lat",
 )
 FIELD_OF = {"unit": "unit_id", "category": "category_id"} | {f: f for f in KEY_FIELDS}
 TALLY_COLUMNS = ("unit_id", "category_id", "family", "grade", "level", "state", "overdue", "supervised")
 MONTH_COLUMNS = ("unit_id", "kind", "month")
+MAP_COLUMNS = ("n", "red", "orange", "yellow", "blue", "ungraded", "sum_lng", "sum_lat")
+MAP_LEVELS = (1, 2, 3, 4, 0)  # the map columns red … ungraded
+# The map tally's cell: the risk map's bucket at zoom MAP_ZOOM (hazards.selectors.bucket_size:
+# 90° / 2**zoom), so the buckets of every zoom up to it are whole groups of cells.
+MAP_ZOOM = 14
+MAP_CELL = 90.0 / 2**MAP_ZOOM
+MAP_TOP_LEVEL = 1  # counties and townships: a village's map is a few points, read from the register
 FOUND, CLOSED = HazardMonthTally.Kind.FOUND, HazardMonthTally.Kind.CLOSED
 DEPTH = max(TIER_OF_KIND.values()) - 1  # steps from a unit up to its county
 CHUNK = 500  # rows of one upsert (SQLite allows 32,766 parameters)
-LEVEL_NONE = "none"  # filter value for hazards not graded yet
-STATE_OPEN = "open"  # filter value: every state before closing
-TALLY_FILTERS = frozenset({"unit", "category", "family", "grade", "level", "state", "overdue", "supervised"})
 
 
 # --- keeping them ------------------------------------------------------------------------------
@@ -98,15 +104,15 @@ def save_counted(hazard: Hazard, save, *args, **kwargs) -> None:
 def record(before: Iterable[Mapping[str, Any]], after: Iterable[Mapping[str, Any]]) -> None:
     """Take the rows ``before`` out of the roll-ups and put the rows ``after`` in (each a mapping
     of KEY_FIELDS): one upsert per table, netted, so an unchanged kind costs nothing."""
-    tally: Counter = Counter()
-    months: Counter = Counter()
-    for sign, rows in ((-1, before), (1, after)):
-        for row in rows:
-            tally[_tally_key(row)] += sign
-            for key in _month_keys(row):
-                months[key] += sign
-    _upsert(HazardTally._meta.db_table, TALLY_COLUMNS, {k: n for k, n in tally.items() if n})
-    _upsert(HazardMonthTally._meta.db_table, MONTH_COLUMNS, {k: n for k, n in months.items() if n})
+    for table in TABLES:
+        deltas: dict[tuple, list] = {}
+        for sign, rows in ((-1, before), (1, after)):
+            for row in rows:
+                for key, values in table.keys_of(row):
+                    sums = deltas.setdefault(key, [0] * len(table.values))
+                    for i, value in enumerate(values):
+                        sums[i] += sign * value
+        _upsert(table, {key: sums for key, sums in deltas.items() if any(sums[: table.counted])})
 
 
 def local_month(moment: datetime.datetime) -> datetime.date:
@@ -115,8 +121,13 @@ def local_month(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date().replace(day=1)
 
 
-def _tally_key(row: Mapping[str, Any]) -> tuple:
-    return (
+def map_cell(degrees: float) -> int:
+    """The index of the map tally's cell (MAP_CELL degrees wide) holding ``degrees``."""
+    return math.floor(degrees / MAP_CELL)
+
+
+def _tally_keys(row: Mapping[str, Any]) -> list[tuple[tuple, tuple]]:
+    key = (
         row["unit_id"],
         row["category_id"],
         row["family"],
@@ -126,108 +137,46 @@ def _tally_key(row: Mapping[str, Any]) -> tuple:
         row["overdue_since"] is not None,
         bool(row["supervised"]),
     )
+    return [(key, (1,))]
 
 
-def _month_keys(row: Mapping[str, Any]) -> list[tuple]:
-    keys = [(row["unit_id"], FOUND, local_month(row["found_at"]))]
+def _month_keys(row: Mapping[str, Any]) -> list[tuple[tuple, tuple]]:
+    keys = [((row["unit_id"], FOUND, local_month(row["found_at"])), (1,))]
     if row["state"] == State.CLOSED and row["closed_at"] is not None:
-        keys.append((row["unit_id"], CLOSED, local_month(row["closed_at"])))
+        keys.append(((row["unit_id"], CLOSED, local_month(row["closed_at"])), (1,)))
     return keys
 
 
-def _ancestors_sql(units: str) -> str:
-    """SELECT (unit_id, anc): each unit of the subquery ``units`` with itself and its ancestors,
-    through parent links (the grid has three tiers)."""
-    table = connection.ops.quote_name(GridUnit._meta.db_table)
-    parts = []
-    for depth in range(DEPTH + 1):
-        joins = "".join(f" JOIN {table} p{i} ON p{i}.id = p{i - 1}.parent_id" for i in range(1, depth + 1))
-        top = f"p{depth}.id"
-        parts.append(f"SELECT p0.id AS unit_id, {top} AS anc FROM {table} p0{joins} WHERE p0.id IN ({units})")  # noqa: S608 (table and column names from the models; the values are parameters)
-    return " UNION ALL ".join(parts)
+def _map_keys(row: Mapping[str, Any]) -> list[tuple[tuple, tuple]]:
+    lng, lat = row["lng"], row["lat"]
+    if lng is None or lat is None:
+        return []
+    level = row["risk_level"] or 0
+    by_level = tuple(int(level == n) for n in MAP_LEVELS)
+    return [((row["unit_id"], map_cell(lng), map_cell(lat)), (1, *by_level, lng, lat))]
 
 
-def _upsert(table: str, columns: tuple[str, ...], deltas: dict[tuple, int]) -> None:
-    if not deltas:
-        return
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    rest = ", ".join(f"d.{quote(c)}" for c in columns[1:])
-    items = list(deltas.items())
-    with connection.cursor() as cursor:
-        for start in range(0, len(items), CHUNK):
-            chunk = items[start : start + CHUNK]
-            values = ", ".join(["(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"] * len(chunk))
-            params = [value for key, n in chunk for value in (*key, n)]
-            cursor.execute(
-                f"WITH d({names}, n) AS (VALUES {values}), "  # noqa: S608 (table and column names from the models; the values are parameters)
-                f"a(unit_id, anc) AS ({_ancestors_sql('SELECT unit_id FROM d')}) "
-                f"INSERT INTO {quote(table)} ({names}, n) "
-                f"SELECT a.anc, {rest}, SUM(d.n) FROM d JOIN a ON a.unit_id = d.unit_id WHERE true "
-                f"GROUP BY a.anc, {rest} HAVING SUM(d.n) <> 0 "
-                f"ON CONFLICT ({names}) DO UPDATE SET n = {quote(table)}.n + excluded.n",
-                params,
-            )
+@dataclass(frozen=True)
+class Table:
+    """One roll-up: its model, key and value columns, how a register row counts in it, and the
+    deepest tier it keeps rows for (None: every tier)."""
+
+    model: type
+    keys: tuple[str, ...]
+    values: tuple[str, ...]
+    keys_of: Callable[[Mapping[str, Any]], list[tuple[tuple, tuple]]]
+    counted: int = 1  # the leading values that are counts (a row whose counts net to 0 is skipped)
+    top_level: int | None = None
 
 
-def rebuild() -> dict[str, int]:
-    """Recount both roll-ups from the register, in one transaction (writers wait on PostgreSQL).
-    Returns the number of rows written to each."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {connection.ops.quote_name(Hazard._meta.db_table)} IN SHARE MODE")
-        HazardTally.objects.all().delete()
-        HazardMonthTally.objects.all().delete()
-        written = {}
-        for model, columns, base in (
-            (HazardTally, TALLY_COLUMNS, _tally_base()),
-            (HazardMonthTally, MONTH_COLUMNS, _month_base(FOUND, "found_at", Q())),
-            (HazardMonthTally, MONTH_COLUMNS, _month_base(CLOSED, "closed_at", Q(state=State.CLOSED))),
-        ):
-            sql, params = base.query.sql_with_params()
-            quote = connection.ops.quote_name
-            names = ", ".join(quote(c) for c in columns)
-            rest = ", ".join(f"b.{quote(c)}" for c in columns[1:])
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {quote(model._meta.db_table)} ({names}, n) "  # noqa: S608 (table and column names from the models; the values are parameters)
-                    f"SELECT a.anc, {rest}, SUM(b.n) FROM ({sql}) b "
-                    f"JOIN ({_ancestors_sql('SELECT id FROM ' + quote(GridUnit._meta.db_table))}) a "  # noqa: S608 (table and column names from the models; the values are parameters)
-                    f"ON a.unit_id = b.unit_id GROUP BY a.anc, {rest}",
-                    params,
-                )
-                written[model._meta.model_name] = written.get(model._meta.model_name, 0) + cursor.rowcount
-    return written
+def _register(inside: QuerySet | None) -> QuerySet[Hazard]:
+    """The register, or its rows in the units of ``inside`` (a queryset of unit ids)."""
+    return Hazard.objects.order_by() if inside is None else Hazard.objects.filter(unit_id__in=inside).order_by()
 
 
-def differences() -> list[str]:
-    """What the stored roll-ups get wrong against a recount of the register (empty: exact).
-    The recount is made in a transaction that is rolled back."""
-    stored_rows = {
-        "tally": _snapshot(HazardTally, TALLY_COLUMNS),
-        "month": _snapshot(HazardMonthTally, MONTH_COLUMNS),
-    }
-    with transaction.atomic():
-        rebuild()
-        fresh = {"tally": _snapshot(HazardTally, TALLY_COLUMNS), "month": _snapshot(HazardMonthTally, MONTH_COLUMNS)}
-        transaction.set_rollback(True)
-    found = []
-    for name in ("tally", "month"):
-        for key in sorted(set(stored_rows[name]) | set(fresh[name]), key=str):
-            have, want = stored_rows[name].get(key, 0), fresh[name].get(key, 0)
-            if have != want:
-                found.append(f"{name} {key}: stored {have}, register {want}")
-    return found
-
-
-def _snapshot(model, columns) -> dict[tuple, int]:
-    return {row[:-1]: row[-1] for row in model.objects.exclude(n=0).values_list(*columns, "n")}
-
-
-def _tally_base() -> QuerySet:
+def _tally_base(inside: QuerySet | None = None) -> QuerySet:
     return (
-        Hazard.objects.order_by()
+        _register(inside)
         .values("unit_id", "category_id", "family", "grade", "state", "supervised")
         .annotate(
             level=Coalesce("risk_level", Value(0)),
@@ -238,126 +187,189 @@ def _tally_base() -> QuerySet:
     )
 
 
-def _month_base(kind: str, field: str, condition: Q) -> QuerySet:
+def _month_base(inside: QuerySet | None = None) -> QuerySet:
     tz = timezone.get_current_timezone()
-    return (
-        Hazard.objects.order_by()
-        .filter(condition, **{f"{field}__isnull": False})
-        .annotate(kind=Value(kind), month=TruncMonth(field, tzinfo=tz, output_field=DateField()))
+    found = (
+        _register(inside)
+        .annotate(kind=Value(FOUND), month=TruncMonth("found_at", tzinfo=tz, output_field=DateField()))
         .values("unit_id", "kind", "month")
         .annotate(n=Count("id"))
     )
-
-
-# --- reading them -------------------------------------------------------------------------------
-
-
-def roots(user, unit: GridUnit | None = None) -> list[int] | None:
-    """The units whose subtree tallies add up to what ``user`` sees of the register inside
-    ``unit`` (default: all of it); None when the tallies cannot say (department staff also see
-    the hazards copied to their department, wherever they lie)."""
-    if getattr(user, "department_id", None):
-        return None
-    return scope_for(user).subtree_roots(unit)
-
-
-def tally_filter(filters: Mapping[str, Any] | None) -> Q | None:
-    """The register's filters (``hazards.filters``) as a filter on HazardTally, or None when one of
-    them (a text search, a date range) is not a column of the tallies. ``unit`` is left to
-    ``roots``."""
-    filters = filters or {}
-    if any(value not in (None, "", False, [], ()) for key, value in filters.items() if key not in TALLY_FILTERS):
-        return None
-    condition = Q()
-    for name in ("category", "family", "grade"):
-        if filters.get(name):
-            condition &= Q(**{name: filters[name]})
-    level = filters.get("level")
-    if level == LEVEL_NONE:
-        condition &= Q(level=0)
-    elif level:
-        condition &= Q(level=int(level))
-    state = filters.get("state")
-    if state == STATE_OPEN:
-        condition &= Q(state__in=OPEN_STATES)
-    elif state:
-        condition &= Q(state=state)
-    if filters.get("overdue"):
-        condition &= Q(overdue=True, state=State.RECTIFYING)
-    if filters.get("supervised"):
-        condition &= Q(supervised=True)
-    return condition
-
-
-def tallies(unit_ids: Iterable[int], condition: Q | None = None) -> QuerySet[HazardTally]:
-    """The tally rows of ``unit_ids`` matching ``condition``; kinds that have come down to zero
-    are left out (they stay in the table for the next hazard of that kind)."""
-    return HazardTally.objects.filter(condition or Q(), unit_id__in=list(unit_ids), n__gt=0).order_by()
-
-
-def total(unit_ids: list[int], condition: Q) -> int:
-    """The number of hazards in the subtrees of ``unit_ids`` matching ``condition``: one SUM."""
-    if not unit_ids:
-        return 0
-    return tallies(unit_ids, condition).aggregate(n=Coalesce(Sum("n"), 0))["n"]
-
-
-def months(unit_ids: list[int], first: datetime.date) -> dict[tuple[str, datetime.date], int]:
-    """(kind, month) → hazards found or closed in the subtrees of ``unit_ids`` since ``first``."""
-    if not unit_ids:
-        return {}
-    rows = (
-        HazardMonthTally.objects.filter(unit_id__in=unit_ids, month__gte=first, n__gt=0)
-        .order_by()
-        .values("kind", "month")
-        .annotate(total=Sum("n"))
+    closed = (
+        _register(inside)
+        .filter(state=State.CLOSED, closed_at__isnull=False)
+        .annotate(kind=Value(CLOSED), month=TruncMonth("closed_at", tzinfo=tz, output_field=DateField()))
+        .values("unit_id", "kind", "month")
+        .annotate(n=Count("id"))
     )
-    return {(r["kind"], r["month"]): r["total"] for r in rows}
+    return found.union(closed, all=True)
 
 
-LEVEL_FIGURES = {1: "open_red", 2: "open_orange", 3: "open_yellow", 4: "open_blue", 0: "open_ungraded"}
-FIGURES = (
-    "total",
-    "rejected",
-    "closed",
-    "open",
-    *LEVEL_FIGURES.values(),
-    "major",
-    "supervised",
-    "overdue",
-    "reported_this_month",
-    "closed_this_month",
+def _map_base(inside: QuerySet | None = None) -> QuerySet:
+    cell = Value(MAP_CELL, output_field=FloatField())
+    levels = {
+        name: Count("id", filter=Q(risk_level=n) if n else Q(risk_level__isnull=True))
+        for name, n in zip(MAP_COLUMNS[1:6], MAP_LEVELS, strict=True)
+    }
+    return (
+        _register(inside)
+        .filter(lng__isnull=False, lat__isnull=False)
+        .annotate(ix=Floor(F("lng") / cell), iy=Floor(F("lat") / cell))
+        .values("unit_id", "ix", "iy")
+        .annotate(n=Count("id"), **levels, sum_lng=Sum("lng"), sum_lat=Sum("lat"))
+    )
+
+
+TABLES = (
+    Table(HazardTally, TALLY_COLUMNS, ("n",), _tally_keys),
+    Table(HazardMonthTally, MONTH_COLUMNS, ("n",), _month_keys),
+    Table(HazardMapTally, ("unit_id", "ix", "iy"), MAP_COLUMNS, _map_keys, counted=6, top_level=MAP_TOP_LEVEL),
 )
+BASES = {HazardTally: _tally_base, HazardMonthTally: _month_base, HazardMapTally: _map_base}
 
 
-def dashboard(unit_ids: list[int], month: datetime.date) -> dict[str, int]:
-    """The dashboard's headline figures for the subtrees of ``unit_ids``, ``month`` being this
-    month's first day: one GROUP BY over their tallies (at most a few hundred kinds) and one over
-    their months."""
-    figures = dict.fromkeys(FIGURES, 0)
-    if not unit_ids:
-        return figures
-    groups = tallies(unit_ids).values("state", "level", "grade", "supervised", "overdue").annotate(total=Sum("n"))
-    for group in groups:
-        n, state = group["total"], group["state"]
-        figures["total"] += n
-        if state == State.REJECTED:
-            figures["rejected"] += n
-        elif state == State.CLOSED:
-            figures["closed"] += n
-        if state in OPEN_STATES:
-            figures["open"] += n
-            figures[LEVEL_FIGURES[group["level"]]] += n
-            figures["major"] += n if group["grade"] == Grade.MAJOR else 0
-            figures["supervised"] += n if group["supervised"] else 0
-        if state == State.RECTIFYING and group["overdue"]:
-            figures["overdue"] += n
-    for (kind, _month), n in months(unit_ids, month).items():
-        figures["reported_this_month" if kind == FOUND else "closed_this_month"] += n
-    return figures
+def _ancestors_sql(units: str, top_level: int | None) -> str:
+    """SELECT (unit_id, anc): each unit of the subquery ``units`` with itself and its ancestors,
+    through parent links (the grid has three tiers); with ``top_level``, only ancestors at that
+    level or above."""
+    table = connection.ops.quote_name(GridUnit._meta.db_table)
+    parts = []
+    for depth in range(DEPTH + 1):
+        joins = "".join(f" JOIN {table} p{i} ON p{i}.id = p{i - 1}.parent_id" for i in range(1, depth + 1))
+        top = f"p{depth}"
+        level = f" AND {top}.level <= {int(top_level)}" if top_level is not None else ""
+        parts.append(
+            f"SELECT p0.id AS unit_id, {top}.id AS anc FROM {table} p0{joins} WHERE p0.id IN ({units}){level}"  # noqa: S608 (table and column names from the models; the values are parameters)
+        )
+    return " UNION ALL ".join(parts)
 
 
-def unit_moved(sender, instance, **kwargs) -> None:
-    """A unit under a new parent: its hazards now count in other ancestors' rows. Moves are rare
-    (the grid's administrator), so the roll-ups are recounted in the move's transaction."""
-    rebuild()
+def _upsert(table: Table, deltas: dict[tuple, list]) -> None:
+    if not deltas:
+        return
+    quote = connection.ops.quote_name
+    name = quote(table.model._meta.db_table)
+    columns = (*table.keys, *table.values)
+    names = ", ".join(quote(c) for c in columns)
+    keys = ", ".join(quote(c) for c in table.keys)
+    rest = ", ".join(f"d.{quote(c)}" for c in table.keys[1:])
+    sums = ", ".join(f"SUM(d.{quote(c)})" for c in table.values)
+    add = ", ".join(f"{quote(c)} = {name}.{quote(c)} + excluded.{quote(c)}" for c in table.values)
+    ancestors = _ancestors_sql("SELECT unit_id FROM d", table.top_level)
+    items = list(deltas.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), CHUNK):
+            chunk = items[start : start + CHUNK]
+            values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(chunk))
+            cursor.execute(
+                f"WITH d({names}) AS (VALUES {values}), a(unit_id, anc) AS ({ancestors}) "  # noqa: S608 (table and column names from the models; the values are parameters)
+                f"INSERT INTO {name} ({names}) "
+                f"SELECT a.anc, {rest}, {sums} FROM d JOIN a ON a.unit_id = d.unit_id WHERE true "
+                f"GROUP BY a.anc, {rest} ON CONFLICT ({keys}) DO UPDATE SET {add}",
+                [value for key, sums_ in chunk for value in (*key, *sums_)],
+            )
+
+
+def rebuild() -> dict[str, int]:
+    """Recount every roll-up from the register, in one transaction (writers wait on PostgreSQL).
+    Returns the number of rows written to each."""
+    quote = connection.ops.quote_name
+    written = {}
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {quote(Hazard._meta.db_table)} IN SHARE MODE")
+        for table in TABLES:
+            table.model.objects.all().delete()
+            sql, params = BASES[table.model]().query.sql_with_params()
+            names = ", ".join(quote(c) for c in (*table.keys, *table.values))
+            rest = ", ".join(f"b.{quote(c)}" for c in table.keys[1:])
+            sums = ", ".join(f"SUM(b.{quote(c)})" for c in table.values)
+            units = "SELECT id FROM " + quote(GridUnit._meta.db_table)  # noqa: S608 (a table name from the model)
+            ancestors = _ancestors_sql(units, table.top_level)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {quote(table.model._meta.db_table)} ({names}) "  # noqa: S608 (table and column names from the models; the values are parameters)
+                    f"SELECT a.anc, {rest}, {sums} FROM ({sql}) b JOIN ({ancestors}) a "
+                    f"ON a.unit_id = b.unit_id GROUP BY a.anc, {rest}",
+                    params,
+                )
+                written[table.model._meta.model_name] = cursor.rowcount
+    return written
+
+
+def differences() -> list[str]:
+    """What the stored roll-ups get wrong against a recount of the register (empty: exact; sums
+    of coordinates to a millionth of a degree). The recount is rolled back."""
+    stored_rows = [_snapshot(table) for table in TABLES]
+    with transaction.atomic():
+        rebuild()
+        fresh = [_snapshot(table) for table in TABLES]
+        transaction.set_rollback(True)
+    found = []
+    for table, have_rows, want_rows in zip(TABLES, stored_rows, fresh, strict=True):
+        for key in sorted(set(have_rows) | set(want_rows), key=str):
+            have, want = have_rows.get(key), want_rows.get(key)
+            if have != want:
+                found.append(f"{table.model._meta.model_name} {key}: stored {have}, register {want}")
+    return found
+
+
+def _snapshot(table: Table) -> dict[tuple, tuple]:
+    rows = table.model.objects.exclude(n=0).values_list(*table.keys, *table.values)
+    size = len(table.keys)
+    return {
+        row[:size]: tuple(round(v, 6) if isinstance(v, float) else v for v in row[size:])
+        if len(row) > size + 1
+        else row[size]
+        for row in rows
+    }
+
+
+# --- moving a unit -----------------------------------------------------------------------------
+
+
+def unit_moving(sender, unit: GridUnit, **kwargs) -> None:
+    """Before ``unit`` goes under another parent: take its subtree's hazards out of its old
+    ancestors' rows (``unit_moved`` puts them into the new ones, in the same transaction)."""
+    if not HazardTally.objects.filter(unit_id=unit.pk, n__gt=0).exists():
+        unit._rollup_moved = "done"  # nothing counted below it: nothing to move
+        return
+    _shift(unit, -1)
+    unit._rollup_moved = "out"
+
+
+def unit_moved(sender, instance: GridUnit, **kwargs) -> None:
+    """A unit under its new parent (django-mptt's ``node_moved``, sent once or twice per move)."""
+    state = getattr(instance, "_rollup_moved", None)
+    if state == "out":
+        _shift(instance, 1)
+        instance._rollup_moved = "done"
+    elif state is None:  # moved without ``grids.services.unit_move``: recount everything
+        rebuild()
+
+
+def _shift(unit: GridUnit, sign: int) -> None:
+    """Add (+1) or take away (-1) the subtree of ``unit``, counted from the register, to or from
+    the rows of its parent and the parent's ancestors: one statement per roll-up."""
+    if unit.parent_id is None:
+        return
+    quote = connection.ops.quote_name
+    inside = GridUnit.objects.filter(within_q(unit)).values("pk")  # its tree fields are current
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            sql, params = BASES[table.model](inside).query.sql_with_params()
+            names = ", ".join(quote(c) for c in (*table.keys, *table.values))
+            rest = ", ".join(f"b.{quote(c)}" for c in table.keys[1:])
+            sums = ", ".join(f"{int(sign)} * SUM(b.{quote(c)})" for c in table.values)
+            add = ", ".join(
+                f"{quote(c)} = {quote(table.model._meta.db_table)}.{quote(c)} + excluded.{quote(c)}"
+                for c in table.values
+            )
+            ancestors = _ancestors_sql(str(int(unit.parent_id)), table.top_level)
+            cursor.execute(
+                f"INSERT INTO {quote(table.model._meta.db_table)} ({names}) "  # noqa: S608 (table and column names from the models; the values are parameters)
+                f"SELECT a.anc, {rest}, {sums} FROM ({sql}) b CROSS JOIN ({ancestors}) a WHERE true "
+                f"GROUP BY a.anc, {rest} ON CONFLICT ({', '.join(quote(c) for c in table.keys)}) DO UPDATE SET {add}",
+                params,
+            )

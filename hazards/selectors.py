@@ -26,7 +26,7 @@ from core.periods import month_start
 from grids.models import GridUnit, User, within_q
 from grids.rules import TIER_OF_KIND
 from grids.scope import scope_for
-from hazards import rollup
+from hazards import rollup, tallies
 from hazards.access import visible_hazards
 from hazards.models import OPEN_STATES, Grade, Hazard, HazardCopy, RiskLevel, State
 from hazards.statistics import (  # noqa: F401  (the table's names, for the views)
@@ -48,8 +48,8 @@ MAP_BUCKET_PIXELS = 64
 DEFAULT_MAP_ZOOM = 9
 # The deepest level of the grid tree (tier 3 = level 2): the statistics table walks parents up to it.
 MAX_LEVEL = max(TIER_OF_KIND.values()) - 1
-LEVEL_NONE = rollup.LEVEL_NONE  # filter value for hazards not graded yet
-STATE_OPEN = rollup.STATE_OPEN  # filter value: every state before closing
+LEVEL_NONE = tallies.LEVEL_NONE  # filter value for hazards not graded yet
+STATE_OPEN = tallies.STATE_OPEN  # filter value: every state before closing
 
 
 # --- the list -----------------------------------------------------------------------------------
@@ -108,11 +108,11 @@ def hazard_count(user: User, filters: Filters | None = None) -> int | None:
     most a few thousand rows, never the register); None when the roll-ups cannot answer (a text
     or date filter, department staff) and the list must count its rows."""
     filters = filters or {}
-    unit_ids = rollup.roots(user, filters.get("unit"))
-    condition = rollup.tally_filter(filters)
+    unit_ids = tallies.roots(user, filters.get("unit"))
+    condition = tallies.tally_filter(filters)
     if unit_ids is None or condition is None:
         return None
-    return rollup.total(unit_ids, condition)
+    return tallies.total(unit_ids, condition)
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:
@@ -148,6 +148,17 @@ def map_points(
     the highest risk level among them (the smallest number; None when none is graded). Two queries
     at most, whatever the number of hazards: the capped point query, then one GROUP BY."""
     limit = map_point_limit() if limit is None else limit
+    zoom_in = DEFAULT_MAP_ZOOM if zoom is None else max(0, min(int(zoom), 20))
+    unit_ids = tallies.map_roots(user, (filters or {}).get("unit"))
+    if (
+        unit_ids is not None
+        and zoom_in <= rollup.MAP_ZOOM
+        and not any(v for k, v in (filters or {}).items() if k != "unit")
+    ):
+        clusters = tallies.map_buckets(unit_ids, zoom_in, bbox)  # a county's or a township's map
+        total = sum(c["count"] for c in clusters)
+        if total > limit:
+            return {"mode": "clusters", "total": total, "cell": bucket_size(zoom_in), "clusters": clusters}
     queryset = apply_filters(visible_hazards(user), filters).filter(lng__isnull=False, lat__isnull=False)
     if bbox is not None:
         west, south, east, north = bbox
@@ -263,8 +274,8 @@ def statistics_table(
     roots, row_units = statistics_rows(user, root)
     row_ids = [u.pk for u in row_units]
     column_field = "category_id" if columns == COLUMNS_CATEGORY else "family"
-    counted = rollup.roots(user, root)
-    condition = rollup.tally_filter(filters)
+    counted = tallies.roots(user, root)
+    condition = tallies.tally_filter(filters)
     if counted is not None and condition is not None:
         groups = _statistics_groups_from_tallies(counted, row_ids, condition, column_field)
     else:
@@ -276,7 +287,7 @@ def _statistics_groups_from_tallies(counted: list[int], row_ids: list[int], cond
     """The statistics GROUP BY read from the roll-ups: the row units' own subtree tallies, and
     what the counted subtrees hold beyond their rows (hazards at the root unit itself)."""
     sums = (
-        rollup.tallies({*counted, *row_ids}, condition)
+        tallies.tallies({*counted, *row_ids}, condition)
         .values("unit_id", column_field, "state", "overdue")
         .annotate(n=Sum("n"))
     )
@@ -331,9 +342,9 @@ def _statistics_groups(user: User, filters: Filters, roots: list[GridUnit], row_
 def dashboard_figures(user: User, filters: Filters | None = None) -> dict[str, Any]:
     """The headline figures of the user's scope: summed from the roll-ups (two small GROUP BYs)
     when they can answer, else one aggregate over the register."""
-    unit_ids = rollup.roots(user, (filters or {}).get("unit"))
+    unit_ids = tallies.roots(user, (filters or {}).get("unit"))
     if unit_ids is not None and not any(v for k, v in (filters or {}).items() if k != "unit"):
-        return _with_rate(rollup.dashboard(unit_ids, month_start()))
+        return _with_rate(tallies.dashboard(unit_ids, month_start()))
     start = _local_midnight(month_start())
     open_q = Q(state__in=OPEN_STATES)
     figures = (
@@ -372,9 +383,9 @@ def monthly_trend(user: User, months: int = 12, *, today: datetime.date | None =
     first = month_start(today)
     for _i in range(months - 1):
         first = month_start(first - datetime.timedelta(days=1))
-    unit_ids = rollup.roots(user)
+    unit_ids = tallies.roots(user)
     if unit_ids is not None:
-        found = rollup.months(unit_ids, first)
+        found = tallies.months(unit_ids, first)
         reported = {month: n for (kind, month), n in found.items() if kind == rollup.FOUND}
         closed = {month: n for (kind, month), n in found.items() if kind == rollup.CLOSED}
         return _trend(first, months, reported, closed)

@@ -15,8 +15,8 @@ from grids import services as grid_services
 from grids.models import GridUnit
 from grids.tests.concurrency import run_together
 from grids.tests.factories import build_world
-from hazards import rollup, selectors, services
-from hazards.models import Grade, Hazard, HazardMonthTally, HazardTally, RiskLevel, State
+from hazards import rollup, selectors, services, tallies
+from hazards.models import Grade, Hazard, HazardMapTally, HazardMonthTally, HazardTally, RiskLevel, State
 from hazards.tests.factories import category, confirmed, photo, rectifying, report
 
 
@@ -25,14 +25,14 @@ def exact():
 
 
 def open_in(unit) -> int:
-    return rollup.total([unit.pk], Q(state__in=[State.REPORTED, State.CONFIRMED, State.RECTIFYING]))
+    return tallies.total([unit.pk], Q(state__in=[State.REPORTED, State.CONFIRMED, State.RECTIFYING]))
 
 
 def test_a_hazard_counts_in_its_village_township_and_county_through_its_loop(world):
     hazard = report(world)
     for unit in (world.village_a, world.township, world.county):
-        assert rollup.total([unit.pk], Q(state=State.REPORTED)) == 1
-    assert rollup.total([world.other_township.pk], Q()) == 0
+        assert tallies.total([unit.pk], Q(state=State.REPORTED)) == 1
+    assert tallies.total([world.other_township.pk], Q()) == 0
     exact()
 
     services.hazard_confirm(
@@ -43,20 +43,20 @@ def test_a_hazard_counts_in_its_village_township_and_county_through_its_loop(wor
         risk_level=RiskLevel.ORANGE,
         risk_reason="现场认定",
     )
-    assert rollup.total([world.county.pk], Q(state=State.REPORTED)) == 0
-    assert rollup.total([world.county.pk], Q(state=State.CONFIRMED, level=RiskLevel.ORANGE)) == 1
+    assert tallies.total([world.county.pk], Q(state=State.REPORTED)) == 0
+    assert tallies.total([world.county.pk], Q(state=State.CONFIRMED, level=RiskLevel.ORANGE)) == 1
     exact()
 
     late = rectifying(world)
     services.mark_overdue(today=timezone.localdate() + datetime.timedelta(days=30))
-    assert rollup.total([world.township.pk], Q(state=State.RECTIFYING, overdue=True)) == 1
+    assert tallies.total([world.township.pk], Q(state=State.RECTIFYING, overdue=True)) == 1
     exact()
 
     services.hazard_submit_evidence(hazard=late, by=world.village_officer_a, note="已整改", photos=[photo()])
     services.hazard_accept(hazard=late, by=world.township_officer)
-    assert rollup.total([world.county.pk], Q(state=State.CLOSED)) == 1
+    assert tallies.total([world.county.pk], Q(state=State.CLOSED)) == 1
     this_month = timezone.localdate().replace(day=1)
-    assert rollup.months([world.county.pk], this_month) == {
+    assert tallies.months([world.county.pk], this_month) == {
         (rollup.FOUND, this_month): 2,
         (rollup.CLOSED, this_month): 1,
     }
@@ -78,7 +78,7 @@ def test_queryset_writes_keep_the_roll_ups(world):
     first = report(world)
     second = report(world, unit=world.village_b, by=world.village_officer_b, code="flood", title="河堤渗水")
     Hazard.objects.filter(pk=first.pk).update(state=State.CONFIRMED, risk_level=RiskLevel.RED, grade=Grade.MAJOR)
-    assert rollup.total([world.county.pk], Q(level=RiskLevel.RED, grade=Grade.MAJOR)) == 1
+    assert tallies.total([world.county.pk], Q(level=RiskLevel.RED, grade=Grade.MAJOR)) == 1
     exact()
 
     copies = Hazard.objects.bulk_create(
@@ -97,23 +97,23 @@ def test_queryset_writes_keep_the_roll_ups(world):
             for i in range(3)
         ]
     )
-    assert rollup.total([world.village_b.pk], Q(state=State.CLOSED)) == 3
+    assert tallies.total([world.village_b.pk], Q(state=State.CLOSED)) == 3
     exact()
 
     Hazard.objects.filter(pk__in=[h.pk for h in copies[:2]]).delete()
     copies[2].delete()
-    assert rollup.total([world.village_b.pk], Q()) == 1  # the flood report
+    assert tallies.total([world.village_b.pk], Q()) == 1  # the flood report
     exact()
 
 
 def test_moving_a_village_moves_its_hazards_to_the_new_township(world):
     report(world)
     report(world, title="第二处裂缝")
-    assert rollup.total([world.township.pk], Q()) == 2
+    assert tallies.total([world.township.pk], Q()) == 2
     code = "451027101209"  # 逻楼镇's prefix
     grid_services.unit_move(by=world.admin, unit=world.village_a, new_parent=world.other_township, code=code)
-    assert rollup.total([world.township.pk], Q()) == 0
-    assert rollup.total([world.other_township.pk], Q()) == 2
+    assert tallies.total([world.township.pk], Q()) == 0
+    assert tallies.total([world.other_township.pk], Q()) == 2
     exact()
 
 
@@ -175,7 +175,7 @@ def test_the_pages_read_from_the_roll_ups_what_a_scan_reads(world, persona, monk
     trend = selectors.monthly_trend(user)
     assert counted[("count", "{}", None)] is not None  # read from the roll-ups
 
-    monkeypatch.setattr(rollup, "roots", lambda user, unit=None: None)  # the scan
+    monkeypatch.setattr(tallies, "roots", lambda user, unit=None: None)  # the scan
     for filters in FILTERS:
         for unit in units:
             chosen = dict(filters, unit=unit) if unit else filters
@@ -249,7 +249,50 @@ def test_concurrent_reports_and_rulings_add_up():
 
     outcomes = run_together(*(new_report(i) for i in range(6)), *(confirm(h) for h in waiting))
     assert [kind for kind, _ in outcomes].count("ok") == 10
-    assert rollup.total([world.county.pk], Q(state=State.REPORTED)) == 6
-    assert rollup.total([world.county.pk], Q(state=State.CONFIRMED, level=RiskLevel.BLUE)) == 4
+    assert tallies.total([world.county.pk], Q(state=State.REPORTED)) == 6
+    assert tallies.total([world.county.pk], Q(state=State.CONFIRMED, level=RiskLevel.BLUE)) == 4
     exact()
     assert GridUnit.objects.filter(pk=world.county.pk).exists()
+
+
+@pytest.mark.parametrize("persona", ["county_dispatcher", "township_officer", "admin"])
+@pytest.mark.parametrize("zoom", [6, 9, 12, 14])
+def test_the_map_buckets_of_the_roll_ups_are_those_of_a_scan(world, persona, zoom, monkeypatch):
+    _varied(world)
+    spots = [(106.41, 24.21), (106.419, 24.219), (106.47, 24.29), (106.55, 24.25), (106.6501, 24.3)]
+    for i, (lng, lat) in enumerate(spots):
+        hazard = report(world, lng=lng, lat=lat, title=f"定位 {i}")
+        if i % 2:
+            services.hazard_confirm(
+                hazard=hazard,
+                by=world.township_officer,
+                grade="general",
+                risk_method="direct",
+                risk_level=RiskLevel.RED if i == 1 else RiskLevel.YELLOW,
+                risk_reason="现场认定",
+            )
+    Hazard.objects.filter(title="定位 4").update(lng=106.52)  # moved: the old cell loses it
+    exact()
+    user = getattr(world, persona)
+    tallied = selectors.map_points(user, {}, zoom=zoom, limit=1)
+    monkeypatch.setattr(tallies, "map_roots", lambda user, unit=None: None)
+    scanned = selectors.map_points(user, {}, zoom=zoom, limit=1)
+    assert tallied["mode"] == scanned["mode"] == "clusters"
+    assert tallied["total"] == scanned["total"] == 5
+
+    def key(c):
+        return (round(c["lng"], 4), round(c["lat"], 4))
+
+    pairs = zip(sorted(tallied["clusters"], key=key), sorted(scanned["clusters"], key=key), strict=True)
+    for mine, theirs in pairs:
+        assert (mine["count"], mine["level"]) == (theirs["count"], theirs["level"])
+        assert (mine["lng"], mine["lat"]) == pytest.approx((theirs["lng"], theirs["lat"]), abs=2e-6)
+
+
+def test_a_village_map_and_a_filtered_map_are_read_from_the_register(world):
+    report(world, lng=106.41, lat=24.21)
+    report(world, lng=106.42, lat=24.22, title="第二处")
+    assert tallies.map_roots(world.village_officer_a) is None
+    assert selectors.map_points(world.village_officer_a, {}, limit=1)["mode"] == "clusters"
+    assert HazardMapTally.objects.filter(unit=world.village_a).count() == 0  # counties and townships only
+    assert sum(HazardMapTally.objects.filter(unit=world.county).values_list("n", flat=True)) == 2
