@@ -88,7 +88,7 @@ def save_counted(hazard: Hazard, save, *args, **kwargs) -> None:
     if not counts(update_fields):
         save(*args, **kwargs)
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside the caller's: its rollback is ours
         before = stored(Hazard.objects.filter(pk=hazard.pk)) if hazard.pk is not None else []
         save(*args, **kwargs)
         if before and update_fields is not None:
