@@ -9,6 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hazards import rollup
 
@@ -17,7 +18,9 @@ class Command(BaseCommand):
     help = "Recount the hazard roll-ups from the register (or, with --check, compare them with it)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--check", action="store_true", help="Compare only; exit 1 when a count is wrong.")
+        parser.add_argument(
+            "--check", action="store_true", help=gettext_lazy("Compare only; exit 1 when a count is wrong.")
+        )
 
     def handle(self, *args, check: bool = False, **options):
         started = time.monotonic()
@@ -35,10 +38,11 @@ class Command(BaseCommand):
         written = rollup.rebuild()
         self.stdout.write(
             self.style.SUCCESS(
-                _("Recounted the roll-ups: %(tally)s kinds, %(months)s months in %(seconds).1f s.")
+                _("Recounted the roll-ups: %(tally)s kinds, %(months)s months, %(cells)s map cells in %(seconds).1f s.")
                 % {
                     "tally": written.get("hazardtally", 0),
                     "months": written.get("hazardmonthtally", 0),
+                    "cells": written.get("hazardmaptally", 0),
                     "seconds": time.monotonic() - started,
                 }
             )
