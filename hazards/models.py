@@ -166,7 +166,10 @@ class HazardQuerySet(models.QuerySet):
 
         with transaction.atomic(using=self.db):
             created = super().bulk_create(objs, *args, **kwargs)
-            rollup.record([], [{name: getattr(h, name) for name in rollup.KEY_FIELDS} for h in created])
+            if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+                rollup.rebuild()  # which rows went in is not known: recount
+            else:
+                rollup.record([], [{name: getattr(h, name) for name in rollup.KEY_FIELDS} for h in created])
         return created
 
     def delete(self):

@@ -296,3 +296,13 @@ def test_a_village_map_and_a_filtered_map_are_read_from_the_register(world):
     assert selectors.map_points(world.village_officer_a, {}, limit=1)["mode"] == "clusters"
     assert HazardMapTally.objects.filter(unit=world.village_a).count() == 0  # counties and townships only
     assert sum(HazardMapTally.objects.filter(unit=world.county).values_list("n", flat=True)) == 2
+
+
+def test_a_bulk_insert_that_skips_conflicts_is_recounted(world):
+    first = report(world)
+    fields = {f.attname: getattr(first, f.attname) for f in Hazard._meta.concrete_fields if not f.primary_key}
+    Hazard.objects.bulk_create(
+        [Hazard(**fields), Hazard(**{**fields, "number": "NEW-1", "client_key": None})], ignore_conflicts=True
+    )
+    assert tallies.total([world.county.pk], Q()) == 2  # the duplicate number was skipped, the new one counted
+    exact()
