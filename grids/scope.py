@@ -154,6 +154,26 @@ class GridScope:
             return GridUnit.objects.root_nodes()
         return GridUnit.objects.filter(pk__in=[n.unit_id for n in _outermost(self.nodes)])
 
+    def subtree_roots(self, within: GridUnit | None = None) -> list[int]:
+        """The units whose whole subtrees, taken together, are exactly the units this person sees by
+        grant inside ``within`` (default: all of them). They never overlap, so figures kept per
+        subtree (``hazards.rollup``) add up to the scope's. A superuser: every county, or ``within``."""
+        return [pk for pk, _level in self.subtree_roots_with_levels(within)]
+
+    def subtree_roots_with_levels(self, within: GridUnit | None = None) -> list[tuple[int, int]]:
+        """``subtree_roots`` with each unit's level in the tree (0: a county)."""
+        if self.is_superuser:
+            if within is not None:
+                return [(within.pk, within.level)]
+            return [(pk, 0) for pk in GridUnit.objects.root_nodes().values_list("pk", flat=True)]
+        nodes = _outermost([node for node, _role in self.grants])
+        if within is None:
+            return [(n.unit_id, n.tier - 1) for n in nodes]
+        inner = _Node(within.pk, within.tree_id, within.lft, within.rght, 0)
+        if any(n.covers(inner) for n in nodes):
+            return [(within.pk, within.level)]
+        return [(n.unit_id, n.tier - 1) for n in nodes if inner.covers(n)]
+
     # --- what may be done -------------------------------------------------------------------
     def can(self, action: str, unit: GridUnit) -> bool:
         if self.is_superuser:

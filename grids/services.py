@@ -21,6 +21,7 @@ from core.services import enqueue, enqueue_many
 from grids import limits, rules
 from grids.models import GridUnit, ImportJob, Membership, Role, User, within_q
 from grids.scope import Action, forget_scope, is_administrator, scope_for
+from grids.signals import unit_moving
 
 UNIT_FIELDS = (
     "name",
@@ -133,6 +134,7 @@ def unit_move(
     unit._history_user = by
     # ``move_to`` saves the unit (one history record); with a new code django-mptt also places
     # it among its new siblings in code order (``order_insertion_by``).
+    unit_moving.send(sender=GridUnit, unit=unit)
     if new_parent is None:
         unit.move_to(None)
     else:

@@ -20,3 +20,12 @@ class HazardsConfig(AppConfig):
         register_desk_check("report_hazard", may_report)  # the links of the home page and navigation
         register_desk_check("my_hazards", has_own_hazards)
         register_desk_check("hazard_copies", may_see_copies)
+
+        from mptt.signals import node_moved
+
+        from grids.models import GridUnit
+        from grids.signals import unit_moving
+        from hazards import rollup
+
+        unit_moving.connect(rollup.unit_moving, sender=GridUnit, dispatch_uid="hazards.rollup.unit_moving")
+        node_moved.connect(rollup.unit_moved, sender=GridUnit, dispatch_uid="hazards.rollup.unit_moved")

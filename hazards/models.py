@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -143,8 +143,43 @@ class RiskBand(models.Model):
 
 
 class HazardQuerySet(models.QuerySet):
+    """Every bulk write of the register keeps its roll-ups (``hazards.rollup``) in the same
+    transaction: the rows' counted columns before and after go to ``rollup.record``."""
+
     def open(self):
         return self.filter(state__in=OPEN_STATES)
+
+    def update(self, **kwargs):
+        from hazards import rollup
+
+        if not rollup.counts(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            before = rollup.stored(self)
+            changed = super().update(**kwargs)
+            after = list(Hazard.objects.filter(pk__in=[row["pk"] for row in before]).values("pk", *rollup.KEY_FIELDS))
+            rollup.record(before, after)
+        return changed
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from hazards import rollup
+
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+                rollup.rebuild()  # which rows went in is not known: recount
+            else:
+                rollup.record([], [{name: getattr(h, name) for name in rollup.KEY_FIELDS} for h in created])
+        return created
+
+    def delete(self):
+        from hazards import rollup
+
+        with transaction.atomic(using=self.db):
+            before = rollup.stored(self)
+            result = super().delete()
+            rollup.record(before, [])
+        return result
 
 
 class Hazard(models.Model):
@@ -240,6 +275,20 @@ class Hazard(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    def save(self, *args, **kwargs):
+        from hazards import rollup  # the roll-ups change with the row, in its transaction
+
+        rollup.save_counted(self, super().save, *args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from hazards import rollup
+
+        with transaction.atomic():
+            before = rollup.stored(Hazard.objects.filter(pk=self.pk))
+            result = super().delete(*args, **kwargs)
+            rollup.record(before, [])
+        return result
+
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
@@ -247,6 +296,81 @@ class Hazard(models.Model):
     @property
     def risk_colour(self) -> str:
         return RISK_COLOURS.get(self.risk_level, "none")
+
+
+class HazardTally(models.Model):
+    """How many hazards of one kind (category, grade, level, state, overdue, supervised) lie in
+    ``unit``'s subtree: one row per kind for the hazard's own unit and each of its ancestors, so a
+    county's or a township's figures are a sum over its own rows, never a scan of the register.
+
+    Kept exact by ``hazards.rollup`` in the transaction of every change (``Hazard.save``, the
+    overdue job); ``manage.py rebuild_hazard_tallies --check`` compares them with the register."""
+
+    unit = models.ForeignKey(GridUnit, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(HazardCategory, on_delete=models.CASCADE, related_name="+")
+    family = models.CharField(max_length=12, choices=Family.choices)
+    grade = models.CharField(max_length=8, choices=Grade.choices)
+    level = models.PositiveSmallIntegerField()  # the risk level; 0 = not graded yet
+    state = models.CharField(max_length=12, choices=State.choices)
+    overdue = models.BooleanField()  # overdue_since is set (counted as overdue while rectifying)
+    supervised = models.BooleanField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "category", "family", "grade", "level", "state", "overdue", "supervised"],
+                name="hazard_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.category_id} {self.state} {self.n}"
+
+
+class HazardMonthTally(models.Model):
+    """Hazards of ``unit``'s subtree found (``kind`` found) or closed (``kind`` closed) in a month
+    of local time: the dashboard's trend and its "this month" figures. Kept like HazardTally."""
+
+    class Kind(models.TextChoices):
+        FOUND = "found", _("Found")
+        CLOSED = "closed", _("Closed")
+
+    unit = models.ForeignKey(GridUnit, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    month = models.DateField()  # the first day of the month
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "kind", "month"], name="hazard_month_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.kind} {self.month:%Y-%m} {self.n}"
+
+
+class HazardMapTally(models.Model):
+    """The located hazards of ``unit``'s subtree in one square cell of the risk map (``ix``, ``iy``:
+    ``hazards.rollup.MAP_CELL`` degrees), by risk level, with the sums of their coordinates: the
+    buckets of a county's or a township's map are sums of cells. Kept for counties and townships
+    only, like HazardTally."""
+
+    unit = models.ForeignKey(GridUnit, on_delete=models.CASCADE, related_name="+")
+    ix = models.IntegerField()
+    iy = models.IntegerField()
+    n = models.IntegerField(default=0)
+    red = models.IntegerField(default=0)
+    orange = models.IntegerField(default=0)
+    yellow = models.IntegerField(default=0)
+    blue = models.IntegerField(default=0)
+    ungraded = models.IntegerField(default=0)
+    sum_lng = models.FloatField(default=0)
+    sum_lat = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "ix", "iy"], name="hazard_map_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} ({self.ix}, {self.iy}) {self.n}"
 
 
 class HazardSequence(models.Model):

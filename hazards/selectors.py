@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Case, Count, F, FloatField, IntegerField, Min, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, F, FloatField, IntegerField, Min, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Floor, TruncMonth
 from django.utils import timezone
 
@@ -27,8 +26,17 @@ from core.periods import month_start
 from grids.models import GridUnit, User, within_q
 from grids.rules import TIER_OF_KIND
 from grids.scope import scope_for
+from hazards import rollup, tallies
 from hazards.access import visible_hazards
-from hazards.models import OPEN_STATES, Family, Grade, Hazard, HazardCategory, HazardCopy, RiskLevel, State
+from hazards.models import OPEN_STATES, Grade, Hazard, HazardCopy, RiskLevel, State
+from hazards.statistics import (  # noqa: F401  (the table's names, for the views)
+    COLUMNS_CATEGORY,
+    COLUMNS_FAMILY,
+    MEASURES_STATE,
+    MEASURES_SUMMARY,
+    StatisticsTable,
+    build_table,
+)
 
 Filters = Mapping[str, Any]
 
@@ -40,8 +48,8 @@ MAP_BUCKET_PIXELS = 64
 DEFAULT_MAP_ZOOM = 9
 # The deepest level of the grid tree (tier 3 = level 2): the statistics table walks parents up to it.
 MAX_LEVEL = max(TIER_OF_KIND.values()) - 1
-LEVEL_NONE = "none"  # filter value for hazards not graded yet
-STATE_OPEN = "open"  # filter value: every state before closing
+LEVEL_NONE = tallies.LEVEL_NONE  # filter value for hazards not graded yet
+STATE_OPEN = tallies.STATE_OPEN  # filter value: every state before closing
 
 
 # --- the list -----------------------------------------------------------------------------------
@@ -95,6 +103,18 @@ def hazard_list(user: User, filters: Filters | None = None) -> QuerySet[Hazard]:
     )
 
 
+def hazard_count(user: User, filters: Filters | None = None) -> int | None:
+    """How many hazards ``hazard_list`` would give, summed from the roll-ups (one query over at
+    most a few thousand rows, never the register); None when the roll-ups cannot answer (a text
+    or date filter, department staff) and the list must count its rows."""
+    filters = filters or {}
+    unit_ids = tallies.roots(user, filters.get("unit"))
+    condition = tallies.tally_filter(filters)
+    if unit_ids is None or condition is None:
+        return None
+    return tallies.total(unit_ids, condition)
+
+
 def _local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -128,6 +148,17 @@ def map_points(
     the highest risk level among them (the smallest number; None when none is graded). Two queries
     at most, whatever the number of hazards: the capped point query, then one GROUP BY."""
     limit = map_point_limit() if limit is None else limit
+    zoom_in = DEFAULT_MAP_ZOOM if zoom is None else max(0, min(int(zoom), 20))
+    unit_ids = tallies.map_roots(user, (filters or {}).get("unit"))
+    if (
+        unit_ids is not None
+        and zoom_in <= rollup.MAP_ZOOM
+        and not any(v for k, v in (filters or {}).items() if k != "unit")
+    ):
+        clusters = tallies.map_buckets(unit_ids, zoom_in, bbox)  # a county's or a township's map
+        total = sum(c["count"] for c in clusters)
+        if total > limit:
+            return {"mode": "clusters", "total": total, "cell": bucket_size(zoom_in), "clusters": clusters}
     queryset = apply_filters(visible_hazards(user), filters).filter(lng__isnull=False, lat__isnull=False)
     if bbox is not None:
         west, south, east, north = bbox
@@ -199,46 +230,7 @@ def map_boundaries(user: User, filters: Filters | None = None) -> dict:
 
 
 # --- the statistics table (网格隐患统计表) -------------------------------------------------------
-
-MEASURES_SUMMARY = "summary"
-MEASURES_STATE = "state"
-COLUMNS_CATEGORY = "category"
-COLUMNS_FAMILY = "family"
-
-
-@dataclass
-class StatColumn:
-    key: str | int  # category id or family code; "total" for the row total
-    label: str
-
-
-@dataclass
-class StatRow:
-    unit: GridUnit | None  # None: hazards located at the root unit itself
-    label: str
-    cells: dict[tuple, int] = field(default_factory=dict)  # (column key, measure) -> count
-
-    def get(self, key, measure) -> int:
-        return self.cells.get((key, measure), 0)
-
-    @property
-    def has_children(self) -> bool:
-        return self.unit is not None and self.unit.rght - self.unit.lft > 1
-
-
-@dataclass
-class StatisticsTable:
-    roots: list[GridUnit]
-    rows: list[StatRow]
-    columns: list[StatColumn]
-    measures: list[tuple[str, str]]  # (measure key, label)
-    totals: StatRow
-
-    def grid(self) -> list[tuple[StatRow, list[int]]]:
-        """Each row (totals last) with its flat list of figures: the row total first, then column by
-        column, measure by measure (the same order as the table's and the sheet's headers)."""
-        keys = [(c.key, m) for c in [StatColumn("total", ""), *self.columns] for m, _label in self.measures]
-        return [(row, [row.get(*k) for k in keys]) for row in [*self.rows, self.totals]]
+# The table's shape is hazards.statistics; here are its two sources (the roll-ups, the register).
 
 
 def statistics_rows(user: User, root: GridUnit | None = None) -> tuple[list[GridUnit], list[GridUnit]]:
@@ -281,6 +273,42 @@ def statistics_table(
     root = filters.pop("unit", None)
     roots, row_units = statistics_rows(user, root)
     row_ids = [u.pk for u in row_units]
+    column_field = "category_id" if columns == COLUMNS_CATEGORY else "family"
+    counted = tallies.roots(user, root)
+    condition = tallies.tally_filter(filters)
+    if counted is not None and condition is not None:
+        groups = _statistics_groups_from_tallies(counted, row_ids, condition, column_field)
+    else:
+        groups = _statistics_groups(user, filters, roots, row_ids, column_field)
+    return build_table(groups, roots, row_units, row_ids, columns, measures)
+
+
+def _statistics_groups_from_tallies(counted: list[int], row_ids: list[int], condition: Q, column_field: str) -> list:
+    """The statistics GROUP BY read from the roll-ups: the row units' own subtree tallies, and
+    what the counted subtrees hold beyond their rows (hazards at the root unit itself)."""
+    sums = (
+        tallies.tallies({*counted, *row_ids}, condition)
+        .values("unit_id", column_field, "state", "overdue")
+        .annotate(n=Sum("n"))
+    )
+    rows = set(row_ids)
+    counted_set = set(counted)
+    outside: dict[tuple, int] = {}
+    groups = []
+    for s in sums:
+        key = (s[column_field], s["state"], bool(s["overdue"]) and s["state"] == State.RECTIFYING)
+        if s["unit_id"] in rows:
+            groups.append({"row": s["unit_id"], "column": key[0], "state": key[1], "is_overdue": key[2], "n": s["n"]})
+            outside[key] = outside.get(key, 0) - s["n"]
+        if s["unit_id"] in counted_set:
+            outside[key] = outside.get(key, 0) + s["n"]
+    for (column, state, is_overdue), n in outside.items():
+        if n > 0:
+            groups.append({"row": None, "column": column, "state": state, "is_overdue": is_overdue, "n": n})
+    return groups
+
+
+def _statistics_groups(user: User, filters: Filters, roots: list[GridUnit], row_ids: list[int], column_field: str):
     queryset = apply_filters(visible_hazards(user), filters)
     if roots:
         in_roots = Q()
@@ -295,71 +323,28 @@ def statistics_table(
         branches.append(When(**{f"{path}_id__in": row_ids}, then=F(f"{path}_id")))
         path += "__parent"
     row_of = Case(*branches, default=None, output_field=IntegerField()) if row_ids else Value(None, IntegerField())
-    column_field = "category_id" if columns == COLUMNS_CATEGORY else "family"
     overdue = Case(
         When(overdue_since__isnull=False, state=State.RECTIFYING, then=Value(1)),
         default=Value(0),
         output_field=IntegerField(),
     )
-    groups = (
+    return (
         queryset.order_by()
         .annotate(row=row_of, column=F(column_field), is_overdue=overdue)
         .values("row", "column", "state", "is_overdue")
         .annotate(n=Count("id"))
     )
 
-    measure_list = _measures(measures)
-    rows_by_id = {u.pk: StatRow(unit=u, label=u.name) for u in row_units}
-    at_root = StatRow(unit=None, label="")
-    totals = StatRow(unit=None, label="")
-    seen_columns: set = set()
-    for g in groups:
-        row = rows_by_id.get(g["row"], at_root)
-        seen_columns.add(g["column"])
-        for measure in _measures_of(g["state"], bool(g["is_overdue"]), measures):
-            for target in (row, totals):
-                for key in (g["column"], "total"):
-                    target.cells[(key, measure)] = target.cells.get((key, measure), 0) + g["n"]
-
-    if columns == COLUMNS_CATEGORY:
-        column_list = [
-            StatColumn(c.pk, c.display_name)
-            for c in HazardCategory.objects.filter(pk__in=seen_columns).order_by("family", "order", "code")
-        ]
-    else:
-        column_list = [StatColumn(value, str(label)) for value, label in Family.choices if value in seen_columns]
-    rows = [rows_by_id[pk] for pk in row_ids]
-    if at_root.cells:
-        rows.append(at_root)
-    return StatisticsTable(roots=roots, rows=rows, columns=column_list, measures=measure_list, totals=totals)
-
-
-def _measures(measures: str) -> list[tuple[str, str]]:
-    from django.utils.translation import gettext as _
-
-    if measures == MEASURES_STATE:
-        return [(value, str(label)) for value, label in State.choices] + [("all", _("Total"))]
-    return [("all", _("Total")), ("open", _("Open")), ("overdue", _("Overdue")), ("closed", _("Closed"))]
-
-
-def _measures_of(state: str, is_overdue: bool, measures: str) -> list[str]:
-    if measures == MEASURES_STATE:
-        return [state, "all"]
-    found = ["all"]
-    if state in OPEN_STATES:
-        found.append("open")
-    if is_overdue:
-        found.append("overdue")
-    if state == State.CLOSED:
-        found.append("closed")
-    return found
-
 
 # --- dashboard ----------------------------------------------------------------------------------
 
 
 def dashboard_figures(user: User, filters: Filters | None = None) -> dict[str, Any]:
-    """The headline figures of the user's scope, from one aggregate query."""
+    """The headline figures of the user's scope: summed from the roll-ups (two small GROUP BYs)
+    when they can answer, else one aggregate over the register."""
+    unit_ids = tallies.roots(user, (filters or {}).get("unit"))
+    if unit_ids is not None and not any(v for k, v in (filters or {}).items() if k != "unit"):
+        return _with_rate(tallies.dashboard(unit_ids, month_start()))
     start = _local_midnight(month_start())
     open_q = Q(state__in=OPEN_STATES)
     figures = (
@@ -382,6 +367,10 @@ def dashboard_figures(user: User, filters: Filters | None = None) -> dict[str, A
             closed_this_month=Count("id", filter=Q(state=State.CLOSED, closed_at__gte=start)),
         )
     )
+    return _with_rate(figures)
+
+
+def _with_rate(figures: dict[str, Any]) -> dict[str, Any]:
     counted = figures["total"] - figures["rejected"]
     # Rectification rate (整改率): closed ÷ hazards found and confirmed as hazards (rejected reports left out).
     figures["rectification_rate"] = round(100 * figures["closed"] / counted, 1) if counted else None
@@ -394,6 +383,12 @@ def monthly_trend(user: User, months: int = 12, *, today: datetime.date | None =
     first = month_start(today)
     for _i in range(months - 1):
         first = month_start(first - datetime.timedelta(days=1))
+    unit_ids = tallies.roots(user)
+    if unit_ids is not None:
+        found = tallies.months(unit_ids, first)
+        reported = {month: n for (kind, month), n in found.items() if kind == rollup.FOUND}
+        closed = {month: n for (kind, month), n in found.items() if kind == rollup.CLOSED}
+        return _trend(first, months, reported, closed)
     start = _local_midnight(first)
     tz = timezone.get_current_timezone()
     base = visible_hazards(user).order_by()
@@ -411,6 +406,10 @@ def monthly_trend(user: User, months: int = 12, *, today: datetime.date | None =
         .values("month")
         .annotate(n=Count("id"))
     }
+    return _trend(first, months, reported, closed)
+
+
+def _trend(first: datetime.date, months: int, reported: dict, closed: dict) -> list[dict[str, Any]]:
     trend = []
     month = first
     for _i in range(months):

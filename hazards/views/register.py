@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET
 
 from core.charts import chart, series
 from core.registry import map_layers
-from core.views import query_without
+from core.views import PagesById, query_without
 from grids import limits
 from grids.scope import scope_for
 from grids.spreadsheets import append_row, scope_export_name, start_table, xlsx_response
@@ -53,7 +53,9 @@ def _filters(request):
 def register(request):
     filterset, values = _filters(request)
     hazards = selectors.hazard_list(request.user, values)
-    page = Paginator(hazards, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The total from the roll-ups when they can say (the list does not count the register's rows).
+    rows = PagesById(hazards, count=selectors.hazard_count(request.user, values))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "hazards/list.html",
