@@ -154,14 +154,11 @@ class GridScope:
             return GridUnit.objects.root_nodes()
         return GridUnit.objects.filter(pk__in=[n.unit_id for n in _outermost(self.nodes)])
 
-    def subtree_roots(self, within: GridUnit | None = None) -> list[int]:
-        """The units whose whole subtrees, taken together, are exactly the units this person sees by
-        grant inside ``within`` (default: all of them). They never overlap, so figures kept per
-        subtree (``hazards.rollup``) add up to the scope's. A superuser: every county, or ``within``."""
-        return [pk for pk, _level in self.subtree_roots_with_levels(within)]
-
-    def subtree_roots_with_levels(self, within: GridUnit | None = None) -> list[tuple[int, int]]:
-        """``subtree_roots`` with each unit's level in the tree (0: a county)."""
+    def subtree_roots(self, within: GridUnit | None = None) -> list[tuple[int, int]]:
+        """(unit id, level) of the units whose whole subtrees, taken together, are exactly the units
+        this person sees by grant inside ``within`` (default: all of them). They never overlap, so
+        figures kept per subtree (``hazards.rollup``) add up to the scope's. A superuser: every
+        county, or ``within``. Level 0 is a county."""
         if self.is_superuser:
             if within is not None:
                 return [(within.pk, within.level)]

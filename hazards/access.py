@@ -27,6 +27,16 @@ def visible_hazards(user) -> QuerySet[Hazard]:
     return scope.filter_q(Hazard.objects.all(), condition)
 
 
+def visible_subtrees(user, unit: GridUnit | None = None) -> list[tuple[int, int]] | None:
+    """``visible_hazards`` (inside ``unit``) as whole subtrees: (unit id, level) of the units whose
+    subtrees hold exactly the hazards the person sees, for figures kept per subtree
+    (``hazards.tallies``). None when no set of subtrees is that: department staff also see the
+    hazards copied to their department, wherever those lie."""
+    if getattr(user, "department_id", None):
+        return None
+    return scope_for(user).subtree_roots(unit)
+
+
 def can_see_hazard(user, hazard: Hazard) -> bool:
     scope = scope_for(user)
     if scope.can_see_by_grant(hazard.unit):

@@ -274,6 +274,7 @@ def rebuild() -> dict[str, int]:
     """Recount every roll-up from the register, in one transaction (writers wait on PostgreSQL).
     Returns the number of rows written to each."""
     quote = connection.ops.quote_name
+    units = "SELECT id FROM " + quote(GridUnit._meta.db_table)  # noqa: S608 (a table name from the model)
     written = {}
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -281,21 +282,32 @@ def rebuild() -> dict[str, int]:
                 cursor.execute(f"LOCK TABLE {quote(Hazard._meta.db_table)} IN SHARE MODE")
         for table in TABLES:
             table.model.objects.all().delete()
-            sql, params = BASES[table.model]().query.sql_with_params()
-            names = ", ".join(quote(c) for c in (*table.keys, *table.values))
-            rest = ", ".join(f"b.{quote(c)}" for c in table.keys[1:])
-            sums = ", ".join(f"SUM(b.{quote(c)})" for c in table.values)
-            units = "SELECT id FROM " + quote(GridUnit._meta.db_table)  # noqa: S608 (a table name from the model)
             ancestors = _ancestors_sql(units, table.top_level)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {quote(table.model._meta.db_table)} ({names}) "  # noqa: S608 (table and column names from the models; the values are parameters)
-                    f"SELECT a.anc, {rest}, {sums} FROM ({sql}) b JOIN ({ancestors}) a "
-                    f"ON a.unit_id = b.unit_id GROUP BY a.anc, {rest}",
-                    params,
-                )
-                written[table.model._meta.model_name] = cursor.rowcount
+            written[table.model._meta.model_name] = _add_counts(
+                table, None, f"JOIN ({ancestors}) a ON a.unit_id = b.unit_id"
+            )
     return written
+
+
+def _add_counts(table: Table, inside: QuerySet | None, join: str, sign: int = 1) -> int:
+    """Add the register's counts (of the units of ``inside``, default all) times ``sign`` to the
+    rows of ``table`` of each ancestor ``a.anc`` that ``join`` pairs with them: one
+    ``INSERT … SELECT … ON CONFLICT DO UPDATE`` adding to what is there. Returns the rows written."""
+    quote = connection.ops.quote_name
+    name = quote(table.model._meta.db_table)
+    sql, params = BASES[table.model](inside).query.sql_with_params()
+    names = ", ".join(quote(c) for c in (*table.keys, *table.values))
+    rest = ", ".join(f"b.{quote(c)}" for c in table.keys[1:])
+    sums = ", ".join(f"{int(sign)} * SUM(b.{quote(c)})" for c in table.values)
+    keys = ", ".join(quote(c) for c in table.keys)
+    add = ", ".join(f"{quote(c)} = {name}.{quote(c)} + excluded.{quote(c)}" for c in table.values)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {name} ({names}) SELECT a.anc, {rest}, {sums} FROM ({sql}) b {join} WHERE true "  # noqa: S608 (table and column names from the models; the values are parameters)
+            f"GROUP BY a.anc, {rest} ON CONFLICT ({keys}) DO UPDATE SET {add}",
+            params,
+        )
+        return cursor.rowcount
 
 
 def differences() -> list[str]:
@@ -354,22 +366,7 @@ def _shift(unit: GridUnit, sign: int) -> None:
     the rows of its parent and the parent's ancestors: one statement per roll-up."""
     if unit.parent_id is None:
         return
-    quote = connection.ops.quote_name
     inside = GridUnit.objects.filter(within_q(unit)).values("pk")  # its tree fields are current
-    with connection.cursor() as cursor:
-        for table in TABLES:
-            sql, params = BASES[table.model](inside).query.sql_with_params()
-            names = ", ".join(quote(c) for c in (*table.keys, *table.values))
-            rest = ", ".join(f"b.{quote(c)}" for c in table.keys[1:])
-            sums = ", ".join(f"{int(sign)} * SUM(b.{quote(c)})" for c in table.values)
-            add = ", ".join(
-                f"{quote(c)} = {quote(table.model._meta.db_table)}.{quote(c)} + excluded.{quote(c)}"
-                for c in table.values
-            )
-            ancestors = _ancestors_sql(str(int(unit.parent_id)), table.top_level)
-            cursor.execute(
-                f"INSERT INTO {quote(table.model._meta.db_table)} ({names}) "  # noqa: S608 (table and column names from the models; the values are parameters)
-                f"SELECT a.anc, {rest}, {sums} FROM ({sql}) b CROSS JOIN ({ancestors}) a WHERE true "
-                f"GROUP BY a.anc, {rest} ON CONFLICT ({', '.join(quote(c) for c in table.keys)}) DO UPDATE SET {add}",
-                params,
-            )
+    for table in TABLES:
+        ancestors = _ancestors_sql(str(int(unit.parent_id)), table.top_level)
+        _add_counts(table, inside, f"CROSS JOIN ({ancestors}) a", sign)

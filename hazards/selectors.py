@@ -115,6 +115,12 @@ def hazard_count(user: User, filters: Filters | None = None) -> int | None:
     return tallies.total(unit_ids, condition)
 
 
+def _only_unit(filters: Filters | None) -> bool:
+    """No filter but the unit: the maps and the dashboard read their roll-ups, which have no
+    columns for the other filters (the list and the statistics table map them: ``tally_filter``)."""
+    return not any(value for key, value in (filters or {}).items() if key != "unit")
+
+
 def _local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -150,11 +156,7 @@ def map_points(
     limit = map_point_limit() if limit is None else limit
     zoom_in = DEFAULT_MAP_ZOOM if zoom is None else max(0, min(int(zoom), 20))
     unit_ids = tallies.map_roots(user, (filters or {}).get("unit"))
-    if (
-        unit_ids is not None
-        and zoom_in <= rollup.MAP_ZOOM
-        and not any(v for k, v in (filters or {}).items() if k != "unit")
-    ):
+    if unit_ids is not None and zoom_in <= rollup.MAP_ZOOM and _only_unit(filters):
         clusters = tallies.map_buckets(unit_ids, zoom_in, bbox)  # a county's or a township's map
         total = sum(c["count"] for c in clusters)
         if total > limit:
@@ -343,7 +345,7 @@ def dashboard_figures(user: User, filters: Filters | None = None) -> dict[str, A
     """The headline figures of the user's scope: summed from the roll-ups (two small GROUP BYs)
     when they can answer, else one aggregate over the register."""
     unit_ids = tallies.roots(user, (filters or {}).get("unit"))
-    if unit_ids is not None and not any(v for k, v in (filters or {}).items() if k != "unit"):
+    if unit_ids is not None and _only_unit(filters):
         return _with_rate(tallies.dashboard(unit_ids, month_start()))
     start = _local_midnight(month_start())
     open_q = Q(state__in=OPEN_STATES)

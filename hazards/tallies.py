@@ -16,7 +16,7 @@ from django.db.models import F, FloatField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Floor
 
 from grids.models import GridUnit
-from grids.scope import scope_for
+from hazards.access import visible_subtrees
 from hazards.models import OPEN_STATES, Grade, HazardMapTally, HazardMonthTally, HazardTally, State
 from hazards.rollup import FOUND, MAP_COLUMNS, MAP_LEVELS, MAP_TOP_LEVEL, MAP_ZOOM, map_cell
 
@@ -27,11 +27,9 @@ TALLY_FILTERS = frozenset({"unit", "category", "family", "grade", "level", "stat
 
 def roots(user, unit: GridUnit | None = None) -> list[int] | None:
     """The units whose subtree tallies add up to what ``user`` sees of the register inside
-    ``unit`` (default: all of it); None when the tallies cannot say (department staff also see
-    the hazards copied to their department, wherever they lie)."""
-    if getattr(user, "department_id", None):
-        return None
-    return scope_for(user).subtree_roots(unit)
+    ``unit`` (default: all of it); None when the tallies cannot say (``visible_subtrees``)."""
+    found = visible_subtrees(user, unit)
+    return None if found is None else [pk for pk, _level in found]
 
 
 def tally_filter(filters: Mapping[str, Any] | None) -> Q | None:
@@ -132,10 +130,8 @@ def dashboard(unit_ids: list[int], month: datetime.date) -> dict[str, int]:
 
 def map_roots(user, unit: GridUnit | None = None) -> list[int] | None:
     """``roots`` when the map tallies can answer: every subtree a county or a township."""
-    if getattr(user, "department_id", None):
-        return None
-    found = scope_for(user).subtree_roots_with_levels(unit)
-    if any(level > MAP_TOP_LEVEL for _pk, level in found):
+    found = visible_subtrees(user, unit)
+    if found is None or any(level > MAP_TOP_LEVEL for _pk, level in found):
         return None
     return [pk for pk, _level in found]
 

@@ -65,7 +65,6 @@ def register(request):
             "page_obj": page,
             "hazards": page.object_list,
             "query": query_without(request, "page"),
-            "rectifying": State.RECTIFYING,
         },
     )
 
