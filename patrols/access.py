@@ -11,7 +11,7 @@ grids.scope, nowhere else.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -154,9 +154,13 @@ def get_patrol_by_key(user, key) -> Patrol:
     """The person's own patrol started with ``client_key`` ``key``, for writing: 404 when the key is
     another officer's patrol (keys are one officer's), 403 when it is not the person's to record any
     more, ``PatrolNotYet`` when no patrol has that key yet."""
-    patrol = Patrol.objects.select_related("unit", "officer").filter(officer=user, client_key=key).first()
+    # one query: asked in two (the person's, then anyone's), a start arriving between them read as
+    # another officer's key (404) instead of the person's
+    mine = ExpressionWrapper(Q(officer=user), output_field=BooleanField())
+    found = Patrol.objects.select_related("unit", "officer").filter(client_key=key).order_by(mine.desc()).first()
+    patrol = found if found is not None and found.officer_id == user.pk else None
     if patrol is None:
-        if Patrol.objects.filter(client_key=key).exists():
+        if found is not None:
             raise Http404(_("No such patrol."))
         raise PatrolNotYet(key)
     if not may_patrol(user, patrol.unit):

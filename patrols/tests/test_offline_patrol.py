@@ -101,6 +101,21 @@ def test_another_officers_key_is_refused(world, client_for):
     assert patrol.state == Patrol.State.OPEN and not patrol.checkins.exists()
 
 
+def test_a_key_another_officer_also_used_still_finds_ones_own_patrol(world, client_for, django_assert_max_num_queries):
+    """Keys are one officer's: the same key on someone else's patrol neither hides the person's own
+    patrol nor is theirs to write; the patrol is found in one query (a start arriving between two
+    queries must not read as someone else's key)."""
+    from patrols import access
+
+    key = uuid.uuid4()
+    factories.patrol(world, unit=world.village_b, by=world.village_officer_b, key=key)
+    mine = factories.patrol(world, key=key)
+    with django_assert_max_num_queries(1):
+        assert access.get_patrol_by_key(world.village_officer_a, key) == mine
+    with pytest.raises(access.PatrolNotYet):
+        access.get_patrol_by_key(world.village_officer_a, uuid.uuid4())
+
+
 def test_a_point_of_another_village_is_refused_by_key(world, client_for):
     other = factories.points(world, unit=world.village_b, by=world.village_officer_b, names=("乙村点",))[0]
     client = client_for(world.village_officer_a)
