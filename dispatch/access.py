@@ -41,7 +41,12 @@ def get_warning_for_user(user, pk, *, action: str | None = None) -> Warning:
     """The warning ``pk``: 404 when the person cannot see it, 403 when they may not ``action``
     (``DispatchAction.ISSUE_WARNING``: draft, issue, update, lift, CAP)."""
     try:
-        warning = visible_warnings(user).select_related("type", "issuer_unit", "document").get(pk=pk)
+        warning = (
+            visible_warnings(user)
+            .select_related("type", "issuer_unit", "document")
+            .defer(*(f"issuer_unit__{name}" for name in GridUnit.SHAPES))
+            .get(pk=pk)
+        )
     except (Warning.DoesNotExist, ValueError, TypeError):
         raise Http404(_("No such warning.")) from None
     if action == DispatchAction.ISSUE_WARNING and not may_issue(user, warning):

@@ -75,6 +75,10 @@ class GridUnit(MPTTModel):
 
     objects = GridUnitManager()
 
+    # the unit's drawn shapes (GeoJSON, a village's boundary can be tens of KB): deferred where a
+    # page lists units by name (``.defer(*GridUnit.SHAPES)``)
+    SHAPES = ("boundary", "location")
+
     class MPTTMeta:
         order_insertion_by = ["code"]
 

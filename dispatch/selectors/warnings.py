@@ -28,6 +28,7 @@ from django.db.models import (
 )
 
 from core.texts import shown
+from core.views import PagesById
 from delivery.models import Delivery
 from dispatch.access import (  # who may see and do what: dispatch/access.py
     visible_warnings,
@@ -43,6 +44,22 @@ from grids.rules import TIER_LABELS
 from grids.scope import is_administrator, scope_for
 
 BOARD_PER_PAGE = 50
+# what the board shows of a delivery, its unit and its people (a unit's boundary and a person's
+# password are not read for a page that lists fifty of them)
+BOARD_DELIVERY_FIELDS = (
+    "state",
+    "recipient_unit_id",
+    "receipted_at",
+    "receipted_by_id",
+    "reminded_at",
+    "parent_told_at",
+)
+PERSON_FIELDS = ("real_name", "first_name", "last_name", "username", "mobile")
+
+
+def _unit_fields(prefix: str = "") -> tuple[str, ...]:
+    """A unit's name, code, tier and parent, without its boundary, location and figures."""
+    return tuple(f"{prefix}{name}" for name in ("name", "code", "kind", "level", "parent_id"))
 
 
 def warning_list(user) -> QuerySet[Warning]:
@@ -211,16 +228,21 @@ def warning_board(user, warning: Warning, *, page: int | str | None = 1, per_pag
     pending_qs = (
         deliveries.exclude(receipted)
         .select_related("recipient_unit", "recipient_unit__parent")
+        .only(*BOARD_DELIVERY_FIELDS, *_unit_fields("recipient_unit__"), "recipient_unit__parent__name")
         .prefetch_related(
             Prefetch(
                 "recipient_unit__memberships",
-                queryset=Membership.objects.active().select_related("user").order_by("role", "user__real_name"),
+                queryset=Membership.objects.active()
+                .select_related("user")
+                .only("role", "unit_id", "user_id", *(f"user__{name}" for name in PERSON_FIELDS))
+                .order_by("role", "user__real_name"),
                 to_attr="active_members",
             )
         )
         .order_by("recipient_unit__level", "recipient_unit__code", "pk")
     )
-    pending = Paginator(pending_qs, per_page).get_page(page) if any(row.pending for row in tiers) else None
+    waiting = sum(row.pending for row in tiers)  # the tiers' count: no COUNT(*) for the paginator
+    pending = Paginator(PagesById(pending_qs, count=waiting), per_page).get_page(page) if waiting else None
     if pending is not None:
         pending.object_list = list(pending.object_list)
         for delivery in pending.object_list:
@@ -228,6 +250,11 @@ def warning_board(user, warning: Warning, *, page: int | str | None = 1, per_pag
     recent = list(
         deliveries.filter(receipted)
         .select_related("recipient_unit", "receipted_by")
+        .only(
+            *BOARD_DELIVERY_FIELDS,
+            *_unit_fields("recipient_unit__"),
+            *(f"receipted_by__{name}" for name in PERSON_FIELDS),
+        )
         .order_by("-receipted_at", "-pk")[:10]
     )
     board = Board(warning=warning, tiers=tiers, pending=pending, recent=recent)
@@ -265,6 +292,7 @@ def awaiting_acknowledgement(user) -> list[Delivery]:
             warning_level=Subquery(active.values("level")[:1]),
         )
         .select_related("recipient_unit")
+        .defer(*(f"recipient_unit__{name}" for name in GridUnit.SHAPES))
         .order_by("warning_level", "-id")[: BANNER_LIMIT + 1]
     )
 

@@ -421,6 +421,37 @@ def test_board_is_paginated(world):
     assert board.pending.number == 2 and board.pending.paginator.count == 7
 
 
+def test_the_board_page_asks_the_same_queries_for_more_units_and_names_their_people(world, client_for):
+    """The page, not only the selector: its pending units with their people, the latest
+    acknowledgements and the township coverage take as many queries for 7 units as for 17 (nothing
+    read lazily from the template: a unit's boundary and a person's password are never loaded)."""
+    client = client_for(world.county_dispatcher)
+
+    def board_queries(warning) -> tuple[int, str]:
+        url = reverse("dispatch:warning_board", args=[warning.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as counted:
+            html = client.get(url).content.decode()
+        heavy = [
+            q["sql"][:160] for q in counted.captured_queries[2:] if '"boundary"' in q["sql"] or '"password"' in q["sql"]
+        ]
+        assert not heavy, heavy
+        return len(counted.captured_queries), html
+
+    first = issued(world)
+    warning_receipts.warning_acknowledge(warning=first, unit=world.village_a, by=world.village_officer_a)
+    before, _html = board_queries(first)
+    for n in range(10):
+        village = make_unit(world.township, "village", f"{world.township.code[:9]}5{n:02d}", f"新村{n}")
+        grant(make_person(f"new-officer-{n}", real_name=f"新网格员{n}"), village, Role.INFORMATION_OFFICER)
+    forget_scope(world.county_dispatcher, world.village_officer_a)  # the tree's ranges moved
+    second = issued(world)
+    warning_receipts.warning_acknowledge(warning=second, unit=world.village_a, by=world.village_officer_a)
+    after, html = board_queries(second)
+    assert after == before
+    assert "新网格员9" in html and "新村9" in html and world.village_officer_a.display_name in html
+
+
 # --- reminders and escalation ----------------------------------------------------------------------
 
 
