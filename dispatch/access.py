@@ -27,7 +27,9 @@ def visible_warnings(user) -> QuerySet[Warning]:
     """Warnings delivered to a unit in the person's scope or issued by one; drafts only to those who
     may issue warnings for the issuing unit."""
     scope = scope_for(user)
-    delivered = scope.filter(Delivery.objects.filter(document_id=OuterRef("document_id")), "recipient_unit")
+    delivered = scope.filter_q(
+        Delivery.objects.filter(document_id=OuterRef("document_id")), scope.unit_in_q("recipient_unit")
+    )
     sent = (Exists(delivered) | scope.unit_q("issuer_unit__")) & ~Q(state=Warning.State.DRAFT)
     drafts = Q(state=Warning.State.DRAFT, issuer_unit__in=scope.units_where(DispatchAction.ISSUE_WARNING).values("pk"))
     return scope.filter_q(Warning.objects.all(), sent | drafts)

@@ -190,8 +190,10 @@ def board_deliveries(user, warning: Warning) -> QuerySet[Delivery]:
     """The latest message's deliveries to units in the viewer's scope."""
     if not warning.document_id:
         return Delivery.objects.none()
-    return scope_for(user).filter(
-        Delivery.objects.filter(document_id=warning.document_id, recipient_unit__isnull=False), "recipient_unit"
+    scope = scope_for(user)  # as unit ids: the document's deliveries to a village's few units, not all of them joined
+    return scope.filter_q(
+        Delivery.objects.filter(document_id=warning.document_id, recipient_unit__isnull=False),
+        scope.unit_in_q("recipient_unit"),
     )
 
 

