@@ -113,7 +113,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "emergency.urls"
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"  # widgets may use templates/ too
+FORM_RENDERER = "core.renderers.QuickRenderer"  # TemplatesSetting (widgets may use templates/ too), stock inputs and selects in Python
 WSGI_APPLICATION = "emergency.wsgi.application"
 
 TEMPLATES = [
