@@ -4,10 +4,12 @@ local instructions they see, and the acknowledgement board (per-tier statistics)
 from __future__ import annotations
 
 import datetime
+import json
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -16,14 +18,11 @@ from django.db.models import (
     Avg,
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 
@@ -273,33 +272,62 @@ def warning_board(user, warning: Warning, *, page: int | str | None = 1, per_pag
 BANNER_LIMIT = 5  # warnings named in the banner; the badge counts up to BANNER_LIMIT + 1 ("5+")
 
 
-def awaiting_acknowledgement(user) -> list[Delivery]:
+@dataclass(frozen=True)
+class Pending:
+    """One of the person's units that has not acknowledged a warning in force (a banner row)."""
+
+    delivery_pk: int
+    recipient_unit: SimpleNamespace  # pk and name
+    warning_pk: int
+    warning_title: str
+    warning_texts: dict
+    warning_level: int
+
+
+# One statement written once: built by the ORM (four correlated subqueries for the warning's
+# fields) it cost 7.7 ms of Python on every page, answered in 0.5 ms.
+BANNER_SQL = """
+SELECT d.id, d.recipient_unit_id, u.name, w.id, w.title, w.texts, w.level
+FROM {delivery} d
+JOIN {warning} w ON w.document_id = d.document_id AND w.state = %s
+JOIN {unit} u ON u.id = d.recipient_unit_id
+WHERE d.recipient_unit_id IN ({units}) AND d.state <> %s
+ORDER BY w.level, d.id DESC
+LIMIT %s"""
+
+
+def awaiting_acknowledgement(user) -> list[Pending]:
     """叫应: the person's own units' deliveries of warnings in force not yet acknowledged (签收),
-    most severe first, each annotated with its warning (``warning_pk``, ``warning_title``,
-    ``warning_level``) — one query, for the banner and the badge on every page."""
+    most severe first, each with its warning — one query, for the banner and the badge on every
+    page (a warning's deliveries are those of its latest message, ``Warning.document``)."""
     if is_administrator(user):
         return []
-    units = scope_for(user).units_granting(DispatchAction.ACKNOWLEDGE)
+    units = sorted(scope_for(user).units_granting(DispatchAction.ACKNOWLEDGE))
     if not units:
         return []
-    active = Warning.objects.filter(state=Warning.State.ACTIVE, document_id=OuterRef("document_id"))
-    return list(
-        Delivery.objects.filter(recipient_unit_id__in=units)
-        .exclude(state=Delivery.State.RECEIPTED)
-        .filter(Exists(active))
-        .annotate(
-            warning_pk=Subquery(active.values("pk")[:1]),
-            warning_title=Subquery(active.values("title")[:1]),
-            warning_texts=Subquery(active.values("texts")[:1]),
-            warning_level=Subquery(active.values("level")[:1]),
-        )
-        .select_related("recipient_unit")
-        .defer(*(f"recipient_unit__{name}" for name in GridUnit.SHAPES))
-        .order_by("warning_level", "-id")[: BANNER_LIMIT + 1]
+    sql = BANNER_SQL.format(
+        delivery=Delivery._meta.db_table,
+        warning=Warning._meta.db_table,
+        unit=GridUnit._meta.db_table,
+        units=", ".join(["%s"] * len(units)),
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Warning.State.ACTIVE, *units, Delivery.State.RECEIPTED, BANNER_LIMIT + 1])
+        rows = cursor.fetchall()
+    return [
+        Pending(
+            delivery_pk=delivery,
+            recipient_unit=SimpleNamespace(pk=unit, name=name),
+            warning_pk=warning,
+            warning_title=title,
+            warning_texts=(json.loads(texts) if isinstance(texts, str) else texts) or {},
+            warning_level=level,
+        )
+        for delivery, unit, name, warning, title, texts, level in rows
+    ]
 
 
-def banner_rows(deliveries: list[Delivery]) -> list[dict]:
+def banner_rows(deliveries: list[Pending]) -> list[dict]:
     return [
         {
             "warning": d.warning_pk,
