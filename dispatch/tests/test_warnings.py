@@ -443,13 +443,15 @@ def test_the_board_page_asks_the_same_queries_for_more_units_and_names_their_peo
     before, _html = board_queries(first)
     for n in range(10):
         village = make_unit(world.township, "village", f"{world.township.code[:9]}5{n:02d}", f"新村{n}")
-        grant(make_person(f"new-officer-{n}", real_name=f"新网格员{n}"), village, Role.INFORMATION_OFFICER)
+        name = f"新网格员{n}" if n else '<img src=x onerror="x()">新网格员0'  # a person's text is never HTML
+        grant(make_person(f"new-officer-{n}", real_name=name), village, Role.INFORMATION_OFFICER)
     forget_scope(world.county_dispatcher, world.village_officer_a)  # the tree's ranges moved
     second = issued(world)
     warning_receipts.warning_acknowledge(warning=second, unit=world.village_a, by=world.village_officer_a)
     after, html = board_queries(second)
     assert after == before
     assert "新网格员9" in html and "新村9" in html and world.village_officer_a.display_name in html
+    assert "&lt;img src=x onerror=&quot;x()&quot;&gt;新网格员0" in html and "<img src=x" not in html
 
 
 # --- reminders and escalation ----------------------------------------------------------------------
