@@ -13,7 +13,7 @@ import time
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
@@ -112,6 +112,12 @@ class Command(BaseCommand):
                 HazardSequence.objects.update_or_create(unit_id=unit_id, year=year, defaults={"last": last})
         counted = rollup.rebuild()
         self.stdout.write(f"Recounted the roll-ups ({counted.get('hazardtally', 0):,} kinds).")
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # the planner's statistics, and the visibility map without which the list's index
+            # (hazard_unit_newest) is not read alone: as autovacuum would, some time later
+            with connection.cursor() as cursor:
+                cursor.execute(f"VACUUM ANALYZE {Hazard._meta.db_table}")
+            self.stdout.write("Vacuumed and analysed the register.")
         total = Hazard.objects.aggregate(n=Max("id"))
         self.stdout.write(
             self.style.SUCCESS(
