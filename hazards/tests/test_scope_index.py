@@ -72,7 +72,7 @@ def test_the_township_list_reads_its_hazards_through_the_unit_index(world):
     assert len(list(page)) == 50 and {h.unit_id for h in page} <= {world.village_a.pk, world.village_b.pk}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_page_of_fifty_is_found_on_the_units_newest_index(world):
     """The list's page as ``PagesById`` asks for it (the fifty ids first): a township's newest
     fifty read from ``hazard_unit_newest`` (unit, found_at, id) per unit of the scope, not by walking
