@@ -103,6 +103,16 @@ def hazard_list(user: User, filters: Filters | None = None) -> QuerySet[Hazard]:
     )
 
 
+# What a row of the register page shows (``{% hazard_rows %}``): fifty hazards of some forty
+# columns, each with four relations, were the page's largest Python cost after its template.
+LIST_ROW_FIELDS = (
+    "number", "title", "unit_id", "owner_unit_id", "category_id", "supervising_department_id", "grade",
+    "risk_level", "state", "deadline", "overdue_since", "supervised", "found_at",
+    "unit__name", "unit__parent_id", "owner_unit__name", "category__name", "category__name_en",
+    "supervising_department__name", "supervising_department__short_name",
+)  # fmt: skip
+
+
 def hazard_count(user: User, filters: Filters | None = None) -> int | None:
     """How many hazards ``hazard_list`` would give, summed from the roll-ups (one query over at
     most a few thousand rows, never the register); None when the roll-ups cannot answer (a text

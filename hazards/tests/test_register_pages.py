@@ -339,6 +339,23 @@ def test_page_queries_do_not_grow_with_hazards(client_for, world, name, django_a
         assert client.get(reverse(f"hazards:{name}")).status_code == 200
 
 
+def test_the_list_reads_only_what_its_rows_show(client_for, world):
+    """The page of fifty reads the columns its rows show (``selectors.LIST_ROW_FIELDS``): not a
+    hazard's description, not a unit's boundary; and every row still shows its unit, category,
+    grade, level, state and supervision."""
+    client = client_for(world.township_officer)
+    hf.report(world, title="<b>沟边</b>塌方", code="geological")
+    with CaptureQueriesContext(connection) as counted:
+        html = client.get(reverse("hazards:list")).content.decode()
+    page = [
+        q["sql"]
+        for q in counted.captured_queries
+        if 'FROM "hazards_hazard"' in q["sql"] and "LIMIT" not in q["sql"][-12:]
+    ]
+    assert page and not any('"description"' in sql or '"boundary"' in sql for sql in page), page
+    assert "&lt;b&gt;沟边&lt;/b&gt;塌方" in html and world.village_a.name in html
+
+
 def test_copies_queries_do_not_grow(client_for, world, django_assert_max_num_queries):
     client = client_for(world.department_officer)
 

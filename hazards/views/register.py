@@ -52,7 +52,7 @@ def _filters(request):
 @login_required
 def register(request):
     filterset, values = _filters(request)
-    hazards = selectors.hazard_list(request.user, values)
+    hazards = selectors.hazard_list(request.user, values).only(*selectors.LIST_ROW_FIELDS)
     # The total from the roll-ups when they can say (the list does not count the register's rows).
     rows = PagesById(hazards, count=selectors.hazard_count(request.user, values))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
