@@ -276,7 +276,6 @@ BANNER_LIMIT = 5  # warnings named in the banner; the badge counts up to BANNER_
 class Pending:
     """One of the person's units that has not acknowledged a warning in force (a banner row)."""
 
-    delivery_pk: int
     recipient_unit: SimpleNamespace  # pk and name
     warning_pk: int
     warning_title: str
@@ -287,7 +286,7 @@ class Pending:
 # One statement written once: built by the ORM (four correlated subqueries for the warning's
 # fields) it cost 7.7 ms of Python on every page, answered in 0.5 ms.
 BANNER_SQL = """
-SELECT d.id, d.recipient_unit_id, u.name, w.id, w.title, w.texts, w.level
+SELECT d.recipient_unit_id, u.name, w.id, w.title, w.texts, w.level
 FROM {delivery} d
 JOIN {warning} w ON w.document_id = d.document_id AND w.state = %s
 JOIN {unit} u ON u.id = d.recipient_unit_id
@@ -316,14 +315,13 @@ def awaiting_acknowledgement(user) -> list[Pending]:
         rows = cursor.fetchall()
     return [
         Pending(
-            delivery_pk=delivery,
             recipient_unit=SimpleNamespace(pk=unit, name=name),
             warning_pk=warning,
             warning_title=title,
             warning_texts=(json.loads(texts) if isinstance(texts, str) else texts) or {},
             warning_level=level,
         )
-        for delivery, unit, name, warning, title, texts, level in rows
+        for unit, name, warning, title, texts, level in rows
     ]
 
 

@@ -57,6 +57,6 @@ def pending_units(deliveries) -> SafeString:
                 parent,
                 flag,
                 people,
-            )  # fmt: skip
+            )
         )
     return mark_safe("\n".join(items))  # noqa: S308 (each item is format_html's)
