@@ -66,6 +66,7 @@ MAP_TOP_LEVEL = 1  # counties and townships: a village's map is a few points, re
 FOUND, CLOSED = HazardMonthTally.Kind.FOUND, HazardMonthTally.Kind.CLOSED
 DEPTH = max(TIER_OF_KIND.values()) - 1  # steps from a unit up to its county
 CHUNK = 500  # rows of one upsert (SQLite allows 32,766 parameters)
+MAX_PARAMETERS = 30_000  # of the upserts run as one statement on PostgreSQL (it allows 65,535)
 
 
 # --- keeping them ------------------------------------------------------------------------------
@@ -103,7 +104,9 @@ def save_counted(hazard: Hazard, save, *args, **kwargs) -> None:
 
 def record(before: Iterable[Mapping[str, Any]], after: Iterable[Mapping[str, Any]]) -> None:
     """Take the rows ``before`` out of the roll-ups and put the rows ``after`` in (each a mapping
-    of KEY_FIELDS): one upsert per table, netted, so an unchanged kind costs nothing."""
+    of KEY_FIELDS): one upsert per table, netted, so an unchanged kind costs nothing; on
+    PostgreSQL the upserts go in one statement (``_execute``)."""
+    statements: list[tuple[str, list]] = []
     for table in TABLES:
         deltas: dict[tuple, list] = {}
         for sign, rows in ((-1, before), (1, after)):
@@ -112,7 +115,8 @@ def record(before: Iterable[Mapping[str, Any]], after: Iterable[Mapping[str, Any
                     sums = deltas.setdefault(key, [0] * len(table.values))
                     for i, value in enumerate(values):
                         sums[i] += sign * value
-        _upsert(table, {key: sums for key, sums in deltas.items() if any(sums[: table.counted])})
+        statements += _upserts(table, {key: sums for key, sums in deltas.items() if any(sums[: table.counted])})
+    _execute(statements)
 
 
 def local_month(moment: datetime.datetime) -> datetime.date:
@@ -244,9 +248,11 @@ def _ancestors_sql(units: str, top_level: int | None) -> str:
     return " UNION ALL ".join(parts)
 
 
-def _upsert(table: Table, deltas: dict[tuple, list]) -> None:
+def _upserts(table: Table, deltas: dict[tuple, list]) -> list[tuple[str, list]]:
+    """The statements (SQL, parameters) adding ``deltas`` to ``table``'s rows of each unit and its
+    ancestors, CHUNK keys per statement."""
     if not deltas:
-        return
+        return []
     quote = connection.ops.quote_name
     name = quote(table.model._meta.db_table)
     columns = (*table.keys, *table.values)
@@ -257,17 +263,44 @@ def _upsert(table: Table, deltas: dict[tuple, list]) -> None:
     add = ", ".join(f"{quote(c)} = {name}.{quote(c)} + excluded.{quote(c)}" for c in table.values)
     ancestors = _ancestors_sql("SELECT unit_id FROM d", table.top_level)
     items = list(deltas.items())
-    with connection.cursor() as cursor:
-        for start in range(0, len(items), CHUNK):
-            chunk = items[start : start + CHUNK]
-            values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(chunk))
-            cursor.execute(
+    statements = []
+    for start in range(0, len(items), CHUNK):
+        chunk = items[start : start + CHUNK]
+        values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(chunk))
+        statements.append(
+            (
                 f"WITH d({names}) AS (VALUES {values}), a(unit_id, anc) AS ({ancestors}) "  # noqa: S608 (table and column names from the models; the values are parameters)
                 f"INSERT INTO {name} ({names}) "
                 f"SELECT a.anc, {rest}, {sums} FROM d JOIN a ON a.unit_id = d.unit_id WHERE true "
                 f"GROUP BY a.anc, {rest} ON CONFLICT ({keys}) DO UPDATE SET {add}",
                 [value for key, sums_ in chunk for value in (*key, *sums_)],
             )
+        )
+    return statements
+
+
+def _execute(statements: list[tuple[str, list]]) -> None:
+    """Run the upserts. On PostgreSQL several go in one statement, each a data-modifying ``WITH``
+    (run once and to the end whether or not the outer query reads it): a reported hazard's two or
+    three roll-ups in one round trip. SQLite has no such ``WITH`` and runs them one by one."""
+    batches: list[list[tuple[str, list]]] = []
+    for statement in statements:
+        batch = batches[-1] if batches else None
+        if (
+            connection.vendor == "postgresql"
+            and batch
+            and sum(len(params) for _, params in batch) + len(statement[1]) <= MAX_PARAMETERS
+        ):
+            batch.append(statement)
+        else:
+            batches.append([statement])
+    with connection.cursor() as cursor:
+        for batch in batches:
+            if len(batch) == 1:
+                cursor.execute(*batch[0])
+            else:
+                parts = ", ".join(f"u{i} AS ({sql})" for i, (sql, _) in enumerate(batch))
+                cursor.execute(f"WITH {parts} SELECT 1", [value for _, params in batch for value in params])
 
 
 def rebuild() -> dict[str, int]:

@@ -109,10 +109,10 @@ def hazard_report(
     bound_texts(
         description=(description, limits.NOTE_MAX_LENGTH), evidence_note=(evidence_note, limits.NOTE_MAX_LENGTH)
     )
-    if client_key:
-        existing = Hazard.objects.filter(reporter=by, client_key=client_key).first()
-        if existing:
-            return existing, False
+    # A resend of ``client_key`` (the phone's queue after a lost answer) is caught by the unique
+    # (reporter, client_key) constraint below, not looked up first: a new report, nearly every
+    # one, saves that query; a resend's INSERT fails inside the transaction, which rolls back its
+    # number, and the report saved first is returned.
     if not scope_for(by).can(HazardAction.REPORT, unit):
         raise PermissionDenied(_("You may only report hazards in your own grid."))
     if not category.is_active:
@@ -164,7 +164,7 @@ def hazard_report(
                 store_pending(hazard, evidence, HazardPhoto.Kind.EVIDENCE, by)
                 _event(hazard, Action.CLOSE_ON_SPOT, by, from_state=previous, note=evidence_note)
     except IntegrityError:
-        if client_key:  # the same submission raced itself (double tap): return the winner
+        if client_key:  # the same submission sent again (a resend, a double tap): return the first
             existing = Hazard.objects.filter(reporter=by, client_key=client_key).first()
             if existing:
                 return existing, False

@@ -74,6 +74,24 @@ def test_a_title_edit_writes_no_roll_up(world):
     assert not any("tally" in q["sql"] for q in queries.captured_queries)
 
 
+def test_a_report_writes_its_roll_ups_in_one_statement_on_postgresql(world):
+    """Its kinds, its month and its map cell (a report with a position): three upserts, one round
+    trip on PostgreSQL (data-modifying WITHs); SQLite runs them one by one. Exact either way."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        report(world, lng=106.45, lat=24.25)
+    upserts = [q["sql"] for q in queries.captured_queries if "tally" in q["sql"]]
+    tables = ("hazards_hazardtally", "hazards_hazardmonthtally", "hazards_hazardmaptally")
+    if connection.vendor == "postgresql":
+        assert len(upserts) == 1, upserts
+        assert all(f'INSERT INTO "{table}"' in upserts[0] for table in tables), upserts
+    else:
+        assert len(upserts) == 3, upserts
+    assert HazardMapTally.objects.filter(unit=world.county).exists()
+    exact()
+
+
 def test_queryset_writes_keep_the_roll_ups(world):
     first = report(world)
     second = report(world, unit=world.village_b, by=world.village_officer_b, code="flood", title="河堤渗水")
