@@ -13,6 +13,7 @@ from django.db import connection
 
 from grids.models import GridUnit, Kind
 from grids.scope import scope_for
+from grids.tests.explain import plan_of
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN of PostgreSQL's planner")
 
@@ -30,17 +31,10 @@ def _other_counties(count: int) -> None:
         cursor.execute("ANALYZE grids_gridunit")
 
 
-def _plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + sql, params)
-        return "\n".join(row[0] for row in cursor.fetchall())
-
-
 def test_the_units_of_a_scope_are_read_from_the_tree_range_index(world):
     _other_counties(6000)
     units = scope_for(world.county_dispatcher).units().values("pk")
-    plan = _plan(units)
+    plan = plan_of(units)
     assert "using grid_unit_tree_range on grids_gridunit" in plan, plan
     assert "Seq Scan on grids_gridunit" not in plan, plan
     assert "grids_gridunit_pkey" not in plan, plan

@@ -15,6 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from grids.models import Kind
+from grids.tests.explain import plan_of
 from grids.tests.factories import make_unit
 from hazards import selectors
 from hazards.models import Hazard
@@ -58,17 +59,10 @@ def _many_hazards_elsewhere(world, count: int) -> None:
         cursor.execute("ANALYZE grids_gridunit")
 
 
-def _plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + sql, params)
-        return "\n".join(row[0] for row in cursor.fetchall())
-
-
 def test_the_township_list_reads_its_hazards_through_the_unit_index(world):
     _many_hazards_elsewhere(world, 20_000)
     page = selectors.hazard_list(world.township_officer, {})[:50]
-    plan = _plan(page)
+    plan = plan_of(page)
     hazard_scans = [line for line in plan.splitlines() if re.search(r"(Index|Seq) Scan.* on hazards_hazard\b", line)]
     assert hazard_scans, plan
     assert all("unit_id" in line or "unit_id" in _index_columns(line) for line in hazard_scans), plan
@@ -88,7 +82,7 @@ def test_the_page_of_fifty_is_found_on_the_units_newest_index(world):
         cursor.execute("VACUUM ANALYZE hazards_hazard")
     listed = selectors.hazard_list(world.township_officer, {})
     page = listed.filter(pk__in=listed.values("pk")[:50])
-    plan = _plan(page)
+    plan = plan_of(page)
     assert "hazard_unit_newest" in plan, plan
     assert not re.search(r"Scan.* using \S*found_a\S* on hazards_hazard", plan), plan
     assert len(list(page)) == 50 and {h.unit_id for h in page} <= {world.village_a.pk, world.village_b.pk}
