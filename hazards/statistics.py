@@ -47,7 +47,7 @@ class StatisticsTable:
         """Each row (totals last) with its flat list of figures: the row total first, then column by
         column, measure by measure (the same order as the table's and the sheet's headers)."""
         keys = [(c.key, m) for c in [StatColumn("total", ""), *self.columns] for m, _label in self.measures]
-        return [(row, [row.get(*k) for k in keys]) for row in [*self.rows, self.totals]]
+        return [(row, [row.cells.get(k, 0) for k in keys]) for row in [*self.rows, self.totals]]
 
 
 def build_table(groups, roots, row_units, row_ids, columns: str, measures: str) -> StatisticsTable:
@@ -56,13 +56,20 @@ def build_table(groups, roots, row_units, row_ids, columns: str, measures: str) 
     at_root = StatRow(unit=None, label="")
     totals = StatRow(unit=None, label="")
     seen_columns: set = set()
+    measures_of: dict[tuple, list[str]] = {}  # (state, overdue) -> its measures, worked out once
+    total_cells = totals.cells
     for g in groups:
-        row = rows_by_id.get(g["row"], at_root)
-        seen_columns.add(g["column"])
-        for measure in _measures_of(g["state"], bool(g["is_overdue"]), measures):
-            for target in (row, totals):
-                for key in (g["column"], "total"):
-                    target.cells[(key, measure)] = target.cells.get((key, measure), 0) + g["n"]
+        row_cells = rows_by_id.get(g["row"], at_root).cells
+        column, n = g["column"], g["n"]
+        seen_columns.add(column)
+        kind = (g["state"], bool(g["is_overdue"]))
+        found = measures_of.get(kind)
+        if found is None:
+            found = measures_of[kind] = _measures_of(*kind, measures)
+        for measure in found:
+            for cell in ((column, measure), ("total", measure)):
+                row_cells[cell] = row_cells.get(cell, 0) + n
+                total_cells[cell] = total_cells.get(cell, 0) + n
 
     if columns == COLUMNS_CATEGORY:
         column_list = [
