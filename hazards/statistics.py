@@ -47,7 +47,7 @@ class StatisticsTable:
         """Each row (totals last) with its flat list of figures: the row total first, then column by
         column, measure by measure (the same order as the table's and the sheet's headers)."""
         keys = [(c.key, m) for c in [StatColumn("total", ""), *self.columns] for m, _label in self.measures]
-        return [(row, [row.cells.get(k, 0) for k in keys]) for row in [*self.rows, self.totals]]
+        return [(row, [row.get(*k) for k in keys]) for row in [*self.rows, self.totals]]
 
 
 def build_table(groups, roots, row_units, row_ids, columns: str, measures: str) -> StatisticsTable:

@@ -5,9 +5,8 @@ the duty-log archive and the handover."""
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Iterable
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
 from types import SimpleNamespace
 
@@ -86,7 +85,7 @@ def on_duty_now(
     return {shift.unit_id: shift for shift in shifts}
 
 
-@functools.cache
+@cache
 def _shifts_with_roll() -> QuerySet[DutyShift]:
     """The shifts with their centres, people and roll flags, built once per process: adding the six
     roll subqueries to a queryset costs Django more than running them (the duty card of every
